@@ -1,0 +1,95 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every Swift target: the upcoming-feature flags Hummingbird uses.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "greenmark",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "greenmark", targets: ["greenmark"]),
+        .library(name: "GreenmarkCore", targets: ["GreenmarkCore"]),
+        .library(name: "GreenmarkModel", targets: ["GreenmarkModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims. Only GreenmarkCrypto imports COpenSSL; only GreenmarkModel imports CLlama.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLlama",
+            pkgConfig: "llama"
+        ),
+
+        // Crypto façade over libcrypto: HMAC-SHA256, SHA-256, CSPRNG, constant-time compare.
+        .target(
+            name: "GreenmarkCrypto",
+            dependencies: ["COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        // Core: PRF and green lists, detector, statistics, normalization, keyring, tokenizer protocol.
+        .target(
+            name: "GreenmarkCore",
+            dependencies: ["GreenmarkCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        // Model: llama.cpp loading, the tokenizer adapter (and, later, the generator).
+        .target(
+            name: "GreenmarkModel",
+            dependencies: ["CLlama", "GreenmarkCore", "GreenmarkCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        // The `greenmark` command tree, as a library so tests can parse and run it.
+        .target(
+            name: "GreenmarkCLI",
+            dependencies: [
+                "GreenmarkCore",
+                "GreenmarkModel",
+                "GreenmarkCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "greenmark",
+            dependencies: ["GreenmarkCLI"],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "GreenmarkCryptoTests",
+            dependencies: ["GreenmarkCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkCoreTests",
+            dependencies: ["GreenmarkCore", "GreenmarkCrypto"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkModelTests",
+            dependencies: ["GreenmarkModel", "GreenmarkCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkCLITests",
+            dependencies: [
+                "GreenmarkCLI",
+                "GreenmarkCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

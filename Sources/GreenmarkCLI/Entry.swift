@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import GreenmarkCore
+import GreenmarkCrypto
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the command line, turning typed errors into one clear line on stderr and exit code 1.
+public enum GreenmarkEntry {
+    public static func main(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try Greenmark.parseAsRoot(arguments)
+            try command.run()
+            exit(0)
+        } catch let error as GreenmarkError {
+            fail(error.reason, code: error.code.rawValue)
+        } catch let error as CryptoError {
+            fail(error.reason, code: error.code.rawValue)
+        } catch {
+            Greenmark.exit(withError: error)
+        }
+    }
+
+    private static func fail(_ message: String, code: String) -> Never {
+        FileHandle.standardError.write(Data("greenmark: error: \(message) [\(code)]\n".utf8))
+        exit(1)
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `greenmark` command: watermark keys, detection and benchmarks.
+public struct Greenmark: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "greenmark",
+        abstract: "Watermark certification and provenance for LLM text.",
+        version: GreenmarkVersion.current,
+        subcommands: [Keys.self, Detect.self, Bench.self]
+    )
+
+    public init() {}
+}
+
+/// The version string printed by `--version`.
+public enum GreenmarkVersion {
+    public static let current = "0.1.0"
+}

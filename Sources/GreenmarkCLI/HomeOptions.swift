@@ -1,0 +1,11 @@
+import ArgumentParser
+import GreenmarkCore
+
+/// Options shared by every command that touches the keyring.
+struct HomeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Greenmark home holding keyring.json (default: $GREENMARK_HOME, else ./keys).", valueName: "dir"))
+    var home: String?
+
+    /// The keyring store for the resolved home.
+    var store: KeyringStore { KeyringStore(directory: GreenmarkHome.resolve(explicit: home)) }
+}

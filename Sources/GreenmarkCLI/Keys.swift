@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import GreenmarkCore
+
+/// `greenmark keys`: create and manage watermark keys. Secrets are never printed.
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create and manage watermark keys.",
+        subcommands: [Init.self, List.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self]
+    )
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a keyring with one fresh primary key.")
+        @OptionGroup var home: HomeOptions
+        @Option(help: "Green-list fraction gamma, in (0, 1).") var gamma: Double = WatermarkScheme.default.gamma
+        @Option(name: .customLong("context-width"), help: "Context width h (tokens that seed each green list).")
+        var contextWidth: Int = WatermarkScheme.default.contextWidth
+
+        func run() throws {
+            let scheme = try WatermarkScheme(gamma: gamma, contextWidth: contextWidth)
+            let keyring = try home.store.initialize(scheme: scheme)
+            let primary = try keyring.primary()
+            print("Created keyring \(home.store.path)")
+            print("Primary watermark key: \(primary.id) (\(primary.scheme))")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List key ids, states and schemes (never secrets).")
+        @OptionGroup var home: HomeOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let keyring = try home.store.load()
+            if json {
+                let rows = keyring.keys.map { KeyListing(key: $0) }
+                print(try JSONOutput.encode(rows))
+                return
+            }
+            let formatter = ISO8601DateFormatter()
+            print("ID                   STATE      SCHEME                        CREATED")
+            for key in keyring.keys {
+                let id = key.id.padding(toLength: 20, withPad: " ", startingAt: 0)
+                let state = key.state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                let scheme = key.scheme.description.padding(toLength: 29, withPad: " ", startingAt: 0)
+                print("\(id) \(state) \(scheme) \(formatter.string(from: key.createdAt))")
+            }
+        }
+    }
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a fresh key primary; the old primary stays enabled for detection.")
+        @OptionGroup var home: HomeOptions
+
+        func run() throws {
+            let key = try home.store.modify { keyring throws(GreenmarkError) in try keyring.rotated() }
+            print("New primary watermark key: \(key.id) (\(key.scheme))")
+        }
+    }
+
+    struct Promote: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make an enabled key primary.")
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "Key id.") var id: String
+        func run() throws { try transition(home, id, .primary) }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Re-enable a disabled key for detection.")
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "Key id.") var id: String
+        func run() throws { try transition(home, id, .enabled) }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop using a key (reversible).")
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "Key id.") var id: String
+        func run() throws { try transition(home, id, .disabled) }
+    }
+
+    struct Destroy: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Erase a key's secret for good; its id stays known.")
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "Key id.") var id: String
+        @Flag(help: "Confirm that the secret is to be erased irreversibly.") var yes = false
+
+        func validate() throws {
+            guard yes else { throw ValidationError("destroying a key cannot be undone; pass --yes to confirm") }
+        }
+
+        func run() throws { try transition(home, id, .destroyed) }
+    }
+}
+
+private func transition(_ home: HomeOptions, _ id: String, _ state: KeyState) throws {
+    try home.store.modify { keyring throws(GreenmarkError) in (try keyring.setting(id, to: state), ()) }
+    print("Key \(id) is now \(state.rawValue)")
+}
+
+/// A key as `keys list --json` shows it.
+struct KeyListing: Encodable {
+    let id: String
+    let state: KeyState
+    let scheme: WatermarkScheme
+    let createdAt: Date
+
+    init(key: WatermarkKey) {
+        id = key.id
+        state = key.state
+        scheme = key.scheme
+        createdAt = key.createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, state, scheme
+        case createdAt = "created_at"
+    }
+}

@@ -1,0 +1,69 @@
+/// Scores texts for the red/green watermark: normalize, tokenize with the model's own tokenizer,
+/// count green tokens under a key, and turn the count into z, an exact p-value and a verdict.
+public struct Detector: Sendable {
+    public let tokenizer: any Tokenizer
+    public let configuration: DetectorConfiguration
+    public let normalizer: TextNormalizer
+
+    public init(tokenizer: any Tokenizer, configuration: DetectorConfiguration = .default, normalizer: TextNormalizer = TextNormalizer()) {
+        self.tokenizer = tokenizer
+        self.configuration = configuration
+        self.normalizer = normalizer
+    }
+
+    /// Scores `text` under `key`. Throws for empty text and for keys that cannot detect.
+    public func detect(_ text: String, key: WatermarkKey, includeMask: Bool = true) throws(GreenmarkError) -> DetectionResult {
+        try TextInput.requireContent(text)
+        guard key.state.detects else {
+            throw GreenmarkError(.keyNotUsable, "key \(key.id) is \(key.state.rawValue) and cannot be used for detection")
+        }
+        let normalized = normalizer.normalize(text)
+        let tokens = try tokenizer.tokenize(normalized.text)
+        let scores = TokenScores(tokens: tokens, prf: try key.prf(), ignoreRepeats: configuration.ignoreRepeatedNgrams)
+        let mask = includeMask ? makeMask(tokens: tokens, scores: scores, textByteCount: normalized.text.utf8.count) : nil
+        return Self.decide(scores: scores, tokensTotal: tokens.count, key: key, configuration: configuration,
+                           normalized: normalized.changed, tokenizer: tokenizer.name, mask: mask)
+    }
+
+    /// Turns counts into the statistic and the verdict.
+    static func decide(
+        scores: TokenScores, tokensTotal: Int, key: WatermarkKey, configuration: DetectorConfiguration,
+        normalized: Bool, tokenizer: String, mask: [TokenMark]?
+    ) -> DetectionResult {
+        let gamma = key.scheme.gamma
+        let z = ZScore.of(green: scores.green, scored: scores.scored, gamma: gamma)
+        let tail = BinomialTail.upper(successes: scores.green, trials: scores.scored, probability: gamma)
+        let verdict: Verdict
+        var more: Int?
+        if scores.scored < configuration.minimumScoredTokens {
+            verdict = .tooShort
+            more = configuration.minimumScoredTokens - scores.scored
+        } else if z >= configuration.zThreshold {
+            verdict = .watermarked
+        } else {
+            verdict = .noWatermark
+        }
+        return DetectionResult(
+            zScore: z, pValue: tail.probability, log10PValue: tail.log10Probability,
+            tokensScored: scores.scored, greenTokens: scores.green, tokensTotal: tokensTotal,
+            verdict: verdict, moreTokensNeeded: more, keyID: key.id, scheme: key.scheme,
+            zThreshold: configuration.zThreshold, minimumScoredTokens: configuration.minimumScoredTokens,
+            normalized: normalized, tokenizer: tokenizer, mask: mask
+        )
+    }
+
+    private func makeMask(tokens: [UInt32], scores: TokenScores, textByteCount: Int) -> [TokenMark] {
+        let pieces = tokens.map { tokenizer.pieceBytes(of: $0) }
+        let tiles = pieces.reduce(0) { $0 + $1.count } == textByteCount
+        var offset = 0
+        return tokens.indices.map { i in
+            let start = offset
+            offset += pieces[i].count
+            return TokenMark(
+                id: tokens[i], text: String(decoding: pieces[i], as: UTF8.self),
+                start: tiles ? start : nil, end: tiles ? offset : nil,
+                green: scores.greenFlags[i], scored: scores.skips[i] == nil, skip: scores.skips[i]
+            )
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import GreenmarkCrypto
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads and writes the keyring file `keyring.json` in a Greenmark home directory.
+///
+/// Writes go to a mode-0600 temporary file in the same directory, are fsynced, then renamed over
+/// the old file (and the directory fsynced), so a crash leaves either the old or the new keyring,
+/// never a half-written one. Changes run under an exclusive `flock` so two processes cannot lose
+/// each other's updates. The file must not be readable by group or others.
+public struct KeyringStore: Sendable {
+    /// File name of the keyring inside the home directory.
+    public static let fileName = "keyring.json"
+
+    public let directory: String
+    public var path: String { directory + "/" + Self.fileName }
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// Whether a keyring file exists.
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// Creates a new keyring with one primary key; refuses to overwrite an existing one.
+    @discardableResult
+    public func initialize(scheme: WatermarkScheme = .default) throws(GreenmarkError) -> Keyring {
+        try ensureDirectory()
+        return try withLock { () throws(GreenmarkError) -> Keyring in
+            guard !exists else {
+                throw GreenmarkError(.keyringExists, "a keyring already exists at \(path); refusing to overwrite it")
+            }
+            let keyring = try Keyring.create(scheme: scheme)
+            try write(keyring)
+            return keyring
+        }
+    }
+
+    /// Loads the keyring.
+    public func load() throws(GreenmarkError) -> Keyring {
+        guard exists else {
+            throw GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)")
+        }
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw GreenmarkError(.keyringCorrupt, "cannot stat \(path)")
+        }
+        if st.st_mode & 0o077 != 0 {
+            throw GreenmarkError(.keyringPermissions, "\(path) is readable by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run chmod 600 on it")
+        }
+        guard var data = FileManager.default.contents(atPath: path) else {
+            throw GreenmarkError(.keyringCorrupt, "cannot read \(path)")
+        }
+        defer { data.resetBytes(in: 0..<data.count) }
+        let file: KeyringFile
+        do {
+            file = try JSONDecoder.keyring.decode(KeyringFile.self, from: data)
+        } catch {
+            throw GreenmarkError(.keyringCorrupt, "\(path) is not a valid keyring file")
+        }
+        guard file.format == KeyringFile.formatName, file.version == Keyring.formatVersion else {
+            throw GreenmarkError(.keyringCorrupt, "\(path) has unsupported format \(file.format) v\(file.version)")
+        }
+        var keys: [WatermarkKey] = []
+        for record in file.keys {
+            var secret: [UInt8] = []
+            if let hex = record.secretHex {
+                do { secret = try Hex.decode(hex) } catch {
+                    throw GreenmarkError(.keyringCorrupt, "key \(record.id) has a malformed secret")
+                }
+            }
+            keys.append(WatermarkKey(id: record.id, scheme: record.scheme, state: record.state, createdAt: record.createdAt, secret: secret))
+        }
+        return try Keyring(keys: keys)
+    }
+
+    /// Loads, transforms and saves the keyring under the lock; returns what `change` returned.
+    public func modify<T>(_ change: (Keyring) throws(GreenmarkError) -> (Keyring, T)) throws(GreenmarkError) -> T {
+        try withLock { () throws(GreenmarkError) -> T in
+            let (next, result) = try change(try load())
+            try write(next)
+            return result
+        }
+    }
+
+    // MARK: - Internals
+
+    private func ensureDirectory() throws(GreenmarkError) {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) {
+            guard isDir.boolValue else { throw GreenmarkError(.keyringWriteFailed, "\(directory) is not a directory") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw GreenmarkError(.keyringWriteFailed, "cannot create \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    private func withLock<T>(_ body: () throws(GreenmarkError) -> T) throws(GreenmarkError) -> T {
+        let lockPath = directory + "/.keyring.lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw GreenmarkError(.keyringWriteFailed, "cannot open lock file \(lockPath): \(errnoString())") }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw GreenmarkError(.keyringWriteFailed, "cannot lock \(lockPath): \(errnoString())") }
+        defer { flock(fd, LOCK_UN) }
+        return try body()
+    }
+
+    private func write(_ keyring: Keyring) throws(GreenmarkError) {
+        let file = KeyringFile(
+            format: KeyringFile.formatName,
+            version: Keyring.formatVersion,
+            keys: keyring.keys.map {
+                KeyringFile.Record(id: $0.id, state: $0.state, scheme: $0.scheme, createdAt: $0.createdAt,
+                                   secretHex: $0.secret.isEmpty ? nil : Hex.encode($0.secret))
+            }
+        )
+        var data: Data
+        do {
+            data = try JSONEncoder.keyring.encode(file)
+        } catch {
+            throw GreenmarkError(.keyringWriteFailed, "cannot encode keyring")
+        }
+        defer { data.resetBytes(in: 0..<data.count) }
+        data.append(0x0a)
+        let suffix = Hex.encode((try? SecureRandom.bytes(count: 6)) ?? [])
+        let tmp = "\(path).tmp-\(getpid())-\(suffix)"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw GreenmarkError(.keyringWriteFailed, "cannot create \(tmp): \(errnoString())") }
+        var ok = data.withUnsafeBytes { buf -> Bool in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                off += n
+            }
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        let writeErrno = errnoString()
+        close(fd)
+        guard ok else {
+            unlink(tmp)
+            throw GreenmarkError(.keyringWriteFailed, "cannot write \(tmp): \(writeErrno)")
+        }
+        guard rename(tmp, path) == 0 else {
+            let e = errnoString()
+            unlink(tmp)
+            throw GreenmarkError(.keyringWriteFailed, "cannot replace \(path): \(e)")
+        }
+        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    private func errnoString() -> String { String(cString: strerror(errno)) }
+}
+
+/// The on-disk shape of `keyring.json`.
+struct KeyringFile: Codable {
+    static let formatName = "greenmark-keyring"
+
+    struct Record: Codable {
+        let id: String
+        let state: KeyState
+        let scheme: WatermarkScheme
+        let createdAt: Date
+        let secretHex: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, state, scheme
+            case createdAt = "created_at"
+            case secretHex = "secret_hex"
+        }
+    }
+
+    let format: String
+    let version: Int
+    let keys: [Record]
+}
+
+extension JSONEncoder {
+    static var keyring: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }
+}
+
+extension JSONDecoder {
+    static var keyring: JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import GreenmarkCrypto
+
+/// A watermark key: a 32-byte secret, its public id, scheme and lifecycle state.
+///
+/// `description` never shows the secret, so a key can be logged or interpolated safely.
+public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable {
+    /// Secret length in bytes.
+    public static let secretLength = 32
+
+    public let id: String
+    public let scheme: WatermarkScheme
+    public internal(set) var state: KeyState
+    public let createdAt: Date
+    /// The secret; empty once destroyed.
+    public internal(set) var secret: [UInt8]
+
+    /// Builds a key from existing secret bytes, deriving its id.
+    public init(secret: [UInt8], scheme: WatermarkScheme, state: KeyState, createdAt: Date = Date()) throws(GreenmarkError) {
+        guard secret.count == Self.secretLength else {
+            throw GreenmarkError(.keyringCorrupt, "watermark key secrets are \(Self.secretLength) bytes")
+        }
+        self.id = try KeyID.derive(from: secret)
+        self.scheme = scheme
+        self.state = state
+        self.createdAt = createdAt
+        self.secret = secret
+    }
+
+    init(id: String, scheme: WatermarkScheme, state: KeyState, createdAt: Date, secret: [UInt8]) {
+        self.id = id
+        self.scheme = scheme
+        self.state = state
+        self.createdAt = createdAt
+        self.secret = secret
+    }
+
+    /// A new key from OpenSSL's CSPRNG.
+    public static func generate(scheme: WatermarkScheme = .default, state: KeyState) throws(GreenmarkError) -> WatermarkKey {
+        let secret: [UInt8]
+        do {
+            secret = try SecureRandom.bytes(count: secretLength)
+        } catch {
+            throw GreenmarkError(.cryptoFailure, error.description)
+        }
+        return try WatermarkKey(secret: secret, scheme: scheme, state: state)
+    }
+
+    /// The green-list PRF for this key; fails for a destroyed key.
+    public func prf() throws(GreenmarkError) -> GreenListPRF {
+        guard state != .destroyed, secret.count == Self.secretLength else {
+            throw GreenmarkError(.keyNotUsable, "key \(id) is destroyed")
+        }
+        return try GreenListPRF(key: secret, scheme: scheme)
+    }
+
+    public var description: String { "WatermarkKey(\(id), \(state.rawValue), \(scheme))" }
+
+    /// Reflection (`dump`, debuggers) shows the public fields only.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["id": id, "scheme": scheme, "state": state, "createdAt": createdAt, "secret": "<redacted>"])
+    }
+}

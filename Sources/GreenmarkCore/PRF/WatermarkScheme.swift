@@ -1,0 +1,54 @@
+/// The parameters that define a green list: PRF version, green fraction gamma, context width h.
+public struct WatermarkScheme: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// A versioned PRF construction.
+    public enum PRF: String, Codable, Sendable, CaseIterable {
+        /// `docs/prf.md` version 1: HMAC-SHA256 over the h preceding token ids and the candidate.
+        case leftHashV1 = "lefthash-v1"
+    }
+
+    /// Largest context width accepted.
+    public static let maximumContextWidth = 64
+
+    public let prf: PRF
+    /// Fraction of the vocabulary that is green for each context, strictly between 0 and 1.
+    public let gamma: Double
+    /// Number of preceding tokens that seed the green list (h).
+    public let contextWidth: Int
+
+    /// The embedded default: LeftHash v1, gamma 0.25, h 1.
+    public static let `default` = try! WatermarkScheme(prf: .leftHashV1, gamma: 0.25, contextWidth: 1)
+
+    /// Creates a scheme, validating gamma in (0, 1) and h in 1...64.
+    public init(prf: PRF = .leftHashV1, gamma: Double, contextWidth: Int) throws(GreenmarkError) {
+        guard gamma.isFinite, gamma > 0, gamma < 1 else {
+            throw GreenmarkError(.invalidScheme, "gamma must be strictly between 0 and 1 (got \(gamma))")
+        }
+        guard (1...Self.maximumContextWidth).contains(contextWidth) else {
+            throw GreenmarkError(.invalidScheme, "context width h must be in 1...\(Self.maximumContextWidth) (got \(contextWidth))")
+        }
+        self.prf = prf
+        self.gamma = gamma
+        self.contextWidth = contextWidth
+    }
+
+    /// `floor(gamma * 2^32)`: a token is green when the MAC prefix is below this value.
+    public var greenThreshold: UInt32 {
+        // gamma < 1, so the product is below 2^32; binary64 multiplication by 2^32 is exact.
+        UInt32((gamma * 4_294_967_296.0).rounded(.down))
+    }
+
+    public var description: String { "\(prf.rawValue) gamma=\(gamma) h=\(contextWidth)" }
+
+    private enum CodingKeys: String, CodingKey {
+        case prf, gamma, contextWidth = "h"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            prf: c.decode(PRF.self, forKey: .prf),
+            gamma: c.decode(Double.self, forKey: .gamma),
+            contextWidth: c.decode(Int.self, forKey: .contextWidth)
+        )
+    }
+}

@@ -1,0 +1,30 @@
+/// An error from the crypto façade, with a stable code.
+public struct CryptoError: Error, Hashable, CustomStringConvertible, Sendable {
+    /// Stable machine-readable codes; equality of errors is equality of codes.
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+
+        /// OpenSSL reported a failure inside a primitive.
+        public static let openSSLFailure = Code(rawValue: "crypto.openssl_failure")
+        /// The CSPRNG could not produce bytes.
+        public static let randomUnavailable = Code(rawValue: "crypto.random_unavailable")
+        /// A file could not be read for hashing.
+        public static let unreadableFile = Code(rawValue: "crypto.unreadable_file")
+        /// A hexadecimal string was malformed.
+        public static let invalidHex = Code(rawValue: "crypto.invalid_hex")
+    }
+
+    public let code: Code
+    public let reason: String
+
+    public init(_ code: Code, _ reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    public var description: String { "\(code.rawValue): \(reason)" }
+
+    public static func == (lhs: CryptoError, rhs: CryptoError) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}

