@@ -146,4 +146,27 @@ struct DetectorTests {
         #expect(abs(mean) < 0.15, "mean z \(mean)")
         #expect(abs(sd - 1) < 0.1, "sd z \(sd)")
     }
+
+    @Test("the decision rule's exact false-positive rate is at most the nominal 3.17e-5 at every length")
+    func exactFalsePositiveBound() {
+        let config = DetectorConfiguration.default
+        #expect(abs(config.maximumPValue - 3.167124183311986e-5) < 1e-15)
+        var worstZOnly = 0.0
+        for t in 1...2000 {
+            // Smallest green count the rule calls watermarked; under H0 the green flags of distinct
+            // (context, token) pairs are i.i.d. Bernoulli(gamma), so its tail is the exact FPR.
+            var fpr = 0.0
+            if let g = (0...t).first(where: { g in
+                ZScore.of(green: g, scored: t, gamma: 0.25) >= config.zThreshold
+                    && BinomialTail.upper(successes: g, trials: t, probability: 0.25).probability <= config.maximumPValue
+            }) {
+                fpr = BinomialTail.upper(successes: g, trials: t, probability: 0.25).probability
+            }
+            #expect(fpr <= config.maximumPValue, "T = \(t)")
+            let gz = ZScore.greenNeeded(scored: t, gamma: 0.25, threshold: 4)
+            if gz <= t { worstZOnly = max(worstZOnly, BinomialTail.upper(successes: gz, trials: t, probability: 0.25).probability) }
+        }
+        // Why the p-value condition exists: z >= 4 alone overshoots the nominal rate on short texts.
+        #expect(worstZOnly > 3 * config.maximumPValue)
+    }
 }

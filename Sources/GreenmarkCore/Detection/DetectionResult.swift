@@ -15,7 +15,8 @@ public struct DetectionResult: Codable, Sendable {
     public let greenFraction: Double
     /// Tokens in the text, scored or not.
     public let tokensTotal: Int
-    /// True exactly when `verdict == .watermarked`.
+    /// True exactly when `verdict == .watermarked`: at least the minimum number of scored tokens,
+    /// z at or above the threshold, and the exact p-value at or below `pThreshold`.
     public let watermarked: Bool
     public let verdict: Verdict
     /// For a "too short" verdict: how many more scored tokens the text needs.
@@ -23,6 +24,8 @@ public struct DetectionResult: Codable, Sendable {
     public let keyID: String
     public let scheme: WatermarkScheme
     public let zThreshold: Double
+    /// The p-value a watermarked verdict must also reach (normal upper tail at `zThreshold`).
+    public let pThreshold: Double
     public let minimumScoredTokens: Int
     /// Whether normalization changed the text before tokenization.
     public let normalized: Bool
@@ -44,6 +47,7 @@ public struct DetectionResult: Codable, Sendable {
         case keyID = "key_id"
         case scheme
         case zThreshold = "z_threshold"
+        case pThreshold = "p_threshold"
         case minimumScoredTokens = "min_tokens"
         case normalized, tokenizer, mask
     }
@@ -51,7 +55,7 @@ public struct DetectionResult: Codable, Sendable {
     public init(
         zScore: Double, pValue: Double, log10PValue: Double, tokensScored: Int, greenTokens: Int,
         tokensTotal: Int, verdict: Verdict, moreTokensNeeded: Int?, keyID: String, scheme: WatermarkScheme,
-        zThreshold: Double, minimumScoredTokens: Int, normalized: Bool, tokenizer: String, mask: [TokenMark]?
+        zThreshold: Double, pThreshold: Double, minimumScoredTokens: Int, normalized: Bool, tokenizer: String, mask: [TokenMark]?
     ) {
         self.zScore = zScore
         self.pValue = pValue
@@ -66,6 +70,7 @@ public struct DetectionResult: Codable, Sendable {
         self.keyID = keyID
         self.scheme = scheme
         self.zThreshold = zThreshold
+        self.pThreshold = pThreshold
         self.minimumScoredTokens = minimumScoredTokens
         self.normalized = normalized
         self.tokenizer = tokenizer

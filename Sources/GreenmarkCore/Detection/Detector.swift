@@ -38,7 +38,7 @@ public struct Detector: Sendable {
         if scores.scored < configuration.minimumScoredTokens {
             verdict = .tooShort
             more = configuration.minimumScoredTokens - scores.scored
-        } else if z >= configuration.zThreshold {
+        } else if z >= configuration.zThreshold && tail.probability <= configuration.maximumPValue {
             verdict = .watermarked
         } else {
             verdict = .noWatermark
@@ -47,7 +47,7 @@ public struct Detector: Sendable {
             zScore: z, pValue: tail.probability, log10PValue: tail.log10Probability,
             tokensScored: scores.scored, greenTokens: scores.green, tokensTotal: tokensTotal,
             verdict: verdict, moreTokensNeeded: more, keyID: key.id, scheme: key.scheme,
-            zThreshold: configuration.zThreshold, minimumScoredTokens: configuration.minimumScoredTokens,
+            zThreshold: configuration.zThreshold, pThreshold: configuration.maximumPValue, minimumScoredTokens: configuration.minimumScoredTokens,
             normalized: normalized, tokenizer: tokenizer, mask: mask
         )
     }

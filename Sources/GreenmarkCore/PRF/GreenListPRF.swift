@@ -12,8 +12,8 @@ public struct GreenListPRF: Sendable {
     public static let label: [UInt8] = Array("greenmark/prf/v1".utf8) + [0]
 
     public let scheme: WatermarkScheme
-    private let mac: HMACSHA256
-    private let threshold: UInt32
+    @usableFromInline let mac: HMACSHA256
+    @usableFromInline let threshold: UInt32
 
     /// Creates the PRF for a raw key and scheme.
     public init(key: some Collection<UInt8>, scheme: WatermarkScheme) throws(GreenmarkError) {
@@ -31,22 +31,17 @@ public struct GreenListPRF: Sendable {
     static func messageLength(h: Int) -> Int { label.count + 4 + 4 * h + 4 }
 
     /// The first four MAC bytes, big-endian, for `token` after `context` (exactly h ids, oldest first).
+    @inlinable
     public func macPrefix(context: some Collection<UInt32>, token: UInt32) -> UInt32 {
         precondition(context.count == scheme.contextWidth, "context must hold exactly h token ids")
-        return withUnsafeTemporaryAllocation(byteCount: Self.messageLength(h: context.count), alignment: 4) { buf in
-            var offset = 0
-            for byte in Self.label {
-                buf[offset] = byte
-                offset += 1
-            }
-            Self.store(UInt32(context.count), into: buf, at: &offset)
-            for id in context { Self.store(id, into: buf, at: &offset) }
-            Self.store(token, into: buf, at: &offset)
+        return withMessage(context: context) { buf, tokenOffset in
+            buf.storeBytes(of: token.bigEndian, toByteOffset: tokenOffset, as: UInt32.self)
             return mac.prefix32(UnsafeRawBufferPointer(buf))
         }
     }
 
     /// Whether `token` is green after `context` (exactly h ids, oldest first).
+    @inlinable
     public func isGreen(context: some Collection<UInt32>, token: UInt32) -> Bool {
         macPrefix(context: context, token: token) < threshold
     }
@@ -54,31 +49,29 @@ public struct GreenListPRF: Sendable {
     /// Green flags for many candidate tokens after one context; the message prefix is built once.
     public func greenFlags(context: some Collection<UInt32>, candidates: some Collection<UInt32>) -> [Bool] {
         precondition(context.count == scheme.contextWidth, "context must hold exactly h token ids")
-        let length = Self.messageLength(h: context.count)
-        return withUnsafeTemporaryAllocation(byteCount: length, alignment: 4) { buf in
-            var offset = 0
-            for byte in Self.label {
-                buf[offset] = byte
-                offset += 1
-            }
-            Self.store(UInt32(context.count), into: buf, at: &offset)
-            for id in context { Self.store(id, into: buf, at: &offset) }
-            let tokenOffset = offset
+        return withMessage(context: context) { buf, tokenOffset in
             let message = UnsafeRawBufferPointer(buf)
             return candidates.map { token in
-                var o = tokenOffset
-                Self.store(token, into: buf, at: &o)
+                buf.storeBytes(of: token.bigEndian, toByteOffset: tokenOffset, as: UInt32.self)
                 return mac.prefix32(message) < threshold
             }
         }
     }
 
-    @inline(__always)
-    private static func store(_ value: UInt32, into buf: UnsafeMutableRawBufferPointer, at offset: inout Int) {
-        buf[offset] = UInt8(truncatingIfNeeded: value >> 24)
-        buf[offset + 1] = UInt8(truncatingIfNeeded: value >> 16)
-        buf[offset + 2] = UInt8(truncatingIfNeeded: value >> 8)
-        buf[offset + 3] = UInt8(truncatingIfNeeded: value)
-        offset += 4
+    /// Builds `label || u32be(h) || context` in a stack buffer with room for the token, and calls
+    /// `body` with the buffer and the token's byte offset.
+    @inlinable
+    func withMessage<R>(context: some Collection<UInt32>, _ body: (UnsafeMutableRawBufferPointer, Int) -> R) -> R {
+        let labelCount = Self.label.count
+        return withUnsafeTemporaryAllocation(byteCount: Self.messageLength(h: context.count), alignment: 4) { buf in
+            Self.label.withUnsafeBytes { buf.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: labelCount) }
+            buf.storeBytes(of: UInt32(truncatingIfNeeded: context.count).bigEndian, toByteOffset: labelCount, as: UInt32.self)
+            var offset = labelCount + 4
+            for id in context {
+                buf.storeBytes(of: id.bigEndian, toByteOffset: offset, as: UInt32.self)
+                offset += 4
+            }
+            return body(buf, offset)
+        }
     }
 }
