@@ -105,7 +105,8 @@ struct DetectorTests {
 
     @Test("normalization is reported and CRLF text scores like LF text")
     func normalization() throws {
-        let lf = fullyGreenText(prf: try key.prf(), length: 200).replacingOccurrences(of: " ", with: "\n")
+        let prf = try key.prf()
+        let lf = (0..<5).map { _ in fullyGreenText(prf: prf, length: 40) }.joined(separator: "\n")
         let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
         let a = try detector.detect(lf, key: key)
         let b = try detector.detect(crlf, key: key)
