@@ -6,28 +6,23 @@ import GreenmarkCore
 public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
     // The model handle is immutable after loading and llama.cpp's tokenizer only reads the
     // vocabulary, so concurrent calls are safe.
-    private let model: OpaquePointer
-    private let vocab: OpaquePointer
+    private let handle: LlamaModelHandle
+    private var vocab: OpaquePointer { handle.vocab }
     private let pieces: [[UInt8]]
 
     public let name: String
     public var vocabularySize: Int { pieces.count }
 
     /// Loads the vocabulary of the GGUF model at `path`.
-    public init(modelPath path: String) throws(GreenmarkError) {
-        LlamaRuntime.ensureInitialized()
-        var params = llama_model_default_params()
-        params.vocab_only = true
-        guard let model = llama_model_load_from_file(path, params) else {
-            throw GreenmarkError(.modelLoadFailed, "llama.cpp could not load the vocabulary of \(path)")
-        }
-        guard let vocab = llama_model_get_vocab(model) else {
-            llama_model_free(model)
-            throw GreenmarkError(.modelLoadFailed, "\(path) has no vocabulary")
-        }
-        self.model = model
-        self.vocab = vocab
-        self.name = String(path.split(separator: "/").last ?? Substring(path))
+    public convenience init(modelPath path: String) throws(GreenmarkError) {
+        try self.init(handle: LlamaModelHandle(path: path, vocabularyOnly: true))
+    }
+
+    /// The tokenizer of an already loaded model.
+    init(handle: LlamaModelHandle) {
+        self.handle = handle
+        let vocab = handle.vocab
+        self.name = String(handle.path.split(separator: "/").last ?? Substring(handle.path))
         let count = Int(llama_vocab_n_tokens(vocab))
         var table: [[UInt8]] = []
         table.reserveCapacity(count)
@@ -38,11 +33,14 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
         self.pieces = table
     }
 
-    deinit {
-        llama_model_free(model)
+    public func tokenize(_ text: String) throws(GreenmarkError) -> [UInt32] {
+        try tokenize(text, parseSpecial: false, addSpecial: false)
     }
 
-    public func tokenize(_ text: String) throws(GreenmarkError) -> [UInt32] {
+    /// Tokenizes `text`; with `parseSpecial`, chat markup such as `<|im_start|>` becomes special
+    /// tokens (for prompts built from the model's chat template, never for text being scored);
+    /// with `addSpecial`, BOS/EOS are added as the model's metadata asks.
+    func tokenize(_ text: String, parseSpecial: Bool, addSpecial: Bool) throws(GreenmarkError) -> [UInt32] {
         let utf8 = Array(text.utf8)
         guard utf8.count < Int(Int32.max) else {
             throw GreenmarkError(.tokenizerFailure, "text too long to tokenize (\(utf8.count) bytes)")
@@ -52,7 +50,7 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
             var tokens = [llama_token](repeating: 0, count: capacity)
             let n = utf8.withUnsafeBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { chars in
-                    llama_tokenize(vocab, chars.baseAddress, Int32(chars.count), &tokens, Int32(capacity), false, false)
+                    llama_tokenize(vocab, chars.baseAddress, Int32(chars.count), &tokens, Int32(capacity), addSpecial, parseSpecial)
                 }
             }
             if n >= 0 {

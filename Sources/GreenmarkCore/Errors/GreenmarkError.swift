@@ -41,6 +41,8 @@ public struct GreenmarkError: Error, Hashable, CustomStringConvertible, Sendable
         public static let modelNotFound = Code(rawValue: "model.not_found")
         /// llama.cpp could not load the model.
         public static let modelLoadFailed = Code(rawValue: "model.load_failed")
+        /// A generation request is out of range.
+        public static let generationInvalid = Code(rawValue: "generation.invalid_request")
         /// A crypto primitive failed.
         public static let cryptoFailure = Code(rawValue: "crypto.failure")
     }

@@ -1,0 +1,48 @@
+import Foundation
+import GreenmarkCore
+
+/// Everything a generation receipt states: which model, which key and scheme, which prompt
+/// (by digest), the exact output and when. Unsigned until the certificate layer signs it.
+public struct GenerationRecord: Codable, Sendable, Equatable {
+    /// Why generation ended.
+    public enum FinishReason: String, Codable, Sendable {
+        /// The token limit was reached.
+        case length
+        /// The model produced an end-of-generation token.
+        case endOfGeneration = "end_of_generation"
+        /// A stop string appeared.
+        case stop
+        /// The caller cancelled.
+        case cancelled
+    }
+
+    /// The model, by file name and SHA-256 of the GGUF file.
+    public struct Model: Codable, Sendable, Equatable {
+        public let name: String
+        public let sha256: String
+    }
+
+    public let model: Model
+    /// The watermark key, or nil for an unwatermarked generation.
+    public let keyID: String?
+    public let scheme: WatermarkScheme?
+    public let delta: Double
+    public let sampling: SamplingParameters
+    /// SHA-256 (hex) of the prompt text as sent to the model (after the chat template).
+    public let promptSHA256: String
+    public let text: String
+    /// Tokens generated (before any stop-string truncation).
+    public let tokens: Int
+    public let finishReason: FinishReason
+    public let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case model
+        case keyID = "key_id"
+        case scheme, delta, sampling
+        case promptSHA256 = "prompt_sha256"
+        case text, tokens
+        case finishReason = "finish_reason"
+        case createdAt = "created_at"
+    }
+}

@@ -1,0 +1,23 @@
+/// A finished generation: the record to sign, plus measurements.
+public struct GenerationResult: Sendable {
+    public let record: GenerationRecord
+    /// Generated tokens that were green when drawn (the generator's own count; detection
+    /// re-tokenizes the text and may split it differently).
+    public let greenTokensDrawn: Int
+    /// PRF evaluations over the whole generation.
+    public let prfEvaluations: Int
+    /// Prompt tokens fed to the model.
+    public let promptTokens: Int
+    /// Wall-clock seconds for the whole generation, prompt included.
+    public let seconds: Double
+    /// Seconds spent in Swift sampling (bias, PRF, softmax, draw), excluding llama.cpp.
+    public let samplingSeconds: Double
+}
+
+/// What a streaming generation yields.
+public enum GenerationEvent: Sendable {
+    /// New output text (complete UTF-8 characters, never part of a stop string).
+    case text(String)
+    /// The generation ended; carries the result.
+    case finished(GenerationResult)
+}

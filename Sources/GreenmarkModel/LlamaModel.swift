@@ -1,0 +1,68 @@
+import CLlama
+import GreenmarkCore
+import GreenmarkCrypto
+
+/// A GGUF model loaded once per process: weights, tokenizer, chat template and identity.
+public final class LlamaModel: @unchecked Sendable {
+    // Immutable after loading; each generation creates its own llama_context.
+    let handle: LlamaModelHandle
+
+    /// The model's tokenizer (shares the loaded vocabulary).
+    public let tokenizer: LlamaTokenizer
+    /// File name of the GGUF model.
+    public let name: String
+    /// Lower-case hex SHA-256 of the GGUF file: the model id that receipts name.
+    public let sha256: String
+    /// Context length the model was trained with.
+    public let trainedContextLength: Int
+    /// CPU threads per generation (1 holds up on a busy 2-core machine; see docs/generation.md).
+    public let threads: Int
+
+    /// Loads the model at `path` with `threads` CPU threads per generation.
+    public init(path: String, threads: Int = 1) throws(GreenmarkError) {
+        guard threads >= 1 else { throw GreenmarkError(.modelLoadFailed, "threads must be at least 1") }
+        handle = try LlamaModelHandle(path: path, vocabularyOnly: false)
+        tokenizer = LlamaTokenizer(handle: handle)
+        name = tokenizer.name
+        do {
+            sha256 = Hex.encode(try SHA256Digest.hash(fileAtPath: path))
+        } catch {
+            throw GreenmarkError(.modelLoadFailed, error.description)
+        }
+        trainedContextLength = Int(llama_model_n_ctx_train(handle.pointer))
+        self.threads = threads
+    }
+
+    /// The prompt text for one chat turn, through the model's own chat template, ending with the
+    /// assistant's turn opener.
+    public func chatPrompt(system: String?, user: String) throws(GreenmarkError) -> String {
+        let template = llama_model_chat_template(handle.pointer, nil)
+        var roles: [(String, String)] = []
+        if let system { roles.append(("system", system)) }
+        roles.append(("user", user))
+        let cStrings = roles.map { (strdup($0.0)!, strdup($0.1)!) }
+        defer { for (r, c) in cStrings { free(r); free(c) } }
+        let messages = cStrings.map { llama_chat_message(role: $0.0, content: $0.1) }
+        var capacity = 2 * (user.utf8.count + (system?.utf8.count ?? 0)) + 256
+        while true {
+            var buffer = [CChar](repeating: 0, count: capacity)
+            let n = llama_chat_apply_template(template, messages, messages.count, true, &buffer, Int32(capacity))
+            guard n >= 0 else {
+                throw GreenmarkError(.modelLoadFailed, "the model's chat template is not supported by llama.cpp")
+            }
+            if Int(n) <= capacity {
+                return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+            capacity = Int(n)
+        }
+    }
+
+    /// Whether `token` ends a generation (EOS, end-of-turn, ...).
+    func isEndOfGeneration(_ token: UInt32) -> Bool {
+        llama_vocab_is_eog(handle.vocab, llama_token(bitPattern: token))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
