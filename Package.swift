@@ -48,12 +48,19 @@ let package = Package(
             dependencies: ["CLlama", "GreenmarkCore", "GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
+        // Evaluation: detectability and quality measured on the real model.
+        .target(
+            name: "GreenmarkEval",
+            dependencies: ["GreenmarkCore", "GreenmarkModel", "GreenmarkCrypto"],
+            swiftSettings: swiftSettings
+        ),
         // The `greenmark` command tree, as a library so tests can parse and run it.
         .target(
             name: "GreenmarkCLI",
             dependencies: [
                 "GreenmarkCore",
                 "GreenmarkModel",
+                "GreenmarkEval",
                 "GreenmarkCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -79,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "GreenmarkModelTests",
             dependencies: ["GreenmarkModel", "GreenmarkCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkEvalTests",
+            dependencies: ["GreenmarkEval", "GreenmarkModel", "GreenmarkCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

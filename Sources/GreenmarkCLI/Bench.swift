@@ -14,9 +14,16 @@ struct Bench: ParsableCommand {
     @Option(help: "Seconds to spend on each measurement.") var seconds: Double = 1.0
     @Option(help: ArgumentHelp("GGUF model for the tokenizer measurements.", valueName: "path")) var model: String?
     @Flag(help: "Print JSON.") var json = false
+    @Option(name: .customLong("generate-tokens"), help: "Tokens per generation in the watermark-cost comparison (0 skips it).")
+    var generateTokens: Int = 128
+    @Option(help: "Rounds of the generation comparison (each: one watermarked and one plain generation, interleaved).")
+    var rounds: Int = 3
 
     func validate() throws {
         guard seconds > 0, seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
+        guard generateTokens >= 0, generateTokens <= 2048, rounds >= 1, rounds <= 50 else {
+            throw ValidationError("--generate-tokens must be in 0...2048 and --rounds in 1...50")
+        }
     }
 
     func run() throws {
@@ -78,6 +85,15 @@ struct Bench: ParsableCommand {
                                  rate: q(0.5), detail: "p50 \(f(q(0.5))) ms, p90 \(f(q(0.9))) ms, p99 \(f(q(0.99))) ms, \(latencies.count) runs, \(essayTokens) tokens"))
         }
 
+        var generation: GenerationComparison?
+        if generateTokens > 0, let path = try? ModelLocator.resolve(explicit: model) {
+            generation = try compareGeneration(path: path, key: key)
+            rows.append(BenchRow(name: "generate_watermarked", unit: "tokens/s", rate: generation!.watermarkedTokensPerSecond,
+                                 detail: "\(f(generation!.watermarkedTokensPerSecond)) tokens/s (Swift sampling \(f(generation!.watermarkedSwiftMsPerToken)) ms/token, \(f(generation!.watermarkedPRFPerToken)) PRF/token)"))
+            rows.append(BenchRow(name: "generate_plain_delta0", unit: "tokens/s", rate: generation!.plainTokensPerSecond,
+                                 detail: "\(f(generation!.plainTokensPerSecond)) tokens/s (Swift sampling \(f(generation!.plainSwiftMsPerToken)) ms/token)"))
+        }
+
         let hmac = rows.first { $0.name == "openssl_hmac_oneshot" }!.rate
         let prepared = rows.first { $0.name == "hmac_prepared_key" }!.rate
         let scoring = rows.first { $0.name == "score_tokens_h1" }!.rate
@@ -85,7 +101,8 @@ struct Bench: ParsableCommand {
             rows: rows,
             preparedOverOneshot: prepared / hmac,
             scoringOverPreparedHMAC: scoring / prepared,
-            nanosecondsPerPRF: 1e9 / rows.first { $0.name == "prf_v1_is_green_h1" }!.rate
+            nanosecondsPerPRF: 1e9 / rows.first { $0.name == "prf_v1_is_green_h1" }!.rate,
+            generation: generation
         )
         if json {
             print(try JSONOutput.encode(summary))
@@ -96,7 +113,46 @@ struct Bench: ParsableCommand {
             print("ratio prepared-key HMAC / OpenSSL HMAC()   \(f(summary.preparedOverOneshot))x")
             print("ratio scoring tokens / prepared-key HMACs  \(f(summary.scoringOverPreparedHMAC))")
             print("PRF cost per token                         \(f(summary.nanosecondsPerPRF)) ns")
+            if let g = generation {
+                print("Swift sampling with watermark (PRF+bias+softmax+draw) / decode  \(String(format: "%.2f%%", g.watermarkCostShareOfDecode * 100))")
+                print("watermark's own cost (beyond the plain sampler) / decode       \(String(format: "%.2f%%", g.watermarkOnlyShareOfDecode * 100))")
+                print("tokens/s watermarked / tokens/s plain (delta 0)               \(String(format: "%.3f", g.throughputRatio))x")
+            }
         }
+    }
+
+    /// Generates `generateTokens` tokens with and without the watermark, interleaved over `rounds`,
+    /// with max tokens fixed and end-of-generation ignored by using a long-form prompt.
+    private func compareGeneration(path: String, key: [UInt8]) throws -> GenerationComparison {
+        let llama = try LlamaModel(path: path, threads: 1)
+        let wk = try WatermarkKey(secret: key, scheme: .default, state: .primary)
+        let generator = Generator(model: llama)
+        var marked: [GenerationResult] = []
+        var plain: [GenerationResult] = []
+        for round in 0..<rounds {
+            let request = GenerationRequest(
+                prompt: "Write a long, detailed essay about the history of science, from antiquity to today.",
+                maxTokens: generateTokens, sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: UInt64(round))
+            )
+            marked.append(try generator.generate(request, key: wk))
+            plain.append(try generator.generate(request, key: nil))
+        }
+        func sum(_ r: [GenerationResult], _ f: (GenerationResult) -> Double) -> Double { r.map(f).reduce(0, +) }
+        let markedTokens = sum(marked) { Double($0.record.tokens) }
+        let plainTokens = sum(plain) { Double($0.record.tokens) }
+        let markedDecode = sum(marked) { $0.decodeSeconds }
+        let markedSwift = sum(marked) { $0.samplingSeconds }
+        let plainSwift = sum(plain) { $0.samplingSeconds }
+        return GenerationComparison(
+            tokensPerGeneration: generateTokens, rounds: rounds,
+            watermarkedTokensPerSecond: markedTokens / sum(marked) { $0.seconds },
+            plainTokensPerSecond: plainTokens / sum(plain) { $0.seconds },
+            watermarkedSwiftMsPerToken: markedSwift / markedTokens * 1000,
+            plainSwiftMsPerToken: plainSwift / plainTokens * 1000,
+            decodeMsPerToken: markedDecode / markedTokens * 1000,
+            watermarkedPRFPerToken: sum(marked) { Double($0.prfEvaluations) } / markedTokens,
+            watermarkCostShareOfDecode: markedSwift / markedDecode
+        )
     }
 
     /// Runs `body(n)` with growing n until `seconds` have passed; returns the rate per second.
@@ -132,17 +188,65 @@ struct BenchRow: Encodable {
     let detail: String
 }
 
+/// Watermarked vs plain (delta 0) generation with the same sampler, measured in one run.
+struct GenerationComparison: Encodable {
+    let tokensPerGeneration: Int
+    let rounds: Int
+    let watermarkedTokensPerSecond: Double
+    let plainTokensPerSecond: Double
+    let watermarkedSwiftMsPerToken: Double
+    let plainSwiftMsPerToken: Double
+    let decodeMsPerToken: Double
+    let watermarkedPRFPerToken: Double
+    /// Swift time per token (PRF, bias, softmax, draw) over llama.cpp decode time per token.
+    let watermarkCostShareOfDecode: Double
+
+    var throughputRatio: Double { watermarkedTokensPerSecond / plainTokensPerSecond }
+    /// The watermark's own cost (Swift time per token beyond the plain sampler) over decode time.
+    var watermarkOnlyShareOfDecode: Double { (watermarkedSwiftMsPerToken - plainSwiftMsPerToken) / decodeMsPerToken }
+
+    enum CodingKeys: String, CodingKey {
+        case tokensPerGeneration = "tokens_per_generation", rounds
+        case watermarkedTokensPerSecond = "watermarked_tokens_per_second"
+        case plainTokensPerSecond = "plain_tokens_per_second"
+        case watermarkedSwiftMsPerToken = "watermarked_swift_ms_per_token"
+        case plainSwiftMsPerToken = "plain_swift_ms_per_token"
+        case decodeMsPerToken = "decode_ms_per_token"
+        case watermarkedPRFPerToken = "watermarked_prf_per_token"
+        case watermarkCostShareOfDecode = "watermark_cost_share_of_decode"
+        case throughputRatio = "throughput_ratio"
+        case watermarkOnlyShareOfDecode = "watermark_only_share_of_decode"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tokensPerGeneration, forKey: .tokensPerGeneration)
+        try c.encode(rounds, forKey: .rounds)
+        try c.encode(watermarkedTokensPerSecond, forKey: .watermarkedTokensPerSecond)
+        try c.encode(plainTokensPerSecond, forKey: .plainTokensPerSecond)
+        try c.encode(watermarkedSwiftMsPerToken, forKey: .watermarkedSwiftMsPerToken)
+        try c.encode(plainSwiftMsPerToken, forKey: .plainSwiftMsPerToken)
+        try c.encode(decodeMsPerToken, forKey: .decodeMsPerToken)
+        try c.encode(watermarkedPRFPerToken, forKey: .watermarkedPRFPerToken)
+        try c.encode(watermarkCostShareOfDecode, forKey: .watermarkCostShareOfDecode)
+        try c.encode(throughputRatio, forKey: .throughputRatio)
+        try c.encode(watermarkOnlyShareOfDecode, forKey: .watermarkOnlyShareOfDecode)
+    }
+}
+
 /// All measurements of one run, with the ratios that matter.
 struct BenchSummary: Encodable {
     let rows: [BenchRow]
     let preparedOverOneshot: Double
     let scoringOverPreparedHMAC: Double
     let nanosecondsPerPRF: Double
+    let generation: GenerationComparison?
 
     enum CodingKeys: String, CodingKey {
         case rows
         case preparedOverOneshot = "prepared_over_oneshot"
         case scoringOverPreparedHMAC = "scoring_over_prepared_hmac"
         case nanosecondsPerPRF = "ns_per_prf"
+        case generation
     }
 }

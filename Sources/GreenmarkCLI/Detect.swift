@@ -25,8 +25,7 @@ struct Detect: ParsableCommand {
     @Option(help: "z-score threshold for a watermarked verdict.") var threshold: Double = DetectorConfiguration.default.zThreshold
     @Option(name: .customLong("min-tokens"), help: "Fewest scored tokens for a verdict other than too short.")
     var minTokens: Int = DetectorConfiguration.default.minimumScoredTokens
-    @Option(help: ArgumentHelp("GGUF model whose tokenizer to use (default: $GREENMARK_MODEL, else the installed default).", valueName: "path"))
-    var model: String?
+    @OptionGroup var model: ModelOptions
 
     func validate() throws {
         guard threshold.isFinite else { throw ValidationError("--threshold must be a finite number") }
@@ -37,7 +36,7 @@ struct Detect: ParsableCommand {
         let text = try InputReader.readText(path: file)
         let keyring = try home.store.load()
         let watermarkKey = try key.map { id throws(GreenmarkError) in try keyring.key(id: id) } ?? keyring.primary()
-        let tokenizer = try LlamaTokenizer(modelPath: ModelLocator.resolve(explicit: model))
+        let tokenizer = try model.tokenizer()
         var configuration = DetectorConfiguration.default
         configuration.zThreshold = threshold
         configuration.minimumScoredTokens = minTokens

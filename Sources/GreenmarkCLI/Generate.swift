@@ -27,8 +27,7 @@ struct Generate: ParsableCommand {
     @Option(help: "CPU threads for llama.cpp.") var threads: Int = 1
     @Flag(name: .customLong("no-watermark"), help: "Generate without a watermark (for comparisons).") var noWatermark = false
     @Flag(help: "Print the generation record as JSON.") var json = false
-    @Option(help: ArgumentHelp("GGUF model (default: $GREENMARK_MODEL, else the installed default).", valueName: "path"))
-    var model: String?
+    @OptionGroup var model: ModelOptions
     @OptionGroup var home: HomeOptions
 
     func validate() throws {
@@ -43,7 +42,7 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let key = noWatermark ? nil : try home.store.load().primary()
-        let llama = try LlamaModel(path: ModelLocator.resolve(explicit: model), threads: threads)
+        let llama = try LlamaModel(path: model.path(), threads: threads)
         let request = GenerationRequest(
             prompt: prompt, system: system, rawPrompt: raw, maxTokens: maxTokens, stopStrings: stops,
             sampling: SamplingParameters(temperature: temperature, topK: topK, topP: topP, seed: seed), delta: delta

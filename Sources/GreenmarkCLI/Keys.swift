@@ -16,12 +16,15 @@ struct Keys: ParsableCommand {
         @Option(name: .customLong("context-width"), help: "Context width h (tokens that seed each green list).")
         var contextWidth: Int = WatermarkScheme.default.contextWidth
 
+        @OptionGroup var model: ModelOptions
+
         func run() throws {
             let scheme = try WatermarkScheme(gamma: gamma, contextWidth: contextWidth)
-            let keyring = try home.store.initialize(scheme: scheme)
+            let vocabulary = try model.vocabularyID()
+            let keyring = try home.store.initialize(scheme: scheme, vocabulary: vocabulary)
             let primary = try keyring.primary()
             print("Created keyring \(home.store.path)")
-            print("Primary watermark key: \(primary.id) (\(primary.scheme))")
+            print("Primary watermark key: \(primary.id) (\(primary.scheme), \(vocabulary ?? "not bound to a vocabulary"))")
         }
     }
 
@@ -103,17 +106,19 @@ struct KeyListing: Encodable {
     let id: String
     let state: KeyState
     let scheme: WatermarkScheme
+    let vocabulary: String?
     let createdAt: Date
 
     init(key: WatermarkKey) {
         id = key.id
         state = key.state
         scheme = key.scheme
+        vocabulary = key.vocabulary
         createdAt = key.createdAt
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, scheme
+        case id, state, scheme, vocabulary
         case createdAt = "created_at"
     }
 }

@@ -13,6 +13,9 @@ public struct GenerationRequest: Sendable {
     public var sampling: SamplingParameters
     /// Logit bias added to green tokens (default 2.0).
     public var delta: Double
+    /// Also sum the model's own log-probability (temperature 1, no bias) of every generated
+    /// token, for perplexity. Costs a log-sum-exp over the vocabulary per token.
+    public var measureLogLikelihood: Bool = false
 
     public init(prompt: String, system: String? = nil, rawPrompt: Bool = false, maxTokens: Int = 200,
                 stopStrings: [String] = [], sampling: SamplingParameters = .default, delta: Double = 2.0) {

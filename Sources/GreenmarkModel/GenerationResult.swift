@@ -1,3 +1,5 @@
+import Foundation
+
 /// A finished generation: the record to sign, plus measurements.
 public struct GenerationResult: Sendable {
     public let record: GenerationRecord
@@ -12,6 +14,16 @@ public struct GenerationResult: Sendable {
     public let seconds: Double
     /// Seconds spent in Swift sampling (bias, PRF, softmax, draw), excluding llama.cpp.
     public let samplingSeconds: Double
+    /// Seconds spent in llama.cpp decoding generated tokens (the prompt excluded).
+    public let decodeSeconds: Double
+    /// Sum of ln p(token) under the unbiased model at temperature 1, when requested.
+    public let logLikelihood: Double?
+
+    /// exp(-logLikelihood / tokens): the model's perplexity on its own output, when measured.
+    public var perplexity: Double? {
+        guard let logLikelihood, record.tokens > 0 else { return nil }
+        return exp(-logLikelihood / Double(record.tokens))
+    }
 }
 
 /// What a streaming generation yields.

@@ -31,6 +31,7 @@ public struct Generator: Sendable {
             guard k.state == .primary || k.state == .enabled else {
                 throw GreenmarkError(.keyNotUsable, "key \(k.id) is \(k.state.rawValue) and cannot watermark")
             }
+            try k.checkVocabulary(of: model.tokenizer)
             return try k.prf()
         }
         let sampler = WatermarkSampler(prf: prf, delta: request.delta, parameters: request.sampling)
@@ -60,6 +61,8 @@ public struct Generator: Sendable {
         var greenDrawn = 0
         var evaluations = 0
         var samplingNanos: UInt64 = 0
+        var decodeNanos: UInt64 = 0
+        var logLikelihood = 0.0
         var finish = GenerationRecord.FinishReason.length
         var finalText: String?
 
@@ -88,6 +91,9 @@ public struct Generator: Sendable {
                 finish = .endOfGeneration
                 break
             }
+            if request.measureLogLikelihood {
+                logLikelihood += Self.logProbability(of: draw.token, logits: UnsafeBufferPointer(start: logits, count: vocabularySize))
+            }
             generated += 1
             if draw.green == true { greenDrawn += 1 }
             history.append(draw.token)
@@ -110,7 +116,9 @@ public struct Generator: Sendable {
             }
             if generated == request.maxTokens { break }
             var next = [llama_token(bitPattern: draw.token)]
+            let d0 = DispatchTime.now().uptimeNanoseconds
             try decode(ctx, &next)
+            decodeNanos += DispatchTime.now().uptimeNanoseconds - d0
         }
 
         let text = finalText ?? String(decoding: bytes, as: UTF8.self)
@@ -128,7 +136,9 @@ public struct Generator: Sendable {
             record: record, greenTokensDrawn: greenDrawn, prfEvaluations: evaluations,
             promptTokens: promptTokens.count,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
-            samplingSeconds: Double(samplingNanos) / 1e9
+            samplingSeconds: Double(samplingNanos) / 1e9,
+            decodeSeconds: Double(decodeNanos) / 1e9,
+            logLikelihood: request.measureLogLikelihood ? logLikelihood : nil
         )
     }
 
@@ -168,6 +178,15 @@ public struct Generator: Sendable {
             llama_decode(ctx, llama_batch_get_one(buf.baseAddress, Int32(buf.count)))
         }
         guard status == 0 else { throw GreenmarkError(.modelLoadFailed, "llama_decode failed (\(status))") }
+    }
+
+    /// ln softmax(logits)[token] at temperature 1.
+    static func logProbability(of token: UInt32, logits: UnsafeBufferPointer<Float>) -> Double {
+        var m = -Float.infinity
+        for l in logits where l > m { m = l }
+        var sum = 0.0
+        for l in logits { sum += exp(Double(l - m)) }
+        return Double(logits[Int(token)] - m) - log(sum)
     }
 
     /// Length of the longest prefix of `bytes` that does not end inside a UTF-8 sequence.

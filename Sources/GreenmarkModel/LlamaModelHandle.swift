@@ -1,6 +1,10 @@
 import CLlama
 import GreenmarkCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Owns one loaded `llama_model` and frees it when released.
 final class LlamaModelHandle: @unchecked Sendable {
     // Immutable after loading; llama.cpp only reads the model from here on.
@@ -10,6 +14,7 @@ final class LlamaModelHandle: @unchecked Sendable {
 
     /// Loads the GGUF file at `path`; with `vocabularyOnly` no weights are read.
     init(path: String, vocabularyOnly: Bool) throws(GreenmarkError) {
+        try Self.checkMagic(path)
         LlamaRuntime.ensureInitialized()
         var params = llama_model_default_params()
         params.vocab_only = vocabularyOnly
@@ -24,6 +29,19 @@ final class LlamaModelHandle: @unchecked Sendable {
         self.pointer = model
         self.vocab = vocab
         self.path = path
+    }
+
+    /// Rejects anything that does not start with the GGUF magic before llama.cpp parses it.
+    static func checkMagic(_ path: String) throws(GreenmarkError) {
+        guard let file = fopen(path, "rb") else {
+            throw GreenmarkError(.modelNotFound, "cannot open model file \(path)")
+        }
+        defer { fclose(file) }
+        var magic = [UInt8](repeating: 0, count: 4)
+        let n = fread(&magic, 1, 4, file)
+        guard n == 4, magic == Array("GGUF".utf8) else {
+            throw GreenmarkError(.modelInvalid, "\(path) is not a GGUF model file")
+        }
     }
 
     deinit {

@@ -11,6 +11,7 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
     private let pieces: [[UInt8]]
 
     public let name: String
+    public let vocabularyID: String
     public var vocabularySize: Int { pieces.count }
 
     /// Loads the vocabulary of the GGUF model at `path`.
@@ -31,6 +32,7 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
             table.append(Self.piece(vocab: vocab, token: llama_token(id), buffer: &buffer))
         }
         self.pieces = table
+        self.vocabularyID = Self.vocabularyID(pieces: table)
     }
 
     public func tokenize(_ text: String) throws(GreenmarkError) -> [UInt32] {

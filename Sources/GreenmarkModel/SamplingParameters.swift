@@ -9,8 +9,8 @@ public struct SamplingParameters: Sendable, Codable, Equatable {
     /// Seed of the random number generator; nil draws one from the system.
     public var seed: UInt64?
 
-    /// Multinomial sampling at temperature 0.8 with nucleus 0.95, no top-k.
-    public static let `default` = SamplingParameters(temperature: 0.8, topK: 0, topP: 0.95, seed: nil)
+    /// Plain multinomial sampling: temperature 1, no top-k, no nucleus cut.
+    public static let `default` = SamplingParameters(temperature: 1.0, topK: 0, topP: 1.0, seed: nil)
 
     public init(temperature: Double, topK: Int, topP: Double, seed: UInt64?) {
         self.temperature = temperature

@@ -108,6 +108,7 @@ struct CLITests {
         #expect(list.stdout.contains(firstID))
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(listJSON.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 2)
+        #expect(rows.allSatisfy { ($0["vocabulary"] as? String)?.hasPrefix("vocab-") == true })
         #expect(rows.first { $0["id"] as? String == firstID }?["state"] as? String == "enabled")
 
         // Detection with the old key by id still works.
@@ -150,5 +151,39 @@ struct CLITests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("[scheme.invalid]"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/gm-never-created/keyring.json"))
+    }
+
+    @Test("generate --json then detect: the round trip through the real processes")
+    func generateThenDetect() throws {
+        let home = try TemporaryHome()
+        let gen = try CLIProcess.run(["generate", "--home", home.path, "--json", "--seed", "11", "--max-tokens", "150",
+                                      "--prompt", "Write a short essay about the history of tea."])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(gen.stdout.utf8)) as? [String: Any])
+        let text = try #require(json["text"] as? String)
+        #expect((json["tokens"] as? Int ?? 0) > 50)
+        #expect((json["key_id"] as? String)?.hasPrefix("wk-") == true)
+        #expect((json["model"] as? [String: Any])?["sha256"] as? String == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
+        #expect(json.keys.contains("receipt"))
+        #expect(gen.stderr.isEmpty)   // no progress bar when stderr is not a terminal
+
+        let det = try CLIProcess.run(["detect", "--home", home.path, "--json", "--no-mask", "-"], stdin: Data(text.utf8))
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(det.stdout.utf8)) as? [String: Any])
+        #expect(result["watermarked"] as? Bool == true, "z = \(result["z_score"] ?? "nil")")
+        #expect(result["key_id"] as? String == json["key_id"] as? String)
+    }
+
+    @Test("generate rejects bad options before loading anything")
+    func generateValidation() throws {
+        let home = try TemporaryHome()
+        for args in [["--max-tokens", "0"], ["--temperature", "-1"], ["--top-p", "1.5"], ["--threads", "0"]] {
+            let r = try CLIProcess.run(["generate", "--home", home.path, "--prompt", "hi"] + args)
+            #expect(r.status == 64, "\(args)")
+            #expect(r.stderr.contains("Error:"))
+        }
+        let missing = try TemporaryHome(initialized: false)
+        let r = try CLIProcess.run(["generate", "--home", missing.path, "--prompt", "hi"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("[keyring.missing]"))
     }
 }

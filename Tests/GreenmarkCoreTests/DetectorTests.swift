@@ -85,6 +85,14 @@ struct DetectorTests {
         #expect(!Verdict.noWatermark.plainWords.lowercased().contains("human-written"))
     }
 
+    @Test("a key bound to another vocabulary refuses to score; a matching binding scores")
+    func vocabularyBinding() throws {
+        let other = try WatermarkKey.generate(state: .primary, vocabulary: "vocab-ffffffffffffffff")
+        #expect(throws: GreenmarkError(.vocabularyMismatch, "")) { try detector.detect("some text here", key: other) }
+        let bound = try WatermarkKey.generate(state: .primary, vocabulary: ByteTokenizer().vocabularyID)
+        #expect(try detector.detect("some text here", key: bound).keyID == bound.id)
+    }
+
     @Test("empty and whitespace-only text is an error")
     func emptyText() {
         for text in ["", "   ", "\n\t \u{FEFF}"] {

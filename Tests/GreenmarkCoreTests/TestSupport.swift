@@ -9,6 +9,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 struct ByteTokenizer: Tokenizer {
     let name = "bytes"
     let vocabularySize = 256
+    var vocabularyID: String { Self.vocabularyID(pieces: (0..<256).map { [UInt8($0)] }) }
     func tokenize(_ text: String) throws(GreenmarkError) -> [UInt32] { text.utf8.map { UInt32($0) } }
     func pieceBytes(of token: UInt32) -> [UInt8] { token < 256 ? [UInt8(token)] : [] }
 }

@@ -38,6 +38,7 @@ struct GeneratorTests {
         #expect(marked.record.model.sha256 == ModelLocator.defaultModelSHA256)
         #expect(marked.greenTokensDrawn > marked.record.tokens / 2)
         #expect(marked.prfEvaluations > 0 && plain.prfEvaluations == 0)
+        #expect(marked.samplingSeconds > 0 && marked.decodeSeconds > 0)
     }
 
     @Test("the same seed gives the same text; the record describes the run")
@@ -125,6 +126,18 @@ struct GeneratorTests {
         #expect(throws: GreenmarkError(.keyNotUsable, "")) {
             try Generator(model: sharedModel).generate(request("hi", tokens: 5, seed: 1), key: try ring.key(id: other.id))
         }
+    }
+
+    @Test("a key bound to another vocabulary is refused by the generator and the detector")
+    func vocabularyMismatch() throws {
+        let bound = try WatermarkKey.generate(state: .primary, vocabulary: "vocab-0123456789abcdef")
+        #expect(throws: GreenmarkError(.vocabularyMismatch, "")) {
+            try Generator(model: sharedModel).generate(request("hi", tokens: 5, seed: 1), key: bound)
+        }
+        #expect(throws: GreenmarkError(.vocabularyMismatch, "")) { try detector.detect("some text to score", key: bound) }
+        let matching = try WatermarkKey.generate(state: .primary, vocabulary: sharedModel.tokenizer.vocabularyID)
+        let result = try Generator(model: sharedModel).generate(request("hi", tokens: 5, seed: 1), key: matching)
+        #expect(result.record.keyID == matching.id)
     }
 
     @Test("the chat template wraps the prompt in ChatML")

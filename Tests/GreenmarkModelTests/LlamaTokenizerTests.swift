@@ -16,6 +16,7 @@ struct LlamaTokenizerTests {
         #expect(path.hasSuffix(ModelLocator.defaultModelFile))
         #expect(sharedTokenizer.vocabularySize == 49_152)
         #expect(sharedTokenizer.name == ModelLocator.defaultModelFile)
+        #expect(sharedTokenizer.vocabularyID.hasPrefix("vocab-") && sharedTokenizer.vocabularyID.count == 22)
     }
 
     @Test("tokenization round-trips: the pieces tile the text byte for byte", arguments: [
@@ -56,7 +57,13 @@ struct LlamaTokenizerTests {
         let bogus = FileManager.default.temporaryDirectory.appendingPathComponent("bogus-\(UUID().uuidString).gguf").path
         FileManager.default.createFile(atPath: bogus, contents: Data("not a gguf file".utf8))
         defer { try? FileManager.default.removeItem(atPath: bogus) }
-        #expect(throws: GreenmarkError(.modelLoadFailed, "")) { try LlamaTokenizer(modelPath: bogus) }
+        #expect(throws: GreenmarkError(.modelInvalid, "")) { try LlamaTokenizer(modelPath: bogus) }
+        // A file with the GGUF magic but a truncated body reaches llama.cpp, which refuses it.
+        let truncated = bogus + ".truncated.gguf"
+        FileManager.default.createFile(atPath: truncated, contents: Data("GGUF".utf8) + Data(repeating: 0xff, count: 64))
+        defer { try? FileManager.default.removeItem(atPath: truncated) }
+        #expect(throws: GreenmarkError(.modelLoadFailed, "")) { try LlamaTokenizer(modelPath: truncated) }
+        #expect(throws: GreenmarkError(.modelNotFound, "")) { try LlamaTokenizer(modelPath: "/nonexistent.gguf") }
     }
 
     @Test("concurrent tokenization from many tasks gives identical results")

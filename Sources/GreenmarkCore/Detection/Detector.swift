@@ -17,6 +17,7 @@ public struct Detector: Sendable {
         guard key.state.detects else {
             throw GreenmarkError(.keyNotUsable, "key \(key.id) is \(key.state.rawValue) and cannot be used for detection")
         }
+        try key.checkVocabulary(of: tokenizer)
         let normalized = normalizer.normalize(text)
         let tokens = try tokenizer.tokenize(normalized.text)
         let scores = TokenScores(tokens: tokens, prf: try key.prf(), ignoreRepeats: configuration.ignoreRepeatedNgrams)

@@ -39,6 +39,10 @@ public struct GreenmarkError: Error, Hashable, CustomStringConvertible, Sendable
         public static let tokenizerFailure = Code(rawValue: "tokenizer.failure")
         /// The model file was not found.
         public static let modelNotFound = Code(rawValue: "model.not_found")
+        /// The model file is not a GGUF file.
+        public static let modelInvalid = Code(rawValue: "model.invalid")
+        /// The tokenizer's vocabulary is not the one the watermark key was made for.
+        public static let vocabularyMismatch = Code(rawValue: "model.vocabulary_mismatch")
         /// llama.cpp could not load the model.
         public static let modelLoadFailed = Code(rawValue: "model.load_failed")
         /// A generation request is out of range.

@@ -18,8 +18,8 @@ public struct Keyring: Sendable {
     }
 
     /// A new keyring with one fresh primary key.
-    public static func create(scheme: WatermarkScheme = .default) throws(GreenmarkError) -> Keyring {
-        try Keyring(keys: [WatermarkKey.generate(scheme: scheme, state: .primary)])
+    public static func create(scheme: WatermarkScheme = .default, vocabulary: String? = nil) throws(GreenmarkError) -> Keyring {
+        try Keyring(keys: [WatermarkKey.generate(scheme: scheme, state: .primary, vocabulary: vocabulary)])
     }
 
     /// The primary key.
@@ -43,10 +43,11 @@ public struct Keyring: Sendable {
         keys.filter { $0.state == .primary } + keys.filter { $0.state == .enabled }.sorted { $0.createdAt > $1.createdAt }
     }
 
-    /// Adds a fresh key as primary; the old primary stays enabled for detection.
-    public func rotated(scheme: WatermarkScheme? = nil) throws(GreenmarkError) -> (Keyring, WatermarkKey) {
+    /// Adds a fresh key as primary; the old primary stays enabled for detection. The new key keeps
+    /// the old primary's scheme and vocabulary unless others are given.
+    public func rotated(scheme: WatermarkScheme? = nil, vocabulary: String? = nil) throws(GreenmarkError) -> (Keyring, WatermarkKey) {
         let old = try primary()
-        let new = try WatermarkKey.generate(scheme: scheme ?? old.scheme, state: .primary)
+        let new = try WatermarkKey.generate(scheme: scheme ?? old.scheme, state: .primary, vocabulary: vocabulary ?? old.vocabulary)
         var next = keys.map { k in
             var k = k
             if k.state == .primary { k.state = .enabled }

@@ -29,13 +29,13 @@ public struct KeyringStore: Sendable {
 
     /// Creates a new keyring with one primary key; refuses to overwrite an existing one.
     @discardableResult
-    public func initialize(scheme: WatermarkScheme = .default) throws(GreenmarkError) -> Keyring {
+    public func initialize(scheme: WatermarkScheme = .default, vocabulary: String? = nil) throws(GreenmarkError) -> Keyring {
         try ensureDirectory()
         return try withLock { () throws(GreenmarkError) -> Keyring in
             guard !exists else {
                 throw GreenmarkError(.keyringExists, "a keyring already exists at \(path); refusing to overwrite it")
             }
-            let keyring = try Keyring.create(scheme: scheme)
+            let keyring = try Keyring.create(scheme: scheme, vocabulary: vocabulary)
             try write(keyring)
             return keyring
         }
@@ -74,7 +74,8 @@ public struct KeyringStore: Sendable {
                     throw GreenmarkError(.keyringCorrupt, "key \(record.id) has a malformed secret")
                 }
             }
-            keys.append(WatermarkKey(id: record.id, scheme: record.scheme, state: record.state, createdAt: record.createdAt, secret: secret))
+            keys.append(WatermarkKey(id: record.id, scheme: record.scheme, state: record.state, createdAt: record.createdAt,
+                                     vocabulary: record.vocabulary, secret: secret))
         }
         return try Keyring(keys: keys)
     }
@@ -119,7 +120,7 @@ public struct KeyringStore: Sendable {
             version: Keyring.formatVersion,
             keys: keyring.keys.map {
                 KeyringFile.Record(id: $0.id, state: $0.state, scheme: $0.scheme, createdAt: $0.createdAt,
-                                   secretHex: $0.secret.isEmpty ? nil : Hex.encode($0.secret))
+                                   vocabulary: $0.vocabulary, secretHex: $0.secret.isEmpty ? nil : Hex.encode($0.secret))
             }
         )
         var data: Data
@@ -174,10 +175,11 @@ struct KeyringFile: Codable {
         let state: KeyState
         let scheme: WatermarkScheme
         let createdAt: Date
+        let vocabulary: String?
         let secretHex: String?
 
         enum CodingKeys: String, CodingKey {
-            case id, state, scheme
+            case id, state, scheme, vocabulary
             case createdAt = "created_at"
             case secretHex = "secret_hex"
         }

@@ -12,11 +12,13 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
     public let scheme: WatermarkScheme
     public internal(set) var state: KeyState
     public let createdAt: Date
+    /// The vocabulary the key was made for (`Tokenizer.vocabularyID`), if bound.
+    public let vocabulary: String?
     /// The secret; empty once destroyed.
     public internal(set) var secret: [UInt8]
 
     /// Builds a key from existing secret bytes, deriving its id.
-    public init(secret: [UInt8], scheme: WatermarkScheme, state: KeyState, createdAt: Date = Date()) throws(GreenmarkError) {
+    public init(secret: [UInt8], scheme: WatermarkScheme, state: KeyState, createdAt: Date = Date(), vocabulary: String? = nil) throws(GreenmarkError) {
         guard secret.count == Self.secretLength else {
             throw GreenmarkError(.keyringCorrupt, "watermark key secrets are \(Self.secretLength) bytes")
         }
@@ -24,26 +26,35 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
         self.scheme = scheme
         self.state = state
         self.createdAt = createdAt
+        self.vocabulary = vocabulary
         self.secret = secret
     }
 
-    init(id: String, scheme: WatermarkScheme, state: KeyState, createdAt: Date, secret: [UInt8]) {
+    init(id: String, scheme: WatermarkScheme, state: KeyState, createdAt: Date, vocabulary: String?, secret: [UInt8]) {
         self.id = id
         self.scheme = scheme
         self.state = state
         self.createdAt = createdAt
+        self.vocabulary = vocabulary
         self.secret = secret
     }
 
     /// A new key from OpenSSL's CSPRNG.
-    public static func generate(scheme: WatermarkScheme = .default, state: KeyState) throws(GreenmarkError) -> WatermarkKey {
+    public static func generate(scheme: WatermarkScheme = .default, state: KeyState, vocabulary: String? = nil) throws(GreenmarkError) -> WatermarkKey {
         let secret: [UInt8]
         do {
             secret = try SecureRandom.bytes(count: secretLength)
         } catch {
             throw GreenmarkError(.cryptoFailure, error.description)
         }
-        return try WatermarkKey(secret: secret, scheme: scheme, state: state)
+        return try WatermarkKey(secret: secret, scheme: scheme, state: state, vocabulary: vocabulary)
+    }
+
+    /// Throws `vocabularyMismatch` when the key is bound to another vocabulary than `tokenizer`'s.
+    public func checkVocabulary(of tokenizer: any Tokenizer) throws(GreenmarkError) {
+        if let vocabulary, vocabulary != tokenizer.vocabularyID {
+            throw GreenmarkError(.vocabularyMismatch, "key \(id) was made for vocabulary \(vocabulary), but \(tokenizer.name) has \(tokenizer.vocabularyID)")
+        }
     }
 
     /// The green-list PRF for this key; fails for a destroyed key.
@@ -58,6 +69,6 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
 
     /// Reflection (`dump`, debuggers) shows the public fields only.
     public var customMirror: Mirror {
-        Mirror(self, children: ["id": id, "scheme": scheme, "state": state, "createdAt": createdAt, "secret": "<redacted>"])
+        Mirror(self, children: ["id": id, "scheme": scheme, "state": state, "createdAt": createdAt, "vocabulary": vocabulary as Any, "secret": "<redacted>"])
     }
 }
