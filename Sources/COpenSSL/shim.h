@@ -63,4 +63,39 @@ static inline int gm_hmac_sha256_oneshot(const uint8_t *key, size_t key_len, con
     return HMAC(EVP_sha256(), key, (int)key_len, msg, msg_len, out, &out_len) != NULL && out_len == 32;
 }
 
+/* Ed25519 (RFC 8032) through EVP: raw 32-byte keys, 64-byte signatures, pure EdDSA (no prehash). */
+static inline EVP_PKEY *gm_ed25519_private_key(const uint8_t *seed) {
+    return EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
+}
+
+static inline EVP_PKEY *gm_ed25519_public_key(const uint8_t *pub) {
+    return EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
+}
+
+static inline int gm_ed25519_raw_public(const EVP_PKEY *key, uint8_t *out) {
+    size_t len = 32;
+    return EVP_PKEY_get_raw_public_key(key, out, &len) == 1 && len == 32;
+}
+
+static inline int gm_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len, uint8_t *sig) {
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL) return 0;
+    size_t sig_len = 64;
+    int ok = EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) == 1
+          && EVP_DigestSign(ctx, sig, &sig_len, msg, len) == 1
+          && sig_len == 64;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
+static inline int gm_ed25519_verify(EVP_PKEY *key, const uint8_t *msg, size_t len, const uint8_t *sig, size_t sig_len) {
+    if (sig_len != 64) return 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (ctx == NULL) return 0;
+    int ok = EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1
+          && EVP_DigestVerify(ctx, sig, sig_len, msg, len) == 1;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
 #endif

@@ -11,6 +11,10 @@ public struct CryptoError: Error, Hashable, CustomStringConvertible, Sendable {
         public static let randomUnavailable = Code(rawValue: "crypto.random_unavailable")
         /// A file could not be read for hashing.
         public static let unreadableFile = Code(rawValue: "crypto.unreadable_file")
+        /// A key has the wrong size or encoding.
+        public static let invalidKey = Code(rawValue: "crypto.invalid_key")
+        /// A base64url string was malformed.
+        public static let invalidBase64 = Code(rawValue: "crypto.invalid_base64")
         /// A hexadecimal string was malformed.
         public static let invalidHex = Code(rawValue: "crypto.invalid_hex")
     }
