@@ -42,6 +42,12 @@ let package = Package(
             dependencies: ["GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
+        // Certificates: formats, signing, trust roots and offline verification.
+        .target(
+            name: "GreenmarkCertificates",
+            dependencies: ["GreenmarkCore", "GreenmarkCrypto"],
+            swiftSettings: swiftSettings
+        ),
         // Model: llama.cpp loading, the tokenizer adapter (and, later, the generator).
         .target(
             name: "GreenmarkModel",
@@ -61,6 +67,7 @@ let package = Package(
                 "GreenmarkCore",
                 "GreenmarkModel",
                 "GreenmarkEval",
+                "GreenmarkCertificates",
                 "GreenmarkCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -80,6 +87,12 @@ let package = Package(
         .testTarget(
             name: "GreenmarkCoreTests",
             dependencies: ["GreenmarkCore", "GreenmarkCrypto"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkCertificatesTests",
+            dependencies: ["GreenmarkCertificates", "GreenmarkCore", "GreenmarkCrypto"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
 
@@ -15,6 +16,8 @@ public enum GreenmarkEntry {
             try command.run()
             exit(0)
         } catch let error as GreenmarkError {
+            fail(error.reason, code: error.code.rawValue)
+        } catch let error as CertificateError {
             fail(error.reason, code: error.code.rawValue)
         } catch let error as CryptoError {
             fail(error.reason, code: error.code.rawValue)

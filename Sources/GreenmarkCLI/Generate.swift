@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkModel
 
@@ -27,6 +28,8 @@ struct Generate: ParsableCommand {
     @Option(help: "CPU threads for llama.cpp.") var threads: Int = 1
     @Flag(name: .customLong("no-watermark"), help: "Generate without a watermark (for comparisons).") var noWatermark = false
     @Flag(help: "Print the generation record as JSON.") var json = false
+    @Option(name: .customLong("receipt"), help: ArgumentHelp("Write the signed receipt here (needs `greenmark trust init`).", valueName: "file"))
+    var receiptPath: String?
     @OptionGroup var model: ModelOptions
     @OptionGroup var home: HomeOptions
 
@@ -41,6 +44,9 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
+        if receiptPath != nil, !home.signingStore.exists {
+            throw CertificateError(.signingKeysMissing, "--receipt needs signing keys; run `greenmark trust init` first")
+        }
         let key = noWatermark ? nil : try home.store.load().primary()
         let llama = try LlamaModel(path: model.path(), threads: threads)
         let request = GenerationRequest(
@@ -54,8 +60,22 @@ struct Generate: ParsableCommand {
             progress.update(pieces)
         }
         progress.finish()
+        // Sign a receipt when this home has signing keys.
+        var receipt: SignedCertificate?
+        if home.signingStore.exists {
+            let r = result.record
+            receipt = try home.signingStore.activeIssuer().receipt(
+                text: r.text, keyID: r.keyID, scheme: r.scheme, model: .init(name: r.model.name, sha256: r.model.sha256),
+                promptSHA256: r.promptSHA256, tokens: r.tokens, delta: r.delta,
+                sampling: .init(temperature: String(format: "%.4f", r.sampling.temperature), topK: r.sampling.topK,
+                                topP: String(format: "%.4f", r.sampling.topP), seed: r.sampling.seed.map(String.init)),
+                finishReason: r.finishReason.rawValue, generatedAt: r.createdAt)
+        }
+        if let receiptPath, let receipt {
+            try Data(receipt.fileBytes()).write(to: URL(fileURLWithPath: receiptPath), options: .atomic)
+        }
         if json {
-            print(try JSONOutput.encode(GenerateOutput(result: result)))
+            print(try JSONOutput.encode(GenerateOutput(result: result, receipt: receipt)))
         } else {
             print(result.record.text)
         }
@@ -65,6 +85,7 @@ struct Generate: ParsableCommand {
 /// `generate --json` output: the record's fields plus measurements.
 struct GenerateOutput: Encodable {
     let result: GenerationResult
+    let receipt: SignedCertificate?
 
     enum CodingKeys: String, CodingKey {
         case text, tokens, keyID = "key_id", model, record, receipt
@@ -78,7 +99,7 @@ struct GenerateOutput: Encodable {
         try c.encode(result.record.keyID, forKey: .keyID)
         try c.encode(result.record.model, forKey: .model)
         try c.encode(result.record, forKey: .record)
-        try c.encodeNil(forKey: .receipt)  // signed receipts arrive with the certificate layer
+        if let receipt { try c.encode(receipt, forKey: .receipt) } else { try c.encodeNil(forKey: .receipt) }
         try c.encode(Double(result.record.tokens) / max(result.seconds, 1e-9), forKey: .tokensPerSecond)
         try c.encode(result.greenTokensDrawn, forKey: .greenDrawn)
     }

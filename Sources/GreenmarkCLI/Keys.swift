@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import GreenmarkCertificates
 import GreenmarkCore
 
 /// `greenmark keys`: create and manage watermark keys. Secrets are never printed.
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and manage watermark keys.",
-        subcommands: [Init.self, List.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self]
+        subcommands: [Init.self, List.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self, Revoke.self]
     )
 
     struct Init: ParsableCommand {
@@ -93,6 +94,32 @@ struct Keys: ParsableCommand {
         }
 
         func run() throws { try transition(home, id, .destroyed) }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a compromised issuing (signing) key: its certificates issued from the given time on become invalid.",
+            discussion: "Watermark keys are not revoked: disable or destroy them instead. A revoked active issuing key is replaced at once."
+        )
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "Issuing key id (gik-...).") var id: String
+        @Option(name: .customLong("compromised-since"), help: "RFC 3339 UTC time from which the key is considered compromised, e.g. 2026-11-29T00:00:00Z.")
+        var compromisedSince: String
+
+        func validate() throws {
+            guard Timestamp.parse(compromisedSince) != nil else {
+                throw ValidationError("--compromised-since must look like 2026-11-29T00:00:00Z")
+            }
+            guard id.hasPrefix(SigningKeyID.issuerPrefix) else {
+                throw ValidationError("only issuing keys (gik-...) can be revoked; disable or destroy watermark keys instead")
+            }
+        }
+
+        func run() throws {
+            let since = Timestamp.parse(compromisedSince)!
+            let body = try home.signingStore.revokeIssuer(id, compromisedSince: since, watermarkKeys: home.watermarkKeysForTrust()).unverifiedBody()
+            print("Issuing key \(id) revoked (compromised since \(compromisedSince)); trusted root version \(body.version)")
+        }
     }
 }
 

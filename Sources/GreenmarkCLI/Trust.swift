@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import GreenmarkCertificates
+import GreenmarkCore
+
+/// `greenmark trust`: signing keys, the trusted-root file and its rotation.
+struct Trust: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage certificate signing keys and the trusted-root file.",
+        subcommands: [Init.self, Show.self, Export.self, RotateIssuer.self, RotateRoot.self]
+    )
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a root key, an issuing key and trusted root version 1.")
+        @OptionGroup var home: HomeOptions
+
+        func run() throws {
+            let store = home.signingStore
+            let root = try store.initialize(watermarkKeys: home.watermarkKeysForTrust())
+            let body = try root.unverifiedBody()
+            print("Created signing keys \(store.path)")
+            print("Root key: \(body.rootKeys[0].keyID); issuing key: \(body.issuingKeys[0].keyID)")
+            print("Trusted root version \(body.version): \(store.trustDirectory)/trusted-root.json")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the current trusted root (public information only).")
+        @OptionGroup var home: HomeOptions
+        @Flag(help: "Print the trusted-root body as JSON.") var json = false
+
+        func run() throws {
+            let body = try home.signingStore.trustedRoot().unverifiedBody()
+            if json {
+                print(try JSONOutput.encode(body))
+                return
+            }
+            print("Trusted root version \(body.version), issued \(body.issuedAt), threshold \(body.threshold)")
+            for r in body.rootKeys { print("  root     \(r.keyID)") }
+            for k in body.issuingKeys {
+                var line = "  issuing  \(k.keyID)  \(k.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) from \(k.notBefore)"
+                if let to = k.notAfter { line += " to \(to)" }
+                if let c = k.compromisedSince { line += ", compromised since \(c)" }
+                print(line)
+            }
+            for w in body.watermarkKeys { print("  watermark \(w.keyID) \(w.state)") }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Copy the public trust files (every trusted-root version, root key) to a directory.")
+        @OptionGroup var home: HomeOptions
+        @Option(name: [.short, .long], help: "Destination directory.") var output: String
+
+        func run() throws {
+            let store = home.signingStore
+            let fm = FileManager.default
+            try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
+            let files = try fm.contentsOfDirectory(atPath: store.trustDirectory).filter { $0.hasSuffix(".json") }.sorted()
+            for name in files {
+                let target = output + "/" + name
+                if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
+                try fm.copyItem(atPath: store.trustDirectory + "/" + name, toPath: target)
+            }
+            print("Exported \(files.count) files to \(output): \(files.joined(separator: ", "))")
+        }
+    }
+
+    struct RotateIssuer: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rotate-issuer", abstract: "Retire the active issuing key and activate a new one; old certificates stay valid.")
+        @OptionGroup var home: HomeOptions
+
+        func run() throws {
+            let body = try home.signingStore.rotateIssuer(watermarkKeys: home.watermarkKeysForTrust()).unverifiedBody()
+            print("Trusted root version \(body.version); active issuing key \(body.issuingKeys.last { $0.status == .active }?.keyID ?? "none")")
+        }
+    }
+
+    struct RotateRoot: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rotate-root", abstract: "Replace the root key; the new trusted root is signed by the old and the new root.")
+        @OptionGroup var home: HomeOptions
+
+        func run() throws {
+            let body = try home.signingStore.rotateRoot(watermarkKeys: home.watermarkKeysForTrust()).unverifiedBody()
+            print("Trusted root version \(body.version); root key \(body.rootKeys[0].keyID)")
+        }
+    }
+}
+
+extension HomeOptions {
+    /// The signing-key store for the resolved home.
+    var signingStore: SigningKeyStore { SigningKeyStore(directory: GreenmarkHome.resolve(explicit: home)) }
+
+    /// The watermark keys to publish in the trusted root (none when there is no keyring yet).
+    func watermarkKeysForTrust() throws -> [WatermarkKey] {
+        store.exists ? try store.load().keys : []
+    }
+}

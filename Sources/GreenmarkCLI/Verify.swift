@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import GreenmarkCertificates
+import GreenmarkCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `greenmark verify`: offline certificate verification. Exit 0 valid, 1 invalid, 2 usage error.
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a certificate offline against a pinned root key or trusted-root file.",
+        discussion: "Never touches the network. Exit status: 0 valid, 1 invalid, 2 usage error (missing or unreadable files)."
+    )
+
+    @Argument(help: ArgumentHelp("The certificate file.", valueName: "cert")) var certificate: String
+    @Option(help: ArgumentHelp("The text the certificate is about.", valueName: "file")) var text: String
+    @Option(help: ArgumentHelp("Pinned trust: root-key.json or a trusted-root file.", valueName: "file")) var trust: String
+    @Option(name: .customLong("trust-update"), help: ArgumentHelp("Newer trusted-root versions to follow, in order (repeatable).", valueName: "file"))
+    var updates: [String] = []
+    @Option(name: .customLong("min-trust-version"), help: "Reject trusted roots older than this version (rollback protection).")
+    var minimumVersion: Int?
+    @Flag(help: "Print the full report as JSON.") var json = false
+
+    func run() throws {
+        let certBytes = try Self.read(certificate, limit: CertificateVerifier.maximumCertificateBytes + 1)
+        let textBytes = try Self.read(text, limit: 64 << 20)
+        let pinned = try Self.read(trust, limit: 4 << 20)
+        let updateBytes = try updates.map { try Self.read($0, limit: 4 << 20) }
+
+        let loaded = TrustAnchor.load(pinned: pinned, updates: updateBytes, minimumVersion: minimumVersion)
+        let report: VerificationReport
+        if let anchor = loaded.anchor {
+            let r = CertificateVerifier(anchor: anchor).verify(certificate: certBytes, text: textBytes)
+            report = VerificationReport(status: r.status, checks: loaded.checks + r.checks, kind: r.kind, statement: r.statement)
+        } else {
+            report = VerificationReport(status: .invalid, checks: loaded.checks, kind: nil, statement: nil)
+        }
+        if json {
+            print(try JSONOutput.encode(report))
+        } else {
+            print(report.status == .valid ? "VALID" : "INVALID")
+            for c in report.checks { print("  \(c.passed ? "ok  " : "FAIL") \(c.code): \(c.detail)") }
+            if let s = report.statement {
+                print("  \(s.predicate.kind.rawValue) \(s.predicate.common.certificateID), issued \(s.predicate.common.issuedAt)")
+                if case .detection(let d) = s.predicate {
+                    print("  verdict \(d.verdict), z \(d.zScore), p \(d.pValue), \(d.tokensScored) tokens, watermark key \(s.predicate.common.watermarkKeyID ?? "-")")
+                }
+            }
+        }
+        if report.status == .invalid { throw ExitCode(1) }
+    }
+
+    /// Reads a whole file; a missing or unreadable file is a usage error (exit 2).
+    static func read(_ path: String, limit: Int) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            FileHandle.standardError.write(Data("greenmark: error: cannot read \(path)\n".utf8))
+            throw ExitCode(2)
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: limit)) ?? nil
+        return Array(data ?? Data())
+    }
+}

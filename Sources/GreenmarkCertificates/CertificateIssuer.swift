@@ -1,0 +1,51 @@
+import Foundation
+import GreenmarkCore
+import GreenmarkCrypto
+
+/// Signs detection attestations and generation receipts with the active issuing key.
+public struct CertificateIssuer: Sendable {
+    public let key: Ed25519PrivateKey
+    public let keyID: String
+    public let endorsement: Endorsement
+
+    public init(key: Ed25519PrivateKey, endorsement: Endorsement) {
+        self.key = key
+        self.keyID = SigningKeyID.issuer(key.publicKey)
+        self.endorsement = endorsement
+    }
+
+    /// A signed detection attestation for `text` and its detection result.
+    public func attestDetection(text: String, result: DetectionResult, vocabulary: String, at date: Date = Date()) throws(CertificateError) -> SignedCertificate {
+        let predicate = DetectionPredicate(
+            common: try common(at: date, watermarkKey: result.keyID, scheme: result.scheme),
+            tokenizer: .init(name: result.tokenizer, vocabulary: vocabulary), result: result
+        )
+        return try sign(Statement(textSHA256: CanonicalText.sha256(of: text), predicate: .detection(predicate)))
+    }
+
+    /// A signed receipt for a generation: this service generated this exact text.
+    public func receipt(text: String, keyID: String?, scheme: WatermarkScheme?, model: GenerationPredicate.ModelInfo,
+                        promptSHA256: String, tokens: Int, delta: Double, sampling: GenerationPredicate.Sampling,
+                        finishReason: String, generatedAt: Date, at date: Date = Date()) throws(CertificateError) -> SignedCertificate {
+        let predicate = GenerationPredicate(
+            common: try common(at: date, watermarkKey: keyID, scheme: scheme), model: model, promptSHA256: promptSHA256,
+            tokens: tokens, delta: delta, sampling: sampling, finishReason: finishReason, generatedAt: Timestamp.format(generatedAt)
+        )
+        return try sign(Statement(textSHA256: CanonicalText.sha256(of: text), predicate: .generation(predicate)))
+    }
+
+    private func common(at date: Date, watermarkKey: String?, scheme: WatermarkScheme?) throws(CertificateError) -> CommonFields {
+        let id: [UInt8]
+        do { id = try SecureRandom.bytes(count: 16) } catch { throw CertificateError(.cryptoFailure, error.description) }
+        return CommonFields(certificateID: "gmc-" + Hex.encode(id), issuedAt: Timestamp.format(date), issuerKeyID: keyID,
+                            watermarkKeyID: watermarkKey, scheme: scheme.map(SignedScheme.init), textCanonicalization: CanonicalText.version)
+    }
+
+    private func sign(_ statement: Statement) throws(CertificateError) -> SignedCertificate {
+        let bytes: Data
+        do { bytes = try JWS.canonicalEncoder.encode(statement) } catch { throw CertificateError(.cryptoFailure, "cannot encode the statement") }
+        let (payload, sig) = try JWS.sign(payload: Array(bytes), key: key, kid: keyID, typ: SignedCertificate.type)
+        return SignedCertificate(payload: payload, protected: sig.protected, signature: sig.signature,
+                                 header: .init(endorsement: endorsement))
+    }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import GreenmarkCore
+import GreenmarkCrypto
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The issuer's signing keys in a Greenmark home: `signing.json` (mode 0600: root and issuing key
+/// seeds, windows, statuses) and the public trust files under `trust/` (every trusted-root
+/// version, the latest as `trusted-root.json`, and `root-key.json`).
+public struct SigningKeyStore: Sendable {
+    public static let fileName = "signing.json"
+
+    public let directory: String
+    public var path: String { directory + "/" + Self.fileName }
+    public var trustDirectory: String { directory + "/trust" }
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// The on-disk state.
+    struct State: Codable {
+        struct RootRecord: Codable {
+            let keyID: String
+            let seedHex: String
+            let createdAt: String
+            enum CodingKeys: String, CodingKey { case keyID = "key_id", seedHex = "seed_hex", createdAt = "created_at" }
+        }
+
+        struct IssuerRecord: Codable {
+            var entry: TrustedRoot.IssuingKey
+            let seedHex: String
+            let endorsement: Endorsement
+            enum CodingKeys: String, CodingKey { case entry, seedHex = "seed_hex", endorsement }
+        }
+
+        var format = "greenmark-signing-keys"
+        var version = 1
+        var rootKeys: [RootRecord]
+        var issuers: [IssuerRecord]
+        var trustedRootVersion: Int
+
+        enum CodingKeys: String, CodingKey {
+            case format, version
+            case rootKeys = "root_keys"
+            case issuers
+            case trustedRootVersion = "trusted_root_version"
+        }
+    }
+
+    /// Creates a root key, a first issuing key and trusted root version 1.
+    @discardableResult
+    public func initialize(watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
+        guard !exists else { throw CertificateError(.signingKeysExist, "signing keys already exist at \(path); refusing to overwrite them") }
+        let (root, rootSeed) = try generate()
+        let (issuer, issuerSeed) = try generate()
+        let endorsement = try Endorsement.sign(issuer: issuer.publicKey, notBefore: now, notAfter: nil, root: root)
+        var state = State(
+            rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), seedHex: Hex.encode(rootSeed), createdAt: Timestamp.format(now))],
+            issuers: [.init(entry: .init(keyID: SigningKeyID.issuer(issuer.publicKey), publicKey: Base64URL.encode(issuer.publicKey.rawRepresentation),
+                                         notBefore: Timestamp.format(now), notAfter: nil, status: .active, compromisedSince: nil),
+                            seedHex: Hex.encode(issuerSeed), endorsement: endorsement)],
+            trustedRootVersion: 0
+        )
+        return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
+    }
+
+    /// The issuer for the active issuing key.
+    public func activeIssuer() throws(CertificateError) -> CertificateIssuer {
+        let state = try load()
+        guard let record = state.issuers.last(where: { $0.entry.status == .active }) else {
+            throw CertificateError(.noActiveIssuer, "no active issuing key; run `greenmark trust rotate-issuer`")
+        }
+        return CertificateIssuer(key: try privateKey(record.seedHex), endorsement: record.endorsement)
+    }
+
+    /// The latest trusted root.
+    public func trustedRoot() throws(CertificateError) -> TrustedRoot {
+        try readTrustedRoot(at: trustDirectory + "/trusted-root.json")
+    }
+
+    /// Reads trusted-root version `n`.
+    public func trustedRoot(version n: Int) throws(CertificateError) -> TrustedRoot {
+        try readTrustedRoot(at: trustDirectory + "/trusted-root-v\(n).json")
+    }
+
+    /// Retires the active issuing key (its window closes now) and activates a new one.
+    @discardableResult
+    public func rotateIssuer(watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
+        var state = try load()
+        for i in state.issuers.indices where state.issuers[i].entry.status == .active {
+            state.issuers[i].entry.status = .retired
+            state.issuers[i].entry.notAfter = Timestamp.format(now)
+        }
+        let root = try privateKey(state.rootKeys.last!.seedHex)
+        let (issuer, seed) = try generate()
+        state.issuers.append(.init(
+            entry: .init(keyID: SigningKeyID.issuer(issuer.publicKey), publicKey: Base64URL.encode(issuer.publicKey.rawRepresentation),
+                         notBefore: Timestamp.format(now), notAfter: nil, status: .active, compromisedSince: nil),
+            seedHex: Hex.encode(seed), endorsement: try Endorsement.sign(issuer: issuer.publicKey, notBefore: now, notAfter: nil, root: root)))
+        return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
+    }
+
+    /// Marks issuing key `id` compromised since `since`: its certificates issued from then on fail.
+    /// A revoked active key is replaced by a new active key.
+    @discardableResult
+    public func revokeIssuer(_ id: String, compromisedSince since: Date, watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
+        var state = try load()
+        guard let i = state.issuers.firstIndex(where: { $0.entry.keyID == id }) else {
+            throw CertificateError(.unknownKey, "no issuing key with id \(id)")
+        }
+        let wasActive = state.issuers[i].entry.status == .active
+        state.issuers[i].entry.status = .revoked
+        state.issuers[i].entry.compromisedSince = Timestamp.format(since)
+        if state.issuers[i].entry.notAfter == nil { state.issuers[i].entry.notAfter = Timestamp.format(now) }
+        let root = try privateKey(state.rootKeys.last!.seedHex)
+        if wasActive {
+            let (issuer, seed) = try generate()
+            state.issuers.append(.init(
+                entry: .init(keyID: SigningKeyID.issuer(issuer.publicKey), publicKey: Base64URL.encode(issuer.publicKey.rawRepresentation),
+                             notBefore: Timestamp.format(now), notAfter: nil, status: .active, compromisedSince: nil),
+                seedHex: Hex.encode(seed), endorsement: try Endorsement.sign(issuer: issuer.publicKey, notBefore: now, notAfter: nil, root: root)))
+        }
+        return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
+    }
+
+    /// Replaces the root key: the new trusted-root version is signed by the old and the new root,
+    /// so verifiers pinned to the old version can follow.
+    @discardableResult
+    public func rotateRoot(watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
+        var state = try load()
+        let old = try privateKey(state.rootKeys.last!.seedHex)
+        let (new, seed) = try generate()
+        state.rootKeys = [.init(keyID: SigningKeyID.root(new.publicKey), seedHex: Hex.encode(seed), createdAt: Timestamp.format(now))]
+        // Re-endorse live issuing keys under the new root for certificates issued from now on.
+        for i in state.issuers.indices where state.issuers[i].entry.status == .active {
+            let key = try privateKey(state.issuers[i].seedHex)
+            state.issuers[i] = .init(entry: state.issuers[i].entry, seedHex: state.issuers[i].seedHex,
+                                     endorsement: try Endorsement.sign(issuer: key.publicKey, notBefore: Timestamp.parse(state.issuers[i].entry.notBefore) ?? now, notAfter: nil, root: new))
+        }
+        return try publish(&state, signers: [old, new], watermarkKeys: watermarkKeys, now: now)
+    }
+
+    /// Republishes the trusted root (e.g. after a watermark-key change), signed by the current root.
+    @discardableResult
+    public func republish(watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
+        var state = try load()
+        let root = try privateKey(state.rootKeys.last!.seedHex)
+        return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
+    }
+
+    // MARK: - Internals
+
+    private func publish(_ state: inout State, signers: [Ed25519PrivateKey], watermarkKeys: [WatermarkKey], now: Date) throws(CertificateError) -> TrustedRoot {
+        state.trustedRootVersion += 1
+        let rootKeys = try state.rootKeys.map { r throws(CertificateError) in
+            TrustedRoot.RootKey(keyID: r.keyID, publicKey: Base64URL.encode(try privateKey(r.seedHex).publicKey.rawRepresentation))
+        }
+        let body = TrustedRoot.Body(
+            version: state.trustedRootVersion, issuedAt: Timestamp.format(now), threshold: 1, rootKeys: rootKeys,
+            issuingKeys: state.issuers.map(\.entry),
+            watermarkKeys: watermarkKeys.map { .init(keyID: $0.id, state: $0.state.rawValue, scheme: SignedScheme($0.scheme)) }
+        )
+        let root = try TrustedRoot.sign(body, with: signers)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            try FileManager.default.createDirectory(atPath: trustDirectory, withIntermediateDirectories: true)
+            let rootData = try encoder.encode(root) + Data([0x0a])
+            try atomicWrite(rootData, to: trustDirectory + "/trusted-root-v\(body.version).json", mode: 0o644)
+            try atomicWrite(rootData, to: trustDirectory + "/trusted-root.json", mode: 0o644)
+            let current = try privateKey(state.rootKeys.last!.seedHex)
+            try atomicWrite(encoder.encode(RootKeyFile(current.publicKey)) + Data([0x0a]), to: trustDirectory + "/root-key.json", mode: 0o644)
+            var secret = try encoder.encode(state)
+            defer { secret.resetBytes(in: 0..<secret.count) }
+            try atomicWrite(secret, to: path, mode: 0o600)
+        } catch let error as CertificateError {
+            throw error
+        } catch {
+            throw CertificateError(.writeFailed, "cannot write trust files: \(error.localizedDescription)")
+        }
+        return root
+    }
+
+    func load() throws(CertificateError) -> State {
+        guard exists else {
+            throw CertificateError(.signingKeysMissing, "no signing keys at \(path); run `greenmark trust init`")
+        }
+        var st = stat()
+        if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
+            throw CertificateError(.signingKeysCorrupt, "\(path) is readable by other users; run chmod 600 on it")
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+              let state = try? JSONDecoder().decode(State.self, from: data), state.format == "greenmark-signing-keys", !state.rootKeys.isEmpty
+        else {
+            throw CertificateError(.signingKeysCorrupt, "\(path) is not a valid signing-key file")
+        }
+        return state
+    }
+
+    private func readTrustedRoot(at file: String) throws(CertificateError) -> TrustedRoot {
+        guard let data = FileManager.default.contents(atPath: file), let root = try? JSONDecoder().decode(TrustedRoot.self, from: data) else {
+            throw CertificateError(.trustUnreadable, "cannot read \(file)")
+        }
+        return root
+    }
+
+    private func generate() throws(CertificateError) -> (Ed25519PrivateKey, [UInt8]) {
+        do {
+            let (key, seed) = try Ed25519PrivateKey.generate()
+            return (key, seed)
+        } catch {
+            throw CertificateError(.cryptoFailure, error.description)
+        }
+    }
+
+    private func privateKey(_ hex: String) throws(CertificateError) -> Ed25519PrivateKey {
+        do {
+            return try Ed25519PrivateKey(seed: Hex.decode(hex))
+        } catch {
+            throw CertificateError(.signingKeysCorrupt, "a signing key in \(path) is malformed")
+        }
+    }
+
+    /// Writes `data` to a temporary file with `mode`, fsyncs, and renames it over `target`.
+    private func atomicWrite(_ data: Data, to target: String, mode: mode_t) throws(CertificateError) {
+        let tmp = target + ".tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw CertificateError(.writeFailed, "cannot create \(tmp)") }
+        let ok = data.withUnsafeBytes { buf -> Bool in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                off += n
+            }
+            return fsync(fd) == 0
+        }
+        fchmod(fd, mode)
+        close(fd)
+        guard ok, rename(tmp, target) == 0 else {
+            unlink(tmp)
+            throw CertificateError(.writeFailed, "cannot write \(target)")
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import GreenmarkCrypto
+
+/// A versioned, signed list of every root and issuing key with its validity window and status
+/// (after Sigstore's TrustedRoot and TUF's root rotation). Version N+1 is valid only when signed
+/// by a threshold of the root keys of version N and of version N+1.
+public struct TrustedRoot: Codable, Sendable {
+    /// JWS `typ` of trusted-root signatures.
+    public static let type = "application/vnd.greenmark.trusted-root+jws"
+
+    /// A root key.
+    public struct RootKey: Codable, Sendable, Equatable {
+        public let keyID: String
+        public let publicKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case keyID = "key_id"
+            case publicKey = "public_key"
+        }
+    }
+
+    /// Lifecycle of an issuing key.
+    public enum IssuerStatus: String, Codable, Sendable {
+        /// Signs new certificates.
+        case active
+        /// Rotated out: its certificates issued inside its window stay valid.
+        case retired
+        /// Compromised: certificates issued at or after `compromised_since` are invalid.
+        case revoked
+    }
+
+    /// An issuing key.
+    public struct IssuingKey: Codable, Sendable, Equatable {
+        public let keyID: String
+        public let publicKey: String
+        public let notBefore: String
+        public var notAfter: String?
+        public var status: IssuerStatus
+        public var compromisedSince: String?
+
+        enum CodingKeys: String, CodingKey {
+            case keyID = "key_id"
+            case publicKey = "public_key"
+            case notBefore = "not_before"
+            case notAfter = "not_after"
+            case status
+            case compromisedSince = "compromised_since"
+        }
+    }
+
+    /// A watermark key's public facts.
+    public struct WatermarkKeyInfo: Codable, Sendable, Equatable {
+        public let keyID: String
+        public let state: String
+        public let scheme: SignedScheme
+
+        enum CodingKeys: String, CodingKey {
+            case keyID = "key_id"
+            case state, scheme
+        }
+    }
+
+    /// The signed body.
+    public struct Body: Codable, Sendable {
+        public static let typeName = "greenmark-trusted-root/v1"
+
+        public let type: String
+        public let version: Int
+        public let issuedAt: String
+        public let threshold: Int
+        public let rootKeys: [RootKey]
+        public let issuingKeys: [IssuingKey]
+        public let watermarkKeys: [WatermarkKeyInfo]
+
+        public init(version: Int, issuedAt: String, threshold: Int, rootKeys: [RootKey], issuingKeys: [IssuingKey], watermarkKeys: [WatermarkKeyInfo]) {
+            self.type = Self.typeName
+            self.version = version
+            self.issuedAt = issuedAt
+            self.threshold = threshold
+            self.rootKeys = rootKeys
+            self.issuingKeys = issuingKeys
+            self.watermarkKeys = watermarkKeys
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type = "_type"
+            case version
+            case issuedAt = "issued_at"
+            case threshold
+            case rootKeys = "root_keys"
+            case issuingKeys = "issuing_keys"
+            case watermarkKeys = "watermark_keys"
+        }
+
+        /// The issuing key with `id`.
+        public func issuingKey(_ id: String) -> IssuingKey? { issuingKeys.first { $0.keyID == id } }
+    }
+
+    public let payload: String
+    public let signatures: [JWS.Signature]
+
+    /// Signs `body` with each of `keys`.
+    public static func sign(_ body: Body, with keys: [Ed25519PrivateKey]) throws(CertificateError) -> TrustedRoot {
+        let bytes: Data
+        do { bytes = try JWS.canonicalEncoder.encode(body) } catch { throw CertificateError(.cryptoFailure, "cannot encode a trusted root") }
+        var payload = ""
+        var signatures: [JWS.Signature] = []
+        for key in keys {
+            let (p, s) = try JWS.sign(payload: Array(bytes), key: key, kid: SigningKeyID.root(key.publicKey), typ: type)
+            payload = p
+            signatures.append(s)
+        }
+        return TrustedRoot(payload: payload, signatures: signatures)
+    }
+
+    /// The body, decoded without checking signatures (callers that trust it must verify first).
+    public func unverifiedBody() throws(CertificateError) -> Body {
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(Base64URL.decode(payload)))
+        } catch {
+            throw CertificateError(.trustUnreadable, "the trusted root's payload is not a valid trusted-root body")
+        }
+    }
+
+    /// How many distinct keys among `keys` made a valid signature over this document.
+    public func validSignatureCount(keys: [RootKey]) -> Int {
+        var signers = Set<String>()
+        for s in signatures {
+            guard let headerBytes = try? Base64URL.decode(s.protected),
+                  let header = try? JSONDecoder().decode(JWS.Header.self, from: Data(headerBytes)),
+                  header.alg == "EdDSA", header.typ == Self.type,
+                  let root = keys.first(where: { $0.keyID == header.kid }),
+                  let raw = try? Base64URL.decode(root.publicKey),
+                  let pub = try? Ed25519PublicKey(rawRepresentation: raw),
+                  SigningKeyID.root(pub) == root.keyID,
+                  let sig = try? Base64URL.decode(s.signature),
+                  pub.isValidSignature(sig, for: JWS.signingInput(protected: s.protected, payload: payload))
+            else { continue }
+            signers.insert(root.keyID)
+        }
+        return signers.count
+    }
+}
