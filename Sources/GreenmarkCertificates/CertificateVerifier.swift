@@ -22,7 +22,9 @@ public struct CertificateVerifier: Sendable {
             list.fail("format.too_large", "the certificate is \(certificate.count) bytes; the limit is \(Self.maximumCertificateBytes)")
             return list.report()
         }
-        guard let cert = try? JSONDecoder().decode(SignedCertificate.self, from: Data(certificate)) else {
+        // RFC 8259: JSON exchanged between systems is UTF-8 (Foundation would also accept UTF-16/32).
+        guard String(validating: certificate, as: UTF8.self) != nil, certificate.first != 0xEF,
+              let cert = try? JSONDecoder().decode(SignedCertificate.self, from: Data(certificate)) else {
             list.fail("format.invalid", "not a certificate: expected a JSON object with payload, protected, signature and header.endorsement")
             return list.report()
         }

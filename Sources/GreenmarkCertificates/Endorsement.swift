@@ -30,6 +30,12 @@ public struct Endorsement: Codable, Sendable, Equatable {
     public let protected: String
     public let signature: String
 
+    public init(payload: String, protected: String, signature: String) {
+        self.payload = payload
+        self.protected = protected
+        self.signature = signature
+    }
+
     /// The root's endorsement of `issuer` from `notBefore` (open-ended when `notAfter` is nil).
     public static func sign(issuer: Ed25519PublicKey, notBefore: Date, notAfter: Date?, root: Ed25519PrivateKey) throws(CertificateError) -> Endorsement {
         let body = Body(type: Body.typeName, issuerKeyID: SigningKeyID.issuer(issuer), publicKey: Base64URL.encode(issuer.rawRepresentation),

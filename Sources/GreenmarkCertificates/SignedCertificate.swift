@@ -8,12 +8,23 @@ public struct SignedCertificate: Codable, Sendable, Equatable {
 
     public struct UnprotectedHeader: Codable, Sendable, Equatable {
         public let endorsement: Endorsement
+
+        public init(endorsement: Endorsement) {
+            self.endorsement = endorsement
+        }
     }
 
     public let payload: String
     public let protected: String
     public let signature: String
     public let header: UnprotectedHeader
+
+    public init(payload: String, protected: String, signature: String, header: UnprotectedHeader) {
+        self.payload = payload
+        self.protected = protected
+        self.signature = signature
+        self.header = header
+    }
 
     /// The certificate as a pretty-printed JSON file (the signature covers the base64url fields,
     /// so whitespace around them does not matter).

@@ -18,7 +18,8 @@ public struct TrustAnchor: Sendable {
     /// root keys and of its own. `minimumVersion` (from a verifier's saved state) rejects rollbacks.
     public static func load(pinned: [UInt8], updates: [[UInt8]] = [], minimumVersion: Int? = nil) -> Loaded {
         var list = CheckList()
-        guard let object = try? JSONSerialization.jsonObject(with: Data(pinned)) as? [String: Any] else {
+        guard String(validating: pinned, as: UTF8.self) != nil,
+              let object = try? JSONSerialization.jsonObject(with: Data(pinned)) as? [String: Any] else {
             list.fail("trust.unreadable", "the trust file is not a JSON object")
             return Loaded(anchor: nil, checks: list.checks)
         }
@@ -71,7 +72,8 @@ public struct TrustAnchor: Sendable {
     }
 
     private static func decodeRoot(_ bytes: [UInt8], _ list: inout CheckList) -> (doc: TrustedRoot, body: TrustedRoot.Body)? {
-        guard let doc = try? JSONDecoder().decode(TrustedRoot.self, from: Data(bytes)), let body = try? doc.unverifiedBody(),
+        guard String(validating: bytes, as: UTF8.self) != nil,
+              let doc = try? JSONDecoder().decode(TrustedRoot.self, from: Data(bytes)), let body = try? doc.unverifiedBody(),
               body.type == TrustedRoot.Body.typeName, body.threshold >= 1, !body.rootKeys.isEmpty
         else {
             list.fail("trust.unreadable", "a trusted-root file is malformed")

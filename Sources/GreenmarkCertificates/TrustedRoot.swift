@@ -13,6 +13,11 @@ public struct TrustedRoot: Codable, Sendable {
         public let keyID: String
         public let publicKey: String
 
+        public init(keyID: String, publicKey: String) {
+            self.keyID = keyID
+            self.publicKey = publicKey
+        }
+
         enum CodingKeys: String, CodingKey {
             case keyID = "key_id"
             case publicKey = "public_key"
@@ -38,6 +43,15 @@ public struct TrustedRoot: Codable, Sendable {
         public var status: IssuerStatus
         public var compromisedSince: String?
 
+        public init(keyID: String, publicKey: String, notBefore: String, notAfter: String?, status: IssuerStatus, compromisedSince: String?) {
+            self.keyID = keyID
+            self.publicKey = publicKey
+            self.notBefore = notBefore
+            self.notAfter = notAfter
+            self.status = status
+            self.compromisedSince = compromisedSince
+        }
+
         enum CodingKeys: String, CodingKey {
             case keyID = "key_id"
             case publicKey = "public_key"
@@ -53,6 +67,12 @@ public struct TrustedRoot: Codable, Sendable {
         public let keyID: String
         public let state: String
         public let scheme: SignedScheme
+
+        public init(keyID: String, state: String, scheme: SignedScheme) {
+            self.keyID = keyID
+            self.state = state
+            self.scheme = scheme
+        }
 
         enum CodingKeys: String, CodingKey {
             case keyID = "key_id"
@@ -98,6 +118,11 @@ public struct TrustedRoot: Codable, Sendable {
 
     public let payload: String
     public let signatures: [JWS.Signature]
+
+    public init(payload: String, signatures: [JWS.Signature]) {
+        self.payload = payload
+        self.signatures = signatures
+    }
 
     /// Signs `body` with each of `keys`.
     public static func sign(_ body: Body, with keys: [Ed25519PrivateKey]) throws(CertificateError) -> TrustedRoot {

@@ -6,7 +6,12 @@ import GreenmarkCore
 /// Draws the next token with the red/green watermark: delta is added to the logits of the tokens
 /// that are green after the current context, then the token is sampled.
 ///
-/// Only the tokens that can still be drawn are sent through the PRF (`docs/generation.md`):
+/// Plain multinomial sampling (no top-k, no top-p) is exact rejection sampling: propose a token
+/// from the unbiased softmax, accept it if green, or with probability e^(-delta/T) if red. The
+/// accepted token follows the biased distribution exactly, and each step costs one softmax pass
+/// plus on average fewer than e^(delta/T) PRF calls (`docs/generation.md`).
+///
+/// With top-k or top-p, only the tokens that can still be drawn are sent through the PRF:
 /// - greedy: tokens with logit >= max - delta (anything lower loses to the top token even if green);
 /// - top-k: tokens with logit >= (k-th largest logit) - delta (exact: biasing moves a logit by at
 ///   most delta, so nothing below that can enter the biased top k);
@@ -44,6 +49,9 @@ public struct WatermarkSampler: Sendable {
         var maxLogit = -Float.infinity
         for l in logits where l > maxLogit { maxLogit = l }
         let t = parameters.temperature
+        if t > 0, parameters.topK == 0, parameters.topP >= 1 {
+            return rejectionDraw(logits: logits, maxLogit: maxLogit, context: context, using: &rng)
+        }
         let d = Float(delta)
 
         var cutoff: Float
@@ -101,6 +109,62 @@ public struct WatermarkSampler: Sendable {
         }
         let index = order[pick]
         return Draw(token: ids[index], green: prf == nil ? nil : greens[index], prfEvaluations: evaluations)
+    }
+
+    /// Logits more than this many temperatures below the maximum form the "tail", whose weights
+    /// are bounded by e^-tailCut instead of computed up front.
+    static let tailCut: Float = 12
+
+    /// Exact sampling from softmax((l + delta * green) / T), by two nested rejection steps:
+    /// 1. Propose from softmax(l / T) without computing every weight: tokens within `tailCut`
+    ///    temperatures of the maximum (the head) get their exact weight; every other token gets
+    ///    the bound B = e^-tailCut >= its weight, and a tail proposal j is kept with probability
+    ///    w_j / B. Each round therefore outputs token i with probability proportional to w_i.
+    /// 2. Keep a proposed green token; keep a red one with probability e^(-delta/T).
+    func rejectionDraw(logits: UnsafeBufferPointer<Float>, maxLogit: Float, context: some Collection<UInt32>, using rng: inout SeededRandom) -> Draw {
+        let v = logits.count
+        let inverseT = Float(1 / parameters.temperature)
+        let headFloor = maxLogit - Self.tailCut / inverseT
+        var headIDs: [UInt32] = []
+        var cumulative: [Double] = []
+        headIDs.reserveCapacity(1024)
+        cumulative.reserveCapacity(1024)
+        var headMass = 0.0
+        for i in 0..<v where logits[i] >= headFloor {
+            headMass += Double(expf((logits[i] - maxLogit) * inverseT))
+            headIDs.append(UInt32(i))
+            cumulative.append(headMass)
+        }
+        let tailBound = Double(expf(-Self.tailCut))
+        let tailMass = Double(v - headIDs.count) * tailBound
+        let redAcceptance = exp(-delta / parameters.temperature)
+        var evaluations = 0
+        while true {
+            let u = rng.unit() * (headMass + tailMass)
+            let token: UInt32
+            if u < headMass {
+                var lo = 0, hi = headIDs.count - 1
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
+                }
+                token = headIDs[lo]
+            } else {
+                var j: Int
+                repeat { j = Int(rng.next() % UInt64(v)) } while logits[j] >= headFloor
+                let weight = Double(expf((logits[j] - maxLogit) * inverseT))
+                guard rng.unit() * tailBound < weight else { continue }
+                token = UInt32(j)
+            }
+            guard let prf else { return Draw(token: token, green: nil, prfEvaluations: 0) }
+            evaluations += 1
+            if prf.isGreen(context: context, token: token) {
+                return Draw(token: token, green: true, prfEvaluations: evaluations)
+            }
+            if rng.unit() < redAcceptance {
+                return Draw(token: token, green: false, prfEvaluations: evaluations)
+            }
+        }
     }
 
     /// The k-th largest value of `values` (1-based), with a small min-heap.

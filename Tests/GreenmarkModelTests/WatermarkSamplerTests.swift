@@ -1,6 +1,7 @@
 import GreenmarkCore
 import GreenmarkCrypto
 @testable import GreenmarkModel
+import Foundation
 import Testing
 
 @Suite("Watermark sampler (synthetic logits)")
@@ -47,6 +48,60 @@ struct WatermarkSamplerTests {
                 let draw = logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: context, using: &rng) }
                 #expect(topSet.contains(draw.token))
             }
+        }
+    }
+
+    @Test("rejection sampling draws exactly from the biased softmax (empirical vs exact, 5 sigma)")
+    func rejectionExact() {
+        var rng = SeededRandom(seed: 21)
+        let logits: [Float] = (0..<24).map { Float($0 % 7) * 0.6 - 1 }
+        let context: [UInt32] = [77]
+        let temperature = 0.9
+        let sampler = WatermarkSampler(prf: prf, delta: 2, parameters: SamplingParameters(temperature: temperature, topK: 0, topP: 1, seed: nil))
+        let flags = prf.greenFlags(context: context, candidates: (0..<24).map { UInt32($0) })
+        #expect(flags.contains(true) && flags.contains(false))
+        let weights = logits.indices.map { exp((Double(logits[$0]) + (flags[$0] ? 2 : 0)) / temperature) }
+        let total = weights.reduce(0, +)
+        let n = 200_000
+        var counts = [Int](repeating: 0, count: 24)
+        var evaluations = 0
+        for _ in 0..<n {
+            let draw = logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: context, using: &rng) }
+            counts[Int(draw.token)] += 1
+            evaluations += draw.prfEvaluations
+            #expect(draw.green == flags[Int(draw.token)])
+        }
+        for i in 0..<24 {
+            let p = weights[i] / total
+            let sd = (p * (1 - p) / Double(n)).squareRoot()
+            #expect(abs(Double(counts[i]) / Double(n) - p) < 5 * sd + 1e-4, "token \(i)")
+        }
+        // Expected PRF calls per draw: 1 / P(accept) <= e^(delta/T).
+        #expect(Double(evaluations) / Double(n) < exp(2 / temperature))
+    }
+
+    @Test("tail tokens (beyond the cut) are drawn with exactly their biased probability")
+    func rejectionTail() {
+        var rng = SeededRandom(seed: 99)
+        // One head token at 0; 4,999 tail tokens 12.5 and 14 below it (beyond the 12-temperature cut).
+        let v = 5000
+        let logits: [Float] = (0..<v).map { $0 == 0 ? 0 : ($0 % 2 == 0 ? -12.5 : -14) }
+        let context: [UInt32] = [5]
+        let sampler = WatermarkSampler(prf: prf, delta: 2, parameters: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: nil))
+        let flags = prf.greenFlags(context: context, candidates: (0..<v).map { UInt32($0) })
+        let weights = (0..<v).map { exp(Double(logits[$0]) + (flags[$0] ? 2 : 0)) }
+        let total = weights.reduce(0, +)
+        let pEven = (1..<v).filter { $0 % 2 == 0 }.map { weights[$0] }.reduce(0, +) / total
+        let pOdd = (1..<v).filter { $0 % 2 == 1 }.map { weights[$0] }.reduce(0, +) / total
+        let n = 20_000
+        var even = 0, odd = 0
+        for _ in 0..<n {
+            let t = Int(logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: context, using: &rng) }.token)
+            if t != 0 { if t % 2 == 0 { even += 1 } else { odd += 1 } }
+        }
+        for (observed, p) in [(even, pEven), (odd, pOdd)] {
+            let sd = (p * (1 - p) / Double(n)).squareRoot()
+            #expect(abs(Double(observed) / Double(n) - p) < 5 * sd, "observed \(observed) of \(n), expected p = \(p)")
         }
     }
 

@@ -1,0 +1,134 @@
+import Foundation
+import GreenmarkCertificates
+import GreenmarkCore
+import GreenmarkCrypto
+
+/// One conformance case: inputs, and the status and check code a verifier must report.
+struct ConformanceCase {
+    let name: String
+    let why: String
+    let certificate: [UInt8]
+    let text: [UInt8]
+    let trust: [UInt8]
+    var updates: [[UInt8]] = []
+    let valid: Bool
+    /// For invalid cases: the check code that must fail.
+    var code: String? = nil
+}
+
+extension ConformanceWorld {
+    /// Every case of the suite, positive and negative.
+    func cases() -> [ConformanceCase] {
+        let textBytes = Array(text.utf8)
+        let i1 = issuer(issuer1, endorsedFrom: t0)
+        let i2 = issuer(issuer2, endorsedFrom: t1)
+        let i3 = issuer(issuer3, endorsedFrom: t2)
+        let i3new = issuer(issuer3, endorsedFrom: t2, by: root2)
+        let day: TimeInterval = 86_400
+        let good = attest(i1, at: t0 + day)
+        let goodBytes = json(good)
+        let root1File = rootKeyFile(root1)
+        let v1 = json(self.v1), v2 = json(self.v2), v3 = json(self.v3), v4 = json(self.v4)
+        let header: [String: Any] = ["alg": "EdDSA", "kid": SigningKeyID.issuer(issuer1.publicKey), "typ": SignedCertificate.type]
+        func with(_ changes: [String: Any?]) -> [String: Any] {
+            var h = header
+            for (k, v) in changes { h[k] = v }
+            return h
+        }
+        func tamperChar(_ s: String, at offset: Int) -> String {
+            var chars = Array(s)
+            let i = min(offset, chars.count - 2)
+            chars[i] = chars[i] == "A" ? "B" : "A"
+            return String(chars)
+        }
+        var c: [ConformanceCase] = []
+
+        // ---- positive cases ----
+        c.append(.init(name: "valid-root-key", why: "a detection attestation verified with only the pinned root public key", certificate: goodBytes, text: textBytes, trust: root1File, valid: true))
+        c.append(.init(name: "valid-trusted-root-v1", why: "the same certificate verified against trusted root version 1", certificate: goodBytes, text: textBytes, trust: v1, valid: true))
+        c.append(.init(name: "valid-after-issuer-rotation", why: "a certificate by a retired issuing key, issued inside its window, stays valid after rotation (trusted root v2)", certificate: goodBytes, text: textBytes, trust: v2, valid: true))
+        c.append(.init(name: "valid-new-issuer", why: "a certificate by the issuing key that took over at rotation", certificate: json(attest(i2, at: t1 + day)), text: textBytes, trust: v2, valid: true))
+        c.append(.init(name: "valid-revoked-before-compromise", why: "a revoked key's certificate issued before compromised_since stays valid", certificate: json(attest(i2, at: compromise - 14 * day)), text: textBytes, trust: v3, valid: true))
+        c.append(.init(name: "valid-chain-v1-to-v4", why: "a verifier pinned to v1 follows v2, v3 and the root rotation in v4 (signed by old and new root)", certificate: json(attest(i3new, at: t3 + day)), text: textBytes, trust: v1, updates: [v2, v3, v4], valid: true))
+        c.append(.init(name: "valid-generation-receipt", why: "a generation receipt verified with the root public key", certificate: json(receipt(i1, at: t0 + 2 * day)), text: textBytes, trust: root1File, valid: true))
+        let edited = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "Greenmark", with: "Gree\u{6E}mark") + "\n\n   "
+        c.append(.init(name: "valid-text-through-an-editor", why: "the text with LF line endings, trailing blanks and extra final newlines still matches (canonical digest)", certificate: goodBytes, text: Array(edited.utf8), trust: root1File, valid: true))
+        let nfd = text.decomposedStringWithCanonicalMapping
+        let accented = attest(i1, at: t0 + day, text: "Café crème, naïve résumé: \(text)")
+        c.append(.init(name: "valid-unicode-normalization", why: "NFD text matches a certificate issued for its NFC form", certificate: json(accented), text: Array("Café crème, naïve résumé: \(nfd)".decomposedStringWithCanonicalMapping.utf8), trust: root1File, valid: true))
+
+        // ---- negative cases ----
+        var tamperedPayload = good
+        tamperedPayload = SignedCertificate(payload: tamperChar(good.payload, at: 40), protected: good.protected, signature: good.signature, header: good.header)
+        c.append(.init(name: "tampered-payload", why: "one character of the signed payload changed", certificate: json(tamperedPayload), text: textBytes, trust: root1File, valid: false, code: "signature.invalid"))
+        let reheader = Base64URL.encode(try! JSONSerialization.data(withJSONObject: with(["x-note": "added"]), options: [.sortedKeys]))
+        c.append(.init(name: "tampered-protected-header", why: "a parameter added to the protected header after signing", certificate: json(SignedCertificate(payload: good.payload, protected: reheader, signature: good.signature, header: good.header)), text: textBytes, trust: root1File, valid: false, code: "signature.invalid"))
+        var sig = try! Base64URL.decode(good.signature)
+        sig[10] ^= 0x01
+        c.append(.init(name: "tampered-signature", why: "one bit of the signature flipped", certificate: json(SignedCertificate(payload: good.payload, protected: good.protected, signature: Base64URL.encode(sig), header: good.header)), text: textBytes, trust: root1File, valid: false, code: "signature.invalid"))
+        c.append(.init(name: "signature-truncated", why: "a 63-byte signature", certificate: json(SignedCertificate(payload: good.payload, protected: good.protected, signature: Base64URL.encode(sig.prefix(63)), header: good.header)), text: textBytes, trust: root1File, valid: false, code: "signature.invalid"))
+        c.append(.init(name: "wrong-signing-key", why: "signed by an attacker's key while claiming issuer-1's kid and endorsement", certificate: json(raw(header: header, payload: payload(of: good), key: attacker, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "signature.invalid"))
+        let attackerIssuer = CertificateIssuer(key: attacker, endorsement: endorsement(attacker, from: t0, by: attackerRoot))
+        c.append(.init(name: "unknown-issuer-in-trusted-root", why: "an issuing key the trusted root does not list", certificate: json(attest(attackerIssuer, at: t0 + day)), text: textBytes, trust: v1, valid: false, code: "key.unknown"))
+        c.append(.init(name: "endorsement-by-unknown-root", why: "an endorsement signed by a root the verifier does not pin", certificate: json(attest(attackerIssuer, at: t0 + day)), text: textBytes, trust: root1File, valid: false, code: "endorsement.unknown_root"))
+        let forged = endorsement(attacker, from: t0, by: attackerRoot)
+        let forgedHeader = Base64URL.encode(try! JSONSerialization.data(withJSONObject: ["alg": "EdDSA", "kid": SigningKeyID.root(root1.publicKey), "typ": Endorsement.type], options: [.sortedKeys]))
+        let forgedSig = try! attackerRoot.signature(for: JWS.signingInput(protected: forgedHeader, payload: forged.payload))
+        let forgedEndorsement = Endorsement(payload: forged.payload, protected: forgedHeader, signature: Base64URL.encode(forgedSig))
+        let forgedCert = attest(CertificateIssuer(key: attacker, endorsement: forgedEndorsement), at: t0 + day)
+        c.append(.init(name: "endorsement-forged-signature", why: "an endorsement that names root-1 but was signed by another key", certificate: json(forgedCert), text: textBytes, trust: root1File, valid: false, code: "endorsement.signature.invalid"))
+        let swapped = attest(CertificateIssuer(key: issuer2, endorsement: endorsement(issuer1, from: t0, by: root1)), at: t1 + day)
+        c.append(.init(name: "endorsement-for-another-key", why: "issuer-2 signs but carries issuer-1's endorsement", certificate: json(swapped), text: textBytes, trust: root1File, valid: false, code: "key.id_mismatch"))
+        c.append(.init(name: "alg-none", why: "algorithm confusion: alg none with an empty signature", certificate: json(SignedCertificate(payload: good.payload, protected: Base64URL.encode(try! JSONSerialization.data(withJSONObject: with(["alg": "none"]), options: [.sortedKeys])), signature: "", header: good.header)), text: textBytes, trust: root1File, valid: false, code: "header.algorithm_unsupported"))
+        let hsHeader = Base64URL.encode(try! JSONSerialization.data(withJSONObject: with(["alg": "HS256"]), options: [.sortedKeys]))
+        let hsSig = try! HMACSHA256.oneShot(key: issuer1.publicKey.rawRepresentation, message: JWS.signingInput(protected: hsHeader, payload: good.payload))
+        c.append(.init(name: "alg-hs256-public-key-as-secret", why: "algorithm confusion: HS256 keyed with the issuer's public key", certificate: json(SignedCertificate(payload: good.payload, protected: hsHeader, signature: Base64URL.encode(hsSig), header: good.header)), text: textBytes, trust: root1File, valid: false, code: "header.algorithm_unsupported"))
+        c.append(.init(name: "alg-es256", why: "an algorithm other than EdDSA", certificate: json(raw(header: with(["alg": "ES256"]), payload: payload(of: good), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "header.algorithm_unsupported"))
+        c.append(.init(name: "alg-missing", why: "a protected header without alg", certificate: json(raw(header: with(["alg": nil]), payload: payload(of: good), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "header.algorithm_unsupported"))
+        c.append(.init(name: "crit-header", why: "a critical header parameter the verifier does not understand", certificate: json(raw(header: with(["crit": ["exp"], "exp": 1]), payload: payload(of: good), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "header.critical_unsupported"))
+        c.append(.init(name: "b64-false", why: "RFC 7797 unencoded payload option", certificate: json(raw(header: with(["b64": false]), payload: payload(of: good), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "header.critical_unsupported"))
+        c.append(.init(name: "wrong-typ", why: "an endorsement-typed object presented as a certificate", certificate: json(raw(header: with(["typ": Endorsement.type]), payload: payload(of: good), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "header.type_mismatch"))
+        c.append(.init(name: "missing-kid", why: "a protected header without kid", certificate: json(raw(header: with(["kid": nil]), payload: payload(of: good), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "header.invalid"))
+        var statement = try! JSONSerialization.jsonObject(with: Data(payload(of: good))) as! [String: Any]
+        var predicate = statement["predicate"] as! [String: Any]
+        predicate["issuer_key_id"] = SigningKeyID.issuer(issuer2.publicKey)
+        statement["predicate"] = predicate
+        c.append(.init(name: "statement-names-other-issuer", why: "the signed statement names issuer-2 but issuer-1 signed it", certificate: json(raw(header: header, payload: Array(try! JSONSerialization.data(withJSONObject: statement, options: [.sortedKeys])), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "key.id_mismatch"))
+        c.append(.init(name: "revoked-after-compromise", why: "issued by issuer-2 after its compromised_since", certificate: json(attest(i2, at: compromise + 5 * day)), text: textBytes, trust: v3, valid: false, code: "key.revoked"))
+        c.append(.init(name: "revoked-backdated-into-window-end", why: "issued by revoked issuer-2 exactly at compromised_since", certificate: json(attest(i2, at: compromise)), text: textBytes, trust: v3, valid: false, code: "key.revoked"))
+        c.append(.init(name: "expired-issuing-key", why: "issued by issuer-1 after it was retired at rotation", certificate: json(attest(i1, at: t1 + 10 * day)), text: textBytes, trust: v2, valid: false, code: "key.expired"))
+        c.append(.init(name: "not-yet-valid-issuing-key", why: "issued by issuer-2 before its window opened (trusted root)", certificate: json(attest(i2, at: t0 + day)), text: textBytes, trust: v2, valid: false, code: "key.not_yet_valid"))
+        c.append(.init(name: "not-yet-valid-endorsement", why: "issued by issuer-2 before its endorsement's not_before (root key only)", certificate: json(attest(i2, at: t0 + day)), text: textBytes, trust: root1File, valid: false, code: "key.not_yet_valid"))
+        c.append(.init(name: "old-root-after-root-rotation", why: "a certificate whose endorsement is by root-2, checked with only root-1 pinned", certificate: json(attest(i3new, at: t3 + day)), text: textBytes, trust: root1File, valid: false, code: "endorsement.unknown_root"))
+        c.append(.init(name: "text-mismatch", why: "the certificate checked against a different text", certificate: goodBytes, text: Array("A completely different essay about gardening.".utf8), trust: root1File, valid: false, code: "text.digest.mismatch"))
+        c.append(.init(name: "text-one-word-changed", why: "one word of the certified text changed", certificate: goodBytes, text: Array(text.replacingOccurrences(of: "short essay", with: "brief essay").utf8), trust: root1File, valid: false, code: "text.digest.mismatch"))
+        c.append(.init(name: "text-invalid-utf8", why: "the text file is not UTF-8", certificate: goodBytes, text: [0x57, 0x61, 0xff, 0xfe, 0x74], trust: root1File, valid: false, code: "text.encoding_invalid"))
+        c.append(.init(name: "trust-rollback", why: "an update older than the pinned trusted root (v3 then v2)", certificate: goodBytes, text: textBytes, trust: v3, updates: [v2], valid: false, code: "trust.rollback"))
+        c.append(.init(name: "trust-version-gap", why: "an update that skips a version (v1 then v3)", certificate: goodBytes, text: textBytes, trust: v1, updates: [v3], valid: false, code: "trust.version_gap"))
+        let evil = try! TrustedRoot.sign(body(2, at: t1, roots: [attackerRoot], issuers: [entry(attacker, from: t0, to: nil, status: .active)]), with: [attackerRoot])
+        c.append(.init(name: "trust-update-not-signed-by-previous-root", why: "a version 2 that replaces the root but is signed only by the new (attacker) root", certificate: json(attest(attackerIssuer, at: t1 + day)), text: textBytes, trust: v1, updates: [json(evil)], valid: false, code: "trust.threshold_not_met"))
+        // v1's signatures over a body that also lists the attacker's issuing key.
+        let widened = body(1, at: t0, roots: [root1], issuers: [entry(issuer1, from: t0, to: nil, status: .active), entry(attacker, from: t0, to: nil, status: .active)])
+        let badPinned = TrustedRoot(payload: Base64URL.encode(try! JSONEncoder().encode(widened)), signatures: self.v1.signatures)
+        c.append(.init(name: "trust-pinned-bad-signature", why: "the pinned trusted root's body was widened to list an attacker's issuing key, keeping the old signatures", certificate: json(attest(attackerIssuer, at: t0 + day)), text: textBytes, trust: json(badPinned), valid: false, code: "trust.signature.invalid"))
+        c.append(.init(name: "trust-file-garbage", why: "the trust file is not JSON", certificate: goodBytes, text: textBytes, trust: Array("-----BEGIN PUBLIC KEY-----\n".utf8), valid: false, code: "trust.unreadable"))
+        c.append(.init(name: "truncated-certificate", why: "the certificate file cut in half", certificate: Array(goodBytes.prefix(goodBytes.count / 2)), text: textBytes, trust: root1File, valid: false, code: "format.invalid"))
+        c.append(.init(name: "empty-certificate", why: "an empty certificate file", certificate: [], text: textBytes, trust: root1File, valid: false, code: "format.invalid"))
+        var padded = goodBytes
+        padded.removeLast(2)   // "}\n"
+        padded += Array(",\"padding\":\"".utf8) + [UInt8](repeating: 0x41, count: 300_000) + Array("\"}\n".utf8)
+        c.append(.init(name: "oversized-certificate", why: "a certificate over the 256 KiB limit", certificate: padded, text: textBytes, trust: root1File, valid: false, code: "format.too_large"))
+        let utf16 = Array(String(decoding: goodBytes, as: UTF8.self).data(using: .utf16)!)
+        c.append(.init(name: "wrong-encoding-utf16", why: "the certificate file encoded as UTF-16", certificate: utf16, text: textBytes, trust: root1File, valid: false, code: "format.invalid"))
+        c.append(.init(name: "payload-not-a-statement", why: "a validly signed payload that is not a Greenmark statement", certificate: json(raw(header: header, payload: Array("{\"hello\":\"world\"}".utf8), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "statement.invalid"))
+        statement = try! JSONSerialization.jsonObject(with: Data(payload(of: good))) as! [String: Any]
+        statement["predicateType"] = "https://example.com/unknown/v1"
+        c.append(.init(name: "unknown-predicate-type", why: "a predicate type this verifier does not know", certificate: json(raw(header: header, payload: Array(try! JSONSerialization.data(withJSONObject: statement, options: [.sortedKeys])), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "statement.invalid"))
+        statement = try! JSONSerialization.jsonObject(with: Data(payload(of: good))) as! [String: Any]
+        predicate = statement["predicate"] as! [String: Any]
+        predicate["text_canonicalization"] = "none"
+        statement["predicate"] = predicate
+        c.append(.init(name: "unknown-text-canonicalization", why: "a subject digest computed under an unknown canonicalization", certificate: json(raw(header: header, payload: Array(try! JSONSerialization.data(withJSONObject: statement, options: [.sortedKeys])), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "statement.invalid"))
+        return c
+    }
+}

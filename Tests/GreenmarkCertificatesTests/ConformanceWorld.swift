@@ -1,0 +1,102 @@
+import Foundation
+import GreenmarkCertificates
+import GreenmarkCore
+import GreenmarkCrypto
+
+/// A fixed example world for the conformance suite and `certs/examples`: keys derived from public
+/// labels (EXAMPLE KEYS, published on purpose, never to be used for real), a fixed timeline of
+/// rotations and a revocation, and builders for well-formed and deliberately broken certificates.
+struct ConformanceWorld {
+    static func seed(_ label: String) -> [UInt8] { SHA256Digest.hash(Array("greenmark/example/\(label)".utf8)) }
+    static func key(_ label: String) -> Ed25519PrivateKey { try! Ed25519PrivateKey(seed: seed(label)) }
+    static func date(_ s: String) -> Date { Timestamp.parse(s)! }
+
+    let root1 = key("root-1"), root2 = key("root-2"), attackerRoot = key("attacker-root")
+    let issuer1 = key("issuer-1"), issuer2 = key("issuer-2"), issuer3 = key("issuer-3"), attacker = key("attacker-issuer")
+
+    // Timeline.
+    let t0 = date("2026-01-01T00:00:00Z")          // v1: root-1, issuer-1 active
+    let t1 = date("2026-03-01T00:00:00Z")          // v2: issuer-1 retired, issuer-2 active
+    let compromise = date("2026-04-15T00:00:00Z")  // issuer-2 compromised since
+    let t2 = date("2026-05-01T00:00:00Z")          // v3: issuer-2 revoked, issuer-3 active
+    let t3 = date("2026-06-01T00:00:00Z")          // v4: root rotated to root-2 (signed by both)
+
+    let text = """
+    Watermarks let a reader check where a text came from. This short essay was generated for the \
+    Greenmark conformance suite; its certificate states how it scored.\r\n\r\nA second paragraph keeps \
+    the example realistic.   \n
+    """
+    let watermarkKey = try! WatermarkKey(secret: seed("watermark-1"), scheme: .default, state: .primary)
+
+    func endorsement(_ issuer: Ed25519PrivateKey, from: Date, by root: Ed25519PrivateKey) -> Endorsement {
+        try! Endorsement.sign(issuer: issuer.publicKey, notBefore: from, notAfter: nil, root: root)
+    }
+
+    func entry(_ k: Ed25519PrivateKey, from: Date, to: Date?, status: TrustedRoot.IssuerStatus, compromised: Date? = nil) -> TrustedRoot.IssuingKey {
+        .init(keyID: SigningKeyID.issuer(k.publicKey), publicKey: Base64URL.encode(k.publicKey.rawRepresentation),
+              notBefore: Timestamp.format(from), notAfter: to.map(Timestamp.format), status: status, compromisedSince: compromised.map(Timestamp.format))
+    }
+
+    func rootKey(_ k: Ed25519PrivateKey) -> TrustedRoot.RootKey {
+        .init(keyID: SigningKeyID.root(k.publicKey), publicKey: Base64URL.encode(k.publicKey.rawRepresentation))
+    }
+
+    func body(_ version: Int, at: Date, roots: [Ed25519PrivateKey], issuers: [TrustedRoot.IssuingKey]) -> TrustedRoot.Body {
+        .init(version: version, issuedAt: Timestamp.format(at), threshold: 1, rootKeys: roots.map(rootKey), issuingKeys: issuers,
+              watermarkKeys: [.init(keyID: watermarkKey.id, state: "primary", scheme: SignedScheme(.default))])
+    }
+
+    var v1: TrustedRoot { try! .sign(body(1, at: t0, roots: [root1], issuers: [entry(issuer1, from: t0, to: nil, status: .active)]), with: [root1]) }
+    var v2: TrustedRoot {
+        try! .sign(body(2, at: t1, roots: [root1], issuers: [entry(issuer1, from: t0, to: t1, status: .retired),
+                                                             entry(issuer2, from: t1, to: nil, status: .active)]), with: [root1])
+    }
+    var v3Issuers: [TrustedRoot.IssuingKey] {
+        [entry(issuer1, from: t0, to: t1, status: .retired), entry(issuer2, from: t1, to: t2, status: .revoked, compromised: compromise),
+         entry(issuer3, from: t2, to: nil, status: .active)]
+    }
+    var v3: TrustedRoot { try! .sign(body(3, at: t2, roots: [root1], issuers: v3Issuers), with: [root1]) }
+    var v4: TrustedRoot { try! .sign(body(4, at: t3, roots: [root2], issuers: v3Issuers), with: [root1, root2]) }
+
+    func issuer(_ k: Ed25519PrivateKey, endorsedFrom: Date, by root: Ed25519PrivateKey? = nil) -> CertificateIssuer {
+        CertificateIssuer(key: k, endorsement: endorsement(k, from: endorsedFrom, by: root ?? root1))
+    }
+
+    /// A detection result for `text` as the detector would report it (fixed numbers).
+    func detection(for text: String) -> DetectionResult {
+        DetectionResult(zScore: 7.25, pValue: 2.1e-13, log10PValue: -12.678, tokensScored: 140, greenTokens: 81, tokensTotal: 141,
+                        verdict: .watermarked, moreTokensNeeded: nil, keyID: watermarkKey.id, scheme: .default, zThreshold: 4,
+                        pThreshold: 3.167124183311986e-05, minimumScoredTokens: 50, normalized: false,
+                        tokenizer: "SmolLM2-135M-Instruct.Q4_1.gguf", mask: nil)
+    }
+
+    func attest(_ issuer: CertificateIssuer, at: Date, text: String? = nil) -> SignedCertificate {
+        try! issuer.attestDetection(text: text ?? self.text, result: detection(for: text ?? self.text), vocabulary: "vocab-8243a2e96c0b2b0d", at: at)
+    }
+
+    func receipt(_ issuer: CertificateIssuer, at: Date) -> SignedCertificate {
+        try! issuer.receipt(text: text, keyID: watermarkKey.id, scheme: .default,
+                            model: .init(name: "SmolLM2-135M-Instruct.Q4_1.gguf", sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"),
+                            promptSHA256: Hex.encode(SHA256Digest.hash(Array("Write about watermarks.".utf8))), tokens: 57, delta: 2,
+                            sampling: .init(temperature: "1.0000", topK: 0, topP: "1.0000", seed: "7"), finishReason: "end_of_generation",
+                            generatedAt: at, at: at)
+    }
+
+    /// A certificate with an arbitrary protected header and payload, signed by `key`.
+    func raw(header: [String: Any], payload: [UInt8], key: Ed25519PrivateKey, endorsement: Endorsement) -> SignedCertificate {
+        let protected = Base64URL.encode(try! JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+        let encodedPayload = Base64URL.encode(payload)
+        let sig = try! key.signature(for: JWS.signingInput(protected: protected, payload: encodedPayload))
+        return SignedCertificate(payload: encodedPayload, protected: protected, signature: Base64URL.encode(sig), header: .init(endorsement: endorsement))
+    }
+
+    func payload(of cert: SignedCertificate) -> [UInt8] { try! Base64URL.decode(cert.payload) }
+
+    func json(_ value: some Encodable) -> [UInt8] {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try! e.encode(value)) + [0x0a]
+    }
+
+    func rootKeyFile(_ k: Ed25519PrivateKey) -> [UInt8] { json(RootKeyFile(k.publicKey)) }
+}
