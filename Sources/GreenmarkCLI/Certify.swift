@@ -12,17 +12,17 @@ struct Certify: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Text file to certify; - reads standard input.", valueName: "file")) var file: String
     @Option(name: [.short, .long], help: "Write the certificate here (default: standard output).") var output: String?
-    @Option(help: "Key id to score under (default: the primary key).") var key: String?
+    @Option(help: "Key id to score under (default: every primary and enabled key, Bonferroni-corrected).") var key: String?
     @OptionGroup var home: HomeOptions
     @OptionGroup var model: ModelOptions
 
     func run() throws {
         let text = try InputReader.readText(path: file)
         let keyring = try home.store.load()
-        let watermarkKey = try key.map { id throws(GreenmarkError) in try keyring.key(id: id) } ?? keyring.primary()
+        let keys = try key.map { id throws(GreenmarkError) in [try keyring.key(id: id)] } ?? keyring.detectionKeys
         let issuer = try home.signingStore.activeIssuer()
         let tokenizer = try model.tokenizer()
-        let result = try Detector(tokenizer: tokenizer).detect(text, key: watermarkKey, includeMask: false)
+        let result = try Detector(tokenizer: tokenizer).detect(text, keys: keys, includeMask: false)
         let certificate = try issuer.attestDetection(text: text, result: result, vocabulary: tokenizer.vocabularyID)
         let bytes = try certificate.fileBytes()
         if let output {

@@ -21,7 +21,7 @@ struct Detect: ParsableCommand {
 
     @Flag(help: "Print the result as JSON.") var json = false
     @Flag(name: .customLong("no-mask"), help: "Leave the per-token mask out of the JSON.") var noMask = false
-    @Option(help: "Key id to score under (default: the primary key).") var key: String?
+    @Option(help: "Key id to score under (default: every primary and enabled key, Bonferroni-corrected).") var key: String?
     @Option(help: "z-score threshold for a watermarked verdict.") var threshold: Double = DetectorConfiguration.default.zThreshold
     @Option(name: .customLong("min-tokens"), help: "Fewest scored tokens for a verdict other than too short.")
     var minTokens: Int = DetectorConfiguration.default.minimumScoredTokens
@@ -35,13 +35,13 @@ struct Detect: ParsableCommand {
     func run() throws {
         let text = try InputReader.readText(path: file)
         let keyring = try home.store.load()
-        let watermarkKey = try key.map { id throws(GreenmarkError) in try keyring.key(id: id) } ?? keyring.primary()
+        let keys = try key.map { id throws(GreenmarkError) in [try keyring.key(id: id)] } ?? keyring.detectionKeys
         let tokenizer = try model.tokenizer()
         var configuration = DetectorConfiguration.default
         configuration.zThreshold = threshold
         configuration.minimumScoredTokens = minTokens
         let detector = Detector(tokenizer: tokenizer, configuration: configuration)
-        let result = try detector.detect(text, key: watermarkKey, includeMask: json && !noMask)
+        let result = try detector.detect(text, keys: keys, includeMask: json && !noMask)
         print(json ? try JSONOutput.encode(result) : DetectionReport.plainText(result))
     }
 }

@@ -10,7 +10,7 @@ enum DetectionReport {
         lines.append("  z-score       \(fixed(r.zScore, 2))  (threshold \(fixed(r.zThreshold, 2)))")
         lines.append("  green tokens  \(r.greenTokens) of \(r.tokensScored) scored (\(percent(r.greenFraction)); \(gammaPct) expected without the watermark)")
         lines.append("  p-value       \(scientific(r.pValue, log10: r.log10PValue))")
-        lines.append("  key           \(r.keyID) (\(r.scheme))")
+        lines.append("  key           \(r.keyID) (\(r.scheme))" + (r.keysTried > 1 ? "; best of \(r.keysTried) keys, p-value corrected for all of them" : ""))
         lines.append("")
         switch r.verdict {
         case .tooShort:

@@ -22,6 +22,12 @@ public enum GreenmarkEntry {
         } catch let error as CryptoError {
             fail(error.reason, code: error.code.rawValue)
         } catch {
+            // `verify` promises 0 valid / 1 invalid / 2 usage error, so its parse errors exit 2.
+            let args = arguments ?? Array(CommandLine.arguments.dropFirst())
+            if args.first == "verify", Greenmark.exitCode(for: error) != .success, !(error is ExitCode) {
+                FileHandle.standardError.write(Data((Greenmark.fullMessage(for: error) + "\n").utf8))
+                exit(2)
+            }
             Greenmark.exit(withError: error)
         }
     }

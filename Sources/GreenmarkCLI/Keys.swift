@@ -59,6 +59,7 @@ struct Keys: ParsableCommand {
         func run() throws {
             let key = try home.store.modify { keyring throws(GreenmarkError) in try keyring.rotated() }
             print("New primary watermark key: \(key.id) (\(key.scheme))")
+            try republishTrust(home)
         }
     }
 
@@ -126,6 +127,15 @@ struct Keys: ParsableCommand {
 private func transition(_ home: HomeOptions, _ id: String, _ state: KeyState) throws {
     try home.store.modify { keyring throws(GreenmarkError) in (try keyring.setting(id, to: state), ()) }
     print("Key \(id) is now \(state.rawValue)")
+    try republishTrust(home)
+}
+
+/// Publishes a new trusted-root version with the watermark keys' new states, when this home
+/// issues certificates.
+private func republishTrust(_ home: HomeOptions) throws {
+    guard home.signingStore.exists else { return }
+    let body = try home.signingStore.republish(watermarkKeys: home.watermarkKeysForTrust()).unverifiedBody()
+    print("Trusted root version \(body.version) published")
 }
 
 /// A key as `keys list --json` shows it.

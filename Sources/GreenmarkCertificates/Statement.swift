@@ -156,10 +156,12 @@ public struct DetectionPredicate: Codable, Sendable, Equatable {
     public let log10PValue: String
     public let zThreshold: String
     public let minTokens: Int
+    public let keysTried: Int
     public let verdict: String
 
     enum CodingKeys: String, CodingKey {
         case tokenizer, verdict
+        case keysTried = "keys_tried"
         case tokensScored = "tokens_scored"
         case greenTokens = "green_tokens"
         case zScore = "z_score"
@@ -179,6 +181,7 @@ public struct DetectionPredicate: Codable, Sendable, Equatable {
         log10PValue = String(format: "%.4f", result.log10PValue)
         zThreshold = String(format: "%.4f", result.zThreshold)
         minTokens = result.minimumScoredTokens
+        keysTried = result.keysTried
         verdict = result.verdict.rawValue
     }
 
@@ -193,6 +196,7 @@ public struct DetectionPredicate: Codable, Sendable, Equatable {
         log10PValue = try c.decode(String.self, forKey: .log10PValue)
         zThreshold = try c.decode(String.self, forKey: .zThreshold)
         minTokens = try c.decode(Int.self, forKey: .minTokens)
+        keysTried = try c.decode(Int.self, forKey: .keysTried)
         verdict = try c.decode(String.self, forKey: .verdict)
     }
 
@@ -207,6 +211,7 @@ public struct DetectionPredicate: Codable, Sendable, Equatable {
         try c.encode(log10PValue, forKey: .log10PValue)
         try c.encode(zThreshold, forKey: .zThreshold)
         try c.encode(minTokens, forKey: .minTokens)
+        try c.encode(keysTried, forKey: .keysTried)
         try c.encode(verdict, forKey: .verdict)
     }
 }

@@ -27,6 +27,30 @@ struct DetectorTests {
         #expect(r.keyID == key.id)
     }
 
+    @Test("several keys: the matching key is named and the p-value is corrected for the keys tried")
+    func multipleKeys() throws {
+        let text = fullyGreenText(prf: try key.prf(), length: 300)
+        let other2 = try WatermarkKey.generate(state: .enabled)
+        let ring = try Keyring(keys: [key, try WatermarkKey.generate(state: .enabled), other2])
+        let other1ID = ring.keys[1].id
+        let promoted = try ring.setting(other1ID, to: .primary)   // the old primary becomes enabled
+        let other1 = try promoted.key(id: other1ID)
+        let enabled = try promoted.key(id: key.id)
+        #expect(enabled.state == .enabled && other1.state == .primary)
+        let single = try detector.detect(text, key: enabled, includeMask: false)
+        let multi = try detector.detect(text, keys: [other1, enabled, other2], includeMask: false)
+        #expect(multi.keyID == key.id)
+        #expect(multi.keysTried == 3)
+        #expect(multi.zScore == single.zScore)
+        #expect(abs(multi.log10PValue - (single.log10PValue + log10(3.0))) < 1e-9)
+        #expect(multi.pValueSingleKey == single.pValue)
+        let verdict = multi.verdict
+        #expect(verdict == .watermarked)
+        // A text under none of the keys stays below the threshold whichever key is best.
+        let human = try detector.detect(String(repeating: "plain words of a person ", count: 30), keys: [other1, other2], includeMask: false)
+        #expect(human.pValue >= human.pValueSingleKey)
+    }
+
     @Test("the same text under another key shows no watermark")
     func otherKey() throws {
         let text = fullyGreenText(prf: try key.prf(), length: 400)

@@ -2,8 +2,8 @@
 public struct DetectionResult: Codable, Sendable {
     /// z = (G - gamma T) / sqrt(T gamma (1 - gamma)).
     public let zScore: Double
-    /// Exact one-sided binomial tail P[Bin(T, gamma) >= G]: the chance that text written without
-    /// this key scores at least this high.
+    /// Exact one-sided binomial tail P[Bin(T, gamma) >= G], times the number of keys tried
+    /// (Bonferroni): the chance that text written without any of these keys scores this high.
     public let pValue: Double
     /// log10 of `pValue`, finite even when `pValue` underflows to 0.
     public let log10PValue: Double
@@ -21,7 +21,12 @@ public struct DetectionResult: Codable, Sendable {
     public let verdict: Verdict
     /// For a "too short" verdict: how many more scored tokens the text needs.
     public let moreTokensNeeded: Int?
+    /// The key that matched best (smallest p-value).
     public let keyID: String
+    /// How many watermark keys were tried; `pValue` is Bonferroni-corrected for them.
+    public let keysTried: Int
+    /// The matched key's own p-value, before the correction for `keysTried`.
+    public let pValueSingleKey: Double
     public let scheme: WatermarkScheme
     public let zThreshold: Double
     /// The p-value a watermarked verdict must also reach (normal upper tail at `zThreshold`).
@@ -45,6 +50,8 @@ public struct DetectionResult: Codable, Sendable {
         case watermarked, verdict
         case moreTokensNeeded = "more_tokens_needed"
         case keyID = "key_id"
+        case keysTried = "keys_tried"
+        case pValueSingleKey = "p_value_single_key"
         case scheme
         case zThreshold = "z_threshold"
         case pThreshold = "p_threshold"
@@ -54,7 +61,7 @@ public struct DetectionResult: Codable, Sendable {
 
     public init(
         zScore: Double, pValue: Double, log10PValue: Double, tokensScored: Int, greenTokens: Int,
-        tokensTotal: Int, verdict: Verdict, moreTokensNeeded: Int?, keyID: String, scheme: WatermarkScheme,
+        tokensTotal: Int, verdict: Verdict, moreTokensNeeded: Int?, keyID: String, keysTried: Int = 1, pValueSingleKey: Double? = nil, scheme: WatermarkScheme,
         zThreshold: Double, pThreshold: Double, minimumScoredTokens: Int, normalized: Bool, tokenizer: String, mask: [TokenMark]?
     ) {
         self.zScore = zScore
@@ -68,6 +75,8 @@ public struct DetectionResult: Codable, Sendable {
         self.verdict = verdict
         self.moreTokensNeeded = moreTokensNeeded
         self.keyID = keyID
+        self.keysTried = keysTried
+        self.pValueSingleKey = pValueSingleKey ?? pValue
         self.scheme = scheme
         self.zThreshold = zThreshold
         self.pThreshold = pThreshold

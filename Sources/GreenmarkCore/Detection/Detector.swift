@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Scores texts for the red/green watermark: normalize, tokenize with the model's own tokenizer,
 /// count green tokens under a key, and turn the count into z, an exact p-value and a verdict.
 public struct Detector: Sendable {
@@ -13,27 +17,48 @@ public struct Detector: Sendable {
 
     /// Scores `text` under `key`. Throws for empty text and for keys that cannot detect.
     public func detect(_ text: String, key: WatermarkKey, includeMask: Bool = true) throws(GreenmarkError) -> DetectionResult {
+        try detect(text, keys: [key], includeMask: includeMask)
+    }
+
+    /// Scores `text` under each of `keys` (for example every key that can detect) and reports the
+    /// key with the smallest p-value, Bonferroni-corrected for the number of keys tried, so trying
+    /// more keys never raises the false-positive rate.
+    public func detect(_ text: String, keys: [WatermarkKey], includeMask: Bool = true) throws(GreenmarkError) -> DetectionResult {
         try TextInput.requireContent(text)
-        guard key.state.detects else {
-            throw GreenmarkError(.keyNotUsable, "key \(key.id) is \(key.state.rawValue) and cannot be used for detection")
+        guard !keys.isEmpty else { throw GreenmarkError(.noPrimaryKey, "no watermark key can detect") }
+        var prfs: [GreenListPRF] = []
+        for key in keys {
+            guard key.state.detects else {
+                throw GreenmarkError(.keyNotUsable, "key \(key.id) is \(key.state.rawValue) and cannot be used for detection")
+            }
+            try key.checkVocabulary(of: tokenizer)
+            prfs.append(try key.prf())
         }
-        try key.checkVocabulary(of: tokenizer)
         let normalized = normalizer.normalize(text)
         let tokens = try tokenizer.tokenize(normalized.text)
-        let scores = TokenScores(tokens: tokens, prf: try key.prf(), ignoreRepeats: configuration.ignoreRepeatedNgrams)
-        let mask = includeMask ? makeMask(tokens: tokens, scores: scores, textByteCount: normalized.text.utf8.count) : nil
-        return Self.decide(scores: scores, tokensTotal: tokens.count, key: key, configuration: configuration,
-                           normalized: normalized.changed, tokenizer: tokenizer.name, mask: mask)
+        var best: (index: Int, scores: TokenScores, log10P: Double)?
+        for (i, prf) in prfs.enumerated() {
+            let scores = TokenScores(tokens: tokens, prf: prf, ignoreRepeats: configuration.ignoreRepeatedNgrams)
+            let l = BinomialTail.upper(successes: scores.green, trials: scores.scored, probability: prf.scheme.gamma).log10Probability
+            if best == nil || l < best!.log10P { best = (i, scores, l) }
+        }
+        let chosen = best!
+        let mask = includeMask ? makeMask(tokens: tokens, scores: chosen.scores, textByteCount: normalized.text.utf8.count) : nil
+        return Self.decide(scores: chosen.scores, tokensTotal: tokens.count, key: keys[chosen.index], keysTried: keys.count,
+                           configuration: configuration, normalized: normalized.changed, tokenizer: tokenizer.name, mask: mask)
     }
 
     /// Turns counts into the statistic and the verdict.
     static func decide(
-        scores: TokenScores, tokensTotal: Int, key: WatermarkKey, configuration: DetectorConfiguration,
+        scores: TokenScores, tokensTotal: Int, key: WatermarkKey, keysTried: Int, configuration: DetectorConfiguration,
         normalized: Bool, tokenizer: String, mask: [TokenMark]?
     ) -> DetectionResult {
         let gamma = key.scheme.gamma
         let z = ZScore.of(green: scores.green, scored: scores.scored, gamma: gamma)
-        let tail = BinomialTail.upper(successes: scores.green, trials: scores.scored, probability: gamma)
+        let single = BinomialTail.upper(successes: scores.green, trials: scores.scored, probability: gamma)
+        // Bonferroni over the keys tried: p = min(1, k p_min).
+        let log10P = min(0, single.log10Probability + log10(Double(keysTried)))
+        let tail = BinomialTail.Value(probability: min(1, single.probability * Double(keysTried)), log10Probability: log10P)
         let verdict: Verdict
         var more: Int?
         if scores.scored < configuration.minimumScoredTokens {
@@ -47,7 +72,7 @@ public struct Detector: Sendable {
         return DetectionResult(
             zScore: z, pValue: tail.probability, log10PValue: tail.log10Probability,
             tokensScored: scores.scored, greenTokens: scores.green, tokensTotal: tokensTotal,
-            verdict: verdict, moreTokensNeeded: more, keyID: key.id, scheme: key.scheme,
+            verdict: verdict, moreTokensNeeded: more, keyID: key.id, keysTried: keysTried, pValueSingleKey: single.probability, scheme: key.scheme,
             zThreshold: configuration.zThreshold, pThreshold: configuration.maximumPValue, minimumScoredTokens: configuration.minimumScoredTokens,
             normalized: normalized, tokenizer: tokenizer, mask: mask
         )

@@ -16,6 +16,11 @@ public enum BinomialTail {
     public struct Value: Sendable, Equatable {
         public let probability: Double
         public let log10Probability: Double
+
+        public init(probability: Double, log10Probability: Double) {
+            self.probability = probability
+            self.log10Probability = log10Probability
+        }
     }
 
     /// `P[Bin(trials, p) >= successes]`.
