@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
 import GreenmarkModel
@@ -85,6 +86,8 @@ struct Bench: ParsableCommand {
                                  rate: q(0.5), detail: "p50 \(f(q(0.5))) ms, p90 \(f(q(0.9))) ms, p99 \(f(q(0.99))) ms, \(latencies.count) runs, \(essayTokens) tokens"))
         }
 
+        rows += try signatureRows()
+
         var generation: GenerationComparison?
         if generateTokens > 0, let path = try? ModelLocator.resolve(explicit: model) {
             generation = try compareGeneration(path: path, key: key)
@@ -113,6 +116,11 @@ struct Bench: ParsableCommand {
             print("ratio prepared-key HMAC / OpenSSL HMAC()   \(f(summary.preparedOverOneshot))x")
             print("ratio scoring tokens / prepared-key HMACs  \(f(summary.scoringOverPreparedHMAC))")
             print("PRF cost per token                         \(f(summary.nanosecondsPerPRF)) ns")
+            func rate(_ name: String) -> Double? { rows.first { $0.name == name }?.rate }
+            if let s = rate("ed25519_sign"), let os = rate("openssl_speed_ed25519_sign"), let v = rate("ed25519_verify"), let ov = rate("openssl_speed_ed25519_verify") {
+                print("Ed25519 sign / openssl speed sign                          \(f(s / os))x")
+                print("Ed25519 verify / openssl speed verify                      \(f(v / ov))x")
+            }
             if let g = generation {
                 print("Swift sampling with watermark (PRF+bias+softmax+draw) / decode  \(String(format: "%.2f%%", g.watermarkCostShareOfDecode * 100))")
                 print("watermark's own cost (beyond the plain sampler) / decode       \(String(format: "%.2f%%", g.watermarkOnlyShareOfDecode * 100))")
@@ -153,6 +161,69 @@ struct Bench: ParsableCommand {
             watermarkedPRFPerToken: sum(marked) { Double($0.prfEvaluations) } / markedTokens,
             watermarkCostShareOfDecode: markedSwift / markedDecode
         )
+    }
+
+    /// Ed25519 and whole-certificate rates, next to `openssl speed ed25519` run in the same process.
+    private func signatureRows() throws -> [BenchRow] {
+        var rows: [BenchRow] = []
+        let (key, _) = try Ed25519PrivateKey.generate()
+        let message = [UInt8](repeating: 0x5a, count: 600)
+        let signature = try key.signature(for: message)
+        rows.append(measure("ed25519_sign", unit: "sign/s") { n in
+            var sink = 0
+            for _ in 0..<n { sink &+= Int((try! key.signature(for: message))[0]) }
+            return sink
+        })
+        rows.append(measure("ed25519_verify", unit: "verify/s") { n in
+            var sink = 0
+            for _ in 0..<n where key.publicKey.isValidSignature(signature, for: message) { sink += 1 }
+            return sink
+        })
+        // Whole certificates: build, encode and sign an attestation; parse and verify it fully.
+        let (root, _) = try Ed25519PrivateKey.generate()
+        let endorsement = try Endorsement.sign(issuer: key.publicKey, notBefore: Date(timeIntervalSinceNow: -60), notAfter: nil, root: root)
+        let issuer = CertificateIssuer(key: key, endorsement: endorsement)
+        let text = BenchText.essay
+        let wk = try WatermarkKey.generate(state: .primary)
+        let result = DetectionResult(zScore: 5, pValue: 1e-7, log10PValue: -7, tokensScored: 400, greenTokens: 180, tokensTotal: 401,
+                                     verdict: .watermarked, moreTokensNeeded: nil, keyID: wk.id, scheme: .default, zThreshold: 4,
+                                     pThreshold: 3.17e-5, minimumScoredTokens: 50, normalized: false, tokenizer: "bench", mask: nil)
+        rows.append(measure("certificate_issue", unit: "certificates/s") { n in
+            var sink = 0
+            for _ in 0..<n { sink &+= (try! issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench")).signature.count }
+            return sink
+        })
+        let certificate = try issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench").fileBytes()
+        let anchor = TrustAnchor(rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), publicKey: Base64URL.encode(root.publicKey.rawRepresentation))], trustedRoot: nil)
+        let verifier = CertificateVerifier(anchor: anchor)
+        let textBytes = Array(text.utf8)
+        rows.append(measure("certificate_verify", unit: "certificates/s") { n in
+            var sink = 0
+            for _ in 0..<n where verifier.verify(certificate: certificate, text: textBytes).status == .valid { sink += 1 }
+            return sink
+        })
+        if let (sign, verify) = Self.opensslSpeed() {
+            rows.append(BenchRow(name: "openssl_speed_ed25519_sign", unit: "sign/s", rate: sign, detail: "\(Int(sign)) sign/s (openssl speed, same run)"))
+            rows.append(BenchRow(name: "openssl_speed_ed25519_verify", unit: "verify/s", rate: verify, detail: "\(Int(verify)) verify/s (openssl speed, same run)"))
+        }
+        return rows
+    }
+
+    /// Runs `openssl speed -seconds 1 ed25519` and parses sign/s and verify/s.
+    static func opensslSpeed() -> (Double, Double)? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["openssl", "speed", "-seconds", "1", "ed25519"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first(where: { $0.contains("Ed25519") }) else { return nil }
+        let numbers = line.split(separator: " ").compactMap { Double($0) }
+        guard numbers.count >= 2 else { return nil }
+        return (numbers[numbers.count - 2], numbers[numbers.count - 1])
     }
 
     /// Runs `body(n)` with growing n until `seconds` have passed; returns the rate per second.

@@ -7,6 +7,12 @@ public struct TrustAnchor: Sendable {
     public let rootKeys: [TrustedRoot.RootKey]
     public let trustedRoot: TrustedRoot.Body?
 
+    /// An anchor from already-trusted material (pinned root keys, a verified trusted root).
+    public init(rootKeys: [TrustedRoot.RootKey], trustedRoot: TrustedRoot.Body?) {
+        self.rootKeys = rootKeys
+        self.trustedRoot = trustedRoot
+    }
+
     /// The result of loading trust material.
     public struct Loaded: Sendable {
         public let anchor: TrustAnchor?

@@ -1,4 +1,6 @@
+import Foundation
 import GreenmarkCore
+import GreenmarkCrypto
 import Testing
 
 @Suite("Normalization and input decoding")
@@ -22,6 +24,26 @@ struct NormalizationTests {
         } catch {
             #expect(error.code == .invalidUTF8)
             #expect(error.reason.contains("offset 2"))
+        }
+    }
+}
+
+@Suite("Canonical text (certificate subject digests)")
+struct CanonicalTextTests {
+    struct Vector: Decodable {
+        let text: String
+        let canonical_utf8_hex: String
+        let sha256: String
+    }
+
+    @Test("matches docs/test-vectors/canonical-text-v1.json (computed by the Python reference)")
+    func vectors() throws {
+        let url = repositoryRoot.appendingPathComponent("docs/test-vectors/canonical-text-v1.json")
+        let vectors = try JSONDecoder().decode([Vector].self, from: Data(contentsOf: url))
+        #expect(vectors.count >= 10)
+        for v in vectors {
+            #expect(Hex.encode(CanonicalText.bytes(of: v.text)) == v.canonical_utf8_hex, "\(v.text.debugDescription)")
+            #expect(CanonicalText.sha256(of: v.text) == v.sha256)
         }
     }
 }
