@@ -7,7 +7,7 @@ import GreenmarkCore
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and manage watermark keys.",
-        subcommands: [Init.self, List.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self, Revoke.self]
+        subcommands: [Init.self, List.self, Add.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self, Revoke.self]
     )
 
     struct Init: ParsableCommand {
@@ -49,6 +49,17 @@ struct Keys: ParsableCommand {
                 let scheme = key.scheme.description.padding(toLength: 29, withPad: " ", startingAt: 0)
                 print("\(id) \(state) \(scheme) \(formatter.string(from: key.createdAt))")
             }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a fresh detect-only key, to promote later (add, then promote).")
+        @OptionGroup var home: HomeOptions
+
+        func run() throws {
+            let key = try home.store.modify { keyring throws(GreenmarkError) in try keyring.adding() }
+            print("Added watermark key \(key.id) (enabled for detection; promote it with `greenmark keys promote \(key.id)`)")
+            try republishTrust(home)
         }
     }
 

@@ -95,6 +95,17 @@ struct KeyringTests {
         #expect(destroyed["secret_hex"] == nil)
     }
 
+    @Test("add then promote: the staged key detects first, then watermarks")
+    func addThenPromote() throws {
+        let ring = try Keyring.create()
+        let (added, staged) = try ring.adding()
+        #expect(staged.state == .enabled)
+        #expect(added.detectionKeys.map(\.id) == [try ring.primary().id, staged.id])
+        let promoted = try added.setting(staged.id, to: .primary)
+        #expect(try promoted.primary().id == staged.id)
+        #expect(promoted.keys.count { $0.state == .enabled } == 1)
+    }
+
     @Test("concurrent rotations from many threads are all kept (the store locks)")
     func concurrentRotations() async throws {
         let dir = temporaryDirectory()

@@ -57,6 +57,14 @@ public struct Keyring: Sendable {
         return (try Keyring(keys: next), new)
     }
 
+    /// Adds a fresh key in the enabled (detect-only) state, to be promoted later (Tink's
+    /// add-then-promote rotation). It keeps the primary's scheme and vocabulary unless given.
+    public func adding(scheme: WatermarkScheme? = nil, vocabulary: String? = nil) throws(GreenmarkError) -> (Keyring, WatermarkKey) {
+        let primary = try primary()
+        let new = try WatermarkKey.generate(scheme: scheme ?? primary.scheme, state: .enabled, vocabulary: vocabulary ?? primary.vocabulary)
+        return (try Keyring(keys: keys + [new]), new)
+    }
+
     /// Moves key `id` to `state`, following the allowed transitions:
     /// enabled -> primary (the old primary becomes enabled), primary is left only by promoting
     /// another key, enabled <-> disabled, and enabled/disabled -> destroyed (irreversible; the
