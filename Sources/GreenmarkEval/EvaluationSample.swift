@@ -18,6 +18,8 @@ public struct EvaluationSample: Codable, Sendable {
 
     public let prompt: Int
     public let watermarked: Bool
+    /// The generated text.
+    public let text: String
     public let tokensGenerated: Int
     public let tokensScored: Int
     public let greenFraction: Double
@@ -33,7 +35,7 @@ public struct EvaluationSample: Codable, Sendable {
     public let prefixes: [PrefixScore]
 
     enum CodingKeys: String, CodingKey {
-        case prompt, watermarked, verdict, perplexity, prefixes
+        case prompt, watermarked, text, verdict, perplexity, prefixes
         case tokensGenerated = "tokens_generated"
         case tokensScored = "tokens_scored"
         case greenFraction = "green_fraction"
@@ -47,6 +49,7 @@ public struct EvaluationSample: Codable, Sendable {
     init(prompt: Int, watermarked: Bool, result: GenerationResult, detection: DetectionResult, tokenizer: any Tokenizer, prefixLengths: [Int]) {
         self.prompt = prompt
         self.watermarked = watermarked
+        text = result.record.text
         tokensGenerated = result.record.tokens
         tokensScored = detection.tokensScored
         greenFraction = detection.greenFraction

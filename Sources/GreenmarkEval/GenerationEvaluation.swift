@@ -17,7 +17,17 @@ public struct GenerationEvaluation: Sendable {
         public var topP: Double = 1.0
         public var delta: Double = 2.0
         public var seedBase: UInt64 = 1000
-        public var prefixLengths: [Int] = [10, 16, 25, 35, 50, 75, 100, 150]
+        public var prefixLengths: [Int] = [10, 16, 25, 35, 50, 75, 100, 150, 200]
+        /// Generations per prompt (seed-base + prompt + 1000 * round).
+        public var seedsPerPrompt: Int = 1
+        /// Also generate every prompt without the watermark, with the first round's seeds
+        /// (quality and no-watermark control).
+        public var unwatermarkedControl: Bool = true
+        /// Human passages to score for the false-positive rate (0 skips them).
+        public var humanPassages: Int = 0
+        public var humanDirectory: String = HumanCorpus.defaultDirectory
+        /// Attack strengths to sweep on the watermarked outputs (empty skips robustness).
+        public var attackStrengths: [Double] = []
 
         public init() {}
 
@@ -25,6 +35,8 @@ public struct GenerationEvaluation: Sendable {
             case prompts, temperature, delta
             case maxTokens = "max_tokens", topK = "top_k", topP = "top_p"
             case seedBase = "seed_base", prefixLengths = "prefix_lengths"
+            case seedsPerPrompt = "seeds_per_prompt", unwatermarkedControl = "unwatermarked_control"
+            case humanPassages = "human_passages", humanDirectory = "human_directory", attackStrengths = "attack_strengths"
         }
     }
 
@@ -41,35 +53,77 @@ public struct GenerationEvaluation: Sendable {
         self.configuration = configuration
     }
 
-    /// Runs the evaluation; `progress(done, total)` is called after every generation.
-    public func run(progress: (Int, Int) -> Void = { _, _ in }) throws(GreenmarkError) -> EvaluationReport {
+    /// Runs the evaluation; `progress(stage, done, total)` is called as work completes.
+    public func run(progress: (String, Int, Int) -> Void = { _, _, _ in }) throws(GreenmarkError) -> EvaluationReport {
         let c = configuration
-        guard c.prompts >= 1, c.prompts <= EvaluationPrompts.all.count else {
-            throw GreenmarkError(.generationInvalid, "prompts must be in 1...\(EvaluationPrompts.all.count)")
+        guard c.prompts >= 1, c.prompts <= EvaluationPrompts.all.count, c.seedsPerPrompt >= 1 else {
+            throw GreenmarkError(.generationInvalid, "prompts must be in 1...\(EvaluationPrompts.all.count) and seeds per prompt >= 1")
         }
         let key = try Self.evaluationKey(vocabulary: model.tokenizer.vocabularyID)
         let generator = Generator(model: model)
         let detector = Detector(tokenizer: model.tokenizer)
         var samples: [EvaluationSample] = []
-        let total = c.prompts * 2
-        for (index, prompt) in EvaluationPrompts.all.prefix(c.prompts).enumerated() {
-            for watermark in [true, false] {
-                var request = GenerationRequest(
-                    prompt: prompt, maxTokens: c.maxTokens,
-                    sampling: SamplingParameters(temperature: c.temperature, topK: c.topK, topP: c.topP, seed: c.seedBase + UInt64(index)),
-                    delta: c.delta
-                )
-                request.measureLogLikelihood = true
-                let result = try generator.generate(request, key: watermark ? key : nil)
-                let detection = try detector.detect(result.record.text, key: key, includeMask: true)
-                samples.append(EvaluationSample(prompt: index, watermarked: watermark, result: result, detection: detection,
-                                                tokenizer: model.tokenizer, prefixLengths: c.prefixLengths))
-                progress(samples.count, total)
+        let total = c.prompts * (c.seedsPerPrompt + (c.unwatermarkedControl ? 1 : 0))
+        for round in 0..<c.seedsPerPrompt {
+            for (index, prompt) in EvaluationPrompts.all.prefix(c.prompts).enumerated() {
+                for watermark in (c.unwatermarkedControl && round == 0 ? [true, false] : [true]) {
+                    var request = GenerationRequest(
+                        prompt: prompt, maxTokens: c.maxTokens,
+                        sampling: SamplingParameters(temperature: c.temperature, topK: c.topK, topP: c.topP,
+                                                     seed: c.seedBase + UInt64(index) + 1000 * UInt64(round)),
+                        delta: c.delta
+                    )
+                    request.measureLogLikelihood = true
+                    let result = try generator.generate(request, key: watermark ? key : nil)
+                    let detection = try detector.detect(result.record.text, key: key, includeMask: true)
+                    samples.append(EvaluationSample(prompt: index, watermarked: watermark, result: result, detection: detection,
+                                                    tokenizer: model.tokenizer, prefixLengths: c.prefixLengths))
+                    progress("generate", samples.count, total)
+                }
+            }
+        }
+
+        var human: HumanSummary?
+        var corpus: HumanCorpus?
+        if c.humanPassages > 0 {
+            let loaded = try HumanCorpus(directory: c.humanDirectory, limit: c.humanPassages)
+            corpus = loaded
+            var scores: [HumanSummary.Score] = []
+            for (i, passage) in loaded.passages.enumerated() {
+                let r = try detector.detect(passage.text, key: key, includeMask: false)
+                scores.append(.init(source: passage.source, tokensScored: r.tokensScored, zScore: r.zScore, verdict: r.verdict))
+                if i % 50 == 0 || i == loaded.passages.count - 1 { progress("human", i + 1, loaded.passages.count) }
+            }
+            human = HumanSummary(scores: scores)
+        }
+
+        var robustness: [RobustnessPoint] = []
+        if !c.attackStrengths.isEmpty {
+            let marked = samples.filter(\.watermarked)
+            let fillers = corpus?.passages.map(\.text) ?? [EvaluationPrompts.all.joined(separator: " ")]
+            let attacks = Attack.allCases
+            var done = 0
+            for attack in attacks {
+                for strength in c.attackStrengths {
+                    var rng = SeededRandom(seed: 7 + UInt64(strength * 1000))
+                    var detected = 0, zSum = 0.0, n = 0
+                    for (i, s) in marked.enumerated() {
+                        let attacked = attack.apply(to: s.text, strength: strength, human: fillers[i % fillers.count], using: &rng)
+                        guard let r = try? detector.detect(attacked, key: key, includeMask: false) else { continue }
+                        n += 1
+                        zSum += r.zScore
+                        if r.verdict == .watermarked { detected += 1 }
+                    }
+                    robustness.append(RobustnessPoint(attack: attack, strength: strength, samples: n,
+                                                      detectedRate: n == 0 ? 0 : Double(detected) / Double(n), meanZ: n == 0 ? 0 : zSum / Double(n)))
+                    done += 1
+                    progress("attack", done, attacks.count * c.attackStrengths.count)
+                }
             }
         }
         return EvaluationReport(
             configuration: c, model: .init(name: model.name, sha256: model.sha256), keyID: key.id,
-            scheme: key.scheme, date: Date(), samples: samples
+            scheme: key.scheme, date: Date(), samples: samples, human: human, robustness: robustness
         )
     }
 }
