@@ -1,5 +1,7 @@
+import GreenmarkCrypto
+
 /// An error while issuing certificates or managing signing keys, with a stable code.
-public struct CertificateError: Error, Hashable, CustomStringConvertible, Sendable {
+public struct CertificateError: CodedError {
     public struct Code: RawRepresentable, Hashable, Sendable {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
@@ -29,8 +31,4 @@ public struct CertificateError: Error, Hashable, CustomStringConvertible, Sendab
         self.code = code
         self.reason = reason
     }
-
-    public var description: String { "\(reason) [\(code.rawValue)]" }
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }

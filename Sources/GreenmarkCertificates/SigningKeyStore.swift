@@ -57,15 +57,11 @@ public struct SigningKeyStore: Sendable {
     public func initialize(watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
         guard !exists else { throw CertificateError(.signingKeysExist, "signing keys already exist at \(path); refusing to overwrite them") }
         let (root, rootSeed) = try generate()
-        let (issuer, issuerSeed) = try generate()
-        let endorsement = try Endorsement.sign(issuer: issuer.publicKey, notBefore: now, notAfter: nil, root: root)
         var state = State(
             rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), seedHex: Hex.encode(rootSeed), createdAt: Timestamp.format(now))],
-            issuers: [.init(entry: .init(keyID: SigningKeyID.issuer(issuer.publicKey), publicKey: Base64URL.encode(issuer.publicKey.rawRepresentation),
-                                         notBefore: Timestamp.format(now), notAfter: nil, status: .active, compromisedSince: nil),
-                            seedHex: Hex.encode(issuerSeed), endorsement: endorsement)],
-            trustedRootVersion: 0
+            issuers: [], trustedRootVersion: 0
         )
+        try addActiveIssuer(&state, endorsedBy: root, now: now)
         return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
     }
 
@@ -97,11 +93,7 @@ public struct SigningKeyStore: Sendable {
             state.issuers[i].entry.notAfter = Timestamp.format(now)
         }
         let root = try privateKey(state.rootKeys.last!.seedHex)
-        let (issuer, seed) = try generate()
-        state.issuers.append(.init(
-            entry: .init(keyID: SigningKeyID.issuer(issuer.publicKey), publicKey: Base64URL.encode(issuer.publicKey.rawRepresentation),
-                         notBefore: Timestamp.format(now), notAfter: nil, status: .active, compromisedSince: nil),
-            seedHex: Hex.encode(seed), endorsement: try Endorsement.sign(issuer: issuer.publicKey, notBefore: now, notAfter: nil, root: root)))
+        try addActiveIssuer(&state, endorsedBy: root, now: now)
         return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
     }
 
@@ -118,13 +110,7 @@ public struct SigningKeyStore: Sendable {
         state.issuers[i].entry.compromisedSince = Timestamp.format(since)
         if state.issuers[i].entry.notAfter == nil { state.issuers[i].entry.notAfter = Timestamp.format(now) }
         let root = try privateKey(state.rootKeys.last!.seedHex)
-        if wasActive {
-            let (issuer, seed) = try generate()
-            state.issuers.append(.init(
-                entry: .init(keyID: SigningKeyID.issuer(issuer.publicKey), publicKey: Base64URL.encode(issuer.publicKey.rawRepresentation),
-                             notBefore: Timestamp.format(now), notAfter: nil, status: .active, compromisedSince: nil),
-                seedHex: Hex.encode(seed), endorsement: try Endorsement.sign(issuer: issuer.publicKey, notBefore: now, notAfter: nil, root: root)))
-        }
+        if wasActive { try addActiveIssuer(&state, endorsedBy: root, now: now) }
         return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
     }
 
@@ -154,6 +140,15 @@ public struct SigningKeyStore: Sendable {
     }
 
     // MARK: - Internals
+
+    /// Generates a new issuing key, active from `now`, endorsed by `root`.
+    private func addActiveIssuer(_ state: inout State, endorsedBy root: Ed25519PrivateKey, now: Date) throws(CertificateError) {
+        let (issuer, seed) = try generate()
+        state.issuers.append(.init(
+            entry: .init(keyID: SigningKeyID.issuer(issuer.publicKey), publicKey: Base64URL.encode(issuer.publicKey.rawRepresentation),
+                         notBefore: Timestamp.format(now), notAfter: nil, status: .active, compromisedSince: nil),
+            seedHex: Hex.encode(seed), endorsement: try Endorsement.sign(issuer: issuer.publicKey, notBefore: now, notAfter: nil, root: root)))
+    }
 
     private func publish(_ state: inout State, signers: [Ed25519PrivateKey], watermarkKeys: [WatermarkKey], now: Date) throws(CertificateError) -> TrustedRoot {
         state.trustedRootVersion += 1

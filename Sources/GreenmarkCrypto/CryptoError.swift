@@ -1,5 +1,5 @@
 /// An error from the crypto façade, with a stable code.
-public struct CryptoError: Error, Hashable, CustomStringConvertible, Sendable {
+public struct CryptoError: CodedError {
     /// Stable machine-readable codes; equality of errors is equality of codes.
     public struct Code: RawRepresentable, Hashable, Sendable {
         public let rawValue: String
@@ -26,9 +26,4 @@ public struct CryptoError: Error, Hashable, CustomStringConvertible, Sendable {
         self.code = code
         self.reason = reason
     }
-
-    public var description: String { "\(code.rawValue): \(reason)" }
-
-    public static func == (lhs: CryptoError, rhs: CryptoError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }

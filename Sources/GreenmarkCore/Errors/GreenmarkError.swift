@@ -1,8 +1,10 @@
+import GreenmarkCrypto
+
 /// An error from Greenmark's core, with a stable code that tests, the CLI and the HTTP API share.
 ///
 /// Equality is equality of codes, as in swift-certificates' `CertificateError`, so tests compare
 /// codes rather than messages.
-public struct GreenmarkError: Error, Hashable, CustomStringConvertible, Sendable {
+public struct GreenmarkError: CodedError {
     /// Stable machine-readable codes.
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
         public let rawValue: String
@@ -58,9 +60,4 @@ public struct GreenmarkError: Error, Hashable, CustomStringConvertible, Sendable
         self.code = code
         self.reason = reason
     }
-
-    public var description: String { "\(reason) [\(code.rawValue)]" }
-
-    public static func == (lhs: GreenmarkError, rhs: GreenmarkError) -> Bool { lhs.code == rhs.code }
-    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
 }
