@@ -14,7 +14,7 @@ struct PrimitivesTests {
     func sha256File() throws {
         let bytes = (0..<(1 << 20) + 12345).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gm-sha-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try SHA256Digest.hash(fileAtPath: path) == SHA256Digest.hash(bytes))
         #expect(throws: CryptoError(.unreadableFile, "")) { try SHA256Digest.hash(fileAtPath: path + ".missing") }

@@ -55,12 +55,12 @@ struct LlamaTokenizerTests {
             try ModelLocator.resolve(environment: [ModelLocator.environmentVariable: "/nonexistent.gguf"])
         }
         let bogus = FileManager.default.temporaryDirectory.appendingPathComponent("bogus-\(UUID().uuidString).gguf").path
-        FileManager.default.createFile(atPath: bogus, contents: Data("not a gguf file".utf8))
+        #expect(FileManager.default.createFile(atPath: bogus, contents: Data("not a gguf file".utf8)))
         defer { try? FileManager.default.removeItem(atPath: bogus) }
         #expect(throws: GreenmarkError(.modelInvalid, "")) { try LlamaTokenizer(modelPath: bogus) }
         // A file with the GGUF magic but a truncated body reaches llama.cpp, which refuses it.
         let truncated = bogus + ".truncated.gguf"
-        FileManager.default.createFile(atPath: truncated, contents: Data("GGUF".utf8) + Data(repeating: 0xff, count: 64))
+        #expect(FileManager.default.createFile(atPath: truncated, contents: Data("GGUF".utf8) + Data(repeating: 0xff, count: 64)))
         defer { try? FileManager.default.removeItem(atPath: truncated) }
         #expect(throws: GreenmarkError(.modelLoadFailed, "")) { try LlamaTokenizer(modelPath: truncated) }
         #expect(throws: GreenmarkError(.modelNotFound, "")) { try LlamaTokenizer(modelPath: "/nonexistent.gguf") }
