@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
 
 /// Settings shared by every Swift target: the upcoming-feature flags Hummingbird uses.
@@ -12,11 +12,15 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "greenmark", targets: ["greenmark"]),
+        .executable(name: "greenmarkd", targets: ["greenmarkd"]),
         .library(name: "GreenmarkCore", targets: ["GreenmarkCore"]),
         .library(name: "GreenmarkModel", targets: ["GreenmarkModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C shims. Only GreenmarkCrypto imports COpenSSL; only GreenmarkModel imports CLlama.
@@ -58,6 +62,31 @@ let package = Package(
         .target(
             name: "GreenmarkEval",
             dependencies: ["GreenmarkCore", "GreenmarkModel", "GreenmarkCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        // Storage: the certificate registry, audit log and API tokens in SQLite (GRDB, WAL).
+        .target(
+            name: "GreenmarkStorage",
+            dependencies: ["GreenmarkCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP server: the greenmarkd routes over Hummingbird.
+        .target(
+            name: "GreenmarkServer",
+            dependencies: [
+                "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkStorage", "GreenmarkCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "greenmarkd",
+            dependencies: [
+                "GreenmarkServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The `greenmark` command tree, as a library so tests can parse and run it.
@@ -104,6 +133,20 @@ let package = Package(
         .testTarget(
             name: "GreenmarkEvalTests",
             dependencies: ["GreenmarkEval", "GreenmarkModel", "GreenmarkCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkStorageTests",
+            dependencies: ["GreenmarkStorage"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkServerTests",
+            dependencies: [
+                "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,23 @@
+import Foundation
+import GreenmarkCertificates
+import GreenmarkCore
+import GreenmarkModel
+import GreenmarkStorage
+
+/// What the routes share: the Greenmark home (keyring and signing keys, re-read on every request
+/// so key changes made by the CLI or another daemon take effect without a restart), the model's
+/// tokenizer, and the registry.
+public struct GreenmarkServices: Sendable {
+    public let home: String
+    public let tokenizer: LlamaTokenizer
+    public let registry: Registry
+
+    public init(home: String, tokenizer: LlamaTokenizer, registry: Registry) {
+        self.home = home
+        self.tokenizer = tokenizer
+        self.registry = registry
+    }
+
+    var keyring: KeyringStore { KeyringStore(directory: home) }
+    var signing: SigningKeyStore { SigningKeyStore(directory: home) }
+}

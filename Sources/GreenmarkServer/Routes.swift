@@ -1,0 +1,212 @@
+import Foundation
+import GreenmarkCertificates
+import GreenmarkCore
+import GreenmarkCrypto
+import GreenmarkModel
+import GreenmarkStorage
+import Hummingbird
+import Logging
+
+/// Request and response bodies of the v1 API (`docs/openapi.yaml`).
+struct DetectBody: Decodable {
+    let text: String
+    let includeMask: Bool?
+    let keyID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case text
+        case includeMask = "include_mask"
+        case keyID = "key_id"
+    }
+}
+
+struct CertifyBody: Decodable {
+    let text: String
+    let keyID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case text
+        case keyID = "key_id"
+    }
+}
+
+struct VerifyBody: Decodable {
+    let certificate: SignedCertificate
+    let text: String
+}
+
+struct CertifyResponse: ResponseEncodable {
+    let id: String
+    let certificate: SignedCertificate
+    let detection: DetectionResult
+}
+
+struct StatusResponse: ResponseEncodable {
+    let status: String
+    var detail: [String: String] = [:]
+}
+
+struct TrustResponse: ResponseEncodable {
+    let trustedRoot: TrustedRoot
+    let rootKey: RootKeyFile
+
+    enum CodingKeys: String, CodingKey {
+        case trustedRoot = "trusted_root"
+        case rootKey = "root_key"
+    }
+}
+
+extension DetectionResult: ResponseEncodable {}
+extension VerificationReport: ResponseEncodable {}
+
+/// Builds the router with every v1 route.
+public enum GreenmarkRoutes {
+    public static func router(services: GreenmarkServices) -> Router<GreenmarkRequestContext> {
+        let router = Router(context: GreenmarkRequestContext.self)
+        router.add(middleware: AuthMiddleware(registry: services.registry))
+
+        router.get("/healthz") { _, _ in StatusResponse(status: "ok") }
+
+        router.get("/readyz") { _, _ -> Response in
+            let ready = services.keyring.exists && services.tokenizer.vocabularySize > 0
+            let body = try JSONEncoder().encode(StatusResponse(status: ready ? "ready" : "not_ready",
+                                                               detail: ["keyring": services.keyring.exists ? "loaded" : "missing",
+                                                                        "model": services.tokenizer.name,
+                                                                        "signing": services.signing.exists ? "loaded" : "missing"]))
+            return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+
+        router.post("/v1/detect") { request, context -> DetectionResult in
+            _ = try context.require(.reader)
+            let body = try await decode(DetectBody.self, request, context)
+            let keys = try detectionKeys(services, keyID: body.keyID)
+            return try mapped { () throws(GreenmarkError) in
+                try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: body.includeMask ?? false)
+            }
+        }
+
+        router.post("/v1/certificates") { request, context -> EditedResponse<CertifyResponse> in
+            let principal = try context.require(.issuer)
+            let body = try await decode(CertifyBody.self, request, context)
+            let keys = try detectionKeys(services, keyID: body.keyID)
+            let result = try mapped { () throws(GreenmarkError) in
+                try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: false)
+            }
+            let certificate = try signed { () throws(CertificateError) in
+                try services.signing.activeIssuer().attestDetection(text: body.text, result: result, vocabulary: services.tokenizer.vocabularyID)
+            }
+            let bytes = try certificate.fileBytes()
+            let statement = try JSONDecoder().decode(Statement.self, from: Data(Base64URL.decode(certificate.payload)))
+            let common = statement.predicate.common
+            try stored { () throws(StorageError) in
+                try services.registry.insert(CertificateRecord(
+                    id: common.certificateID, kind: statement.predicate.kind.rawValue, subjectSHA256: statement.textSHA256 ?? "",
+                    issuerKeyID: common.issuerKeyID, watermarkKeyID: common.watermarkKeyID, issuedAt: common.issuedAt, bytes: bytes))
+            }
+            context.logger.info("issued certificate", metadata: ["id": .string(common.certificateID), "token": .string(principal.id)])
+            return EditedResponse(status: .created, headers: [.location: "/v1/certificates/\(common.certificateID)"],
+                                  response: CertifyResponse(id: common.certificateID, certificate: certificate, detection: result))
+        }
+
+        router.get("/v1/certificates/{id}") { _, context -> Response in
+            _ = try context.require(.reader)
+            let id = try context.parameters.require("id")
+            guard let record = try stored({ () throws(StorageError) in try services.registry.certificate(id: id) }) else {
+                throw APIError(.notFound, code: "certificate.not_found", "no certificate with id \(id)")
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: record.bytes)))
+        }
+
+        router.post("/v1/certificates/verify") { request, context -> VerificationReport in
+            _ = try context.require(.reader)
+            let body = try await decode(VerifyBody.self, request, context)
+            let root = try signed { () throws(CertificateError) in try services.signing.trustedRoot() }
+            let loaded = TrustAnchor.load(pinned: Array(try JSONEncoder().encode(root)))
+            guard let anchor = loaded.anchor else {
+                throw APIError(.internalServerError, code: "trust.unreadable", "the daemon's trusted root does not load")
+            }
+            let report = CertificateVerifier(anchor: anchor).verify(certificate: try body.certificate.fileBytes(), text: Array(body.text.utf8))
+            return VerificationReport(status: report.status, checks: loaded.checks + report.checks, kind: report.kind, statement: report.statement)
+        }
+
+        router.get("/v1/trust") { _, _ -> TrustResponse in
+            do {
+                let root = try services.signing.trustedRoot()
+                let data = try Data(contentsOf: URL(fileURLWithPath: services.signing.trustDirectory + "/root-key.json"))
+                return TrustResponse(trustedRoot: root, rootKey: try JSONDecoder().decode(RootKeyFile.self, from: data))
+            } catch let error as CertificateError {
+                throw APIError(.serviceUnavailable, code: error.code.rawValue, error.reason)
+            } catch {
+                throw APIError(.serviceUnavailable, code: "trust.unreadable", "the trust files cannot be read")
+            }
+        }
+        return router
+    }
+
+    /// Decodes a JSON body, mapping failures to a 400 with a specific message.
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, _ context: GreenmarkRequestContext) async throws -> T {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError(.contentTooLarge, code: "input.too_large", "the request body is larger than 4 MiB")
+        }
+        do {
+            return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw APIError(.badRequest, code: "input.invalid_json", "the request body does not match the schema: \(describe(error))")
+        } catch {
+            throw APIError(.badRequest, code: "input.invalid_json", "the request body is not valid JSON")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "missing field \(key.stringValue)"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c): "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .dataCorrupted(let c): c.debugDescription
+        @unknown default: "invalid body"
+        }
+    }
+
+    static func detectionKeys(_ services: GreenmarkServices, keyID: String?) throws -> [WatermarkKey] {
+        try mapped { () throws(GreenmarkError) in
+            let ring = try services.keyring.load()
+            if let keyID { return [try ring.key(id: keyID)] }
+            return ring.detectionKeys
+        }
+    }
+
+    /// Runs core code, turning its typed errors into HTTP errors with the same codes.
+    static func mapped<T>(_ body: () throws(GreenmarkError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            let status: HTTPResponse.Status = switch error.code {
+            case .emptyText, .invalidUTF8, .unreadableInput, .invalidScheme: .badRequest
+            case .keyNotFound: .notFound
+            case .keyNotUsable, .vocabularyMismatch: .unprocessableContent
+            case .keyringMissing, .noPrimaryKey: .serviceUnavailable
+            default: .internalServerError
+            }
+            throw APIError(status, code: error.code.rawValue, error.reason)
+        }
+    }
+
+    static func signed<T>(_ body: () throws(CertificateError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw APIError(.serviceUnavailable, code: error.code.rawValue, error.reason)
+        }
+    }
+
+    static func stored<T>(_ body: () throws(StorageError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw APIError(error.code == .duplicate ? .conflict : .serviceUnavailable, code: error.code.rawValue, error.reason)
+        }
+    }
+}

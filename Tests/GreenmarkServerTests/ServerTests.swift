@@ -1,0 +1,118 @@
+import Foundation
+import GreenmarkCertificates
+import GreenmarkCore
+import GreenmarkModel
+import GreenmarkServer
+import GreenmarkStorage
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The real server on a loopback port, with a real keyring, signing keys, SQLite registry and the
+/// model's tokenizer.
+@Suite("greenmarkd HTTP API (live server on loopback)", .serialized)
+struct ServerTests {
+    static let tokenizer: LlamaTokenizer = try! LlamaTokenizer(modelPath: ModelLocator.resolve())
+    static let human = "Four score and seven years ago our fathers brought forth on this continent, a new nation, conceived in Liberty, and dedicated to the proposition that all men are created equal. Now we are engaged in a great civil war, testing whether that nation, or any nation so conceived and so dedicated, can long endure. We are met on a great battle-field of that war. We have come to dedicate a portion of that field, as a final resting place for those who here gave their lives that that nation might live. It is altogether fitting and proper that we should do this."
+
+    struct Setup {
+        let services: GreenmarkServices
+        let reader: String
+        let issuer: String
+        let home: String
+    }
+
+    func setup() throws -> Setup {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-server-\(UUID().uuidString)").path
+        let ring = try KeyringStore(directory: home).initialize(vocabulary: Self.tokenizer.vocabularyID)
+        try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
+        let registry = try Registry(path: home + "/registry.sqlite")
+        let reader = try registry.createToken(role: .reader).token
+        let issuer = try registry.createToken(role: .issuer).token
+        return Setup(services: GreenmarkServices(home: home, tokenizer: Self.tokenizer, registry: registry), reader: reader, issuer: issuer, home: home)
+    }
+
+    func json(_ object: [String: Any]) -> ByteBuffer { ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object)) }
+    func parse(_ buffer: ByteBuffer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any] ?? [:]
+    }
+    func auth(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)", .contentType: "application/json"] }
+
+    @Test("health, readiness, auth errors and detection")
+    func detect() async throws {
+        let s = try setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/readyz", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(parse(r.body)["status"] as? String == "ready")
+            }
+            try await client.execute(uri: "/v1/detect", method: .post, body: json(["text": Self.human])) { r in
+                #expect(r.status == .unauthorized)
+                #expect((parse(r.body)["error"] as? [String: Any])?["code"] as? String == "auth.missing_token")
+            }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: auth("gmt_wrong"), body: json(["text": Self.human])) { r in
+                #expect(r.status == .unauthorized)
+            }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": Self.human, "include_mask": true])) { r in
+                #expect(r.status == .ok)
+                let body = parse(r.body)
+                #expect(body["watermarked"] as? Bool == false)
+                #expect((body["z_score"] as? Double ?? 9) < 4)
+                #expect((body["mask"] as? [Any])?.isEmpty == false)
+            }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": "   "])) { r in
+                #expect(r.status == .badRequest)
+                #expect((parse(r.body)["error"] as? [String: Any])?["code"] as? String == "input.empty_text")
+            }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: ByteBuffer(string: "{not json")) { r in
+                #expect(r.status == .badRequest)
+                #expect((parse(r.body)["error"] as? [String: Any])?["code"] as? String == "input.invalid_json")
+            }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["txt": "x"])) { r in
+                #expect(r.status == .badRequest)
+                #expect(((parse(r.body)["error"] as? [String: Any])?["message"] as? String)?.contains("text") == true)
+            }
+        }
+    }
+
+    @Test("issue, fetch and verify a certificate; roles are enforced; the registry keeps it")
+    func certificates() async throws {
+        let s = try setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            try await client.execute(uri: "/v1/certificates", method: .post, headers: auth(s.reader), body: json(["text": Self.human])) { r in
+                #expect(r.status == .forbidden)
+            }
+            let id: String = try await client.execute(uri: "/v1/certificates", method: .post, headers: auth(s.issuer), body: json(["text": Self.human])) { r in
+                #expect(r.status == .created)
+                return parse(r.body)["id"] as? String ?? ""
+            }
+            #expect(id.hasPrefix("gmc-"))
+            #expect(try s.services.registry.certificate(id: id) != nil)
+            let certificate: [String: Any] = try await client.execute(uri: "/v1/certificates/\(id)", method: .get, headers: auth(s.reader)) { r in
+                #expect(r.status == .ok)
+                return parse(r.body)
+            }
+            try await client.execute(uri: "/v1/certificates/gmc-nope", method: .get, headers: auth(s.reader)) { r in
+                #expect(r.status == .notFound)
+            }
+            try await client.execute(uri: "/v1/certificates/verify", method: .post, headers: auth(s.reader),
+                                     body: json(["certificate": certificate, "text": Self.human])) { r in
+                #expect(r.status == .ok)
+                #expect(parse(r.body)["status"] as? String == "valid")
+            }
+            try await client.execute(uri: "/v1/certificates/verify", method: .post, headers: auth(s.reader),
+                                     body: json(["certificate": certificate, "text": Self.human + " Edited."])) { r in
+                let body = parse(r.body)
+                #expect(body["status"] as? String == "invalid")
+                #expect((body["checks"] as? [[String: Any]])?.contains { $0["code"] as? String == "text.digest.mismatch" } == true)
+            }
+            try await client.execute(uri: "/v1/trust", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(parse(r.body)["root_key"] != nil)
+            }
+        }
+    }
+}
