@@ -98,6 +98,7 @@ let package = Package(
                 "GreenmarkEval",
                 "GreenmarkCertificates",
                 "GreenmarkCrypto",
+                "GreenmarkStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -3,6 +3,7 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkStorage
 
 #if canImport(Glibc)
 import Glibc
@@ -18,6 +19,8 @@ public enum GreenmarkEntry {
         } catch let error as GreenmarkError {
             fail(error.reason, code: error.code.rawValue)
         } catch let error as CertificateError {
+            fail(error.reason, code: error.code.rawValue)
+        } catch let error as StorageError {
             fail(error.reason, code: error.code.rawValue)
         } catch let error as CryptoError {
             fail(error.reason, code: error.code.rawValue)

@@ -11,11 +11,14 @@ public struct GreenmarkServices: Sendable {
     public let home: String
     public let tokenizer: LlamaTokenizer
     public let registry: Registry
+    /// Serve `/v1/detect` and `/v1/certificates/verify` without a token.
+    public let publicDetection: Bool
 
-    public init(home: String, tokenizer: LlamaTokenizer, registry: Registry) {
+    public init(home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false) {
         self.home = home
         self.tokenizer = tokenizer
         self.registry = registry
+        self.publicDetection = publicDetection
     }
 
     var keyring: KeyringStore { KeyringStore(directory: home) }

@@ -78,7 +78,7 @@ public enum GreenmarkRoutes {
         }
 
         router.post("/v1/detect") { request, context -> DetectionResult in
-            _ = try context.require(.reader)
+            if !services.publicDetection { _ = try context.require(.verify) }
             let body = try await decode(DetectBody.self, request, context)
             let keys = try detectionKeys(services, keyID: body.keyID)
             return try mapped { () throws(GreenmarkError) in
@@ -87,7 +87,7 @@ public enum GreenmarkRoutes {
         }
 
         router.post("/v1/certificates") { request, context -> EditedResponse<CertifyResponse> in
-            let principal = try context.require(.issuer)
+            let principal = try context.require(.stamp)
             let body = try await decode(CertifyBody.self, request, context)
             let keys = try detectionKeys(services, keyID: body.keyID)
             let result = try mapped { () throws(GreenmarkError) in
@@ -110,7 +110,7 @@ public enum GreenmarkRoutes {
         }
 
         router.get("/v1/certificates/{id}") { _, context -> Response in
-            _ = try context.require(.reader)
+            _ = try context.require(.verify)
             let id = try context.parameters.require("id")
             guard let record = try stored({ () throws(StorageError) in try services.registry.certificate(id: id) }) else {
                 throw APIError(.notFound, code: "certificate.not_found", "no certificate with id \(id)")
@@ -119,7 +119,7 @@ public enum GreenmarkRoutes {
         }
 
         router.post("/v1/certificates/verify") { request, context -> VerificationReport in
-            _ = try context.require(.reader)
+            if !services.publicDetection { _ = try context.require(.verify) }
             let body = try await decode(VerifyBody.self, request, context)
             let root = try signed { () throws(CertificateError) in try services.signing.trustedRoot() }
             let loaded = TrustAnchor.load(pinned: Array(try JSONEncoder().encode(root)))

@@ -33,10 +33,10 @@ public struct AuditEntry: Sendable, Codable, Equatable {
 /// What an API token may do; each role includes the ones before it.
 public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     /// Detect and verify.
-    case reader
-    /// Also issue certificates and generate.
-    case issuer
-    /// Also manage keys and tokens.
+    case verify
+    /// Also generate and certify.
+    case stamp
+    /// Also manage keys.
     case admin
 
     public static func < (lhs: Role, rhs: Role) -> Bool {

@@ -8,6 +8,19 @@ import GreenmarkCrypto
 public final class Registry: Sendable {
     private let pool: DatabasePool
 
+    /// The registry file inside a Greenmark home.
+    public static func defaultPath(home: String) -> String { home + "/registry.sqlite" }
+
+    /// Opens the registry of a Greenmark home (`database` overrides the file), creating the home.
+    public static func open(home: String, database: String?) throws(StorageError) -> Registry {
+        do {
+            try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw StorageError(.openFailed, "cannot create \(home)")
+        }
+        return try Registry(path: database ?? defaultPath(home: home))
+    }
+
     /// Opens (creating and migrating as needed) the database at `path`.
     public init(path: String) throws(StorageError) {
         do {
@@ -153,7 +166,7 @@ public final class Registry: Sendable {
     }
 
     private static func tokenRecord(_ row: Row) -> TokenRecord {
-        TokenRecord(id: row["id"], role: Role(rawValue: row["role"]) ?? .reader, createdAt: row["created_at"],
+        TokenRecord(id: row["id"], role: Role(rawValue: row["role"]) ?? .verify, createdAt: row["created_at"],
                     expiresAt: row["expires_at"], revokedAt: row["revoked_at"])
     }
 

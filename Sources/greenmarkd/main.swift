@@ -8,7 +8,7 @@ struct Greenmarkd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "greenmarkd",
         abstract: "Greenmark's HTTP daemon: detection, certificates and trust over a JSON API.",
-        subcommands: [Serve.self, TokenCommand.self],
+        subcommands: [Serve.self],
         defaultSubcommand: Serve.self
     )
 }

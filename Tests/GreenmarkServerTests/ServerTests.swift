@@ -27,8 +27,8 @@ struct ServerTests {
         let ring = try KeyringStore(directory: home).initialize(vocabulary: Self.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(path: home + "/registry.sqlite")
-        let reader = try registry.createToken(role: .reader).token
-        let issuer = try registry.createToken(role: .issuer).token
+        let reader = try registry.createToken(role: .verify).token
+        let issuer = try registry.createToken(role: .stamp).token
         return Setup(services: GreenmarkServices(home: home, tokenizer: Self.tokenizer, registry: registry), reader: reader, issuer: issuer, home: home)
     }
 

@@ -32,11 +32,11 @@ struct RegistryTests {
         let path = temporaryDatabase()
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let registry = try Registry(path: path)
-        let (id, token) = try registry.createToken(role: .issuer)
+        let (id, token) = try registry.createToken(role: .stamp)
         #expect(token.hasPrefix("gmt_"))
-        #expect(try registry.authenticate(token: token)?.role == .issuer)
+        #expect(try registry.authenticate(token: token)?.role == .stamp)
         #expect(try registry.authenticate(token: token + "x") == nil)
-        let (_, expiring) = try registry.createToken(role: .reader, expiresAt: Date().addingTimeInterval(60))
+        let (_, expiring) = try registry.createToken(role: .verify, expiresAt: Date().addingTimeInterval(60))
         #expect(try registry.authenticate(token: expiring) != nil)
         #expect(try registry.authenticate(token: expiring, at: Date().addingTimeInterval(120)) == nil)
         #expect(try registry.revokeToken(id: id))
@@ -45,7 +45,7 @@ struct RegistryTests {
         // The database file never contains the token itself.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
         #expect(bytes.range(of: Data(token.utf8)) == nil)
-        #expect(Role.admin > Role.issuer && Role.issuer > Role.reader)
+        #expect(Role.admin > Role.stamp && Role.stamp > Role.verify)
     }
 
     @Test("the audit log keeps actions in order")

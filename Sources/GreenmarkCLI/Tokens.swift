@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import GreenmarkCore
+import GreenmarkStorage
+
+/// `greenmark tokens`: API tokens for greenmarkd (shown once, stored as SHA-256 hashes).
+struct Tokens: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create, list and revoke greenmarkd API tokens.",
+                                                    subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "verify (detect, verify), stamp (also generate, certify) or admin (also keys).") var role: String
+        @Option(name: .customLong("expires-in"), help: "Lifetime in seconds (default: no expiry).") var expiresIn: Int?
+
+        func validate() throws {
+            guard Role(rawValue: role) != nil else { throw ValidationError("--role must be verify, stamp or admin") }
+            if let expiresIn, expiresIn <= 0 { throw ValidationError("--expires-in must be positive") }
+        }
+
+        func run() throws {
+            let registry = try options.registry()
+            let (id, token) = try registry.createToken(role: Role(rawValue: role)!, expiresAt: expiresIn.map { Date().addingTimeInterval(Double($0)) })
+            try registry.audit(actor: "cli", action: "tokens.create", detail: "\(id) \(role)")
+            print("id:    \(id)\ntoken: \(token)\n(the token is shown once; store it now)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never the secrets).")
+        @OptionGroup var options: RegistryOptions
+
+        func run() throws {
+            for t in try options.registry().tokens() {
+                print("\(t.id)  \(t.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) created \(t.createdAt)"
+                      + (t.expiresAt.map { " expires \($0)" } ?? "") + (t.revokedAt.map { " REVOKED \($0)" } ?? ""))
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token; it stops working at once.")
+        @OptionGroup var options: RegistryOptions
+        @Argument(help: "Token id (tok-...).") var id: String
+
+        func run() throws {
+            let registry = try options.registry()
+            guard try registry.revokeToken(id: id) else { throw ValidationError("no live token with id \(id)") }
+            try registry.audit(actor: "cli", action: "tokens.revoke", detail: id)
+            print("Revoked \(id)")
+        }
+    }
+}
+
+/// Where the registry is: `--home` (or $GREENMARK_HOME, else ./keys) and `--database`.
+struct RegistryOptions: ParsableArguments {
+    @OptionGroup var home: HomeOptions
+    @Option(help: ArgumentHelp("SQLite registry (default: HOME/registry.sqlite).", valueName: "path")) var database: String?
+
+    func registry() throws -> Registry {
+        try Registry.open(home: GreenmarkHome.resolve(explicit: home.home), database: database)
+    }
+}

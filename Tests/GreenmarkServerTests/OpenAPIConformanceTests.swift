@@ -1,0 +1,91 @@
+import Foundation
+import GreenmarkServer
+import GreenmarkStorage
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Checks the live server against `docs/openapi.yaml` (the API's source of truth): every
+/// documented route answers with a documented status and the documented required fields, and the
+/// auth matrix holds for every route and every role.
+@Suite("greenmarkd against docs/openapi.yaml", .serialized)
+struct OpenAPIConformanceTests {
+    static var spec: [String: Any] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/openapi.yaml")
+        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }
+
+    struct Operation {
+        let path: String
+        let method: String
+        let role: String
+        let example: [String: Any]?
+        let uri: String
+        let responses: [String: [String: Any]]
+    }
+
+    static var operations: [Operation] {
+        let paths = spec["paths"] as! [String: [String: [String: Any]]]
+        return paths.flatMap { path, methods in
+            methods.map { method, op in
+                Operation(path: path, method: method, role: op["x-role"] as! String, example: op["x-example"] as? [String: Any],
+                          uri: op["x-example-path"] as? String ?? path, responses: op["responses"] as! [String: [String: Any]])
+            }
+        }.sorted { $0.path + $0.method < $1.path + $1.method }
+    }
+
+    static func required(_ schema: String) -> [String] {
+        let schemas = (spec["components"] as! [String: Any])["schemas"] as! [String: [String: Any]]
+        return schemas[schema]?["required"] as? [String] ?? []
+    }
+
+    @Test("every documented route answers with a documented status and schema, for every role")
+    func routes() async throws {
+        let s = try ServerTests().setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let admin = try s.services.registry.createToken(role: .admin).token
+        let tokens: [(String, String?)] = [("none", nil), ("verify", s.reader), ("stamp", s.issuer), ("admin", admin)]
+        let rank = ["none": 0, "public": 0, "verify": 1, "stamp": 2, "admin": 3]
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            for op in Self.operations {
+                for (roleName, token) in tokens {
+                    var headers: HTTPFields = [.contentType: "application/json"]
+                    if let token { headers[.authorization] = "Bearer \(token)" }
+                    let body = op.example.map { ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: $0)) }
+                    let method: HTTPRequest.Method = op.method == "get" ? .get : .post
+                    try await client.execute(uri: op.uri, method: method, headers: headers, body: body) { r in
+                        let code = String(r.status.code)
+                        let allowed = rank[roleName]! >= rank[op.role]!
+                        if !allowed {
+                            #expect(r.status == (token == nil ? .unauthorized : .forbidden), "\(op.method) \(op.path) as \(roleName)")
+                        } else {
+                            #expect(op.responses[code] != nil, "\(op.method) \(op.path) as \(roleName): undocumented status \(code)")
+                        }
+                        if let schema = op.responses[code]?["x-schema"] as? String {
+                            let json = (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any] ?? [:]
+                            for field in Self.required(schema) {
+                                #expect(json[field] != nil, "\(op.method) \(op.path) \(code): missing \(field)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a revoked token stops working on the next request; an expired one is refused")
+    func revocation() async throws {
+        let s = try ServerTests().setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let (id, token) = try s.services.registry.createToken(role: .verify)
+        let expired = try s.services.registry.createToken(role: .verify, expiresAt: Date().addingTimeInterval(-1)).token
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            let body = ByteBuffer(string: "{\"text\": \"some words to score here\"}")
+            try await client.execute(uri: "/v1/detect", method: .post, headers: [.authorization: "Bearer \(token)"], body: body) { #expect($0.status == .ok) }
+            #expect(try s.services.registry.revokeToken(id: id))
+            try await client.execute(uri: "/v1/detect", method: .post, headers: [.authorization: "Bearer \(token)"], body: body) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: [.authorization: "Bearer \(expired)"], body: body) { #expect($0.status == .unauthorized) }
+        }
+    }
+}
