@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C shims. Only GreenmarkCrypto imports COpenSSL; only GreenmarkModel imports CLlama.
@@ -77,6 +78,7 @@ let package = Package(
                 "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkStorage", "GreenmarkCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -147,6 +149,7 @@ let package = Package(
                 "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

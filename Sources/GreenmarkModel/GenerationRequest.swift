@@ -6,6 +6,8 @@ public struct GenerationRequest: Sendable {
     public var system: String?
     /// Send `prompt` to the model as is, without the chat template.
     public var rawPrompt: Bool
+    /// A whole conversation; when set, it replaces `prompt` and `system`.
+    public var messages: [ChatMessage]? = nil
     /// Most tokens to generate.
     public var maxTokens: Int
     /// Generation stops before the first occurrence of any of these strings.

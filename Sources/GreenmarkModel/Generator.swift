@@ -20,7 +20,12 @@ public struct Generator: Sendable {
     ) throws(GreenmarkError) -> GenerationResult {
         try validate(request)
         let started = DispatchTime.now().uptimeNanoseconds
-        let promptText = request.rawPrompt ? request.prompt : try model.chatPrompt(system: request.system, user: request.prompt)
+        let promptText: String
+        if let messages = request.messages {
+            promptText = try model.chatPrompt(messages: messages)
+        } else {
+            promptText = request.rawPrompt ? request.prompt : try model.chatPrompt(system: request.system, user: request.prompt)
+        }
         let promptTokens = try model.tokenizer.tokenize(promptText, parseSpecial: true, addSpecial: true)
         guard !promptTokens.isEmpty else { throw GreenmarkError(.emptyText, "the prompt is empty") }
         let needed = promptTokens.count + request.maxTokens + 1
@@ -162,7 +167,13 @@ public struct Generator: Sendable {
     }
 
     private func validate(_ r: GenerationRequest) throws(GreenmarkError) {
-        guard !r.prompt.isEmpty else { throw GreenmarkError(.emptyText, "the prompt is empty") }
+        if let messages = r.messages {
+            guard !messages.isEmpty, messages.allSatisfy({ !$0.role.isEmpty }) else {
+                throw GreenmarkError(.emptyText, "the conversation is empty")
+            }
+        } else {
+            guard !r.prompt.isEmpty else { throw GreenmarkError(.emptyText, "the prompt is empty") }
+        }
         guard r.maxTokens >= 1 else { throw GreenmarkError(.generationInvalid, "max tokens must be at least 1") }
         guard r.sampling.temperature.isFinite, r.sampling.temperature >= 0 else {
             throw GreenmarkError(.generationInvalid, "temperature must be a finite number >= 0")

@@ -36,14 +36,19 @@ public final class LlamaModel: @unchecked Sendable {
     /// The prompt text for one chat turn, through the model's own chat template, ending with the
     /// assistant's turn opener.
     public func chatPrompt(system: String?, user: String) throws(GreenmarkError) -> String {
+        var messages: [ChatMessage] = []
+        if let system { messages.append(ChatMessage(role: "system", content: system)) }
+        messages.append(ChatMessage(role: "user", content: user))
+        return try chatPrompt(messages: messages)
+    }
+
+    /// The prompt text for a whole conversation, ending with the assistant's turn opener.
+    public func chatPrompt(messages conversation: [ChatMessage]) throws(GreenmarkError) -> String {
         let template = llama_model_chat_template(handle.pointer, nil)
-        var roles: [(String, String)] = []
-        if let system { roles.append(("system", system)) }
-        roles.append(("user", user))
-        let cStrings = roles.map { (strdup($0.0)!, strdup($0.1)!) }
+        let cStrings = conversation.map { (strdup($0.role)!, strdup($0.content)!) }
         defer { for (r, c) in cStrings { free(r); free(c) } }
         let messages = cStrings.map { llama_chat_message(role: $0.0, content: $0.1) }
-        var capacity = 2 * (user.utf8.count + (system?.utf8.count ?? 0)) + 256
+        var capacity = 2 * conversation.reduce(0) { $0 + $1.content.utf8.count } + 256
         while true {
             var buffer = [CChar](repeating: 0, count: capacity)
             let n = llama_chat_apply_template(template, messages, messages.count, true, &buffer, Int32(capacity))
@@ -66,3 +71,14 @@ public final class LlamaModel: @unchecked Sendable {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// One message of a chat conversation.
+public struct ChatMessage: Sendable, Codable, Equatable {
+    public let role: String
+    public let content: String
+
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+}

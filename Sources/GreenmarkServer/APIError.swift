@@ -6,6 +6,8 @@ public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Seconds a client should wait before retrying (sent as Retry-After).
+    public var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
         self.status = status
@@ -21,7 +23,9 @@ public struct APIError: HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try JSONEncoder().encode(Body(error: .init(code: code, message: message)))
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static let unauthorized = APIError(.unauthorized, code: "auth.missing_token", "send Authorization: Bearer <token>")

@@ -25,13 +25,25 @@ public struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("GGUF model whose tokenizer scores texts.", valueName: "path")) var model: String?
     @Flag(name: .customLong("public-detection"), help: "Serve /v1/detect and /v1/certificates/verify without a token.")
     var publicDetection = false
+    @Flag(name: .customLong("no-generation"), help: "Load only the tokenizer (no weights): detection and certificates, no generation.")
+    var noGeneration = false
+    @Option(help: "CPU threads per generation.") var threads: Int = 1
+    @Option(name: .customLong("max-queued"), help: "Generations waiting for the model before new ones get 503.") var maxQueued: Int = 4
 
     public init() {}
 
+    public func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be in 1...65535") }
+        guard threads >= 1, maxQueued >= 0 else { throw ValidationError("--threads must be >= 1 and --max-queued >= 0") }
+    }
+
     public func run() async throws {
-        let tokenizer = try LlamaTokenizer(modelPath: ModelLocator.resolve(explicit: model))
+        let path = try ModelLocator.resolve(explicit: model)
+        let llama = noGeneration ? nil : try LlamaModel(path: path, threads: threads)
+        let tokenizer = try llama?.tokenizer ?? LlamaTokenizer(modelPath: path)
         let services = GreenmarkServices(home: options.resolvedHome, tokenizer: tokenizer, registry: try options.registry(),
-                                         publicDetection: publicDetection)
+                                         publicDetection: publicDetection, model: llama,
+                                         gate: GenerationGate(maxActive: 1, maxQueued: maxQueued))
         try await GreenmarkApplication.make(services: services, host: host, port: port).runService()
     }
 }

@@ -130,6 +130,8 @@ public enum GreenmarkRoutes {
             return VerificationReport(status: report.status, checks: loaded.checks + report.checks, kind: report.kind, statement: report.statement)
         }
 
+        addGenerationRoutes(router, services: services)
+
         router.get("/v1/trust") { _, _ -> TrustResponse in
             do {
                 let root = try services.signing.trustedRoot()
