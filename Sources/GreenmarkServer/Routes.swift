@@ -131,6 +131,7 @@ public enum GreenmarkRoutes {
         }
 
         addGenerationRoutes(router, services: services)
+        addAdminRoutes(router, services: services)
 
         router.get("/v1/trust") { _, _ -> TrustResponse in
             do {
@@ -186,6 +187,7 @@ public enum GreenmarkRoutes {
             return try body()
         } catch {
             let status: HTTPResponse.Status = switch error.code {
+            case .invalidKeyTransition: .conflict
             case .emptyText, .invalidUTF8, .unreadableInput, .invalidScheme: .badRequest
             case .keyNotFound: .notFound
             case .keyNotUsable, .vocabularyMismatch: .unprocessableContent
@@ -200,7 +202,12 @@ public enum GreenmarkRoutes {
         do {
             return try body()
         } catch {
-            throw APIError(.serviceUnavailable, code: error.code.rawValue, error.reason)
+            let status: HTTPResponse.Status = switch error.code {
+            case .unknownKey: .notFound
+            case .signingKeysMissing, .noActiveIssuer, .trustUnreadable: .serviceUnavailable
+            default: .internalServerError
+            }
+            throw APIError(status, code: error.code.rawValue, error.reason)
         }
     }
 

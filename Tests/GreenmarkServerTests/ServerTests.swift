@@ -4,6 +4,7 @@ import GreenmarkCore
 import GreenmarkModel
 import GreenmarkServer
 import GreenmarkStorage
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -114,5 +115,40 @@ struct ServerTests {
                 #expect(parse(r.body)["root_key"] != nil)
             }
         }
+    }
+
+    @Test("admin: rotate and disable watermark keys, revoke an issuing key, all audited")
+    func admin() async throws {
+        let s = try setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let admin = try s.services.registry.createToken(role: .admin)
+        let headers: HTTPFields = [.authorization: "Bearer \(admin.token)", .contentType: "application/json"]
+        let first = try KeyringStore(directory: s.home).load().primary().id
+        let issuer = try SigningKeyStore(directory: s.home).trustedRoot().unverifiedBody().issuingKeys[0].keyID
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            try await client.execute(uri: "/v1/admin/keys/rotate", method: .post, headers: headers) { r in
+                #expect(r.status == .ok)
+                let keys = parse(r.body)["watermark_keys"] as? [[String: Any]] ?? []
+                #expect(keys.count == 2)
+                #expect(!String(buffer: r.body).contains("secret"))
+            }
+            try await client.execute(uri: "/v1/admin/keys/\(first)/disable", method: .post, headers: headers) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/admin/keys/\(first)/promote", method: .post, headers: headers) { r in
+                #expect(r.status == .conflict)
+                #expect((parse(r.body)["error"] as? [String: Any])?["code"] as? String == "key.invalid_transition")
+            }
+            try await client.execute(uri: "/v1/admin/signing/revoke", method: .post, headers: headers,
+                                     body: ByteBuffer(string: #"{"key_id": "\#(issuer)", "compromised_since": "2026-01-01T00:00:00Z"}"#)) { r in
+                #expect(r.status == .ok)
+                let issuing = parse(r.body)["issuing_keys"] as? [[String: Any]] ?? []
+                #expect(issuing.first { $0["key_id"] as? String == issuer }?["status"] as? String == "revoked")
+            }
+            try await client.execute(uri: "/v1/admin/audit", method: .get, headers: headers) { r in
+                let actions = (parse(r.body)["entries"] as? [[String: Any]] ?? []).compactMap { $0["action"] as? String }
+                #expect(actions == ["signing.revoke", "keys.disable", "keys.rotate"])
+            }
+        }
+        // The daemon's key changes are visible to the CLI's keyring.
+        #expect(try KeyringStore(directory: s.home).load().key(id: first).state == .disabled)
     }
 }

@@ -1,0 +1,119 @@
+import Foundation
+import GreenmarkCertificates
+import GreenmarkCore
+import GreenmarkStorage
+import Hummingbird
+
+struct KeyView: Codable {
+    let id: String
+    let state: String
+    let scheme: WatermarkScheme
+    let vocabulary: String?
+    let createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, state, scheme, vocabulary
+        case createdAt = "created_at"
+    }
+}
+
+struct KeysResponse: ResponseEncodable {
+    let watermarkKeys: [KeyView]
+    let issuingKeys: [TrustedRoot.IssuingKey]
+    let trustedRootVersion: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case watermarkKeys = "watermark_keys"
+        case issuingKeys = "issuing_keys"
+        case trustedRootVersion = "trusted_root_version"
+    }
+}
+
+struct RevokeBody: Decodable {
+    let keyID: String
+    let compromisedSince: String
+
+    enum CodingKeys: String, CodingKey {
+        case keyID = "key_id"
+        case compromisedSince = "compromised_since"
+    }
+}
+
+struct AuditResponse: ResponseEncodable {
+    let entries: [AuditEntry]
+}
+
+extension GreenmarkRoutes {
+    /// Key administration: the same operations as the CLI, each written to the audit log.
+    static func addAdminRoutes(_ router: Router<GreenmarkRequestContext>, services: GreenmarkServices) {
+        router.get("/v1/admin/keys") { _, context -> KeysResponse in
+            _ = try context.require(.admin)
+            return try keysView(services)
+        }
+
+        router.post("/v1/admin/keys/rotate") { _, context -> KeysResponse in
+            let principal = try context.require(.admin)
+            let key = try mapped { () throws(GreenmarkError) in try services.keyring.modify { ring throws(GreenmarkError) in try ring.rotated() } }
+            try republish(services)
+            try stored { () throws(StorageError) in try services.registry.audit(actor: principal.id, action: "keys.rotate", detail: "new primary \(key.id)") }
+            return try keysView(services)
+        }
+
+        router.post("/v1/admin/keys/{id}/{action}") { _, context -> KeysResponse in
+            let principal = try context.require(.admin)
+            let id = try context.parameters.require("id")
+            let action = try context.parameters.require("action")
+            let state: KeyState
+            switch action {
+            case "promote": state = .primary
+            case "enable": state = .enabled
+            case "disable": state = .disabled
+            case "destroy": state = .destroyed
+            default: throw APIError(.notFound, code: "admin.unknown_action", "unknown key action \(action); use promote, enable, disable or destroy")
+            }
+            try mapped { () throws(GreenmarkError) in
+                try services.keyring.modify { ring throws(GreenmarkError) in (try ring.setting(id, to: state), ()) }
+            }
+            try republish(services)
+            try stored { () throws(StorageError) in try services.registry.audit(actor: principal.id, action: "keys.\(action)", detail: id) }
+            return try keysView(services)
+        }
+
+        router.post("/v1/admin/signing/revoke") { request, context -> KeysResponse in
+            let principal = try context.require(.admin)
+            let body = try await decode(RevokeBody.self, request, context)
+            guard let since = Timestamp.parse(body.compromisedSince) else {
+                throw APIError(.badRequest, code: "input.invalid_time", "compromised_since must look like 2026-11-29T00:00:00Z")
+            }
+            let watermarkKeys = (try? services.keyring.load().keys) ?? []
+            _ = try signed { () throws(CertificateError) in
+                try services.signing.revokeIssuer(body.keyID, compromisedSince: since, watermarkKeys: watermarkKeys)
+            }
+            try stored { () throws(StorageError) in
+                try services.registry.audit(actor: principal.id, action: "signing.revoke", detail: "\(body.keyID) since \(body.compromisedSince)")
+            }
+            return try keysView(services)
+        }
+
+        router.get("/v1/admin/audit") { _, context -> AuditResponse in
+            _ = try context.require(.admin)
+            return AuditResponse(entries: try stored { () throws(StorageError) in try services.registry.auditLog(limit: 200) })
+        }
+    }
+
+    static func keysView(_ services: GreenmarkServices) throws -> KeysResponse {
+        let ring = try mapped { () throws(GreenmarkError) in try services.keyring.load() }
+        let body = try? services.signing.trustedRoot().unverifiedBody()
+        return KeysResponse(
+            watermarkKeys: ring.keys.map { KeyView(id: $0.id, state: $0.state.rawValue, scheme: $0.scheme, vocabulary: $0.vocabulary, createdAt: $0.createdAt) },
+            issuingKeys: body?.issuingKeys ?? [], trustedRootVersion: body?.version
+        )
+    }
+
+    /// Publishes the watermark keys' new states in a new trusted-root version, when signing keys exist.
+    static func republish(_ services: GreenmarkServices) throws {
+        guard services.signing.exists else { return }
+        let keys = try mapped { () throws(GreenmarkError) in try services.keyring.load().keys }
+        _ = try signed { () throws(CertificateError) in try services.signing.republish(watermarkKeys: keys) }
+    }
+}
