@@ -80,6 +80,7 @@ public enum GreenmarkRoutes {
         router.post("/v1/detect") { request, context -> DetectionResult in
             if !services.publicDetection { _ = try context.require(.verify) }
             let body = try await decode(DetectBody.self, request, context)
+            try checkLength(body.text)
             let keys = try detectionKeys(services, keyID: body.keyID)
             return try mapped { () throws(GreenmarkError) in
                 try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: body.includeMask ?? false)
@@ -89,6 +90,7 @@ public enum GreenmarkRoutes {
         router.post("/v1/certificates") { request, context -> EditedResponse<CertifyResponse> in
             let principal = try context.require(.stamp)
             let body = try await decode(CertifyBody.self, request, context)
+            try checkLength(body.text)
             let keys = try detectionKeys(services, keyID: body.keyID)
             let result = try mapped { () throws(GreenmarkError) in
                 try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: false)
@@ -161,6 +163,15 @@ public enum GreenmarkRoutes {
             throw APIError(.badRequest, code: "input.invalid_json", "the request body does not match the schema: \(describe(error))")
         } catch {
             throw APIError(.badRequest, code: "input.invalid_json", "the request body is not valid JSON")
+        }
+    }
+
+    /// Longest text accepted for scoring, in Unicode scalars (about 100 pages).
+    static let maximumTextLength = 500_000
+
+    static func checkLength(_ text: String) throws {
+        guard text.unicodeScalars.count <= maximumTextLength else {
+            throw APIError(.contentTooLarge, code: "input.text_too_long", "texts are limited to \(maximumTextLength) characters")
         }
     }
 

@@ -26,6 +26,8 @@ public final class Registry: Sendable {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
+            // An acknowledged write must survive a crash of the machine, not only of the process.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch {

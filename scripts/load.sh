@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Load test of greenmarkd's /v1/detect with wrk (Debian), release build, loopback only, bounded
+# in time. Prints requests/s, latency percentiles and the daemon's RSS before and after.
+#   bash scripts/load.sh [SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-30}
+connections=${2:-16}
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product greenmarkd --product greenmark >/dev/null
+work=$(mktemp -d /tmp/greenmark-load.XXXXXX)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+.build/release/greenmark keys init --home "$work" >/dev/null
+.build/release/greenmark trust init --home "$work" >/dev/null
+token=$(.build/release/greenmark tokens create --role verify --home "$work" | awk '/^token:/{print $2}')
+port=18181
+.build/release/greenmarkd serve --home "$work" --port $port --no-generation >"$work/daemon.log" 2>&1 &
+pid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
+python3 - "$work/body.json" <<'PY'
+import json, sys
+text = open("Sources/GreenmarkCLI/BenchText.swift").read().split('"""')[1].strip()
+json.dump({"text": text}, open(sys.argv[1], "w"))
+PY
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+local f = io.open("$work/body.json", "r"); wrk.body = f:read("*a"); f:close()
+LUA
+rss() { awk '/VmRSS/{print $2 " kB"}' /proc/$pid/status; }
+echo "RSS before: $(rss)"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port/v1/detect"
+echo "RSS after:  $(rss)"
+status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  --data @"$work/body.json" "http://127.0.0.1:$port/v1/detect")
+echo "last status: $status"
