@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 connections=${2:-16}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product greenmarkd --product greenmark >/dev/null
+swift build -c release --product greenmarkd >/dev/null 2>&1
+swift build -c release --product greenmark >/dev/null 2>&1
 work=$(mktemp -d /tmp/greenmark-load.XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 .build/release/greenmark keys init --home "$work" >/dev/null

@@ -21,7 +21,7 @@ if report.get("roc"):
     ax.plot([p["fpr"] for p in pts], [p["tpr"] for p in pts], lw=2, label=f"AUC = {report['roc']['auc']:.4f}")
     ax.plot([0, 1], [0, 1], ls=":", c="grey")
     ax.set_xlabel("false-positive rate (human passages)"); ax.set_ylabel("true-positive rate (watermarked)")
-    ax.set_title("ROC of the z-score"); ax.legend(loc="lower right"); fig.text(0.01, 0.01, caption, fontsize=6)
+    ax.set_title("ROC of the z-score"); ax.legend(loc="lower right"); fig.text(0.01, -0.04, caption, fontsize=6)
     fig.savefig(os.path.join(out, "roc.png"), dpi=120, bbox_inches="tight"); plt.close(fig)
 
 # z histograms
@@ -33,7 +33,7 @@ ax.hist(marked, bins=bins, alpha=0.6, density=True, label=f"watermarked generati
 xs = [x / 10 for x in range(-50, 51)]
 ax.plot(xs, [math.exp(-x * x / 2) / math.sqrt(2 * math.pi) for x in xs], c="k", lw=1, label="N(0, 1)")
 ax.axvline(4, c="red", ls="--", lw=1, label="z = 4")
-ax.set_xlabel("z-score"); ax.set_ylabel("density"); ax.legend(fontsize=7); fig.text(0.01, 0.01, caption, fontsize=6)
+ax.set_xlabel("z-score"); ax.set_ylabel("density"); ax.legend(fontsize=7); fig.text(0.01, -0.04, caption, fontsize=6)
 fig.savefig(os.path.join(out, "z-histograms.png"), dpi=120, bbox_inches="tight"); plt.close(fig)
 
 # TPR vs T
@@ -43,7 +43,7 @@ ax.plot([r["tokens"] for r in rows], [r["detected_rate"] for r in rows], marker=
 for r in rows: ax.annotate(str(r["samples"]), (r["tokens"], r["detected_rate"]), fontsize=6, textcoords="offset points", xytext=(0, 5))
 ax.axvline(50, c="grey", ls=":", lw=1, label="min_tokens = 50")
 ax.set_xlabel("first T scored tokens"); ax.set_ylabel("detected (z >= 4 and p <= 3.2e-5)"); ax.set_ylim(0, 1.05)
-ax.legend(); fig.text(0.01, 0.01, caption + " (labels: texts with >= T scored tokens)", fontsize=6)
+ax.legend(); fig.text(0.01, -0.04, caption + " (labels: texts with >= T scored tokens)", fontsize=6)
 fig.savefig(os.path.join(out, "tpr-vs-length.png"), dpi=120, bbox_inches="tight"); plt.close(fig)
 
 # TPR vs attack strength
@@ -54,6 +54,6 @@ if report.get("robustness"):
         pts = sorted((p["strength"], p["detected_rate"]) for p in report["robustness"] if p["attack"] == a)
         ax.plot([0] + [p[0] for p in pts], [report["watermarked"]["detected_rate"]] + [p[1] for p in pts], marker="o", label=a)
     ax.set_xlabel("attack strength"); ax.set_ylabel("detected"); ax.set_ylim(0, 1.05); ax.legend(fontsize=7)
-    fig.text(0.01, 0.01, caption, fontsize=6)
+    fig.text(0.01, -0.04, caption, fontsize=6)
     fig.savefig(os.path.join(out, "tpr-vs-attack.png"), dpi=120, bbox_inches="tight"); plt.close(fig)
 print("plots written to", out)
