@@ -38,6 +38,7 @@ public struct Serve: AsyncParsableCommand {
     }
 
     public func run() async throws {
+        ServerMetrics.bootstrap()
         let path = try ModelLocator.resolve(explicit: model)
         let llama = noGeneration ? nil : try LlamaModel(path: path, threads: threads)
         let tokenizer = try llama?.tokenizer ?? LlamaTokenizer(modelPath: path)

@@ -6,6 +6,7 @@ import GreenmarkModel
 import GreenmarkStorage
 import HTTPTypes
 import Hummingbird
+import Metrics
 
 struct GenerateBody: Decodable {
     let prompt: String
@@ -106,6 +107,7 @@ extension GreenmarkRoutes {
         }
         let key = try mapped { () throws(GreenmarkError) in try services.keyring.load().primary() }
         guard await services.gate.enter() else {
+            ServerMetrics.generationsRefused.increment()
             var e = APIError(.serviceUnavailable, code: "generation.busy", "the model is busy; retry shortly")
             e.retryAfter = 2
             throw e
@@ -197,6 +199,7 @@ extension GreenmarkRoutes {
 
     /// Signs and stores a receipt when the home has signing keys.
     static func issueReceipt(_ r: GenerationRecord, services: GreenmarkServices) throws -> (SignedCertificate?, String?) {
+        ServerMetrics.generatedTokens.increment(by: r.tokens)
         guard services.signing.exists else { return (nil, nil) }
         let receipt = try signed { () throws(CertificateError) in
             try services.signing.activeIssuer().receipt(

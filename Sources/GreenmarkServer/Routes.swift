@@ -5,6 +5,8 @@ import GreenmarkCrypto
 import GreenmarkModel
 import GreenmarkStorage
 import Hummingbird
+import Metrics
+import Prometheus
 import Logging
 
 /// Request and response bodies of the v1 API (`docs/openapi.yaml`).
@@ -63,7 +65,13 @@ extension VerificationReport: ResponseEncodable {}
 public enum GreenmarkRoutes {
     public static func router(services: GreenmarkServices) -> Router<GreenmarkRequestContext> {
         let router = Router(context: GreenmarkRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: AuthMiddleware(registry: services.registry))
+
+        router.get("/metrics") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
+        }
 
         router.get("/healthz") { _, _ in StatusResponse(status: "ok") }
 
@@ -82,9 +90,11 @@ public enum GreenmarkRoutes {
             let body = try await decode(DetectBody.self, request, context)
             try checkLength(body.text)
             let keys = try detectionKeys(services, keyID: body.keyID)
-            return try mapped { () throws(GreenmarkError) in
+            let result = try mapped { () throws(GreenmarkError) in
                 try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: body.includeMask ?? false)
             }
+            ServerMetrics.detections.increment()
+            return result
         }
 
         router.post("/v1/certificates") { request, context -> EditedResponse<CertifyResponse> in
@@ -106,6 +116,7 @@ public enum GreenmarkRoutes {
                     id: common.certificateID, kind: statement.predicate.kind.rawValue, subjectSHA256: statement.textSHA256 ?? "",
                     issuerKeyID: common.issuerKeyID, watermarkKeyID: common.watermarkKeyID, issuedAt: common.issuedAt, bytes: bytes))
             }
+            ServerMetrics.certificatesIssued.increment()
             context.logger.info("issued certificate", metadata: ["id": .string(common.certificateID), "token": .string(principal.id)])
             return EditedResponse(status: .created, headers: [.location: "/v1/certificates/\(common.certificateID)"],
                                   response: CertifyResponse(id: common.certificateID, certificate: certificate, detection: result))

@@ -117,6 +117,24 @@ struct ServerTests {
         }
     }
 
+    @Test("/metrics exposes Prometheus counters that move with traffic")
+    func metrics() async throws {
+        MetricsBootstrap.once
+        let s = try setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": Self.human])) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                #expect(r.status == .ok)
+                let text = String(buffer: r.body)
+                #expect(text.contains("greenmark_detections_total"))
+                #expect(text.contains("http_server_request_duration"))
+                let line = text.split(separator: "\n").first { $0.hasPrefix("greenmark_detections_total ") }
+                #expect(Int(line?.split(separator: " ").last ?? "0") ?? 0 >= 1)
+            }
+        }
+    }
+
     @Test("admin: rotate and disable watermark keys, revoke an issuing key, all audited")
     func admin() async throws {
         let s = try setup()
@@ -151,4 +169,9 @@ struct ServerTests {
         // The daemon's key changes are visible to the CLI's keyring.
         #expect(try KeyringStore(directory: s.home).load().key(id: first).state == .disabled)
     }
+}
+
+/// swift-metrics may be bootstrapped once per process.
+enum MetricsBootstrap {
+    static let once: Void = ServerMetrics.bootstrap()
 }
