@@ -58,7 +58,7 @@ let package = Package(
         // Model: llama.cpp loading, the tokenizer adapter (and, later, the generator).
         .target(
             name: "GreenmarkModel",
-            dependencies: ["CLlama", "GreenmarkCore", "GreenmarkCrypto"],
+            dependencies: ["CLlama", "GreenmarkCore", "GreenmarkCrypto", "GreenmarkCertificates"],
             swiftSettings: swiftSettings
         ),
         // Evaluation: detectability and quality measured on the real model.

@@ -63,13 +63,7 @@ struct Generate: ParsableCommand {
         // Sign a receipt when this home has signing keys.
         var receipt: SignedCertificate?
         if home.signingStore.exists {
-            let r = result.record
-            receipt = try home.signingStore.activeIssuer().receipt(
-                text: r.text, keyID: r.keyID, scheme: r.scheme, model: .init(name: r.model.name, sha256: r.model.sha256),
-                promptSHA256: r.promptSHA256, tokens: r.tokens, delta: r.delta,
-                sampling: .init(temperature: String(format: "%.4f", r.sampling.temperature), topK: r.sampling.topK,
-                                topP: String(format: "%.4f", r.sampling.topP), seed: r.sampling.seed.map(String.init)),
-                finishReason: r.finishReason.rawValue, generatedAt: r.createdAt)
+            receipt = try home.signingStore.activeIssuer().receipt(for: result.record)
         }
         if let receiptPath, let receipt {
             try Data(receipt.fileBytes()).write(to: URL(fileURLWithPath: receiptPath), options: .atomic)

@@ -201,21 +201,8 @@ extension GreenmarkRoutes {
     static func issueReceipt(_ r: GenerationRecord, services: GreenmarkServices) throws -> (SignedCertificate?, String?) {
         ServerMetrics.generatedTokens.increment(by: r.tokens)
         guard services.signing.exists else { return (nil, nil) }
-        let receipt = try signed { () throws(CertificateError) in
-            try services.signing.activeIssuer().receipt(
-                text: r.text, keyID: r.keyID, scheme: r.scheme, model: .init(name: r.model.name, sha256: r.model.sha256),
-                promptSHA256: r.promptSHA256, tokens: r.tokens, delta: r.delta,
-                sampling: .init(temperature: String(format: "%.4f", r.sampling.temperature), topK: r.sampling.topK,
-                                topP: String(format: "%.4f", r.sampling.topP), seed: r.sampling.seed.map(String.init)),
-                finishReason: r.finishReason.rawValue, generatedAt: r.createdAt)
-        }
-        let statement = try JSONDecoder().decode(Statement.self, from: Data(Base64URL.decode(receipt.payload)))
-        let common = statement.predicate.common
-        let record = CertificateRecord(id: common.certificateID, kind: statement.predicate.kind.rawValue,
-                                       subjectSHA256: statement.textSHA256 ?? "", issuerKeyID: common.issuerKeyID,
-                                       watermarkKeyID: common.watermarkKeyID, issuedAt: common.issuedAt, bytes: try receipt.fileBytes())
-        try stored { () throws(StorageError) in try services.registry.insert(record) }
-        return (receipt, common.certificateID)
+        let receipt = try signed { () throws(CertificateError) in try services.signing.activeIssuer().receipt(for: r) }
+        return (receipt, try store(receipt, services: services))
     }
 }
 

@@ -108,18 +108,10 @@ public enum GreenmarkRoutes {
             let certificate = try signed { () throws(CertificateError) in
                 try services.signing.activeIssuer().attestDetection(text: body.text, result: result, vocabulary: services.tokenizer.vocabularyID)
             }
-            let bytes = try certificate.fileBytes()
-            let statement = try JSONDecoder().decode(Statement.self, from: Data(Base64URL.decode(certificate.payload)))
-            let common = statement.predicate.common
-            try stored { () throws(StorageError) in
-                try services.registry.insert(CertificateRecord(
-                    id: common.certificateID, kind: statement.predicate.kind.rawValue, subjectSHA256: statement.textSHA256 ?? "",
-                    issuerKeyID: common.issuerKeyID, watermarkKeyID: common.watermarkKeyID, issuedAt: common.issuedAt, bytes: bytes))
-            }
-            ServerMetrics.certificatesIssued.increment()
-            context.logger.info("issued certificate", metadata: ["id": .string(common.certificateID), "token": .string(principal.id)])
-            return EditedResponse(status: .created, headers: [.location: "/v1/certificates/\(common.certificateID)"],
-                                  response: CertifyResponse(id: common.certificateID, certificate: certificate, detection: result))
+            let id = try store(certificate, services: services)
+            context.logger.info("issued certificate", metadata: ["id": .string(id), "token": .string(principal.id)])
+            return EditedResponse(status: .created, headers: [.location: "/v1/certificates/\(id)"],
+                                  response: CertifyResponse(id: id, certificate: certificate, detection: result))
         }
 
         router.get("/v1/certificates/{id}") { _, context -> Response in
@@ -231,6 +223,18 @@ public enum GreenmarkRoutes {
             }
             throw APIError(status, code: error.code.rawValue, error.reason)
         }
+    }
+
+    /// Stores a certificate this daemon just signed in the registry; returns its id.
+    static func store(_ certificate: SignedCertificate, services: GreenmarkServices) throws -> String {
+        let statement = try JSONDecoder().decode(Statement.self, from: Data(Base64URL.decode(certificate.payload)))
+        let common = statement.predicate.common
+        let record = CertificateRecord(id: common.certificateID, kind: statement.predicate.kind.rawValue,
+                                       subjectSHA256: statement.textSHA256 ?? "", issuerKeyID: common.issuerKeyID,
+                                       watermarkKeyID: common.watermarkKeyID, issuedAt: common.issuedAt, bytes: try certificate.fileBytes())
+        try stored { () throws(StorageError) in try services.registry.insert(record) }
+        ServerMetrics.certificatesIssued.increment()
+        return common.certificateID
     }
 
     static func stored<T>(_ body: () throws(StorageError) -> T) throws -> T {
