@@ -126,8 +126,11 @@ public enum GreenmarkRoutes {
         router.post("/v1/certificates/verify") { request, context -> VerificationReport in
             if !services.publicDetection { _ = try context.require(.verify) }
             let body = try await decode(VerifyBody.self, request, context)
-            let root = try signed { () throws(CertificateError) in try services.signing.trustedRoot() }
-            let loaded = TrustAnchor.load(pinned: Array(try JSONEncoder().encode(root)))
+            // The daemon's own latest trusted root, as published (its bytes, not a re-encoding).
+            guard let rootBytes = FileManager.default.contents(atPath: services.signing.trustDirectory + "/trusted-root.json") else {
+                throw APIError(.serviceUnavailable, code: "signing.missing", "this daemon has no trusted root; run `greenmark trust init`")
+            }
+            let loaded = TrustAnchor.load(pinned: Array(rootBytes))
             guard let anchor = loaded.anchor else {
                 throw APIError(.internalServerError, code: "trust.unreadable", "the daemon's trusted root does not load")
             }

@@ -36,26 +36,25 @@ public struct Detector: Sendable {
         }
         let normalized = normalizer.normalize(text)
         let tokens = try tokenizer.tokenize(normalized.text)
-        var best: (index: Int, scores: TokenScores, log10P: Double)?
+        var best: (index: Int, scores: TokenScores, tail: BinomialTail.Value)?
         for (i, prf) in prfs.enumerated() {
             let scores = TokenScores(tokens: tokens, prf: prf, ignoreRepeats: configuration.ignoreRepeatedNgrams)
-            let l = BinomialTail.upper(successes: scores.green, trials: scores.scored, probability: prf.scheme.gamma).log10Probability
-            if best == nil || l < best!.log10P { best = (i, scores, l) }
+            let tail = BinomialTail.upper(successes: scores.green, trials: scores.scored, probability: prf.scheme.gamma)
+            if best == nil || tail.log10Probability < best!.tail.log10Probability { best = (i, scores, tail) }
         }
         let chosen = best!
         let mask = includeMask ? makeMask(tokens: tokens, scores: chosen.scores, textByteCount: normalized.text.utf8.count) : nil
-        return Self.decide(scores: chosen.scores, tokensTotal: tokens.count, key: keys[chosen.index], keysTried: keys.count,
-                           configuration: configuration, normalized: normalized.changed, tokenizer: tokenizer.name, mask: mask)
+        return Self.decide(scores: chosen.scores, singleKeyTail: chosen.tail, tokensTotal: tokens.count, key: keys[chosen.index],
+                           keysTried: keys.count, configuration: configuration, normalized: normalized.changed,
+                           tokenizer: tokenizer.name, mask: mask)
     }
 
-    /// Turns counts into the statistic and the verdict.
+    /// Turns counts and the matched key's own tail probability into the statistic and the verdict.
     static func decide(
-        scores: TokenScores, tokensTotal: Int, key: WatermarkKey, keysTried: Int, configuration: DetectorConfiguration,
-        normalized: Bool, tokenizer: String, mask: [TokenMark]?
+        scores: TokenScores, singleKeyTail single: BinomialTail.Value, tokensTotal: Int, key: WatermarkKey, keysTried: Int,
+        configuration: DetectorConfiguration, normalized: Bool, tokenizer: String, mask: [TokenMark]?
     ) -> DetectionResult {
-        let gamma = key.scheme.gamma
-        let z = ZScore.of(green: scores.green, scored: scores.scored, gamma: gamma)
-        let single = BinomialTail.upper(successes: scores.green, trials: scores.scored, probability: gamma)
+        let z = ZScore.of(green: scores.green, scored: scores.scored, gamma: key.scheme.gamma)
         // Bonferroni over the keys tried: p = min(1, k p_min).
         let log10P = min(0, single.log10Probability + log10(Double(keysTried)))
         let tail = BinomialTail.Value(probability: min(1, single.probability * Double(keysTried)), log10Probability: log10P)
