@@ -47,6 +47,7 @@ let package = Package(
         .target(
             name: "GreenmarkCore",
             dependencies: ["GreenmarkCrypto"],
+            exclude: ["Normalization/Data"],
             swiftSettings: swiftSettings
         ),
         // Certificates: formats, signing, trust roots and offline verification.

@@ -25,6 +25,8 @@ struct Detect: ParsableCommand {
     @Option(help: "z-score threshold for a watermarked verdict.") var threshold: Double = DetectorConfiguration.default.zThreshold
     @Option(name: .customLong("min-tokens"), help: "Fewest scored tokens for a verdict other than too short.")
     var minTokens: Int = DetectorConfiguration.default.minimumScoredTokens
+    @Flag(name: .customLong("search-spans"), help: "Also look for a watermarked span inside a longer text (p-value corrected for the search).")
+    var searchSpans = false
     @OptionGroup var model: ModelOptions
 
     func validate() throws {
@@ -40,6 +42,7 @@ struct Detect: ParsableCommand {
         var configuration = DetectorConfiguration.default
         configuration.zThreshold = threshold
         configuration.minimumScoredTokens = minTokens
+        configuration.searchSpans = searchSpans
         let detector = Detector(tokenizer: tokenizer, configuration: configuration)
         let result = try detector.detect(text, keys: keys, includeMask: json && !noMask)
         print(json ? try JSONOutput.encode(result) : DetectionReport.plainText(result))

@@ -11,20 +11,52 @@ enum DetectionReport {
         lines.append("  green tokens  \(r.greenTokens) of \(r.tokensScored) scored (\(percent(r.greenFraction)); \(gammaPct) expected without the watermark)")
         lines.append("  p-value       \(scientific(r.pValue, log10: r.log10PValue))")
         lines.append("  key           \(r.keyID) (\(r.scheme))" + (r.keysTried > 1 ? "; best of \(r.keysTried) keys, p-value corrected for all of them" : ""))
+        if let span = r.span {
+            lines.append("  span          tokens \(span.tokenStart)..<\(span.tokenEnd): \(span.greenTokens) of \(span.tokensScored) green, z \(fixed(span.zScore, 2)); best of \(span.windowsSearched) windows, p-value corrected for all of them")
+        } else if r.spanSearch {
+            lines.append("  span search   no span scores higher than the whole text")
+        }
         lines.append("")
         switch r.verdict {
         case .tooShort:
             lines.append("Only \(r.tokensScored) tokens could be scored; at least \(r.minimumScoredTokens) are needed to decide (\(r.moreTokensNeeded ?? 0) more). Short texts cannot be judged either way.")
+            if let more = r.moreTokensToConfirm, more > (r.moreTokensNeeded ?? 0) {
+                lines.append("At this text's green fraction, about \(more) more tokens would be needed to show a watermark.")
+            }
         case .watermarked, .noWatermark:
             lines.append("Text written without this watermark key scores this high \(Odds.inWords(log10Probability: r.log10PValue)).")
             if r.verdict == .noWatermark {
                 lines.append("A text can lack the watermark because a person wrote it, because another model wrote it, or because it was heavily edited.")
+                if let more = r.moreTokensToConfirm, r.zScore >= 2 {
+                    lines.append("The score is above chance: at the same green fraction, about \(more) more tokens would reach the watermarked verdict.")
+                }
+            }
+            if let span = r.span, r.verdict == .watermarked {
+                lines.append("The watermark is in one span of the text:")
+                lines.append("  \"" + excerpt(span.text) + "\"")
             }
         }
         if r.normalized {
-            lines.append("Note: the text was normalized (line endings, byte-order mark) before scoring.")
+            lines.append("Note: the text was normalized before scoring (" + changeList(r.normalization) + ").")
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func changeList(_ c: TextNormalizer.Changes) -> String {
+        var parts: [String] = []
+        if c.byteOrderMark { parts.append("byte-order mark removed") }
+        if c.lineEndings > 0 { parts.append("\(c.lineEndings) line endings") }
+        if c.composed { parts.append("Unicode composition") }
+        if c.invisibleRemoved > 0 { parts.append("\(c.invisibleRemoved) invisible characters removed") }
+        if c.whitespaceUnified > 0 { parts.append("\(c.whitespaceUnified) unusual spaces") }
+        if c.quotesUnified > 0 { parts.append("\(c.quotesUnified) typographic quotes") }
+        if c.confusablesMapped > 0 { parts.append("\(c.confusablesMapped) look-alike characters mapped back") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func excerpt(_ text: String, limit: Int = 240) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        return flat.count <= limit ? flat : String(flat.prefix(limit / 2)) + " … " + String(flat.suffix(limit / 2))
     }
 
     static func fixed(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }

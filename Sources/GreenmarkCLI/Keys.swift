@@ -13,14 +13,11 @@ struct Keys: ParsableCommand {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a keyring with one fresh primary key.")
         @OptionGroup var home: HomeOptions
-        @Option(help: "Green-list fraction gamma, in (0, 1).") var gamma: Double = WatermarkScheme.default.gamma
-        @Option(name: .customLong("context-width"), help: "Context width h (tokens that seed each green list).")
-        var contextWidth: Int = WatermarkScheme.default.contextWidth
-
+        @OptionGroup var schemeOptions: SchemeOptions
         @OptionGroup var model: ModelOptions
 
         func run() throws {
-            let scheme = try WatermarkScheme(gamma: gamma, contextWidth: contextWidth)
+            let scheme = try schemeOptions.scheme(base: .default)
             let vocabulary = try model.vocabularyID()
             let keyring = try home.store.initialize(scheme: scheme, vocabulary: vocabulary)
             let primary = try keyring.primary()
@@ -55,9 +52,12 @@ struct Keys: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a fresh detect-only key, to promote later (add, then promote).")
         @OptionGroup var home: HomeOptions
+        @OptionGroup var schemeOptions: SchemeOptions
 
         func run() throws {
-            let key = try home.store.modify { keyring throws(GreenmarkError) in try keyring.adding() }
+            let key = try home.store.modify { keyring throws(GreenmarkError) in
+                try keyring.adding(scheme: schemeOptions.isEmpty ? nil : schemeOptions.scheme(base: keyring.primary().scheme))
+            }
             print("Added watermark key \(key.id) (enabled for detection; promote it with `greenmark keys promote \(key.id)`)")
             try republishTrust(home)
         }
@@ -66,9 +66,12 @@ struct Keys: ParsableCommand {
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a fresh key primary; the old primary stays enabled for detection.")
         @OptionGroup var home: HomeOptions
+        @OptionGroup var schemeOptions: SchemeOptions
 
         func run() throws {
-            let key = try home.store.modify { keyring throws(GreenmarkError) in try keyring.rotated() }
+            let key = try home.store.modify { keyring throws(GreenmarkError) in
+                try keyring.rotated(scheme: schemeOptions.isEmpty ? nil : schemeOptions.scheme(base: keyring.primary().scheme))
+            }
             print("New primary watermark key: \(key.id) (\(key.scheme))")
             try republishTrust(home)
         }

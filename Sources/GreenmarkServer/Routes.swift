@@ -14,11 +14,13 @@ struct DetectBody: Decodable {
     let text: String
     let includeMask: Bool?
     let keyID: String?
+    let searchSpans: Bool?
 
     enum CodingKeys: String, CodingKey {
         case text
         case includeMask = "include_mask"
         case keyID = "key_id"
+        case searchSpans = "search_spans"
     }
 }
 
@@ -91,7 +93,8 @@ public enum GreenmarkRoutes {
             try checkLength(body.text)
             let keys = try detectionKeys(services, keyID: body.keyID)
             let result = try mapped { () throws(GreenmarkError) in
-                try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: body.includeMask ?? false)
+                try Detector(tokenizer: services.tokenizer, configuration: .default.searchingSpans(body.searchSpans ?? false))
+                    .detect(body.text, keys: keys, includeMask: body.includeMask ?? false)
             }
             ServerMetrics.detections.increment()
             return result

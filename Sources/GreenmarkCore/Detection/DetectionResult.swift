@@ -34,6 +34,18 @@ public struct DetectionResult: Codable, Sendable {
     public let minimumScoredTokens: Int
     /// Whether normalization changed the text before tokenization.
     public let normalized: Bool
+    /// The normalization applied (`TextNormalizer.version`).
+    public let normalizer: String
+    /// What normalization changed, per kind (invisible characters, confusables, ...).
+    public let normalization: TextNormalizer.Changes
+    /// For a verdict other than watermarked, when the text's green fraction is above gamma: about
+    /// how many more tokens at the same green fraction would reach the watermarked verdict.
+    public let moreTokensToConfirm: Int?
+    /// Whether partial-text search ran (`pValue` is then corrected for the windows searched).
+    public let spanSearch: Bool
+    /// The span that decided, when partial-text search found a span more significant than the
+    /// whole text (after correction); nil otherwise.
+    public let span: SpanMatch?
     /// The tokenizer's name.
     public let tokenizer: String
     /// Per-token detail, when requested.
@@ -56,13 +68,18 @@ public struct DetectionResult: Codable, Sendable {
         case zThreshold = "z_threshold"
         case pThreshold = "p_threshold"
         case minimumScoredTokens = "min_tokens"
-        case normalized, tokenizer, mask
+        case normalized, normalizer, normalization
+        case moreTokensToConfirm = "more_tokens_to_confirm"
+        case spanSearch = "span_search"
+        case span, tokenizer, mask
     }
 
     public init(
         zScore: Double, pValue: Double, log10PValue: Double, tokensScored: Int, greenTokens: Int,
         tokensTotal: Int, verdict: Verdict, moreTokensNeeded: Int?, keyID: String, keysTried: Int = 1, pValueSingleKey: Double? = nil, scheme: WatermarkScheme,
-        zThreshold: Double, pThreshold: Double, minimumScoredTokens: Int, normalized: Bool, tokenizer: String, mask: [TokenMark]?
+        zThreshold: Double, pThreshold: Double, minimumScoredTokens: Int, normalized: Bool, tokenizer: String, mask: [TokenMark]?,
+        normalization: TextNormalizer.Changes = TextNormalizer.Changes(), moreTokensToConfirm: Int? = nil,
+        spanSearch: Bool = false, span: SpanMatch? = nil
     ) {
         self.zScore = zScore
         self.pValue = pValue
@@ -82,6 +99,11 @@ public struct DetectionResult: Codable, Sendable {
         self.pThreshold = pThreshold
         self.minimumScoredTokens = minimumScoredTokens
         self.normalized = normalized
+        self.normalizer = TextNormalizer.version
+        self.normalization = normalization
+        self.moreTokensToConfirm = moreTokensToConfirm
+        self.spanSearch = spanSearch
+        self.span = span
         self.tokenizer = tokenizer
         self.mask = mask
     }

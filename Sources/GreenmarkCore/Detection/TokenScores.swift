@@ -9,8 +9,9 @@ public struct TokenScores: Sendable {
     /// Per token: why it was not scored, or nil when it was.
     public let skips: [TokenMark.Skip?]
 
-    /// Scores `tokens`: the first h have no context; with `ignoreRepeats`, a (context, token) pair
-    /// seen before is not scored again.
+    /// Scores `tokens`: the first h have no context; with `ignoreRepeats`, a PRF input seen before
+    /// (the (context, token) n-gram for LeftHash, the (anchor, token) pair for SelfHash) is not
+    /// scored again, so every scored bit is a fresh PRF output.
     public init(tokens: [UInt32], prf: GreenListPRF, ignoreRepeats: Bool) {
         let h = prf.scheme.contextWidth
         var flags = [Bool?](repeating: nil, count: tokens.count)
@@ -23,16 +24,25 @@ public struct TokenScores: Sendable {
             tokens.withUnsafeBufferPointer { ids in
                 for i in h..<ids.count {
                     let context = UnsafeBufferPointer(rebasing: ids[(i - h)..<i])
-                    let isGreen = prf.isGreen(context: context, token: ids[i])
-                    flags[i] = isGreen
+                    let isGreen: Bool
                     var fresh = true
-                    if ignoreRepeats {
-                        if h == 1 {
-                            fresh = seenPairs.insert(UInt64(ids[i - 1]) << 32 | UInt64(ids[i])).inserted
-                        } else {
-                            fresh = seenGrams.insert(tokens[(i - h)...i]).inserted
+                    switch prf.scheme.prf {
+                    case .leftHashV1:
+                        isGreen = prf.isGreen(context: context, token: ids[i])
+                        if ignoreRepeats {
+                            if h == 1 {
+                                fresh = seenPairs.insert(UInt64(ids[i - 1]) << 32 | UInt64(ids[i])).inserted
+                            } else {
+                                fresh = seenGrams.insert(tokens[(i - h)...i]).inserted
+                            }
                         }
+                    case .selfHashV1:
+                        // The green bit is a function of (anchor, token): a repeated pair repeats the bit.
+                        let anchor = prf.anchor(context: context, token: ids[i])
+                        isGreen = prf.isGreen(anchor: anchor, token: ids[i])
+                        if ignoreRepeats { fresh = seenPairs.insert(UInt64(anchor) << 32 | UInt64(ids[i])).inserted }
                     }
+                    flags[i] = isGreen
                     if fresh {
                         skips[i] = nil
                         scored += 1

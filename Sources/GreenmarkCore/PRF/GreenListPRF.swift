@@ -2,14 +2,22 @@ import GreenmarkCrypto
 
 /// The keyed PRF that decides, for each context, whether a candidate token is green.
 ///
-/// Version 1 (`docs/prf.md`):
+/// LeftHash v1 (`docs/prf.md`):
 ///
 ///     msg   = "greenmark/prf/v1" || 0x00 || u32be(h) || u32be(c_1) || ... || u32be(c_h) || u32be(v)
 ///     mac   = HMAC-SHA256(K, msg)
 ///     green = u32be(mac[0..4]) < floor(gamma * 2^32)
+///
+/// SelfHash v1: `rank(x) = u32be(HMAC(K, "greenmark/prf/selfhash-v1/rank" || 0x00 || u32be(x) || u32be(v))[0..4])`
+/// over the window {c_1, ..., c_h, v}; the anchor `a` has the smallest (rank, id); then
+/// `green = u32be(HMAC(K, "greenmark/prf/selfhash-v1" || 0x00 || u32be(a) || u32be(v))[0..4]) < T`.
 public struct GreenListPRF: Sendable {
-    /// Domain-separation label that starts every v1 message.
+    /// Domain-separation label that starts every LeftHash v1 message.
     public static let label: [UInt8] = Array("greenmark/prf/v1".utf8) + [0]
+    /// Label of SelfHash v1 rank messages.
+    public static let selfHashRankLabel: [UInt8] = Array("greenmark/prf/selfhash-v1/rank".utf8) + [0]
+    /// Label of SelfHash v1 green messages.
+    public static let selfHashLabel: [UInt8] = Array("greenmark/prf/selfhash-v1".utf8) + [0]
 
     public let scheme: WatermarkScheme
     @usableFromInline let mac: HMACSHA256
@@ -30,13 +38,19 @@ public struct GreenListPRF: Sendable {
     @inlinable
     static func messageLength(h: Int) -> Int { label.count + 4 + 4 * h + 4 }
 
-    /// The first four MAC bytes, big-endian, for `token` after `context` (exactly h ids, oldest first).
+    /// The first four bytes, big-endian, of the MAC that decides `token` after `context` (exactly h
+    /// ids, oldest first): the LeftHash message, or SelfHash's (anchor, token) message.
     @inlinable
     public func macPrefix(context: some Collection<UInt32>, token: UInt32) -> UInt32 {
         precondition(context.count == scheme.contextWidth, "context must hold exactly h token ids")
-        return withMessage(context: context) { buf, tokenOffset in
-            buf.storeBytes(of: token.bigEndian, toByteOffset: tokenOffset, as: UInt32.self)
-            return mac.prefix32(UnsafeRawBufferPointer(buf))
+        switch scheme.prf {
+        case .leftHashV1:
+            return withMessage(context: context) { buf, tokenOffset in
+                buf.storeBytes(of: token.bigEndian, toByteOffset: tokenOffset, as: UInt32.self)
+                return mac.prefix32(UnsafeRawBufferPointer(buf))
+            }
+        case .selfHashV1:
+            return pairPrefix(Self.selfHashLabel, anchor(context: context, token: token), token)
         }
     }
 
@@ -46,9 +60,42 @@ public struct GreenListPRF: Sendable {
         macPrefix(context: context, token: token) < threshold
     }
 
+    /// SelfHash: the window member {context..., token} with the smallest (rank, id), where ranks are
+    /// keyed and anchored on `token`. The green bit of `token` depends on the context only through it.
+    @inlinable
+    public func anchor(context: some Collection<UInt32>, token: UInt32) -> UInt32 {
+        var best = token
+        var bestRank = pairPrefix(Self.selfHashRankLabel, token, token)
+        for x in context where x != best {
+            let r = pairPrefix(Self.selfHashRankLabel, x, token)
+            if r < bestRank || (r == bestRank && x < best) { (best, bestRank) = (x, r) }
+        }
+        return best
+    }
+
+    /// SelfHash: whether `token` is green for the elected `anchor`.
+    @inlinable
+    public func isGreen(anchor: UInt32, token: UInt32) -> Bool {
+        pairPrefix(Self.selfHashLabel, anchor, token) < threshold
+    }
+
+    /// `u32be(HMAC(K, label || u32be(a) || u32be(b))[0..4])`.
+    @inlinable
+    func pairPrefix(_ label: [UInt8], _ a: UInt32, _ b: UInt32) -> UInt32 {
+        withUnsafeTemporaryAllocation(byteCount: label.count + 8, alignment: 4) { buf in
+            label.withUnsafeBytes { buf.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: label.count) }
+            buf.storeBytes(of: a.bigEndian, toByteOffset: label.count, as: UInt32.self)
+            buf.storeBytes(of: b.bigEndian, toByteOffset: label.count + 4, as: UInt32.self)
+            return mac.prefix32(UnsafeRawBufferPointer(buf))
+        }
+    }
+
     /// Green flags for many candidate tokens after one context; the message prefix is built once.
     public func greenFlags(context: some Collection<UInt32>, candidates: some Collection<UInt32>) -> [Bool] {
         precondition(context.count == scheme.contextWidth, "context must hold exactly h token ids")
+        if scheme.prf == .selfHashV1 {
+            return candidates.map { isGreen(anchor: anchor(context: context, token: $0), token: $0) }
+        }
         return withMessage(context: context) { buf, tokenOffset in
             let message = UnsafeRawBufferPointer(buf)
             return candidates.map { token in

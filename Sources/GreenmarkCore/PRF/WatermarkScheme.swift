@@ -4,6 +4,9 @@ public struct WatermarkScheme: Hashable, Codable, Sendable, CustomStringConverti
     public enum PRF: String, Codable, Sendable, CaseIterable {
         /// `docs/prf.md` version 1: HMAC-SHA256 over the h preceding token ids and the candidate.
         case leftHashV1 = "lefthash-v1"
+        /// `docs/prf.md`, SelfHash: the candidate and its h preceding ids elect one anchor by a keyed
+        /// minimum (anchored on the candidate); HMAC-SHA256 over (anchor, candidate) decides.
+        case selfHashV1 = "selfhash-v1"
     }
 
     /// Largest context width accepted.
@@ -17,6 +20,8 @@ public struct WatermarkScheme: Hashable, Codable, Sendable, CustomStringConverti
 
     /// The embedded default: LeftHash v1, gamma 0.25, h 1.
     public static let `default` = try! WatermarkScheme(prf: .leftHashV1, gamma: 0.25, contextWidth: 1)
+    /// The wide-context alternative: SelfHash v1, gamma 0.25, h 4 (`docs/prf.md`).
+    public static let selfHash = try! WatermarkScheme(prf: .selfHashV1, gamma: 0.25, contextWidth: 4)
 
     /// Creates a scheme, validating gamma in (0, 1) and h in 1...64.
     public init(prf: PRF = .leftHashV1, gamma: Double, contextWidth: Int) throws(GreenmarkError) {

@@ -1,0 +1,72 @@
+/// Finds a watermarked span inside a longer text (a paragraph pasted into a human essay) and
+/// corrects its p-value for the search (`docs/detection.md`, "Partial-text search").
+///
+/// Windows run over the scored tokens on a fixed multiscale grid: lengths L = L0, 2 L0, 4 L0, ...
+/// shorter than the text (L0 is the minimum number of scored tokens), each at stride L / 4, plus
+/// one window flush with the end. Every span of at least L0 scored tokens overlaps some window of
+/// the grid by at least 7/8 of the window. The grid depends only on the number of scored tokens,
+/// never on the text or the key, so a Bonferroni correction over the `windows` tested is valid
+/// whatever the dependence between overlapping windows.
+public struct SpanSearch: Sendable {
+    /// One window of the grid: a range of scored-token positions.
+    public struct Window: Sendable, Equatable {
+        /// First scored position (0-based, among scored tokens only).
+        public let start: Int
+        /// Number of scored tokens.
+        public let length: Int
+    }
+
+    /// The best window found and its uncorrected statistics.
+    public struct Best: Sendable {
+        public let window: Window
+        public let green: Int
+        public let tail: BinomialTail.Value
+        /// Number of windows on the grid (the correction factor).
+        public let windows: Int
+    }
+
+    /// Smallest window length (L0).
+    public let minimumLength: Int
+
+    public init(minimumLength: Int) {
+        self.minimumLength = max(1, minimumLength)
+    }
+
+    /// The grid for `scored` tokens: empty when the text is not longer than L0.
+    public func grid(scored: Int) -> [Window] {
+        var windows: [Window] = []
+        var length = minimumLength
+        while length < scored {
+            let stride = max(1, length / 4)
+            var start = 0
+            while start + length <= scored {
+                windows.append(Window(start: start, length: length))
+                start += stride
+            }
+            if (scored - length) % stride != 0 { windows.append(Window(start: scored - length, length: length)) }
+            length *= 2
+        }
+        return windows
+    }
+
+    /// The window with the smallest exact tail probability under `gamma`, or nil when the grid is empty.
+    public func best(in scores: TokenScores, gamma: Double) -> Best? {
+        var prefix = [0]
+        prefix.reserveCapacity(scores.scored + 1)
+        for i in scores.skips.indices where scores.skips[i] == nil {
+            prefix.append(prefix.last! + (scores.greenFlags[i] == true ? 1 : 0))
+        }
+        let grid = grid(scored: prefix.count - 1)
+        var best: Best?
+        for w in grid {
+            let green = prefix[w.start + w.length] - prefix[w.start]
+            // Windows at or below the expected count cannot win; skip their tails.
+            if Double(green) <= gamma * Double(w.length), best != nil { continue }
+            let tail = BinomialTail.upper(successes: green, trials: w.length, probability: gamma)
+            if best == nil || tail.log10Probability < best!.tail.log10Probability {
+                best = Best(window: w, green: green, tail: tail, windows: grid.count)
+            }
+        }
+        return best
+    }
+}
