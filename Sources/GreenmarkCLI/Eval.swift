@@ -8,10 +8,20 @@ import GreenmarkModel
 import Glibc
 #endif
 
-/// `greenmark eval`: detectability, false positives on human text, robustness and quality of
-/// watermarked generation, on the real model.
+/// `greenmark eval`: measurements on the real model.
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
+        abstract: "Measure the watermark on the real model.",
+        subcommands: [EvalGeneration.self, EvalRobustness.self],
+        defaultSubcommand: EvalGeneration.self
+    )
+}
+
+/// `greenmark eval generation`: detectability, false positives on human text, robustness and
+/// quality of watermarked generation, on the real model.
+struct EvalGeneration: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generation",
         abstract: "Measure detection rates, false positives on human text, robustness and perplexity on the real model.",
         discussion: """
         Uses a fixed published evaluation key, so runs are reproducible. Build in release mode. The full run \
@@ -57,20 +67,9 @@ struct Eval: ParsableCommand {
         config.humanDirectory = humanDirectory
         config.attackStrengths = attackStrengths
         let llama = try LlamaModel(path: model.path(), threads: threads)
-        var stageStart = (stage: "", time: Date())
-        let report = try GenerationEvaluation(model: llama, configuration: config).run { stage, done, total in
-            if stage != stageStart.stage {
-                if !stageStart.stage.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
-                stageStart = (stage, Date())
-            }
-            let elapsed = Date().timeIntervalSince(stageStart.time)
-            let eta = elapsed / Double(max(done, 1)) * Double(total - done)
-            let width = 30
-            let filled = total > 0 ? width * done / total : width
-            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            FileHandle.standardError.write(Data(String(format: "\r%@ [%@] %d/%d, %.0f s, ~%.0f s left ", stage, bar, done, total, elapsed, eta).utf8))
-        }
-        FileHandle.standardError.write(Data("\n".utf8))
+        let bar = ProgressBar()
+        let report = try GenerationEvaluation(model: llama, configuration: config).run(progress: bar.update)
+        bar.finish()
         if let output {
             try JSONOutput.encode(report).write(toFile: output, atomically: true, encoding: .utf8)
         }
@@ -95,4 +94,26 @@ struct Eval: ParsableCommand {
             humanSDZ: report.human?.standardDeviationZ, auc: report.roc?.auc, robustness: report.robustness
         )))
     }
+}
+
+/// A progress line on standard error: stage, bar, counts, elapsed time and an estimate.
+final class ProgressBar {
+    private var stage = ""
+    private var start = Date()
+
+    func update(_ stage: String, _ done: Int, _ total: Int) {
+        if stage != self.stage {
+            if !self.stage.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
+            self.stage = stage
+            start = Date()
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = elapsed / Double(max(done, 1)) * Double(total - done)
+        let width = 30
+        let filled = total > 0 ? width * min(done, total) / total : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        FileHandle.standardError.write(Data(String(format: "\r%@ [%@] %d/%d, %.0f s, ~%.0f s left ", stage, bar, done, total, elapsed, eta).utf8))
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
 }

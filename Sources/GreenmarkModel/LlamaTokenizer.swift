@@ -35,6 +35,12 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
         self.vocabularyID = Self.vocabularyID(pieces: table)
     }
 
+    /// Whether `token` is a control or end-of-generation token (chat markup, not text).
+    public func isSpecial(_ token: UInt32) -> Bool {
+        guard token < UInt32(pieces.count) else { return false }
+        return llama_vocab_is_control(vocab, llama_token(token)) || llama_vocab_is_eog(vocab, llama_token(token))
+    }
+
     public func tokenize(_ text: String) throws(GreenmarkError) -> [UInt32] {
         try tokenize(text, parseSpecial: false, addSpecial: false)
     }

@@ -115,12 +115,12 @@ struct RobustNormalizationTests {
         let lookAlikes: [Character: Character] = ["a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "i": "і", "s": "ѕ"]
         let attacked = String(clean.flatMap { c -> [Character] in [lookAlikes[c] ?? c, "\u{200B}"] })
         let before = try detector.detect(clean, key: key, includeMask: false)
-        let naive = try Detector(tokenizer: ByteTokenizer(), normalizer: TextNormalizer(mapsConfusables: false)).detect(attacked, key: key, includeMask: false)
+        let naive = try Detector(tokenizer: ByteTokenizer(), normalizer: TextNormalizer(robust: false)).detect(attacked, key: key, includeMask: false)
         let after = try detector.detect(attacked, key: key, includeMask: false)
         #expect(before.verdict == .watermarked)
         #expect(after.greenTokens == before.greenTokens && after.tokensScored == before.tokensScored)
         #expect(after.normalized && after.normalization.confusablesMapped > 50 && after.normalization.invisibleRemoved == 400)
-        // Without the confusables step the attack works: much of the evidence is lost.
-        #expect(naive.zScore < before.zScore * 0.75)
+        // With transport-only normalization (version 1) the attack works: much of the evidence is lost.
+        #expect(naive.zScore < before.zScore / 2)
     }
 }

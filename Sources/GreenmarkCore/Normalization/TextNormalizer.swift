@@ -62,11 +62,12 @@ public struct TextNormalizer: Sendable {
         public var changed: Bool { changes.any }
     }
 
-    /// Map Unicode confusables back to ASCII (step 5). On by default.
-    public var mapsConfusables: Bool
+    /// Apply steps 2 to 5 (on by default). Off, only step 1 runs: the transport-only
+    /// normalization of version 1, kept to measure what the later steps buy.
+    public var robust: Bool
 
-    public init(mapsConfusables: Bool = true) {
-        self.mapsConfusables = mapsConfusables
+    public init(robust: Bool = true) {
+        self.robust = robust
     }
 
     /// The ASCII prototype of a confusable scalar (UTS #39), if it has one.
@@ -90,11 +91,11 @@ public struct TextNormalizer: Sendable {
             return Output(text: text, changes: changes)
         }
         var scalars = lineEndingsAndMark(text, &changes)
-        if scalars.contains(where: { $0.value >= 0x80 }) {
+        if robust, scalars.contains(where: { $0.value >= 0x80 }) {
             let composed = Array(String(String.UnicodeScalarView(scalars)).precomposedStringWithCanonicalMapping.unicodeScalars)
             if composed != scalars { changes.composed = true; scalars = composed }
             scalars = unifyCharacters(scalars, &changes)
-            if mapsConfusables { scalars = mapConfusables(scalars, &changes) }
+            scalars = mapConfusables(scalars, &changes)
         }
         return Output(text: changes.any ? String(String.UnicodeScalarView(scalars)) : text, changes: changes)
     }
