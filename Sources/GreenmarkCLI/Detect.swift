@@ -14,8 +14,8 @@ struct Detect: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Text file to score; - or nothing reads standard input.", valueName: "file"))
-    var file: String?
+    @Argument(help: ArgumentHelp("Text files or directories (.txt and .md inside) to score; - or nothing reads standard input.", valueName: "file-or-dir"))
+    var inputs: [String] = []
 
     @OptionGroup var home: HomeOptions
 
@@ -27,24 +27,56 @@ struct Detect: ParsableCommand {
     var minTokens: Int = DetectorConfiguration.default.minimumScoredTokens
     @Flag(name: .customLong("search-spans"), help: "Also look for a watermarked span inside a longer text (p-value corrected for the search).")
     var searchSpans = false
+    @Option(help: ArgumentHelp("Write an HTML report (summary, z histogram, one row per essay).", valueName: "path"))
+    var report: String?
+    @Option(help: ArgumentHelp("Write a CSV report, one row per essay.", valueName: "path"))
+    var csv: String?
     @OptionGroup var model: ModelOptions
 
+    /// Batch mode: several inputs, a directory, or a report requested.
+    var isBatch: Bool {
+        inputs.count > 1 || report != nil || csv != nil
+            || inputs.contains { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
+    }
+
     func validate() throws {
+        if inputs.count > 1, inputs.contains("-") { throw ValidationError("standard input (-) cannot be mixed with files") }
         guard threshold.isFinite else { throw ValidationError("--threshold must be a finite number") }
         guard minTokens >= 1 else { throw ValidationError("--min-tokens must be at least 1") }
     }
 
     func run() throws {
-        let text = try InputReader.readText(path: file)
+        if isBatch { return try runBatch() }
+        let text = try InputReader.readText(path: inputs.first)
         let keyring = try home.store.load()
         let keys = try key.map { id throws(GreenmarkError) in [try keyring.key(id: id)] } ?? keyring.detectionKeys
-        let tokenizer = try model.tokenizer()
+        let detector = try makeDetector()
+        let result = try detector.detect(text, keys: keys, includeMask: json && !noMask)
+        print(json ? try JSONOutput.encode(result) : DetectionReport.plainText(result))
+    }
+
+    func makeDetector() throws -> Detector {
         var configuration = DetectorConfiguration.default
         configuration.zThreshold = threshold
         configuration.minimumScoredTokens = minTokens
         configuration.searchSpans = searchSpans
-        let detector = Detector(tokenizer: tokenizer, configuration: configuration)
-        let result = try detector.detect(text, keys: keys, includeMask: json && !noMask)
-        print(json ? try JSONOutput.encode(result) : DetectionReport.plainText(result))
+        return Detector(tokenizer: try model.tokenizer(), configuration: configuration)
+    }
+
+    func runBatch() throws {
+        let files = try BatchDetection.collect(inputs)
+        let keyring = try home.store.load()
+        let keys = try key.map { id throws(GreenmarkError) in [try keyring.key(id: id)] } ?? keyring.detectionKeys
+        let batch = BatchDetection(detector: try makeDetector(), keys: keys)
+        let bar = ProgressBar()
+        let rows = batch.run(files: files) { done, total, _ in bar.update("detect", done, total) }
+        bar.finish()
+        if let csv { try BatchDetection.csv(rows).write(toFile: csv, atomically: true, encoding: .utf8) }
+        if let report { try BatchReportHTML.render(rows, keys: keys.count).write(toFile: report, atomically: true, encoding: .utf8) }
+        print(json ? try JSONOutput.encode(rows) : BatchDetection.summaryText(rows))
+        let failed = rows.filter { $0.result == nil }.count
+        if failed > 0 {
+            throw GreenmarkError(.unreadableInput, "\(failed) of \(rows.count) files could not be scored (see the report)")
+        }
     }
 }

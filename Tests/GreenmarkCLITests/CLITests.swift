@@ -59,7 +59,6 @@ struct CLITests {
         (["detect", "/nonexistent/essay.txt"], "input.unreadable"),
         (["detect", "Fixtures:invalid-utf8.txt"], "input.invalid_utf8"),
         (["detect", "Fixtures:blank.txt"], "input.empty_text"),
-        (["detect", "Fixtures:"], "input.unreadable"),
     ])
     func badInput(arguments: [String], code: String) throws {
         let home = try TemporaryHome()
