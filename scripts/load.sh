@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Load test of greenmarkd's /v1/detect with wrk (Debian), release build, loopback only, bounded
-# in time. Prints requests/s, latency percentiles and the daemon's RSS before and after.
+# in time. Prints requests/s, latency percentiles, the daemon's RSS before and after, and the
+# daemon's CPU time per request (user + system, from /proc; less sensitive than requests/s to other
+# load on a shared machine).
 #   bash scripts/load.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +32,16 @@ wrk.headers["Authorization"] = "Bearer $token"
 local f = io.open("$work/body.json", "r"); wrk.body = f:read("*a"); f:close()
 LUA
 rss() { awk '/VmRSS/{print $2 " kB"}' /proc/$pid/status; }
+cpu_ticks() { awk '{print $14 + $15}' /proc/$pid/stat; }
 echo "RSS before: $(rss)"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port/v1/detect"
+cpu_before=$(cpu_ticks)
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$port/v1/detect" | tee "$work/wrk.txt"
+cpu_after=$(cpu_ticks)
 echo "RSS after:  $(rss)"
+requests=$(awk '/requests in/{print $1}' "$work/wrk.txt")
+awk -v t=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+  'BEGIN { printf "daemon CPU: %.1f s for %d requests = %.2f ms per request\n", t / hz, n, 1000 * t / hz / n }'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   --data @"$work/body.json" "http://127.0.0.1:$port/v1/detect")
 echo "last status: $status"

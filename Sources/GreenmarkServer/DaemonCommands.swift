@@ -1,50 +1,81 @@
 import ArgumentParser
+import Configuration
 import Foundation
 import GreenmarkCore
 import GreenmarkModel
 import GreenmarkStorage
 import Hummingbird
 
-/// Options shared by the daemon's commands.
+/// Options shared by the daemon's commands. Options have no defaults here, so that an option
+/// left off the command line falls through to the environment and the configuration file.
 public struct DaemonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Greenmark home (default: $GREENMARK_HOME, else ./keys).", valueName: "dir")) var home: String?
     @Option(help: ArgumentHelp("SQLite registry (default: HOME/registry.sqlite).", valueName: "path")) var database: String?
+    @Option(name: .customLong("config"), help: ArgumentHelp("JSON configuration file (default: $GREENMARK_CONFIG); command line and environment override it.", valueName: "file"))
+    var configFile: String?
 
     public init() {}
-
-    public var resolvedHome: String { GreenmarkHome.resolve(explicit: home) }
-    public func registry() throws -> Registry { try Registry.open(home: resolvedHome, database: database) }
 }
 
 /// `greenmarkd serve`: run the HTTP server until SIGTERM or SIGINT (in-flight requests finish).
+/// Every setting comes from the command line, else `GREENMARK_*`, else the `--config` file, else
+/// its default (`DaemonConfiguration`).
 public struct Serve: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(abstract: "Run the HTTP server (the default).")
     @OptionGroup var options: DaemonOptions
-    @Option(help: "Address to bind.") var host: String = "127.0.0.1"
-    @Option(help: "Port to bind.") var port: Int = 8080
+    @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to bind (default 8080).") var port: Int?
     @Option(help: ArgumentHelp("GGUF model whose tokenizer scores texts.", valueName: "path")) var model: String?
-    @Flag(name: .customLong("public-detection"), help: "Serve /v1/detect and /v1/certificates/verify without a token.")
-    var publicDetection = false
-    @Flag(name: .customLong("no-generation"), help: "Load only the tokenizer (no weights): detection and certificates, no generation.")
-    var noGeneration = false
-    @Option(help: "CPU threads per generation.") var threads: Int = 1
-    @Option(name: .customLong("max-queued"), help: "Generations waiting for the model before new ones get 503.") var maxQueued: Int = 4
+    @Flag(name: .customLong("public-detection"), inversion: .prefixedNo, help: "Serve /v1/detect and /v1/certificates/verify without a token (default off).")
+    var publicDetection: Bool?
+    @Flag(name: .customLong("generation"), inversion: .prefixedNo, help: "Load the model's weights and serve generation (default on); --no-generation loads only the tokenizer.")
+    var generation: Bool?
+    @Option(help: "CPU threads per generation (default 1).") var threads: Int?
+    @Option(name: .customLong("max-queued"), help: "Generations waiting for the model before new ones get 503 (default 4).") var maxQueued: Int?
+    @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Requests per second per token or client address; 0 is off (default).", valueName: "per-second"))
+    var rateLimit: Double?
+    @Option(name: .customLong("rate-burst"), help: ArgumentHelp("Requests a caller may send at once (default: one second's worth).", valueName: "n"))
+    var rateBurst: Int?
 
     public init() {}
 
-    public func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be in 1...65535") }
-        guard threads >= 1, maxQueued >= 0 else { throw ValidationError("--threads must be >= 1 and --max-queued >= 0") }
+    /// The values given on the command line, by configuration key.
+    var arguments: [DaemonConfiguration.Key: ConfigValue] {
+        var values: [DaemonConfiguration.Key: ConfigValue] = [:]
+        func put(_ key: DaemonConfiguration.Key, _ content: ConfigContent?) {
+            if let content { values[key] = ConfigValue(content, isSecret: false) }
+        }
+        put(.home, options.home.map(ConfigContent.string))
+        put(.database, options.database.map(ConfigContent.string))
+        put(.host, host.map(ConfigContent.string))
+        put(.port, port.map(ConfigContent.int))
+        put(.model, model.map(ConfigContent.string))
+        put(.publicDetection, publicDetection.map(ConfigContent.bool))
+        put(.generation, generation.map(ConfigContent.bool))
+        put(.threads, threads.map(ConfigContent.int))
+        put(.maxQueued, maxQueued.map(ConfigContent.int))
+        put(.rateLimit, rateLimit.map(ConfigContent.double))
+        put(.rateBurst, rateBurst.map(ConfigContent.int))
+        return values
+    }
+
+    /// The settings this command runs with, given the process environment.
+    public func resolvedConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment) async throws(DaemonConfigurationError) -> DaemonConfiguration {
+        try await DaemonConfiguration.load(arguments: arguments, environment: environment,
+                                           configFile: options.configFile ?? environment["GREENMARK_CONFIG"].flatMap { $0.isEmpty ? nil : $0 })
     }
 
     public func run() async throws {
+        let config = try await resolvedConfiguration()
         ServerMetrics.bootstrap()
-        let path = try ModelLocator.resolve(explicit: model)
-        let llama = noGeneration ? nil : try LlamaModel(path: path, threads: threads)
+        let path = try ModelLocator.resolve(explicit: config.model)
+        let llama = config.generation ? try LlamaModel(path: path, threads: config.threads) : nil
         let tokenizer = try llama?.tokenizer ?? LlamaTokenizer(modelPath: path)
-        let services = GreenmarkServices(home: options.resolvedHome, tokenizer: tokenizer, registry: try options.registry(),
-                                         publicDetection: publicDetection, model: llama,
-                                         gate: GenerationGate(maxActive: 1, maxQueued: maxQueued))
-        try await GreenmarkApplication.make(services: services, host: host, port: port).runService()
+        let registry = try Registry.open(home: config.home, database: config.database)
+        let services = GreenmarkServices(home: config.home, tokenizer: tokenizer, registry: registry,
+                                         publicDetection: config.publicDetection, model: llama,
+                                         gate: GenerationGate(maxActive: 1, maxQueued: config.maxQueued),
+                                         rateLimit: config.rateLimitPolicy)
+        try await GreenmarkApplication.make(services: services, host: config.host, port: config.port).runService()
     }
 }

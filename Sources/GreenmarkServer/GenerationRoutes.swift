@@ -105,7 +105,7 @@ extension GreenmarkRoutes {
         guard let model = services.model else {
             throw APIError(.serviceUnavailable, code: "generation.unavailable", "this daemon was started without a model for generation")
         }
-        let key = try mapped { () throws(GreenmarkError) in try services.keyring.load().primary() }
+        let key = try mapped { () throws(GreenmarkError) in try services.currentKeyring().primary() }
         guard await services.gate.enter() else {
             ServerMetrics.generationsRefused.increment()
             var e = APIError(.serviceUnavailable, code: "generation.busy", "the model is busy; retry shortly")

@@ -1,16 +1,23 @@
 import Hummingbird
 import GreenmarkStorage
+import NIOCore
 
-/// Per-request data: the authenticated principal, set by `AuthMiddleware`.
-public struct GreenmarkRequestContext: RequestContext {
+/// Per-request data: the authenticated principal, set by `AuthMiddleware`, and the client address.
+public struct GreenmarkRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The token that authenticated this request, if any.
     public var principal: TokenRecord?
+    /// The peer of the connection (for rate limits of requests without a token).
+    public let remoteAddress: SocketAddress?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
+        remoteAddress = source.channel.remoteAddress
     }
+
+    /// The client's IP address (or socket path), without the port.
+    var clientAddress: String? { remoteAddress.flatMap { $0.ipAddress ?? $0.pathname } }
 
     /// Request bodies above 4 MiB are refused with 413.
     public var maxUploadSize: Int { 4 << 20 }

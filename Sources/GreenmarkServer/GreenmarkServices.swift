@@ -4,9 +4,10 @@ import GreenmarkCore
 import GreenmarkModel
 import GreenmarkStorage
 
-/// What the routes share: the Greenmark home (keyring and signing keys, re-read on every request
-/// so key changes made by the CLI or another daemon take effect without a restart), the model's
-/// tokenizer, and the registry.
+/// What the routes share: the Greenmark home (keyring and signing keys; the keyring is cached and
+/// re-read when its file changes, signing keys are read per use, so key changes made by the CLI or
+/// another daemon take effect without a restart), the model's tokenizer, the registry, and the
+/// rate limiter.
 public struct GreenmarkServices: Sendable {
     public let home: String
     public let tokenizer: LlamaTokenizer
@@ -17,17 +18,26 @@ public struct GreenmarkServices: Sendable {
     public let model: LlamaModel?
     /// Bounds concurrent generations (the model is one shared resource).
     public let gate: GenerationGate
+    /// Per-caller request limits on the API routes; nil serves without limits.
+    public let rateLimiter: RateLimiter?
+    let keyringCache: KeyringCache
 
     public init(home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false,
-                model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4)) {
+                model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
+                rateLimit: RateLimiter.Policy? = nil) {
         self.home = home
         self.tokenizer = tokenizer
         self.registry = registry
         self.publicDetection = publicDetection
         self.model = model
         self.gate = gate
+        self.rateLimiter = rateLimit.map { RateLimiter(policy: $0) }
+        self.keyringCache = KeyringCache(store: KeyringStore(directory: home))
     }
 
-    var keyring: KeyringStore { KeyringStore(directory: home) }
+    /// The keyring file's store, for changes and existence checks.
+    var keyring: KeyringStore { keyringCache.store }
+    /// The current keyring, from the cache unless the file changed.
+    func currentKeyring() throws(GreenmarkError) -> Keyring { try keyringCache.load() }
     var signing: SigningKeyStore { SigningKeyStore(directory: home) }
 }

@@ -69,6 +69,7 @@ public enum GreenmarkRoutes {
         let router = Router(context: GreenmarkRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AuthMiddleware(registry: services.registry))
+        if let limiter = services.rateLimiter { router.add(middleware: RateLimitMiddleware(limiter: limiter)) }
 
         router.get("/metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -195,7 +196,7 @@ public enum GreenmarkRoutes {
 
     static func detectionKeys(_ services: GreenmarkServices, keyID: String?) throws -> [WatermarkKey] {
         try mapped { () throws(GreenmarkError) in
-            let ring = try services.keyring.load()
+            let ring = try services.currentKeyring()
             if let keyID { return [try ring.key(id: keyID)] }
             return ring.detectionKeys
         }

@@ -20,4 +20,5 @@ public enum ServerMetrics {
     static var certificatesIssued: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_certificates_issued_total") }
     static var generatedTokens: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_generated_tokens_total") }
     static var generationsRefused: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_generations_refused_total") }
+    static var rateLimited: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_rate_limited_total") }
 }

@@ -74,6 +74,29 @@ struct OpenAPIConformanceTests {
         }
     }
 
+    @Test("every /v1/ route documents 429 and answers it, with the Error schema and Retry-After, once the caller's bucket is empty")
+    func rateLimited() async throws {
+        let s0 = try ServerTests().setup()
+        defer { try? FileManager.default.removeItem(atPath: s0.home) }
+        let admin = try s0.services.registry.createToken(role: .admin).token
+        let services = GreenmarkServices(home: s0.home, tokenizer: ServerTests.tokenizer, registry: s0.services.registry,
+                                         rateLimit: .init(ratePerSecond: 0.001, burst: 1))
+        let headers: HTTPFields = [.authorization: "Bearer \(admin)", .contentType: "application/json"]
+        try await GreenmarkApplication.make(services: services, port: 0).test(.live) { client in
+            try await client.execute(uri: "/v1/trust", method: .get, headers: headers) { #expect($0.status == .ok) }  // empties the bucket
+            for op in Self.operations where op.path.hasPrefix("/v1/") {
+                #expect(op.responses["429"] != nil, "\(op.method) \(op.path) does not document 429")
+                let body = op.example.map { ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: $0)) }
+                try await client.execute(uri: op.uri, method: op.method == "get" ? .get : .post, headers: headers, body: body) { r in
+                    #expect(r.status == .tooManyRequests, "\(op.method) \(op.path)")
+                    #expect(r.headers[.retryAfter] != nil)
+                    let json = (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any] ?? [:]
+                    #expect(((json["error"] as? [String: Any])?["code"] as? String) == "rate.limited")
+                }
+            }
+        }
+    }
+
     @Test("a revoked token stops working on the next request; an expired one is refused")
     func revocation() async throws {
         let s = try ServerTests().setup()

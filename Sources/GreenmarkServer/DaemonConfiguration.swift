@@ -1,0 +1,117 @@
+import Configuration
+import Foundation
+import GreenmarkCore
+import SystemPackage
+
+/// The settings of `greenmarkd serve`, resolved with swift-configuration from (highest precedence
+/// first) the command line, the environment (`GREENMARK_*`) and a JSON configuration file, then
+/// the built-in defaults. `docs/daemon.md` lists every key.
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// Greenmark home: keyring, signing keys, trust files and (by default) the registry.
+    public var home: String = GreenmarkHome.defaultDirectory
+    /// SQLite registry; nil means `HOME/registry.sqlite`.
+    public var database: String?
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// GGUF model; nil means the installed default.
+    public var model: String?
+    /// Serve `/v1/detect` and `/v1/certificates/verify` without a token.
+    public var publicDetection = false
+    /// Load the weights and serve generation (false: vocabulary only).
+    public var generation = true
+    /// llama.cpp threads per generation.
+    public var threads = 1
+    /// Generations that may wait for the model before new ones get 503.
+    public var maxQueued = 4
+    /// Sustained requests per second per token (or per client address without a token); 0 turns the limiter off.
+    public var rateLimit: Double = 0
+    /// Requests a token may send at once before the sustained rate applies; nil means one second's worth.
+    public var rateBurst: Int?
+
+    public init() {}
+
+    /// The configuration keys, as written in the JSON file; the environment variable is
+    /// `GREENMARK_` + the key in upper case.
+    public enum Key: String, CaseIterable, Sendable {
+        case home, database, host, port, model, threads
+        case publicDetection = "public_detection"
+        case generation
+        case maxQueued = "max_queued"
+        case rateLimit = "rate_limit"
+        case rateBurst = "rate_burst"
+
+        /// The environment variable that sets this key.
+        public var environmentVariable: String { "GREENMARK_" + rawValue.uppercased() }
+    }
+
+    /// The limiter policy these settings ask for, or nil when rate limiting is off.
+    public var rateLimitPolicy: RateLimiter.Policy? {
+        guard rateLimit > 0 else { return nil }
+        return RateLimiter.Policy(ratePerSecond: rateLimit, burst: rateBurst ?? max(1, Int(rateLimit.rounded(.up))))
+    }
+
+    /// Resolves the settings from values given on the command line (`arguments`, keyed by
+    /// configuration key; absent keys fall through), the environment, and the JSON file at
+    /// `configFile` (when given, it must exist).
+    public static func load(arguments: [Key: ConfigValue] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
+                            configFile: String? = nil) async throws(DaemonConfigurationError) -> DaemonConfiguration {
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "command line", values: Dictionary(uniqueKeysWithValues: arguments.map { (AbsoluteConfigKey([$0.key.rawValue]), $0.value) })),
+            EnvironmentVariablesProvider(environmentVariables: environment.filter { $0.key.hasPrefix("GREENMARK_") }).prefixKeys(with: "greenmark"),
+        ]
+        if let configFile {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: FilePath(configFile)))
+            } catch {
+                throw DaemonConfigurationError(.unreadableFile, "cannot read the configuration file \(configFile): \(error)")
+            }
+        }
+        return try DaemonConfiguration(reader: ConfigReader(providers: providers))
+    }
+
+    init(reader: ConfigReader) throws(DaemonConfigurationError) {
+        let values = Values(reader: reader)
+        if let v = try values.string(.home), !v.isEmpty { home = v }
+        database = try values.string(.database)
+        if let v = try values.string(.host) { host = v }
+        if let v = try values.int(.port) { port = v }
+        model = try values.string(.model)
+        if let v = try values.bool(.publicDetection) { publicDetection = v }
+        if let v = try values.bool(.generation) { generation = v }
+        if let v = try values.int(.threads) { threads = v }
+        if let v = try values.int(.maxQueued) { maxQueued = v }
+        if let v = try values.double(.rateLimit) { rateLimit = v }
+        rateBurst = try values.int(.rateBurst)
+        try validate()
+    }
+
+    /// Checks ranges; the messages name the key.
+    public func validate() throws(DaemonConfigurationError) {
+        func check(_ ok: Bool, _ key: Key, _ rule: String) throws(DaemonConfigurationError) {
+            if !ok { throw DaemonConfigurationError(.outOfRange, "\(key.rawValue) (--\(key.rawValue.replacingOccurrences(of: "_", with: "-")), \(key.environmentVariable)) must be \(rule)") }
+        }
+        try check((1...65535).contains(port), .port, "in 1...65535")
+        try check(threads >= 1, .threads, ">= 1")
+        try check(maxQueued >= 0, .maxQueued, ">= 0")
+        try check(rateLimit >= 0 && rateLimit.isFinite, .rateLimit, ">= 0 (0 turns rate limiting off)")
+        try check((rateBurst ?? 1) >= 1, .rateBurst, ">= 1")
+    }
+
+    /// Typed reads that refuse a present but unconvertible value instead of silently using the default.
+    private struct Values {
+        let reader: ConfigReader
+
+        func string(_ key: Key) throws(DaemonConfigurationError) -> String? { reader.string(forKey: ConfigKey(key.rawValue)) }
+        func int(_ key: Key) throws(DaemonConfigurationError) -> Int? { try typed(key, "an integer") { reader.int(forKey: ConfigKey(key.rawValue)) } }
+        func double(_ key: Key) throws(DaemonConfigurationError) -> Double? { try typed(key, "a number") { reader.double(forKey: ConfigKey(key.rawValue)) } }
+        func bool(_ key: Key) throws(DaemonConfigurationError) -> Bool? { try typed(key, "true or false") { reader.bool(forKey: ConfigKey(key.rawValue)) } }
+
+        private func typed<T>(_ key: Key, _ what: String, _ read: () -> T?) throws(DaemonConfigurationError) -> T? {
+            if let value = read() { return value }
+            if let raw = reader.string(forKey: ConfigKey(key.rawValue)) {
+                throw DaemonConfigurationError(.invalidValue, "\(key.rawValue) must be \(what), not \"\(raw)\"")
+            }
+            return nil
+        }
+    }
+}
