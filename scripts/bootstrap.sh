@@ -37,11 +37,18 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-# ---- Python packages the tests run: cryptography (the independent certificate verifier) and ---
-# ---- openai (the official SDK as a client of greenmarkd) --------------------------------------
-if ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519, openai' >/dev/null 2>&1; then
-  log "installing the Python packages cryptography and openai"
-  python3 -m pip install -q cryptography openai
+# ---- headless Chromium and its driver: the web pages are tested in a real browser -------------
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  log "installing chromium and chromium-driver"
+  sudo_if apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# ---- Python packages the tests run: cryptography (the independent certificate verifier), ------
+# ---- openai (the official SDK as a client of greenmarkd), selenium (drives Chromium) ----------
+if ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519, openai, selenium' >/dev/null 2>&1; then
+  log "installing the Python packages cryptography, openai and selenium"
+  python3 -m pip install -q cryptography openai selenium
 fi
 
 # ---- llama.cpp --------------------------------------------------------------------------------

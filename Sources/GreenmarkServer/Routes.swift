@@ -78,6 +78,8 @@ public enum GreenmarkRoutes {
 
         router.get("/healthz") { _, _ in StatusResponse(status: "ok") }
 
+        WebRoutes.register(on: router)
+
         router.get("/readyz") { _, _ -> Response in
             let ready = services.keyring.exists && services.tokenizer.vocabularySize > 0
             let body = try JSONEncoder().encode(StatusResponse(status: ready ? "ready" : "not_ready",
