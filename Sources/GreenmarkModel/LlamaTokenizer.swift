@@ -1,5 +1,6 @@
 import CLlama
 import GreenmarkCore
+import Synchronization
 
 /// The model's own tokenizer: llama.cpp with the GGUF file loaded vocabulary-only (about 40 MB
 /// and 130 ms; no weights).
@@ -9,6 +10,12 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
     private let handle: LlamaModelHandle
     private var vocab: OpaquePointer { handle.vocab }
     private let pieces: [[UInt8]]
+
+    /// Word to tokens, for the fast path (`GPT2PreTokenizer`); cleared when it grows past `wordCacheLimit`.
+    private let wordCache = Mutex<[[UInt8]: [UInt32]]>([:])
+    private static let wordCacheLimit = 200_000
+    /// Whether the vocabulary's pre-tokenizer is the one `GPT2PreTokenizer` ports ("smollm").
+    public let hasFastPath: Bool
 
     public let name: String
     public let vocabularyID: String
@@ -33,6 +40,9 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
         }
         self.pieces = table
         self.vocabularyID = Self.vocabularyID(pieces: table)
+        var pre = [CChar](repeating: 0, count: 64)
+        let n = llama_model_meta_val_str(handle.pointer, "tokenizer.ggml.pre", &pre, pre.count)
+        self.hasFastPath = n > 0 && String(decoding: pre.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self) == "smollm"
     }
 
     /// Whether `token` is a control or end-of-generation token (chat markup, not text).
@@ -41,8 +51,46 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
         return llama_vocab_is_control(vocab, llama_token(token)) || llama_vocab_is_eog(vocab, llama_token(token))
     }
 
+    /// Tokenizes `text` exactly as llama.cpp does. Printable ASCII text (with TAB, LF, CR) takes a
+    /// fast path: the ported pre-tokenizer splits it into words and each distinct word is
+    /// tokenized by llama.cpp once and cached; anything else goes to llama.cpp whole.
     public func tokenize(_ text: String) throws(GreenmarkError) -> [UInt32] {
+        if hasFastPath, let tokens = try fastTokenize(text) { return tokens }
+        return try tokenize(text, parseSpecial: false, addSpecial: false)
+    }
+
+    /// llama.cpp's own tokenization of the whole text, without the fast path (the reference the
+    /// tests compare the fast path with).
+    public func referenceTokenize(_ text: String) throws(GreenmarkError) -> [UInt32] {
         try tokenize(text, parseSpecial: false, addSpecial: false)
+    }
+
+    private func fastTokenize(_ text: String) throws(GreenmarkError) -> [UInt32]? {
+        let bytes = Array(text.utf8)
+        guard let words = bytes.withUnsafeBufferPointer({ GPT2PreTokenizer.words(in: $0) }) else { return nil }
+        let keys = words.map { Array(bytes[$0]) }
+        // Look every word up once, under one lock; remember what was found.
+        var perWord = wordCache.withLock { cache in keys.map { cache[$0] } }
+        var fresh: [[UInt8]: [UInt32]] = [:]
+        for (i, key) in keys.enumerated() where perWord[i] == nil {
+            if let known = fresh[key] {
+                perWord[i] = known
+            } else {
+                let tokens = try tokenize(String(decoding: key, as: UTF8.self), parseSpecial: false, addSpecial: false)
+                fresh[key] = tokens
+                perWord[i] = tokens
+            }
+        }
+        if !fresh.isEmpty {
+            wordCache.withLock { cache in
+                if cache.count + fresh.count > Self.wordCacheLimit { cache.removeAll(keepingCapacity: true) }
+                cache.merge(fresh) { old, _ in old }
+            }
+        }
+        var out: [UInt32] = []
+        out.reserveCapacity(words.count + words.count / 4)
+        for tokens in perWord { out.append(contentsOf: tokens!) }
+        return out
     }
 
     /// Tokenizes `text`; with `parseSpecial`, chat markup such as `<|im_start|>` becomes special
