@@ -92,6 +92,82 @@ struct BrowserVerifierTests {
         #expect(results.count >= 48)
     }
 
+    /// Deterministic mutants of the conformance inputs (byte edits of the certificate, the text and
+    /// the trust file, base64url edits, altered protected headers): the browser must run exactly the
+    /// checks the Swift verifier runs, beyond the hand-written cases.
+    @Test("300 mutated inputs: the browser runs the same checks as the Swift verifier")
+    func differentialMutants() throws {
+        var rng = SplitMix64(seed: 0x6772_6565_6e6d_6b)
+        let names = ConformanceTests.caseNames
+        var inputs: [(certificate: Data, text: Data, trust: Data, updates: [Data])] = []
+        for _ in 0..<300 {
+            let base = try ConformanceFiles(name: names[Int(rng.next() % UInt64(names.count))])
+            var certificate = base.certificate, text = base.text, trust = base.trust
+            switch rng.next() % 5 {
+            case 0: certificate = rng.mutate(certificate)
+            case 1: text = rng.mutate(text)
+            case 2: trust = rng.mutate(trust)
+            case 3:
+                // Edit one base64url field of the certificate.
+                if var object = try? JSONSerialization.jsonObject(with: certificate) as? [String: Any] {
+                    let field = ["protected", "payload", "signature"][Int(rng.next() % 3)]
+                    var chars = Array((object[field] as? String) ?? "")
+                    let edits: [String] = ["A", "_", "-", "=", "+", "/", " ", "é"]
+                    let i = chars.isEmpty ? 0 : Int(rng.next() % UInt64(chars.count))
+                    if rng.next() % 2 == 0 || chars.isEmpty { chars.insert(contentsOf: edits[Int(rng.next() % 8)], at: i) } else { chars.remove(at: i) }
+                    object[field] = String(chars)
+                    certificate = (try? JSONSerialization.data(withJSONObject: object)) ?? certificate
+                }
+            default:
+                // Replace the protected header by a variant (unsigned, so at best signature.invalid).
+                if var object = try? JSONSerialization.jsonObject(with: certificate) as? [String: Any],
+                   let protected = object["protected"] as? String, let header = try? Self.base64URLDecode(protected),
+                   var h = try? JSONSerialization.jsonObject(with: header) as? [String: Any] {
+                    let key = ["alg", "typ", "kid", "crit", "b64", "x"][Int(rng.next() % 6)]
+                    let values: [Any?] = [nil, NSNull(), "EdDSA", "none", "", 1, [String](), false, SignedCertificate.type]
+                    h[key] = values[Int(rng.next() % UInt64(values.count))]
+                    if let data = try? JSONSerialization.data(withJSONObject: h, options: [.sortedKeys]) {
+                        object["protected"] = data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                        certificate = (try? JSONSerialization.data(withJSONObject: object)) ?? certificate
+                    }
+                }
+            }
+            inputs.append((certificate, text, trust, base.updates))
+        }
+        let payload = inputs.map { [$0.certificate.base64EncodedString(), $0.text.base64EncodedString(), $0.trust.base64EncodedString()] + $0.updates.map { $0.base64EncodedString() } }
+        let output = try Browser.run(harness: """
+            const b = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+            const out = [];
+            for (const [c, t, r, ...u] of \(String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self))) {
+              const x = await GreenmarkVerify.verify({certificate: b(c), text: b(t), trust: b(r), updates: u.map(b)});
+              out.push(x.checks.map((k) => (k.ok ? "ok " : "FAIL ") + k.code));
+            }
+            return out;
+            """)
+        let browser = try JSONDecoder().decode([[String]].self, from: output)
+        try #require(browser.count == inputs.count)
+        var outcomes = Set<String>()
+        for (i, input) in inputs.enumerated() {
+            let loaded = TrustAnchor.load(pinned: Array(input.trust), updates: input.updates.map { Array($0) })
+            var checks = loaded.checks
+            if let anchor = loaded.anchor {
+                checks += CertificateVerifier(anchor: anchor).verify(certificate: Array(input.certificate), text: Array(input.text)).checks
+            }
+            let swift = checks.map { "\($0.passed ? "ok" : "FAIL") \($0.code)" }
+            #expect(browser[i] == swift, "mutant \(i)")
+            outcomes.insert(swift.first { $0.hasPrefix("FAIL") } ?? "valid")
+        }
+        #expect(outcomes.count >= 8, "the mutants should reach many different checks: \(outcomes.sorted())")
+    }
+
+    static func base64URLDecode(_ s: String) throws -> Data {
+        var t = s.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while t.count % 4 != 0 { t += "=" }
+        guard let d = Data(base64Encoded: t) else { throw Browser.Failure(description: "bad base64url") }
+        return d
+    }
+
     // MARK: - (b), (c) the shipped examples, passed as strings like a page script would
 
     static func exampleHarness(certificate: String, text: String, trust: String) throws -> String {
@@ -430,5 +506,34 @@ enum Browser {
             throw Failure(description: "chromium exited with \(p.terminationStatus): \(log.suffix(2000))")
         }
         return output
+    }
+}
+
+/// A small seeded generator (SplitMix64) so the mutants are the same on every run.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// One to three byte edits: replace, delete or insert (JSON punctuation, a BOM byte, 0xFF…).
+    mutating func mutate(_ data: Data) -> Data {
+        var b = [UInt8](data)
+        let pool: [UInt8] = Array("{}[]\",:0aA_-= \n".utf8) + [0xEF, 0xBB, 0xBF, 0xFF, 0xC3]
+        for _ in 0...(next() % 3) {
+            let i = b.isEmpty ? 0 : Int(next() % UInt64(b.count))
+            switch next() % 3 {
+            case 0 where !b.isEmpty: b[i] = UInt8(truncatingIfNeeded: next())
+            case 1 where !b.isEmpty: b.remove(at: i)
+            default: b.insert(pool[Int(next() % UInt64(pool.count))], at: i)
+            }
+        }
+        return Data(b)
     }
 }
