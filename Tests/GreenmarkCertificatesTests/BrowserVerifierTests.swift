@@ -257,23 +257,6 @@ struct BrowserVerifierTests {
 
     // MARK: - (d) offline: no external reference, a CSP that forbids every load, no request made
 
-    @Test("the page is one file with no external reference and a CSP that forbids loads")
-    func noExternalReferences() throws {
-        let html = try String(contentsOf: Self.page, encoding: .utf8)
-        let csp = try #require(html.firstMatch(of: /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/)?.output.1)
-        let directives = Set(csp.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
-        #expect(directives.isSuperset(of: ["default-src 'none'", "script-src 'unsafe-inline'", "style-src 'unsafe-inline'"]))
-        #expect(!directives.contains { $0.hasPrefix("connect-src") || $0.hasPrefix("img-src") || $0.hasPrefix("font-src") })
-        // No loads of any kind: src/href/url()/@import/srcset pointing anywhere, no <link>, <iframe>, <object>, <embed>.
-        #expect(html.firstMatch(of: /(?i)\s(src|href|srcset|action|formaction|poster|data|background)\s*=\s*["']/) == nil, "an attribute that loads something")
-        #expect(html.firstMatch(of: /(?i)\burl\s*\(|@import/) == nil, "a CSS load")
-        #expect(html.firstMatch(of: /(?i)<(link|iframe|frame|object|embed|img|audio|video|source|track|base|meta\s+http-equiv="refresh")\b/) == nil, "an element that loads something")
-        #expect(html.firstMatch(of: /(?i)\b(fetch|XMLHttpRequest|WebSocket|EventSource|importScripts|sendBeacon|Worker)\s*\(/) == nil, "a network API call")
-        let urls = html.matches(of: /https?:\/\/[^\s"'<>)]+/).map { String($0.output) }
-        // The only URLs are identifiers inside signed content (in-toto and Greenmark type URIs), never loaded.
-        #expect(urls.allSatisfy { $0.hasPrefix("https://in-toto.io/Statement/") || $0.hasPrefix("https://greenmark.dev/attestation/") }, "\(urls)")
-    }
-
     @Test("loading the page makes no request, and the CSP blocks one if a script tries")
     func noNetworkRequests() throws {
         let output = try Browser.run(harness: """
@@ -352,6 +335,27 @@ struct BrowserVerifierTests {
         let data = try Data(contentsOf: png)
         #expect(data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "not a PNG")
         #expect(data.count > 20_000, "suspiciously small screenshot: \(data.count) bytes")
+    }
+}
+
+/// verify.html as a file: checked without a browser, so it also runs with GREENMARK_SKIP_BROWSER=1.
+@Suite("verify.html is one self-contained file")
+struct VerifyPageFileTests {
+    @Test("the page is one file with no external reference and a CSP that forbids loads")
+    func noExternalReferences() throws {
+        let html = try String(contentsOf: BrowserVerifierTests.page, encoding: .utf8)
+        let csp = try #require(html.firstMatch(of: /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/)?.output.1)
+        let directives = Set(csp.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
+        #expect(directives.isSuperset(of: ["default-src 'none'", "script-src 'unsafe-inline'", "style-src 'unsafe-inline'"]))
+        #expect(!directives.contains { $0.hasPrefix("connect-src") || $0.hasPrefix("img-src") || $0.hasPrefix("font-src") })
+        // No loads of any kind: src/href/url()/@import/srcset pointing anywhere, no <link>, <iframe>, <object>, <embed>.
+        #expect(html.firstMatch(of: /(?i)\s(src|href|srcset|action|formaction|poster|data|background)\s*=\s*["']/) == nil, "an attribute that loads something")
+        #expect(html.firstMatch(of: /(?i)\burl\s*\(|@import/) == nil, "a CSS load")
+        #expect(html.firstMatch(of: /(?i)<(link|iframe|frame|object|embed|img|audio|video|source|track|base|meta\s+http-equiv="refresh")\b/) == nil, "an element that loads something")
+        #expect(html.firstMatch(of: /(?i)\b(fetch|XMLHttpRequest|WebSocket|EventSource|importScripts|sendBeacon|Worker)\s*\(/) == nil, "a network API call")
+        let urls = html.matches(of: /https?:\/\/[^\s"'<>)]+/).map { String($0.output) }
+        // The only URLs are identifiers inside signed content (in-toto and Greenmark type URIs), never loaded.
+        #expect(urls.allSatisfy { $0.hasPrefix("https://in-toto.io/Statement/") || $0.hasPrefix("https://greenmark.dev/attestation/") }, "\(urls)")
     }
 }
 
