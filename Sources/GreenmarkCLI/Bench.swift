@@ -66,9 +66,23 @@ struct Bench: ParsableCommand {
             let tokenizer = try LlamaTokenizer(modelPath: path)
             let essay = BenchText.essay
             let essayTokens = try tokenizer.tokenize(essay).count
+            rows.append(measure("tokenize_llama_cpp", unit: "tokens/s", per: essayTokens) { n in
+                var sink = 0
+                for _ in 0..<n { sink &+= (try! tokenizer.referenceTokenize(essay)).count }
+                return sink
+            })
             rows.append(measure("tokenize", unit: "tokens/s", per: essayTokens) { n in
                 var sink = 0
                 for _ in 0..<n { sink &+= (try! tokenizer.tokenize(essay)).count }
+                return sink
+            })
+            // Cold cache: the word cache is emptied before every essay, so each distinct word goes to llama.cpp.
+            rows.append(measure("tokenize_cold_cache", unit: "tokens/s", per: essayTokens) { n in
+                var sink = 0
+                for _ in 0..<n {
+                    tokenizer.clearWordCache()
+                    sink &+= (try! tokenizer.tokenize(essay)).count
+                }
                 return sink
             })
             let wk = try WatermarkKey(secret: key, scheme: scheme, state: .primary)

@@ -52,8 +52,9 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
     }
 
     /// Tokenizes `text` exactly as llama.cpp does. Printable ASCII text (with TAB, LF, CR) takes a
-    /// fast path: the ported pre-tokenizer splits it into words and each distinct word is
-    /// tokenized by llama.cpp once and cached; anything else goes to llama.cpp whole.
+    /// fast path: the ported pre-tokenizer splits it into words; when every word is in the cache
+    /// the answer is the words' cached tokens, otherwise llama.cpp tokenizes the whole text and
+    /// its tokens, cut at word boundaries, fill the cache. Anything else goes to llama.cpp whole.
     public func tokenize(_ text: String) throws(GreenmarkError) -> [UInt32] {
         if hasFastPath, let tokens = try fastTokenize(text) { return tokens }
         return try tokenize(text, parseSpecial: false, addSpecial: false)
@@ -65,20 +66,36 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
         try tokenize(text, parseSpecial: false, addSpecial: false)
     }
 
+    /// Empties the word cache (for measurements of the cold path).
+    public func clearWordCache() {
+        wordCache.withLock { $0.removeAll() }
+    }
+
     private func fastTokenize(_ text: String) throws(GreenmarkError) -> [UInt32]? {
         let bytes = Array(text.utf8)
         guard let words = bytes.withUnsafeBufferPointer({ GPT2PreTokenizer.words(in: $0) }) else { return nil }
         let keys = words.map { Array(bytes[$0]) }
-        // Look every word up once, under one lock; remember what was found.
-        var perWord = wordCache.withLock { cache in keys.map { cache[$0] } }
+        let found = wordCache.withLock { cache in keys.map { cache[$0] } }
+        if found.allSatisfy({ $0 != nil }) {
+            var out: [UInt32] = []
+            out.reserveCapacity(words.count + words.count / 4)
+            for tokens in found { out.append(contentsOf: tokens!) }
+            return out
+        }
+        // A word is new: llama.cpp tokenizes the whole text (so the answer is its own), and its
+        // tokens, cut at the words' byte boundaries, fill the cache.
+        let tokens = try tokenize(text, parseSpecial: false, addSpecial: false)
         var fresh: [[UInt8]: [UInt32]] = [:]
-        for (i, key) in keys.enumerated() where perWord[i] == nil {
-            if let known = fresh[key] {
-                perWord[i] = known
-            } else {
-                let tokens = try tokenize(String(decoding: key, as: UTF8.self), parseSpecial: false, addSpecial: false)
-                fresh[key] = tokens
-                perWord[i] = tokens
+        var word = 0, offset = 0, first = 0
+        for (i, t) in tokens.enumerated() {
+            offset += pieceBytes(of: t).count
+            guard word < words.count else { break }
+            if offset == words[word].upperBound {
+                if found[word] == nil { fresh[keys[word]] = Array(tokens[first...i]) }
+                word += 1
+                first = i + 1
+            } else if offset > words[word].upperBound {
+                break   // a token spans two words: cache nothing more from this text
             }
         }
         if !fresh.isEmpty {
@@ -87,10 +104,7 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
                 cache.merge(fresh) { old, _ in old }
             }
         }
-        var out: [UInt32] = []
-        out.reserveCapacity(words.count + words.count / 4)
-        for tokens in perWord { out.append(contentsOf: tokens!) }
-        return out
+        return tokens
     }
 
     /// Tokenizes `text`; with `parseSpecial`, chat markup such as `<|im_start|>` becomes special
