@@ -71,6 +71,19 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
         wordCache.withLock { $0.removeAll() }
     }
 
+    /// The tokens of `text` assembled from the word cache alone, or nil when the text is not
+    /// printable ASCII or one of its words is not cached (what the tests compare with llama.cpp).
+    public func cachedTokens(_ text: String) -> [UInt32]? {
+        let bytes = Array(text.utf8)
+        guard let words = bytes.withUnsafeBufferPointer({ GPT2PreTokenizer.words(in: $0) }) else { return nil }
+        let found = wordCache.withLock { cache in words.map { cache[Array(bytes[$0])] } }
+        guard found.allSatisfy({ $0 != nil }) else { return nil }
+        var out: [UInt32] = []
+        out.reserveCapacity(words.count + words.count / 4)
+        for tokens in found { out.append(contentsOf: tokens!) }
+        return out
+    }
+
     private func fastTokenize(_ text: String) throws(GreenmarkError) -> [UInt32]? {
         let bytes = Array(text.utf8)
         guard let words = bytes.withUnsafeBufferPointer({ GPT2PreTokenizer.words(in: $0) }) else { return nil }
