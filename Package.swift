@@ -70,6 +70,12 @@ let package = Package(
             dependencies: ["GreenmarkCore", "GreenmarkModel", "GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
+        // Transparency log: RFC 9162 Merkle tree hashing, inclusion and consistency proofs, C2SP checkpoints.
+        .target(
+            name: "GreenmarkTransparency",
+            dependencies: ["GreenmarkCrypto"],
+            swiftSettings: swiftSettings
+        ),
         // Storage: the certificate registry, audit log and API tokens in SQLite (GRDB, WAL).
         .target(
             name: "GreenmarkStorage",
@@ -144,6 +150,11 @@ let package = Package(
         .testTarget(
             name: "GreenmarkEvalTests",
             dependencies: ["GreenmarkEval", "GreenmarkModel", "GreenmarkCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkTransparencyTests",
+            dependencies: ["GreenmarkTransparency", "GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
