@@ -42,7 +42,7 @@ public struct GenerationEvaluation: Sendable {
 
     /// The fixed, published evaluation key, so runs are reproducible: SHA-256("greenmark/eval-key/v1").
     public static func evaluationKey(scheme: WatermarkScheme = .default, vocabulary: String?) throws(GreenmarkError) -> WatermarkKey {
-        try WatermarkKey(secret: SHA256Digest.hash(Array("greenmark/eval-key/v1".utf8)), scheme: scheme, state: .primary, vocabulary: vocabulary)
+        try RobustnessEvaluation.evaluationKeys(count: 1, scheme: scheme, vocabulary: vocabulary)[0]
     }
 
     public let model: LlamaModel

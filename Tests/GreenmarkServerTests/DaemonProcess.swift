@@ -112,3 +112,15 @@ enum HTTP {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
     }
 }
+
+/// Whether `python3` can import `module` (for tests that drive a Python client).
+func pythonHasModule(_ module: String) -> Bool {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import \(module)"]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return false }
+    p.waitUntilExit()
+    return p.terminationStatus == 0
+}

@@ -9,18 +9,8 @@ import Testing
 /// (`scripts/bootstrap.sh` installs them); in CI (`CI` set) a missing piece fails the test.
 @Suite("greenmarkd essay page in headless Chromium", .serialized)
 struct EssayPageBrowserTests {
-    static let available: Bool = {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium"),
-              FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") else { return false }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import selenium"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }()
+    static let available = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") && pythonHasModule("selenium")
     static let enabled = available || ProcessInfo.processInfo.environment["CI"] != nil
 
     static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -6,16 +6,7 @@ import Testing
 @Suite("greenmarkd with the OpenAI Python SDK", .serialized)
 struct OpenAISDKTests {
     /// Whether `python3` can import `openai`.
-    static let sdkInstalled: Bool = {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import openai"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }()
+    static let sdkInstalled = pythonHasModule("openai")
     /// In CI (`CI` set) the test always runs, so a missing SDK fails instead of skipping.
     static let enabled = sdkInstalled || ProcessInfo.processInfo.environment["CI"] != nil
 
