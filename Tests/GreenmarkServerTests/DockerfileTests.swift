@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// The container definition, checked without a Docker engine: the runtime stage covers every
+/// shared library the built binaries link (ldd, via scripts/runtime-libs.sh), runs as a non-root
+/// user, checks /readyz, and builds with the same bootstrap script as CI.
+@Suite("Dockerfile (checked with ldd; no Docker engine here)")
+struct DockerfileTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    func runtimeLibs(dockerfile: String) throws -> (status: Int32, output: String) {
+        let binary = DaemonProcess.executable.path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [Self.root.appendingPathComponent("scripts/runtime-libs.sh").path, binary,
+                       DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path]
+        p.environment = ProcessInfo.processInfo.environment.merging(["DOCKERFILE": dockerfile]) { $1 }
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("the runtime stage's packages cover every library greenmarkd and greenmark link; removing one is caught")
+    func libraries() throws {
+        let dockerfile = Self.root.appendingPathComponent("Dockerfile").path
+        let ok = try runtimeLibs(dockerfile: dockerfile)
+        #expect(ok.status == 0, "\(ok.output)")
+        #expect(ok.output.contains("(libsqlite3-0)") && ok.output.contains("(libssl3)"))
+        let text = try String(contentsOfFile: dockerfile, encoding: .utf8)
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("Dockerfile-\(UUID().uuidString)")
+        try text.replacingOccurrences(of: "ARG RUNTIME_PACKAGES=\"libssl3 libsqlite3-0\"", with: "ARG RUNTIME_PACKAGES=\"libssl3\"")
+            .write(to: broken, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: broken) }
+        let bad = try runtimeLibs(dockerfile: broken.path)
+        #expect(bad.status == 1)
+        #expect(bad.output.contains("NOT IN DOCKERFILE") && bad.output.contains("libsqlite3"))
+    }
+
+    @Test("multi-stage, non-root, health check on /readyz, same bootstrap script, both binaries and the model")
+    func structure() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("FROM ") }.count == 2)
+        #expect(lines.contains { $0.hasPrefix("USER ") && !$0.contains("root") })
+        #expect(text.contains("HEALTHCHECK") && text.contains("/readyz"))
+        #expect(text.contains("GREENMARK_BOOTSTRAP_PROFILE=runtime") && text.contains("bash scripts/bootstrap.sh"))
+        #expect(text.contains("greenmarkd") && text.contains("/usr/local/share/greenmark/models"))
+        #expect(text.contains("GREENMARK_HOST=0.0.0.0"))
+    }
+}
