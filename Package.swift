@@ -79,14 +79,14 @@ let package = Package(
         // Storage: the certificate registry, audit log and API tokens in SQLite (GRDB, WAL).
         .target(
             name: "GreenmarkStorage",
-            dependencies: ["GreenmarkCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["GreenmarkCrypto", "GreenmarkTransparency", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // HTTP server: the greenmarkd routes over Hummingbird.
         .target(
             name: "GreenmarkServer",
             dependencies: [
-                "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkStorage", "GreenmarkCrypto",
+                "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkStorage", "GreenmarkCrypto", "GreenmarkTransparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

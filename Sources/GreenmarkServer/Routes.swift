@@ -79,6 +79,7 @@ public enum GreenmarkRoutes {
         router.get("/healthz") { _, _ in StatusResponse(status: "ok") }
 
         WebRoutes.register(on: router)
+        LogRoutes.register(on: router, services: services)
 
         router.get("/readyz") { _, _ -> Response in
             let ready = services.keyring.exists && services.tokenizer.vocabularySize > 0

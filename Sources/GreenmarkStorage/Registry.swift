@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GreenmarkTransparency
 import GreenmarkCrypto
 
 /// The daemon's database: issued certificates, the audit log of administrative actions and API
@@ -63,19 +64,55 @@ public final class Registry: Sendable {
                 t.column("revoked_at", .text)
             }
         }
+        // The transparency log: one leaf per stored certificate, in order (docs/transparency-log.md).
+        m.registerMigration("v2-transparency-log") { db in
+            try db.create(table: "log_entry") { t in
+                t.primaryKey("leaf_index", .integer)
+                t.column("certificate_id", .text).notNull().unique().references("certificate")
+                t.column("leaf_hash", .blob).notNull()
+            }
+            // Certificates stored before the log existed are appended in the order they were stored.
+            let rows = try Row.fetchAll(db, sql: "SELECT id, bytes FROM certificate ORDER BY rowid")
+            for (index, row) in rows.enumerated() {
+                let bytes: Data = row["bytes"]
+                try db.execute(sql: "INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES (?, ?, ?)",
+                               arguments: [index, row["id"] as String, Data(MerkleTree.leafHash(Array(bytes)))])
+            }
+        }
         return m
     }
 
     // MARK: - Certificates
 
-    /// Stores a certificate; fails on a duplicate id.
-    public func insert(_ r: CertificateRecord) throws(StorageError) {
-        try write("store certificate \(r.id)") { db in
+    /// Stores a certificate and appends it to the transparency log, in one transaction; fails on a
+    /// duplicate id. Returns the certificate's leaf index in the log.
+    @discardableResult
+    public func insert(_ r: CertificateRecord) throws(StorageError) -> Int {
+        let leaf = Data(MerkleTree.leafHash(r.bytes))
+        return try write("store certificate \(r.id)") { db in
             try db.execute(sql: """
                 INSERT INTO certificate (id, kind, subject_sha256, issuer_key_id, watermark_key_id, issued_at, bytes)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [r.id, r.kind, r.subjectSHA256, r.issuerKeyID, r.watermarkKeyID, r.issuedAt, Data(r.bytes)])
+            let index = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_entry") ?? 0
+            try db.execute(sql: "INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES (?, ?, ?)",
+                           arguments: [index, r.id, leaf])
+            return index
         }
+    }
+
+    // MARK: - Transparency log
+
+    /// The log's leaf hashes, in order.
+    public func logLeafHashes() throws(StorageError) -> [[UInt8]] {
+        try read { db in
+            try Data.fetchAll(db, sql: "SELECT leaf_hash FROM log_entry ORDER BY leaf_index").map { Array($0) }
+        }
+    }
+
+    /// The leaf index of certificate `id` in the log, if it is there.
+    public func logIndex(certificateID id: String) throws(StorageError) -> Int? {
+        try read { db in try Int.fetchOne(db, sql: "SELECT leaf_index FROM log_entry WHERE certificate_id = ?", arguments: [id]) }
     }
 
     /// The certificate with `id`, if stored.

@@ -6,6 +6,7 @@ public struct TransparencyError: CodedError {
         case proofRange = "tlog.proof_range"
         case checkpointMalformed = "tlog.checkpoint_malformed"
         case checkpointSignature = "tlog.checkpoint_signature"
+        case logKeyUnusable = "tlog.log_key_unusable"
     }
 
     public let code: Code

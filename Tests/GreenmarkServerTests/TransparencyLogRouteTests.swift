@@ -1,0 +1,85 @@
+import Foundation
+import GreenmarkCrypto
+import GreenmarkServer
+import GreenmarkStorage
+import GreenmarkTransparency
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Every certificate the daemon issues is appended to the transparency log; the signed
+/// checkpoint, inclusion and consistency proofs it serves verify with nothing but hashes and the
+/// log's public key.
+@Suite("greenmarkd transparency log (live server on loopback)", .serialized)
+struct TransparencyLogRouteTests {
+    static func json(_ r: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    @Test("issue certificates, then check the checkpoint, each inclusion proof and a consistency proof")
+    func logRoutes() async throws {
+        let s = try ServerTests().setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let headers: HTTPFields = [.authorization: "Bearer \(s.issuer)", .contentType: "application/json"]
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            var keyInfo: [String: Any] = [:]
+            try await client.execute(uri: "/v1/log/key", method: .get) { r in
+                #expect(r.status == .ok)
+                keyInfo = Self.json(r)
+            }
+            let origin = try #require(keyInfo["origin"] as? String)
+            let publicKey = try Ed25519PublicKey(rawRepresentation: Array(try #require(Data(base64Encoded: keyInfo["public_key"] as? String ?? ""))))
+            #expect((keyInfo["verifier_key"] as? String)?.hasPrefix(origin + "+") == true)
+
+            var oldNote = ""
+            try await client.execute(uri: "/v1/log/checkpoint", method: .get) { r in
+                #expect(r.status == .ok)
+                oldNote = String(buffer: r.body)
+            }
+            let empty = try Checkpoint.verify(note: oldNote, name: origin, publicKey: publicKey)
+            #expect(empty.size == 0 && empty.root == MerkleTree.emptyRoot)
+
+            var ids: [String] = []
+            for i in 0..<3 {
+                let body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["text": ServerTests.human + " Copy \(i)."]))
+                try await client.execute(uri: "/v1/certificates", method: .post, headers: headers, body: body) { r in
+                    #expect(r.status == .created)
+                    if let id = Self.json(r)["id"] as? String { ids.append(id) }
+                }
+            }
+            #expect(ids.count == 3)
+
+            for (n, id) in ids.enumerated() {
+                try await client.execute(uri: "/v1/log/proof/\(id)", method: .get) { r in
+                    #expect(r.status == .ok)
+                    let j = Self.json(r)
+                    let checkpoint = try Checkpoint.verify(note: j["checkpoint"] as? String ?? "", name: origin, publicKey: publicKey)
+                    #expect(j["leaf_index"] as? Int == n && j["tree_size"] as? Int == 3 && checkpoint.size == 3)
+                    // The leaf is the stored certificate file, byte for byte.
+                    let stored = try #require(try s.services.registry.certificate(id: id))
+                    let leaf = MerkleTree.leafHash(stored.bytes)
+                    #expect(Hex.encode(leaf) == j["leaf_hash"] as? String)
+                    let proof = try (j["proof"] as? [String] ?? []).map { try Hex.decode($0) }
+                    #expect(MerkleProof.verifyInclusion(leafHash: leaf, index: n, size: 3, proof: proof, root: checkpoint.root))
+                    #expect(!MerkleProof.verifyInclusion(leafHash: MerkleTree.leafHash(stored.bytes + [0]), index: n, size: 3, proof: proof, root: checkpoint.root))
+                }
+            }
+
+            try await client.execute(uri: "/v1/log/consistency?old=1", method: .get) { r in
+                #expect(r.status == .ok)
+                let j = Self.json(r)
+                let new = try Checkpoint.verify(note: j["checkpoint"] as? String ?? "", name: origin, publicKey: publicKey)
+                let oldRoot = MerkleTree(leafHashes: [MerkleTree.leafHash(try #require(try s.services.registry.certificate(id: ids[0])).bytes)]).root()
+                let proof = try (j["proof"] as? [String] ?? []).map { try Hex.decode($0) }
+                #expect(MerkleProof.verifyConsistency(oldSize: 1, newSize: new.size, proof: proof, oldRoot: oldRoot, newRoot: new.root))
+            }
+            try await client.execute(uri: "/v1/log/consistency?old=9", method: .get) { r in #expect(r.status == .badRequest) }
+            try await client.execute(uri: "/v1/log/consistency", method: .get) { r in #expect(r.status == .badRequest) }
+            try await client.execute(uri: "/v1/log/proof/gmc-nope", method: .get) { r in #expect(r.status == .notFound) }
+        }
+        // The log key file is private.
+        let mode = (try FileManager.default.attributesOfItem(atPath: s.home + "/log-key.json")[.posixPermissions] as? NSNumber)?.intValue ?? 0
+        #expect(mode & 0o077 == 0)
+    }
+}
