@@ -114,6 +114,7 @@ let package = Package(
                 "GreenmarkEval",
                 "GreenmarkCertificates",
                 "GreenmarkCrypto",
+                "GreenmarkTransparency",
                 "GreenmarkStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

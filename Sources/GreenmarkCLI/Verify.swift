@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkTransparency
 
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,15 @@ struct Verify: ParsableCommand {
     var updates: [String] = []
     @Option(name: .customLong("min-trust-version"), help: "Reject trusted roots older than this version (rollback protection).")
     var minimumVersion: Int?
+    @Option(name: .customLong("log-proof"), help: ArgumentHelp("Inclusion evidence saved from greenmarkd's /v1/log/proof/{id}: also check the certificate is in the transparency log.", valueName: "file"))
+    var logProof: String?
+    @Option(name: .customLong("log-key"), help: ArgumentHelp("The log's key, saved from /v1/log/key (needed with --log-proof).", valueName: "file"))
+    var logKey: String?
     @Flag(help: "Print the full report as JSON.") var json = false
+
+    func validate() throws {
+        if (logProof == nil) != (logKey == nil) { throw ValidationError("--log-proof and --log-key go together") }
+    }
 
     func run() throws {
         let certBytes = try Self.read(certificate, limit: CertificateVerifier.maximumCertificateBytes + 1)
@@ -30,12 +39,21 @@ struct Verify: ParsableCommand {
         let updateBytes = try updates.map { try Self.read($0, limit: 4 << 20) }
 
         let loaded = TrustAnchor.load(pinned: pinned, updates: updateBytes, minimumVersion: minimumVersion)
-        let report: VerificationReport
+        var report: VerificationReport
         if let anchor = loaded.anchor {
             let r = CertificateVerifier(anchor: anchor).verify(certificate: certBytes, text: textBytes)
             report = VerificationReport(status: r.status, checks: loaded.checks + r.checks, kind: r.kind, statement: r.statement)
         } else {
             report = VerificationReport(status: .invalid, checks: loaded.checks, kind: nil, statement: nil)
+        }
+        if let logProof, let logKey, report.status == .valid {
+            let evidence = try Self.read(logProof, limit: 1 << 20)
+            let key = try Self.read(logKey, limit: 1 << 16)
+            let log = LogInclusionCheck.verify(certificate: certBytes, evidence: evidence, key: key)
+                .map { VerificationReport.Check(code: $0.code, passed: $0.passed, detail: $0.detail) }
+            let ok = log.allSatisfy(\.passed)
+            report = VerificationReport(status: ok ? .valid : .invalid, checks: report.checks + log,
+                                        kind: ok ? report.kind : nil, statement: ok ? report.statement : nil)
         }
         if json {
             print(try JSONOutput.encode(report))

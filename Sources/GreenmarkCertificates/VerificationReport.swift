@@ -11,6 +11,12 @@ public struct VerificationReport: Codable, Sendable {
         public let code: String
         public let passed: Bool
         public let detail: String
+
+        public init(code: String, passed: Bool, detail: String) {
+            self.code = code
+            self.passed = passed
+            self.detail = detail
+        }
     }
 
     public let status: Status

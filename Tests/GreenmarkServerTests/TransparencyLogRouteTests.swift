@@ -82,4 +82,58 @@ struct TransparencyLogRouteTests {
         let mode = (try FileManager.default.attributesOfItem(atPath: s.home + "/log-key.json")[.posixPermissions] as? NSNumber)?.intValue ?? 0
         #expect(mode & 0o077 == 0)
     }
+
+    @Test("greenmark verify --log-proof --log-key checks inclusion offline; altered evidence fails")
+    func offlineVerify() async throws {
+        let s = try ServerTests().setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-log-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let headers: HTTPFields = [.authorization: "Bearer \(s.issuer)", .contentType: "application/json"]
+        let text = ServerTests.human + " Logged."
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            var id = ""
+            for i in 0..<2 {   // two certificates, so the proof is not empty
+                let body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["text": i == 0 ? ServerTests.human : text]))
+                try await client.execute(uri: "/v1/certificates", method: .post, headers: headers, body: body) { r in
+                    id = Self.json(r)["id"] as? String ?? ""
+                }
+            }
+            try await client.execute(uri: "/v1/certificates/\(id)", method: .get, headers: headers) { r in
+                try Data(r.body.readableBytesView).write(to: dir.appendingPathComponent("essay.cert.json"))
+            }
+            try await client.execute(uri: "/v1/log/proof/\(id)", method: .get) { r in
+                try Data(r.body.readableBytesView).write(to: dir.appendingPathComponent("proof.json"))
+            }
+            try await client.execute(uri: "/v1/log/key", method: .get) { r in
+                try Data(r.body.readableBytesView).write(to: dir.appendingPathComponent("log-key.json"))
+            }
+        }
+        try Data(text.utf8).write(to: dir.appendingPathComponent("essay.txt"))
+        func verify(_ proof: String) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark")
+            p.arguments = ["verify", dir.appendingPathComponent("essay.cert.json").path, "--text", dir.appendingPathComponent("essay.txt").path,
+                           "--trust", s.home + "/trust/root-key.json", "--log-proof", dir.appendingPathComponent(proof).path,
+                           "--log-key", dir.appendingPathComponent("log-key.json").path]
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let good = try verify("proof.json")
+        #expect(good.0 == 0, "\(good.1)")
+        #expect(good.1.contains("log.checkpoint.valid") && good.1.contains("log.inclusion.valid"))
+        // The same evidence claiming another leaf index does not verify.
+        let evidence = try String(contentsOf: dir.appendingPathComponent("proof.json"), encoding: .utf8)
+        try evidence.replacingOccurrences(of: "\"leaf_index\":1", with: "\"leaf_index\":0")
+            .write(to: dir.appendingPathComponent("moved.json"), atomically: true, encoding: .utf8)
+        let moved = try verify("moved.json")
+        #expect(moved.0 == 1, "\(moved.1)")
+        #expect(moved.1.contains("log.inclusion.invalid"))
+    }
 }

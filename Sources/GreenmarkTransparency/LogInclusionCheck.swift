@@ -1,0 +1,58 @@
+import Foundation
+import GreenmarkCrypto
+
+/// Offline check that a certificate is in the transparency log: the evidence is the JSON of
+/// `GET /v1/log/proof/{id}` (leaf index, tree size, audit path, signed checkpoint) and the key is
+/// the JSON of `GET /v1/log/key` (origin and Ed25519 public key), both saved by the verifier.
+public enum LogInclusionCheck {
+    /// One check, with a stable code.
+    public struct Result: Sendable, Equatable {
+        public let code: String
+        public let passed: Bool
+        public let detail: String
+    }
+
+    struct Evidence: Decodable {
+        let leaf_index: Int
+        let tree_size: Int
+        let proof: [String]
+        let checkpoint: String
+    }
+
+    struct Key: Decodable {
+        let origin: String
+        let public_key: String
+    }
+
+    /// The checks, in order; the first failure ends them. All passed means the certificate file
+    /// `certificate` is leaf `leaf_index` of the tree the log's key signed.
+    public static func verify(certificate: [UInt8], evidence: [UInt8], key: [UInt8]) -> [Result] {
+        var out: [Result] = []
+        guard let k = try? JSONDecoder().decode(Key.self, from: Data(key)),
+              let raw = Data(base64Encoded: k.public_key), let publicKey = try? Ed25519PublicKey(rawRepresentation: Array(raw)) else {
+            return [Result(code: "log.key.invalid", passed: false, detail: "the log key file is not the JSON of /v1/log/key")]
+        }
+        guard let e = try? JSONDecoder().decode(Evidence.self, from: Data(evidence)),
+              let proof = try? e.proof.map({ try Hex.decode($0) }) else {
+            return [Result(code: "log.evidence.invalid", passed: false, detail: "the inclusion evidence is not the JSON of /v1/log/proof/{id}")]
+        }
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint.verify(note: e.checkpoint, name: k.origin, publicKey: publicKey)
+            out.append(Result(code: "log.checkpoint.valid", passed: true, detail: "checkpoint of \(checkpoint.size) leaves signed by \(k.origin)"))
+        } catch {
+            out.append(Result(code: "log.checkpoint.invalid", passed: false, detail: error.reason))
+            return out
+        }
+        guard checkpoint.size == e.tree_size else {
+            out.append(Result(code: "log.inclusion.invalid", passed: false, detail: "the proof is for \(e.tree_size) leaves, the checkpoint has \(checkpoint.size)"))
+            return out
+        }
+        if MerkleProof.verifyInclusion(leafHash: MerkleTree.leafHash(certificate), index: e.leaf_index, size: e.tree_size, proof: proof, root: checkpoint.root) {
+            out.append(Result(code: "log.inclusion.valid", passed: true, detail: "the certificate is leaf \(e.leaf_index) of \(e.tree_size)"))
+        } else {
+            out.append(Result(code: "log.inclusion.invalid", passed: false, detail: "the certificate is not leaf \(e.leaf_index) of the signed tree"))
+        }
+        return out
+    }
+}
