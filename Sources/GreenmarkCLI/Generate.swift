@@ -63,7 +63,7 @@ struct Generate: ParsableCommand {
         // Sign a receipt when this home has signing keys.
         var receipt: SignedCertificate?
         if home.signingStore.exists {
-            receipt = try home.signingStore.activeIssuer().receipt(for: result.record)
+            receipt = try home.signingStore.activeIssuer().receipt(for: result.record, keyCommitment: key?.commitment)
         }
         if let receiptPath, let receipt {
             try Data(receipt.fileBytes()).write(to: URL(fileURLWithPath: receiptPath), options: .atomic)

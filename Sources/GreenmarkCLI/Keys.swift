@@ -7,7 +7,7 @@ import GreenmarkCore
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and manage watermark keys.",
-        subcommands: [Init.self, List.self, Add.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self, Revoke.self]
+        subcommands: [Init.self, List.self, Add.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self, Revoke.self, Disclose.self]
     )
 
     struct Init: ParsableCommand {
@@ -109,6 +109,35 @@ struct Keys: ParsableCommand {
         }
 
         func run() throws { try transition(home, id, .destroyed) }
+    }
+
+    struct Disclose: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish a retired watermark key, so anyone can audit the certificates that commit to it.",
+            discussion: """
+            Only a disabled key can be disclosed (it no longer watermarks or detects): once public, anyone can \
+            write text in its watermark. The file holds the secret; publish it beside the trusted root. \
+            `greenmark audit` then checks certificates against it (docs/key-disclosure.md).
+            """
+        )
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "Key id.") var id: String
+        @Option(name: [.short, .long], help: "Write the disclosure here.") var output: String
+        @Flag(help: "Confirm that the key's secret becomes public.") var yes = false
+
+        func validate() throws {
+            guard yes else { throw ValidationError("disclosing a key makes its secret public for good; pass --yes to confirm") }
+        }
+
+        func run() throws {
+            let key = try home.store.load().key(id: id)
+            guard key.state == .disabled else {
+                throw GreenmarkError(.keyNotUsable, "key \(id) is \(key.state.rawValue); disable it first (`greenmark keys disable \(id)`): a disclosed key must not watermark or detect")
+            }
+            let data = try JSONOutput.encode(try DisclosedKey(key: key))
+            try (data + "\n").write(toFile: output, atomically: true, encoding: .utf8)
+            print("Disclosed watermark key \(id) to \(output) (commitment \(key.commitment ?? "-"))")
+        }
     }
 
     struct Revoke: ParsableCommand {

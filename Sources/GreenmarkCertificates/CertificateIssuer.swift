@@ -15,9 +15,10 @@ public struct CertificateIssuer: Sendable {
     }
 
     /// A signed detection attestation for `text` and its detection result.
-    public func attestDetection(text: String, result: DetectionResult, vocabulary: String, at date: Date = Date()) throws(CertificateError) -> SignedCertificate {
+    public func attestDetection(text: String, result: DetectionResult, vocabulary: String, keyCommitment: String? = nil,
+                                at date: Date = Date()) throws(CertificateError) -> SignedCertificate {
         let predicate = DetectionPredicate(
-            common: try common(at: date, watermarkKey: result.keyID, scheme: result.scheme),
+            common: try common(at: date, watermarkKey: result.keyID, commitment: keyCommitment, scheme: result.scheme),
             tokenizer: .init(name: result.tokenizer, vocabulary: vocabulary), result: result
         )
         return try sign(Statement(textSHA256: CanonicalText.sha256(of: text), predicate: .detection(predicate)))
@@ -26,19 +27,20 @@ public struct CertificateIssuer: Sendable {
     /// A signed receipt for a generation: this service generated this exact text.
     public func receipt(text: String, keyID: String?, scheme: WatermarkScheme?, model: GenerationPredicate.ModelInfo,
                         promptSHA256: String, tokens: Int, delta: Double, sampling: GenerationPredicate.Sampling,
-                        finishReason: String, generatedAt: Date, at date: Date = Date()) throws(CertificateError) -> SignedCertificate {
+                        finishReason: String, generatedAt: Date, keyCommitment: String? = nil, at date: Date = Date()) throws(CertificateError) -> SignedCertificate {
         let predicate = GenerationPredicate(
-            common: try common(at: date, watermarkKey: keyID, scheme: scheme), model: model, promptSHA256: promptSHA256,
+            common: try common(at: date, watermarkKey: keyID, commitment: keyCommitment, scheme: scheme), model: model, promptSHA256: promptSHA256,
             tokens: tokens, delta: delta, sampling: sampling, finishReason: finishReason, generatedAt: Timestamp.format(generatedAt)
         )
         return try sign(Statement(textSHA256: CanonicalText.sha256(of: text), predicate: .generation(predicate)))
     }
 
-    private func common(at date: Date, watermarkKey: String?, scheme: WatermarkScheme?) throws(CertificateError) -> CommonFields {
+    private func common(at date: Date, watermarkKey: String?, commitment: String?, scheme: WatermarkScheme?) throws(CertificateError) -> CommonFields {
         let id: [UInt8]
         do { id = try SecureRandom.bytes(count: 16) } catch { throw CertificateError(.cryptoFailure, error.description) }
         return CommonFields(certificateID: "gmc-" + Hex.encode(id), issuedAt: Timestamp.format(date), issuerKeyID: keyID,
-                            watermarkKeyID: watermarkKey, scheme: scheme.map(SignedScheme.init), textCanonicalization: CanonicalText.version)
+                            watermarkKeyID: watermarkKey, watermarkKeyCommitment: commitment, scheme: scheme.map(SignedScheme.init),
+                            textCanonicalization: CanonicalText.version)
     }
 
     private func sign(_ statement: Statement) throws(CertificateError) -> SignedCertificate {

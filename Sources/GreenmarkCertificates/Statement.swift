@@ -127,6 +127,9 @@ public struct CommonFields: Codable, Sendable, Equatable {
     public let issuedAt: String
     public let issuerKeyID: String
     public let watermarkKeyID: String?
+    /// SHA-256 commitment to the watermark key (`docs/key-disclosure.md`); absent in certificates
+    /// issued before commitments existed.
+    public let watermarkKeyCommitment: String?
     public let scheme: SignedScheme?
     public let textCanonicalization: String
 
@@ -135,6 +138,7 @@ public struct CommonFields: Codable, Sendable, Equatable {
         case issuedAt = "issued_at"
         case issuerKeyID = "issuer_key_id"
         case watermarkKeyID = "watermark_key_id"
+        case watermarkKeyCommitment = "watermark_key_commitment"
         case scheme
         case textCanonicalization = "text_canonicalization"
     }

@@ -201,7 +201,8 @@ extension GreenmarkRoutes {
     static func issueReceipt(_ r: GenerationRecord, services: GreenmarkServices) throws -> (SignedCertificate?, String?) {
         ServerMetrics.generatedTokens.increment(by: r.tokens)
         guard services.signing.exists else { return (nil, nil) }
-        let receipt = try signed { () throws(CertificateError) in try services.signing.activeIssuer().receipt(for: r) }
+        let commitment = r.keyID.flatMap { id in try? services.currentKeyring().key(id: id).commitment }
+        let receipt = try signed { () throws(CertificateError) in try services.signing.activeIssuer().receipt(for: r, keyCommitment: commitment) }
         return (receipt, try store(receipt, services: services))
     }
 }

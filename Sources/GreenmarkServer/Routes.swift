@@ -113,7 +113,8 @@ public enum GreenmarkRoutes {
                 try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: false)
             }
             let certificate = try signed { () throws(CertificateError) in
-                try services.signing.activeIssuer().attestDetection(text: body.text, result: result, vocabulary: services.tokenizer.vocabularyID)
+                try services.signing.activeIssuer().attestDetection(text: body.text, result: result, vocabulary: services.tokenizer.vocabularyID,
+                                                                    keyCommitment: keys.first { $0.id == result.keyID }?.commitment)
             }
             let id = try store(certificate, services: services)
             context.logger.info("issued certificate", metadata: ["id": .string(id), "token": .string(principal.id)])

@@ -57,6 +57,20 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
         }
     }
 
+    /// Label of key commitments (`docs/key-disclosure.md`).
+    public static let commitmentLabel: [UInt8] = Array("greenmark/key-commitment/v1".utf8) + [0]
+
+    /// The hash commitment to this key that certificates carry: lowercase hex of
+    /// SHA-256("greenmark/key-commitment/v1" || 0x00 || K). Nil once the secret is destroyed.
+    public var commitment: String? {
+        secret.count == Self.secretLength ? Self.commitment(secret: secret) : nil
+    }
+
+    /// The commitment to a 32-byte secret.
+    public static func commitment(secret: [UInt8]) -> String {
+        Hex.encode(SHA256Digest.hash(commitmentLabel + secret))
+    }
+
     /// The green-list PRF for this key; fails for a destroyed key.
     public func prf() throws(GreenmarkError) -> GreenListPRF {
         guard state != .destroyed, secret.count == Self.secretLength else {
