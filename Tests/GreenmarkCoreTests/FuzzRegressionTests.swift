@@ -3,21 +3,55 @@ import GreenmarkCore
 import GreenmarkCrypto
 import Testing
 
-/// Inputs that once broke a property checked by the libFuzzer target `Fuzz/Sources/FuzzDetect`,
-/// kept in `Fixtures/fuzz-regressions/detect/` and run through the same path: strict UTF-8
+/// Inputs that once broke a property checked by the libFuzzer targets in `Fuzz/`, kept in
+/// `Fixtures/fuzz-regressions/<target>/` and run through the same path. Detect: strict UTF-8
 /// decoding (a typed `input.invalid_utf8` error, or the same bytes back), normalization that is
 /// idempotent, and detection that returns consistent counts or a typed `input.empty_text` error.
-@Suite("Fuzz regressions: the detect input path")
+/// Keyring: `KeyringStore.load` on the bytes as `keyring.json` gives a keyring or a typed error.
+@Suite("Fuzz regressions: the detect input path and the keyring loader")
 struct FuzzRegressionTests {
     static let directory = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/fuzz-regressions/detect")
+    static let keyringDirectory = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/fuzz-regressions/keyring")
 
-    static var inputs: [String] {
+    static func files(in directory: URL) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
+
+    static var inputs: [String] { files(in: directory) }
+    static var keyringInputs: [String] { files(in: keyringDirectory) }
 
     @Test("the regression corpus is present")
     func corpusPresent() {
         #expect(Self.inputs.count >= 3)
+        #expect(Self.keyringInputs.count >= 1)
+    }
+
+    @Test("each saved keyring input loads or fails with a typed keyring error", arguments: keyringInputs)
+    func replayKeyring(name: String) throws {
+        let bytes = try Data(contentsOf: Self.keyringDirectory.appendingPathComponent(name))
+        let home = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let store = KeyringStore(directory: home)
+        #expect(FileManager.default.createFile(atPath: store.path, contents: bytes, attributes: [.posixPermissions: 0o600]))
+        do {
+            let ring = try store.load()
+            #expect(Set(ring.keys.map(\.id)).count == ring.keys.count)
+        } catch {
+            #expect(error.code == .keyringCorrupt, "\(name): \(error)")
+        }
+    }
+
+    @Test("an empty keyring.json is corrupt, with its own message")
+    func emptyKeyring() throws {
+        let home = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let store = KeyringStore(directory: home)
+        #expect(FileManager.default.createFile(atPath: store.path, contents: Data(), attributes: [.posixPermissions: 0o600]))
+        let error = #expect(throws: GreenmarkError.self) { try store.load() }
+        #expect(error?.code == .keyringCorrupt)
+        #expect(error?.reason.hasSuffix("is empty") == true)
     }
 
     @Test("each saved input decodes, normalizes idempotently and scores without crashing", arguments: inputs)
