@@ -15,6 +15,8 @@ let package = Package(
         .executable(name: "greenmarkd", targets: ["greenmarkd"]),
         .library(name: "GreenmarkCore", targets: ["GreenmarkCore"]),
         .library(name: "GreenmarkModel", targets: ["GreenmarkModel"]),
+        // For the separate fuzzing package in Fuzz/ (a path dependency sees products only).
+        .library(name: "GreenmarkCertificates", targets: ["GreenmarkCertificates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

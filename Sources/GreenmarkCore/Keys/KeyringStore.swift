@@ -53,6 +53,11 @@ public struct KeyringStore: Sendable {
         if st.st_mode & 0o077 != 0 {
             throw GreenmarkError(.keyringPermissions, "\(path) is readable by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run chmod 600 on it")
         }
+        // An empty file is corrupt; checked here also because Foundation on Linux leaks its 4 KiB
+        // read buffer when `contents(atPath:)` reads an empty file (found by the keyring fuzzer).
+        guard st.st_size > 0 else {
+            throw GreenmarkError(.keyringCorrupt, "\(path) is empty")
+        }
         guard var data = FileManager.default.contents(atPath: path) else {
             throw GreenmarkError(.keyringCorrupt, "cannot read \(path)")
         }

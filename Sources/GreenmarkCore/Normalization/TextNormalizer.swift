@@ -91,11 +91,20 @@ public struct TextNormalizer: Sendable {
             return Output(text: text, changes: changes)
         }
         var scalars = lineEndingsAndMark(text, &changes)
-        if robust, scalars.contains(where: { $0.value >= 0x80 }) {
+        // Steps 2 to 5 repeat until nothing changes, so normalizing a normalized text is a no-op:
+        // removing an invisible character or mapping a confusable to ASCII can leave a base letter
+        // next to a combining mark that NFC then composes (Cyrillic а + U+0301 → a + U+0301 → á;
+        // e + U+200B + U+0301 → e + U+0301 → é). Every pass after the first only composes
+        // what the previous one exposed; the bound is a guard (the detect fuzzer checks idempotence).
+        var passes = 0
+        while robust, passes < 4, scalars.contains(where: { $0.value >= 0x80 }) {
+            passes += 1
             let composed = Array(String(String.UnicodeScalarView(scalars)).precomposedStringWithCanonicalMapping.unicodeScalars)
             if composed != scalars { changes.composed = true; scalars = composed }
             scalars = unifyCharacters(scalars, &changes)
             scalars = mapConfusables(scalars, &changes)
+            // NFC output is stable under NFC: another pass is needed only if steps 3 to 5 changed something.
+            if scalars == composed { break }
         }
         return Output(text: changes.any ? String(String.UnicodeScalarView(scalars)) : text, changes: changes)
     }
