@@ -50,7 +50,7 @@ final class DaemonProcess: @unchecked Sendable {
     func waitUntilReady(timeout: Duration = .seconds(60)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline, process.isRunning {
-            if let (status, _) = try? await HTTP.request("GET", baseURL + "/healthz"), status == 200 { return true }
+            if let (status, _) = try? await HTTP.request("GET", baseURL + "/healthz", timeout: 5), status == 200 { return true }
             try? await Task.sleep(for: .milliseconds(100))
         }
         return false
@@ -98,16 +98,26 @@ final class DaemonProcess: @unchecked Sendable {
 
 /// A minimal HTTP client over URLSession for talking to a daemon process.
 enum HTTP {
-    static func request(_ method: String, _ url: String, token: String? = nil, json: [String: Any]? = nil) async throws -> (Int, [String: Any]) {
+    /// One session for every process test, allowing many connections per host: suites run in
+    /// parallel and all talk to 127.0.0.1, so the shared session's small per-host limit would
+    /// queue one suite's health probe behind another suite's load.
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 512
+        return URLSession(configuration: configuration)
+    }()
+
+    static func request(_ method: String, _ url: String, token: String? = nil, json: [String: Any]? = nil,
+                        timeout: TimeInterval = 300) async throws -> (Int, [String: Any]) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
-        request.timeoutInterval = 300
+        request.timeoutInterval = timeout
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await session.data(for: request)
         let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
     }
