@@ -52,6 +52,8 @@ run() {
     "Fuzz/.build/release/$bin" "${limit[@]}" -dict=Fuzz/greenmark.dict -max_len=8192 -timeout=10 \
         -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$jobs_dir/crashes/$name/" \
         "$jobs_dir/corpus/$name" "Fuzz/Corpus/$name" 2>&1 | tee "$jobs_dir/logs/$name.log" | grep -E "^(INFO: Loaded|#[0-9]+[[:space:]]+(INITED|DONE|pulse))|ERROR|SUMMARY|stat::|Fatal error" || true
+    # The keyring target writes its inputs to /dev/shm/gm-fuzz-keyring-PID/ (one per fuzzer process).
+    if [[ "$name" == keyring ]]; then rm -rf /dev/shm/gm-fuzz-keyring-*; fi
     grep -q -E "^Done [0-9]+ runs|^INFO: fuzzing was interrupted|stat::number_of_executed_units" "$jobs_dir/logs/$name.log" || { echo "$name did not finish cleanly" >&2; return 1; }
     ! grep -q -E "ERROR: libFuzzer|ERROR: AddressSanitizer|ERROR: LeakSanitizer|Fatal error" "$jobs_dir/logs/$name.log"
 }
