@@ -5,6 +5,7 @@ import GreenmarkCrypto
 import GreenmarkModel
 import GreenmarkStorage
 import Hummingbird
+import NIOPosix
 import Metrics
 import Prometheus
 import Logging
@@ -96,9 +97,11 @@ public enum GreenmarkRoutes {
             let body = try await decode(DetectBody.self, request, context)
             try checkLength(body.text)
             let keys = try detectionKeys(services, keyID: body.keyID)
-            let result = try mapped { () throws(GreenmarkError) in
-                try Detector(tokenizer: services.tokenizer, configuration: .default.searchingSpans(body.searchSpans ?? false))
-                    .detect(body.text, keys: keys, includeMask: body.includeMask ?? false)
+            let result = try await offload {
+                try mapped { () throws(GreenmarkError) in
+                    try Detector(tokenizer: services.tokenizer, configuration: .default.searchingSpans(body.searchSpans ?? false))
+                        .detect(body.text, keys: keys, includeMask: body.includeMask ?? false)
+                }
             }
             ServerMetrics.detections.increment()
             return result
@@ -109,8 +112,10 @@ public enum GreenmarkRoutes {
             let body = try await decode(CertifyBody.self, request, context)
             try checkLength(body.text)
             let keys = try detectionKeys(services, keyID: body.keyID)
-            let result = try mapped { () throws(GreenmarkError) in
-                try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: false)
+            let result = try await offload {
+                try mapped { () throws(GreenmarkError) in
+                    try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: false)
+                }
             }
             let certificate = try signed { () throws(CertificateError) in
                 try services.signing.activeIssuer().attestDetection(text: body.text, result: result, vocabulary: services.tokenizer.vocabularyID,
@@ -246,6 +251,13 @@ public enum GreenmarkRoutes {
         try stored { () throws(StorageError) in try services.registry.insert(record) }
         ServerMetrics.certificatesIssued.increment()
         return common.certificateID
+    }
+
+    /// Runs CPU-heavy work (normalizing, tokenizing and scoring a text of up to 500,000
+    /// characters) on NIO's thread pool, so it never holds the cooperative threads that answer
+    /// health checks and run the graceful shutdown on SIGTERM.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
     }
 
     static func stored<T>(_ body: () throws(StorageError) -> T) throws -> T {
