@@ -74,27 +74,37 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
     /// The tokens of `text` assembled from the word cache alone, or nil when the text is not
     /// printable ASCII or one of its words is not cached (what the tests compare with llama.cpp).
     public func cachedTokens(_ text: String) -> [UInt32]? {
-        let bytes = Array(text.utf8)
-        guard let words = bytes.withUnsafeBufferPointer({ GPT2PreTokenizer.words(in: $0) }) else { return nil }
-        let found = wordCache.withLock { cache in words.map { cache[Array(bytes[$0])] } }
-        guard found.allSatisfy({ $0 != nil }) else { return nil }
-        var out: [UInt32] = []
-        out.reserveCapacity(words.count + words.count / 4)
-        for tokens in found { out.append(contentsOf: tokens!) }
-        return out
+        lookUp(text)?.assembled
     }
 
-    private func fastTokenize(_ text: String) throws(GreenmarkError) -> [UInt32]? {
-        let bytes = Array(text.utf8)
-        guard let words = bytes.withUnsafeBufferPointer({ GPT2PreTokenizer.words(in: $0) }) else { return nil }
-        let keys = words.map { Array(bytes[$0]) }
-        let found = wordCache.withLock { cache in keys.map { cache[$0] } }
-        if found.allSatisfy({ $0 != nil }) {
+    /// A text split into the pre-tokenizer's words, each looked up in the cache once.
+    private struct WordLookup {
+        let words: [Range<Int>]
+        let keys: [[UInt8]]
+        let found: [[UInt32]?]
+
+        /// The concatenated tokens when every word was cached.
+        var assembled: [UInt32]? {
+            guard found.allSatisfy({ $0 != nil }) else { return nil }
             var out: [UInt32] = []
             out.reserveCapacity(words.count + words.count / 4)
             for tokens in found { out.append(contentsOf: tokens!) }
             return out
         }
+    }
+
+    /// Splits printable-ASCII `text` into words and looks each up under one lock; nil for other text.
+    private func lookUp(_ text: String) -> WordLookup? {
+        let bytes = Array(text.utf8)
+        guard let words = bytes.withUnsafeBufferPointer({ GPT2PreTokenizer.words(in: $0) }) else { return nil }
+        let keys = words.map { Array(bytes[$0]) }
+        return WordLookup(words: words, keys: keys, found: wordCache.withLock { cache in keys.map { cache[$0] } })
+    }
+
+    private func fastTokenize(_ text: String) throws(GreenmarkError) -> [UInt32]? {
+        guard let lookup = lookUp(text) else { return nil }
+        if let tokens = lookup.assembled { return tokens }
+        let (words, keys, found) = (lookup.words, lookup.keys, lookup.found)
         // A word is new: llama.cpp tokenizes the whole text (so the answer is its own), and its
         // tokens, cut at the words' byte boundaries, fill the cache.
         let tokens = try tokenize(text, parseSpecial: false, addSpecial: false)
