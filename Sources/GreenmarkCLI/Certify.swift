@@ -18,8 +18,7 @@ struct Certify: ParsableCommand {
 
     func run() throws {
         let text = try InputReader.readText(path: file)
-        let keyring = try home.store.load()
-        let keys = try key.map { id throws(GreenmarkError) in [try keyring.key(id: id)] } ?? keyring.detectionKeys
+        let keys = try home.detectionKeys(id: key)
         let issuer = try home.signingStore.activeIssuer()
         let tokenizer = try model.tokenizer()
         let result = try Detector(tokenizer: tokenizer).detect(text, keys: keys, includeMask: false)

@@ -48,8 +48,7 @@ struct Detect: ParsableCommand {
     func run() throws {
         if isBatch { return try runBatch() }
         let text = try InputReader.readText(path: inputs.first)
-        let keyring = try home.store.load()
-        let keys = try key.map { id throws(GreenmarkError) in [try keyring.key(id: id)] } ?? keyring.detectionKeys
+        let keys = try home.detectionKeys(id: key)
         let detector = try makeDetector()
         let result = try detector.detect(text, keys: keys, includeMask: json && !noMask)
         print(json ? try JSONOutput.encode(result) : DetectionReport.plainText(result))
@@ -65,8 +64,7 @@ struct Detect: ParsableCommand {
 
     func runBatch() throws {
         let files = try BatchDetection.collect(inputs)
-        let keyring = try home.store.load()
-        let keys = try key.map { id throws(GreenmarkError) in [try keyring.key(id: id)] } ?? keyring.detectionKeys
+        let keys = try home.detectionKeys(id: key)
         let batch = BatchDetection(detector: try makeDetector(), keys: keys)
         let bar = ProgressBar()
         let rows = batch.run(files: files) { done, total, _ in bar.update("detect", done, total) }

@@ -8,4 +8,10 @@ struct HomeOptions: ParsableArguments {
 
     /// The keyring store for the resolved home.
     var store: KeyringStore { KeyringStore(directory: GreenmarkHome.resolve(explicit: home)) }
+
+    /// The keys to score under: key `id` alone when given, else every primary and enabled key.
+    func detectionKeys(id: String?) throws -> [WatermarkKey] {
+        let keyring = try store.load()
+        return try id.map { id throws(GreenmarkError) in [try keyring.key(id: id)] } ?? keyring.detectionKeys
+    }
 }
