@@ -16,18 +16,13 @@ struct DetectOptionsTests {
 
     @Test("search_spans switches span search on; look-alike characters are reported as normalized")
     func spanSearchAndNormalization() async throws {
-        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-detect-options-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let ring = try KeyringStore(directory: home).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
-        try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
-        let registry = try Registry(path: home + "/registry.sqlite")
-        let token = try registry.createToken(role: .verify).token
-        let services = GreenmarkServices(home: home, tokenizer: ServerTests.tokenizer, registry: registry)
+        let s = try ServerTests().setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
         // The Gettysburg text, repeated to 4 paragraphs, with Cyrillic look-alikes and zero-width spaces.
         let attacked = String(repeating: ServerTests.human + "\n\n", count: 4)
             .replacingOccurrences(of: "a", with: "а").replacingOccurrences(of: "o", with: "о\u{200B}")
-        let headers: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
-        try await GreenmarkApplication.make(services: services, port: 0).test(.live) { client in
+        let headers: HTTPFields = [.authorization: "Bearer \(s.reader)", .contentType: "application/json"]
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
             for search in [false, true] {
                 try await client.execute(uri: "/v1/detect", method: .post, headers: headers,
                                          body: Self.body(["text": attacked, "search_spans": search])) { r in
