@@ -166,3 +166,21 @@ struct CheckpointTests {
         }
     }
 }
+
+@Suite("The log key file")
+struct LogKeyTests {
+    @Test("concurrent first uses agree on one key; the file is private")
+    func concurrentCreation() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-logkey-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let origins = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<16 { group.addTask { try LogKey.loadOrCreate(directory: dir).origin } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(origins.count == 1)
+        #expect(try LogKey.loadOrCreate(directory: dir).origin == origins.first)
+        let mode = (try FileManager.default.attributesOfItem(atPath: dir + "/log-key.json")[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+        #expect(mode & 0o077 == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["log-key.json"])
+    }
+}
