@@ -68,6 +68,7 @@ extension VerificationReport: ResponseEncodable {}
 public enum GreenmarkRoutes {
     public static func router(services: GreenmarkServices) -> Router<GreenmarkRequestContext> {
         let router = Router(context: GreenmarkRequestContext.self)
+        router.add(middleware: InFlightMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AuthMiddleware(registry: services.registry))
         if let limiter = services.rateLimiter { router.add(middleware: RateLimitMiddleware(limiter: limiter)) }

@@ -21,4 +21,5 @@ public enum ServerMetrics {
     static var generatedTokens: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_generated_tokens_total") }
     static var generationsRefused: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_generations_refused_total") }
     static var rateLimited: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_rate_limited_total") }
+    static var requestsInFlight: CoreMetrics.Gauge { CoreMetrics.Gauge(label: "greenmark_http_requests_in_flight") }
 }

@@ -43,7 +43,10 @@ struct DaemonLifecycleTests {
                 return (status, body["id"] as? String, "\(body["error"] ?? "")")
             }
         }
-        try await Task.sleep(for: .milliseconds(400))
+        // Signal only once the daemon is handling all three (on a loaded machine a fixed sleep
+        // could signal before a connection was accepted, and that request would be refused).
+        let reached = await daemon.waitForRequestsInFlight(atLeast: 3, timeout: .seconds(120))
+        #expect(reached, "the three slow requests never reached the daemon together")
         let signalled = ContinuousClock.now
         daemon.terminate()
 

@@ -56,6 +56,21 @@ final class DaemonProcess: @unchecked Sendable {
         return false
     }
 
+    /// Waits until `/metrics` shows at least `count` requests being handled besides the
+    /// `/metrics` request itself; false on timeout or exit.
+    func waitForRequestsInFlight(atLeast count: Int, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline, process.isRunning {
+            if let text = try? await HTTP.text(baseURL + "/metrics", timeout: 5),
+               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("greenmark_http_requests_in_flight ") }),
+               let value = Double(line.split(separator: " ").last ?? ""), Int(value) - 1 >= count {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
     /// Sends SIGTERM.
     func terminate() { kill(process.processIdentifier, SIGTERM) }
 
@@ -120,6 +135,15 @@ enum HTTP {
         let (data, response) = try await session.data(for: request)
         let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
+    }
+
+    /// GET `url` as text; nil unless the status is 200.
+    static func text(_ url: String, timeout: TimeInterval = 30) async throws -> String? {
+        var request = URLRequest(url: URL(string: url)!)
+        request.timeoutInterval = timeout
+        let (data, response) = try await session.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 
