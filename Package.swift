@@ -41,6 +41,12 @@ let package = Package(
             name: "CLlama",
             pkgConfig: "llama"
         ),
+        // libpq, PostgreSQL's own client library; only GreenmarkStorage's PostgreSQL backend imports it.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
 
         // Crypto façade over libcrypto: HMAC-SHA256, SHA-256, CSPRNG, constant-time compare.
         .target(
@@ -79,10 +85,11 @@ let package = Package(
             dependencies: ["GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
-        // Storage: the certificate registry, audit log and API tokens in SQLite (GRDB, WAL).
+        // Storage: the certificate registry, audit log, API tokens and shared key files, in SQLite
+        // (GRDB, WAL; the default) or PostgreSQL (libpq; several daemons).
         .target(
             name: "GreenmarkStorage",
-            dependencies: ["GreenmarkCrypto", "GreenmarkTransparency", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CLibPQ", "GreenmarkCrypto", "GreenmarkTransparency", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // HTTP server: the greenmarkd routes over Hummingbird.
@@ -162,15 +169,21 @@ let package = Package(
             dependencies: ["GreenmarkTransparency", "GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
+        // Test support shared by test targets: a real PostgreSQL server started for the tests.
+        .target(
+            name: "GreenmarkTestSupport",
+            path: "Tests/GreenmarkTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GreenmarkStorageTests",
-            dependencies: ["GreenmarkStorage"],
+            dependencies: ["GreenmarkStorage", "GreenmarkTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GreenmarkServerTests",
             dependencies: [
-                "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel",
+                "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -52,3 +52,20 @@ public struct TokenRecord: Sendable, Codable, Equatable {
     public let expiresAt: String?
     public let revokedAt: String?
 }
+
+/// A key file shared through the registry (docs/scale-out.md): a file of a Greenmark home, by
+/// its path relative to the home, with a version that every change increments.
+public struct KeyFileRecord: Sendable, Equatable {
+    /// Path relative to the home, e.g. `keyring.json` or `trust/trusted-root.json`.
+    public let name: String
+    /// 1 for the first copy stored, then one more per change.
+    public let version: Int64
+    /// The file's exact bytes (secret files are sealed under the master key before they get here).
+    public let bytes: [UInt8]
+
+    public init(name: String, version: Int64, bytes: [UInt8]) {
+        self.name = name
+        self.version = version
+        self.bytes = bytes
+    }
+}

@@ -14,6 +14,10 @@ public struct StorageError: CodedError {
         public static let readFailed = Code(rawValue: "storage.read_failed")
         /// A record with the same id exists.
         public static let duplicate = Code(rawValue: "storage.duplicate")
+        /// Another writer changed the record first (a shared key file's version moved on).
+        public static let conflict = Code(rawValue: "storage.conflict")
+        /// The database location is not a usable path or PostgreSQL URL.
+        public static let invalidLocation = Code(rawValue: "storage.invalid_location")
     }
 
     public let code: Code

@@ -1,0 +1,36 @@
+import Foundation
+
+/// What a registry database does; `Registry` is the public façade over one of these. Both
+/// backends run the same migrations (`v1`, `v2-transparency-log`, `v3-key-files`) and keep the
+/// same tables, so the behaviour above this line does not depend on the database.
+protocol RegistryBackend: Sendable {
+    /// "SQLite at PATH" or "PostgreSQL at HOST:PORT/DB", never with a password.
+    var description: String { get }
+
+    func insert(_ record: CertificateRecord, leafHash: [UInt8]) throws(StorageError) -> Int
+    func logLeafHashes() throws(StorageError) -> [[UInt8]]
+    func logIndex(certificateID: String) throws(StorageError) -> Int?
+    func certificate(id: String) throws(StorageError) -> CertificateRecord?
+    func certificates(subjectSHA256: String) throws(StorageError) -> [CertificateRecord]
+    func certificateCount() throws(StorageError) -> Int
+
+    func appendAudit(at: String, actor: String, action: String, detail: String) throws(StorageError)
+    func auditLog(limit: Int) throws(StorageError) -> [AuditEntry]
+
+    func insertToken(id: String, digest: String, role: Role, createdAt: String, expiresAt: String?) throws(StorageError)
+    /// The token record whose stored hash is `digest`, with that stored hash.
+    func token(digest: String) throws(StorageError) -> (record: TokenRecord, storedDigest: String)?
+    func revokeToken(id: String, at: String) throws(StorageError) -> Bool
+    func tokens() throws(StorageError) -> [TokenRecord]
+
+    /// Every shared key file's name and version (not the bytes).
+    func keyFileVersions() throws(StorageError) -> [String: Int64]
+    func keyFile(name: String) throws(StorageError) -> KeyFileRecord?
+    /// Stores `bytes` as key file `name`: version 1 when `expectedVersion` is nil and the name is
+    /// new, else `expectedVersion + 1` when the stored version is still `expectedVersion`;
+    /// `storage.conflict` otherwise. Returns the new version.
+    func putKeyFile(name: String, bytes: [UInt8], expectedVersion: Int64?, at: String) throws(StorageError) -> Int64
+
+    /// The database's own consistency check.
+    func databaseIntegrityCheck() throws(StorageError) -> Bool
+}
