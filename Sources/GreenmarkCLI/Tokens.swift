@@ -53,12 +53,22 @@ struct Tokens: ParsableCommand {
     }
 }
 
-/// Where the registry is: `--home` (or $GREENMARK_HOME, else ./keys) and `--database`.
+/// Where the registry is: `--home` (or $GREENMARK_HOME, else ./keys) and `--database` (or
+/// $GREENMARK_DATABASE, the daemon's variable): an SQLite file or a PostgreSQL URI.
 struct RegistryOptions: ParsableArguments {
     @OptionGroup var home: HomeOptions
-    @Option(help: ArgumentHelp("SQLite registry (default: HOME/registry.sqlite).", valueName: "path")) var database: String?
+    @Option(help: ArgumentHelp("Registry: an SQLite file (default: $GREENMARK_DATABASE, else HOME/registry.sqlite) or a postgresql:// URI without a password (give it in PGPASSWORD or ~/.pgpass).", valueName: "path-or-uri"))
+    var database: String?
+
+    func validate() throws {
+        // A password on the command line is visible to every user through ps and /proc.
+        if let database, (try? DatabaseLocation(database))?.hasPassword == true {
+            throw ValidationError("--database must not contain a password (anyone can read a command line); put it in PGPASSWORD, ~/.pgpass or GREENMARK_DATABASE")
+        }
+    }
 
     func registry() throws -> Registry {
-        try Registry.open(home: GreenmarkHome.resolve(explicit: home.home), database: database)
+        let fromEnvironment = ProcessInfo.processInfo.environment["GREENMARK_DATABASE"].flatMap { $0.isEmpty ? nil : $0 }
+        return try Registry.open(home: GreenmarkHome.resolve(explicit: home.home), database: database ?? fromEnvironment)
     }
 }

@@ -53,8 +53,11 @@ extension GreenmarkRoutes {
 
         router.post("/v1/admin/keys/rotate") { _, context -> KeysResponse in
             let principal = try context.require(.admin)
-            let key = try mapped { () throws(GreenmarkError) in try services.keyring.modify { ring throws(GreenmarkError) in try ring.rotated() } }
-            try republish(services)
+            let key = try services.changingKeys {
+                let key = try mapped { () throws(GreenmarkError) in try services.keyring.modify { ring throws(GreenmarkError) in try ring.rotated() } }
+                try republish(services)
+                return key
+            }
             try stored { () throws(StorageError) in try services.registry.audit(actor: principal.id, action: "keys.rotate", detail: "new primary \(key.id)") }
             return try keysView(services)
         }
@@ -71,10 +74,12 @@ extension GreenmarkRoutes {
             case "destroy": state = .destroyed
             default: throw APIError(.notFound, code: "admin.unknown_action", "unknown key action \(action); use promote, enable, disable or destroy")
             }
-            try mapped { () throws(GreenmarkError) in
-                try services.keyring.modify { ring throws(GreenmarkError) in (try ring.setting(id, to: state), ()) }
+            try services.changingKeys {
+                try mapped { () throws(GreenmarkError) in
+                    try services.keyring.modify { ring throws(GreenmarkError) in (try ring.setting(id, to: state), ()) }
+                }
+                try republish(services)
             }
-            try republish(services)
             try stored { () throws(StorageError) in try services.registry.audit(actor: principal.id, action: "keys.\(action)", detail: id) }
             return try keysView(services)
         }
@@ -85,9 +90,11 @@ extension GreenmarkRoutes {
             guard let since = Timestamp.parse(body.compromisedSince) else {
                 throw APIError(.badRequest, code: "input.invalid_time", "compromised_since must look like 2026-11-29T00:00:00Z")
             }
-            let watermarkKeys = (try? services.keyring.load().keys) ?? []
-            _ = try signed { () throws(CertificateError) in
-                try services.signing.revokeIssuer(body.keyID, compromisedSince: since, watermarkKeys: watermarkKeys)
+            try services.changingKeys {
+                let watermarkKeys = (try? services.keyring.load().keys) ?? []
+                _ = try signed { () throws(CertificateError) in
+                    try services.signing.revokeIssuer(body.keyID, compromisedSince: since, watermarkKeys: watermarkKeys)
+                }
             }
             try stored { () throws(StorageError) in
                 try services.registry.audit(actor: principal.id, action: "signing.revoke", detail: "\(body.keyID) since \(body.compromisedSince)")

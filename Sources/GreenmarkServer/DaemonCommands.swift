@@ -10,7 +10,8 @@ import Hummingbird
 /// left off the command line falls through to the environment and the configuration file.
 public struct DaemonOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Greenmark home (default: $GREENMARK_HOME, else ./keys).", valueName: "dir")) var home: String?
-    @Option(help: ArgumentHelp("SQLite registry (default: HOME/registry.sqlite).", valueName: "path")) var database: String?
+    @Option(help: ArgumentHelp("Registry: an SQLite file (default: HOME/registry.sqlite) or a postgresql:// URI without a password (give it in PGPASSWORD, ~/.pgpass, $GREENMARK_DATABASE or the config file).", valueName: "path-or-uri"))
+    var database: String?
     @Option(name: .customLong("config"), help: ArgumentHelp("JSON configuration file (default: $GREENMARK_CONFIG); command line and environment override it.", valueName: "file"))
     var configFile: String?
 
@@ -36,8 +37,17 @@ public struct Serve: AsyncParsableCommand {
     var rateLimit: Double?
     @Option(name: .customLong("rate-burst"), help: ArgumentHelp("Requests a caller may send at once (default: one second's worth).", valueName: "n"))
     var rateBurst: Int?
+    @Option(name: .customLong("key-sync-interval"), help: ArgumentHelp("Seconds between looks for key changes made through other daemons sharing a PostgreSQL registry (default 2).", valueName: "seconds"))
+    var keySyncInterval: Double?
 
     public init() {}
+
+    public func validate() throws {
+        // A password on the command line is visible to every user through ps and /proc.
+        if let database = options.database, (try? DatabaseLocation(database))?.hasPassword == true {
+            throw ValidationError("--database must not contain a password (anyone can read a command line); put it in PGPASSWORD, ~/.pgpass, GREENMARK_DATABASE or the --config file")
+        }
+    }
 
     /// The values given on the command line, by configuration key.
     var arguments: [DaemonConfiguration.Key: ConfigValue] {
@@ -56,6 +66,7 @@ public struct Serve: AsyncParsableCommand {
         put(.maxQueued, maxQueued.map(ConfigContent.int))
         put(.rateLimit, rateLimit.map(ConfigContent.double))
         put(.rateBurst, rateBurst.map(ConfigContent.int))
+        put(.keySyncInterval, keySyncInterval.map(ConfigContent.double))
         return values
     }
 
@@ -72,10 +83,19 @@ public struct Serve: AsyncParsableCommand {
         let llama = config.generation ? try LlamaModel(path: path, threads: config.threads) : nil
         let tokenizer = try llama?.tokenizer ?? LlamaTokenizer(modelPath: path)
         let registry = try Registry.open(home: config.home, database: config.database)
+        // Daemons sharing a PostgreSQL registry share their key files through it.
+        var keySync: KeySync?
+        if let database = config.database, try DatabaseLocation(database).kind == .postgres {
+            let sync = KeySync(home: config.home, registry: registry, interval: .milliseconds(Int(config.keySyncInterval * 1000)))
+            try sync.startUp()
+            keySync = sync
+        }
         let services = GreenmarkServices(home: config.home, tokenizer: tokenizer, registry: registry,
                                          publicDetection: config.publicDetection, model: llama,
                                          gate: GenerationGate(maxActive: 1, maxQueued: config.maxQueued),
-                                         rateLimit: config.rateLimitPolicy)
+                                         rateLimit: config.rateLimitPolicy, keySync: keySync)
+        let syncLoop = keySync.map { sync in Task { await sync.run() } }
+        defer { syncLoop?.cancel() }
         try await GreenmarkApplication.make(services: services, host: config.host, port: config.port).runService()
     }
 }

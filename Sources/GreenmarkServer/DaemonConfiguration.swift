@@ -9,7 +9,8 @@ import SystemPackage
 public struct DaemonConfiguration: Sendable, Equatable {
     /// Greenmark home: keyring, signing keys, trust files and (by default) the registry.
     public var home: String = GreenmarkHome.defaultDirectory
-    /// SQLite registry; nil means `HOME/registry.sqlite`.
+    /// The registry: an SQLite path or a PostgreSQL URI (docs/scale-out.md); nil means
+    /// `HOME/registry.sqlite`.
     public var database: String?
     public var host: String = "127.0.0.1"
     public var port: Int = 8080
@@ -27,6 +28,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var rateLimit: Double = 0
     /// Requests a token may send at once before the sustained rate applies; nil means one second's worth.
     public var rateBurst: Int?
+    /// Seconds between looks for key changes made through other daemons sharing a PostgreSQL registry.
+    public var keySyncInterval: Double = 2
 
     public init() {}
 
@@ -39,6 +42,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         case maxQueued = "max_queued"
         case rateLimit = "rate_limit"
         case rateBurst = "rate_burst"
+        case keySyncInterval = "key_sync_interval"
 
         /// The environment variable that sets this key.
         public var environmentVariable: String { "GREENMARK_" + rawValue.uppercased() }
@@ -82,6 +86,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         if let v = try values.int(.maxQueued) { maxQueued = v }
         if let v = try values.double(.rateLimit) { rateLimit = v }
         rateBurst = try values.int(.rateBurst)
+        if let v = try values.double(.keySyncInterval) { keySyncInterval = v }
         try validate()
     }
 
@@ -95,6 +100,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         try check(maxQueued >= 0, .maxQueued, ">= 0")
         try check(rateLimit >= 0 && rateLimit.isFinite, .rateLimit, ">= 0 (0 turns rate limiting off)")
         try check((rateBurst ?? 1) >= 1, .rateBurst, ">= 1")
+        try check(keySyncInterval >= 0.1 && keySyncInterval <= 3600, .keySyncInterval, "between 0.1 and 3600 seconds")
     }
 
     /// Typed reads that refuse a present but unconvertible value instead of silently using the default.

@@ -3,6 +3,7 @@ import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkModel
 import GreenmarkStorage
+import HTTPTypes
 
 /// What the routes share: the Greenmark home (keyring and signing keys; the keyring is cached and
 /// re-read when its file changes, signing keys are read per use, so key changes made by the CLI or
@@ -21,10 +22,12 @@ public struct GreenmarkServices: Sendable {
     /// Per-caller request limits on the API routes; nil serves without limits.
     public let rateLimiter: RateLimiter?
     let keyringCache: KeyringCache
+    /// Shares the key files with other daemons on the same PostgreSQL registry; nil when alone.
+    public let keySync: KeySync?
 
     public init(home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false,
                 model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
-                rateLimit: RateLimiter.Policy? = nil) {
+                rateLimit: RateLimiter.Policy? = nil, keySync: KeySync? = nil) {
         self.home = home
         self.tokenizer = tokenizer
         self.registry = registry
@@ -33,6 +36,18 @@ public struct GreenmarkServices: Sendable {
         self.gate = gate
         self.rateLimiter = rateLimit.map { RateLimiter(policy: $0) }
         self.keyringCache = KeyringCache(store: KeyringStore(directory: home))
+        self.keySync = keySync
+    }
+
+    /// Runs a key change: alone, as is; with other daemons, between syncs that bring the home up
+    /// to date and publish the change (`KeySync.change`), a concurrent change elsewhere → 409.
+    func changingKeys<T>(_ body: () throws -> T) throws -> T {
+        guard let keySync else { return try body() }
+        do {
+            return try keySync.change(body)
+        } catch let error as KeySyncError {
+            throw APIError(error.code == .conflict ? .conflict : .serviceUnavailable, code: error.code.rawValue, error.reason)
+        }
     }
 
     /// The keyring file's store, for changes and existence checks.

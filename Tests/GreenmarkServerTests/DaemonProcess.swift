@@ -1,4 +1,5 @@
 import Foundation
+import GreenmarkTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -84,19 +85,8 @@ final class DaemonProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// A port that was free a moment ago (bind to port 0, read it, close).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    /// A port that was free a moment ago.
+    static func freePort() -> Int { LoopbackPort.free() }
 
     /// Whether a TCP connection to 127.0.0.1:`port` is refused (nothing listening).
     static func connectionRefused(port: Int) -> Bool {
@@ -135,6 +125,15 @@ enum HTTP {
         let (data, response) = try await session.data(for: request)
         let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
+    }
+
+    /// GET `url`: the status and the exact body bytes.
+    static func data(_ url: String, token: String? = nil, timeout: TimeInterval = 60) async throws -> (status: Int, body: Data) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.timeoutInterval = timeout
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await session.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 
     /// GET `url` as text; nil unless the status is 200.

@@ -1,0 +1,162 @@
+import Foundation
+import GreenmarkTestSupport
+import Testing
+
+/// Two real `greenmarkd` processes on different ports, one real PostgreSQL server, a sealed home:
+/// certificates, tokens, the audit log, the transparency log and key changes are shared.
+@Suite("Scale-out: two daemons, one PostgreSQL (real processes)", .serialized)
+struct ScaleOutTests {
+    /// Runs `greenmark arguments...` with `environment` added; its status and output.
+    static func greenmark(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark")
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GREENMARK_") && !$0.key.hasPrefix("PG") }
+        env.merge(environment) { $1 }
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static func token(_ output: String) -> String? {
+        output.split(separator: "\n").first { $0.hasPrefix("token: ") }.map { String($0.dropFirst(7)) }
+    }
+
+    static func primary(_ body: [String: Any]) -> String? {
+        (body["watermark_keys"] as? [[String: Any]])?.first { $0["state"] as? String == "primary" }?["id"] as? String
+    }
+
+    @Test("certificates, tokens and audit entries are shared; a rotation through one daemon reaches the other within the sync interval")
+    func twoDaemons() async throws {
+        let pg = try PostgresServer.shared()
+        let database = try pg.createDatabase()
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gm-scale-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let homeA = base + "/a", homeB = base + "/b", masterKeyFile = base + "/master.key"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+
+        // The shared settings travel in the environment: the URI has no password (PGPASSWORD has it).
+        var env = pg.environment
+        env["GREENMARK_MASTER_KEY_FILE"] = masterKeyFile
+        env["GREENMARK_DATABASE"] = pg.uri(database: database)
+        for step in [["keys", "master-key", "--out", masterKeyFile],
+                     ["keys", "init", "--home", homeA],
+                     ["trust", "init", "--home", homeA]] {
+            let r = try Self.greenmark(step, environment: env)
+            try #require(r.status == 0, "greenmark \(step.joined(separator: " ")): \(r.output)")
+        }
+        let admin = try #require(Self.token(try Self.greenmark(["tokens", "create", "--role", "admin", "--home", homeA], environment: env).output))
+        let stampRun = try Self.greenmark(["tokens", "create", "--role", "stamp", "--home", homeA], environment: env)
+        let stamp = try #require(Self.token(stampRun.output))
+        let stampID = try #require(stampRun.output.split(separator: "\n").first { $0.hasPrefix("id:") }?.split(separator: " ").last.map(String.init))
+
+        let portA = DaemonProcess.freePort(), portB = DaemonProcess.freePort()
+        let a = try DaemonProcess(arguments: ["serve", "--home", homeA, "--port", String(portA), "--no-generation", "--key-sync-interval", "0.5"],
+                                  environment: env, port: portA)
+        #expect(await a.waitUntilReady(timeout: .seconds(180)), "daemon A did not start: \(a.log)")
+        // B starts with an empty home: it takes the keys from the database.
+        let b = try DaemonProcess(arguments: ["serve", "--home", homeB, "--port", String(portB), "--no-generation", "--key-sync-interval", "0.5"],
+                                  environment: env, port: portB)
+        #expect(await b.waitUntilReady(timeout: .seconds(180)), "daemon B did not start: \(b.log)")
+        for home in [homeA, homeB] {
+            for file in ["keyring.json", "signing.json", "log-key.json"] {
+                let bytes = try String(contentsOfFile: home + "/" + file, encoding: .utf8)
+                #expect(bytes.contains("greenmark-sealed-v1"), "\(home)/\(file) is not sealed")
+            }
+        }
+        // The database holds only sealed secrets.
+        let stored = try pg.psql("SELECT name || ':' || (position('greenmark-sealed-v1' in convert_from(bytes, 'UTF8')) > 0)::text FROM key_file ORDER BY name", database: database)
+        for secret in ["keyring.json", "signing.json", "log-key.json"] { #expect(stored.contains("\(secret):true"), "\(stored)") }
+
+        // Certificates issued through each daemon are visible through the other, byte for byte.
+        var ids: [(String, DaemonProcess)] = []
+        for (i, daemon) in [a, b, a, b].enumerated() {
+            let (status, body) = try await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: stamp,
+                                                       json: ["text": ServerTests.human + " Essay \(i)."])
+            #expect(status == 201, "\(body)")
+            ids.append((try #require(body["id"] as? String), daemon))
+        }
+        for (id, issuer) in ids {
+            let other = issuer === a ? b : a
+            let mine = try await HTTP.data(issuer.baseURL + "/v1/certificates/\(id)", token: stamp)
+            let theirs = try await HTTP.data(other.baseURL + "/v1/certificates/\(id)", token: stamp)
+            #expect(mine.status == 200 && theirs.status == 200 && mine.body == theirs.body && !mine.body.isEmpty)
+        }
+        // One transparency log, one log key: both daemons publish the same checkpoint.
+        let checkpointA = try await HTTP.data(a.baseURL + "/v1/log/checkpoint")
+        let checkpointB = try await HTTP.data(b.baseURL + "/v1/log/checkpoint")
+        let linesA = String(decoding: checkpointA.body, as: UTF8.self).split(separator: "\n")
+        let linesB = String(decoding: checkpointB.body, as: UTF8.self).split(separator: "\n")
+        #expect(linesA.count >= 3 && linesA.prefix(3) == linesB.prefix(3), "\(linesA) vs \(linesB)")
+        #expect(linesA.count > 1 && linesA[1] == "4")
+
+        // A rotation through A reaches B without a restart.
+        let before = try await HTTP.request("GET", b.baseURL + "/v1/admin/keys", token: admin)
+        let oldPrimary = try #require(Self.primary(before.1))
+        let rotated = try await HTTP.request("POST", a.baseURL + "/v1/admin/keys/rotate", token: admin)
+        #expect(rotated.0 == 200, "\(rotated.1)")
+        let newPrimary = try #require(Self.primary(rotated.1))
+        #expect(newPrimary != oldPrimary)
+        let start = ContinuousClock.now
+        var seenOnB: Duration?
+        while ContinuousClock.now < start + .seconds(30) {
+            if Self.primary(try await HTTP.request("GET", b.baseURL + "/v1/admin/keys", token: admin).1) == newPrimary {
+                seenOnB = ContinuousClock.now - start
+                break
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let delay = try #require(seenOnB, "daemon B never saw the rotation")
+        #expect(delay < .seconds(10), "rotation took \(delay) to reach B (interval 0.5 s)")
+        // B's trusted root moved on too (the rotation republished it), and B certifies with it.
+        let trustA = try await HTTP.data(a.baseURL + "/v1/trust")
+        let trustB = try await HTTP.data(b.baseURL + "/v1/trust")
+        #expect(trustA.body == trustB.body)
+        let afterRotation = try await HTTP.request("POST", b.baseURL + "/v1/certificates", token: stamp, json: ["text": ServerTests.human + " After."])
+        #expect(afterRotation.0 == 201)
+
+        // The audit log is shared: B lists A's rotation.
+        let audit = try await HTTP.request("GET", b.baseURL + "/v1/admin/audit", token: admin)
+        let actions = (audit.1["entries"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
+        #expect(actions.contains("keys.rotate") && actions.contains("tokens.create"))
+
+        // A token revoked through the CLI on the shared database stops working on both at once.
+        #expect(try Self.greenmark(["tokens", "revoke", stampID, "--home", homeA], environment: env).status == 0)
+        for daemon in [a, b] {
+            let (status, _) = try await HTTP.request("POST", daemon.baseURL + "/v1/detect", token: stamp, json: ["text": ServerTests.human])
+            #expect(status == 401)
+        }
+        print("scale-out: rotation through A visible on B after \(delay) (sync interval 0.5 s)")
+
+        a.terminate(); b.terminate()
+        #expect(await a.waitForExit() == 0)
+        #expect(await b.waitForExit() == 0)
+    }
+
+    @Test("a daemon on a shared database refuses to start without a master key, and a password on its command line")
+    func refusals() async throws {
+        let pg = try PostgresServer.shared()
+        let database = try pg.createDatabase()
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-scale-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        var env = pg.environment
+        env["GREENMARK_DATABASE"] = pg.uri(database: database)
+        #expect(try Self.greenmark(["keys", "init", "--home", home], environment: env).status == 0)
+
+        let port = DaemonProcess.freePort()
+        let plain = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation"], environment: env, port: port)
+        #expect(await plain.waitForExit(timeout: .seconds(120)) != 0)
+        #expect(plain.log.contains("keys.not_sealed") || plain.log.contains("master key"), "\(plain.log)")
+
+        let withPassword = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation",
+                                                         "--database", pg.uriWithPassword(database: database)], environment: [:], port: port)
+        #expect(await withPassword.waitForExit(timeout: .seconds(60)) != 0)
+        #expect(withPassword.log.contains("must not contain a password"))
+        #expect(!withPassword.log.contains(pg.password))
+    }
+}
