@@ -31,13 +31,17 @@ struct DockerfileTests {
         #expect(ok.status == 0, "\(ok.output)")
         #expect(ok.output.contains("(libsqlite3-0)") && ok.output.contains("(libssl3)"))
         let text = try String(contentsOfFile: dockerfile, encoding: .utf8)
+        #expect(ok.output.contains("(libpq5)"))
         let broken = FileManager.default.temporaryDirectory.appendingPathComponent("Dockerfile-\(UUID().uuidString)")
-        try text.replacingOccurrences(of: "ARG RUNTIME_PACKAGES=\"libssl3 libsqlite3-0\"", with: "ARG RUNTIME_PACKAGES=\"libssl3\"")
-            .write(to: broken, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: broken) }
-        let bad = try runtimeLibs(dockerfile: broken.path)
-        #expect(bad.status == 1)
-        #expect(bad.output.contains("NOT IN DOCKERFILE") && bad.output.contains("libsqlite3"))
+        // Dropping SQLite, or libpq (and with it the libraries only libpq's dependencies bring), is caught.
+        for (packages, missing) in [("libssl3 libpq5", "libsqlite3"), ("libssl3 libsqlite3-0", "libpq.so.5")] {
+            try text.replacingOccurrences(of: "ARG RUNTIME_PACKAGES=\"libssl3 libsqlite3-0 libpq5\"", with: "ARG RUNTIME_PACKAGES=\"\(packages)\"")
+                .write(to: broken, atomically: true, encoding: .utf8)
+            let bad = try runtimeLibs(dockerfile: broken.path)
+            #expect(bad.status == 1)
+            #expect(bad.output.contains("NOT IN DOCKERFILE") && bad.output.contains(missing), "\(bad.output)")
+        }
     }
 
     @Test("multi-stage, non-root, health check on /readyz, same bootstrap script, both binaries and the model")
