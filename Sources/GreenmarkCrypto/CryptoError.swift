@@ -17,6 +17,24 @@ public struct CryptoError: CodedError {
         public static let invalidBase64 = Code(rawValue: "crypto.invalid_base64")
         /// A hexadecimal string was malformed.
         public static let invalidHex = Code(rawValue: "crypto.invalid_hex")
+        /// An AES-GCM tag did not verify: the ciphertext, nonce, tag or associated data was
+        /// changed, or the key is another one. No plaintext is returned.
+        public static let authenticationFailed = Code(rawValue: "crypto.authentication_failed")
+
+        /// A sealed secret file exists but no master key is configured (`GREENMARK_MASTER_KEY_FILE`
+        /// or `GREENMARK_MASTER_KEY`).
+        public static let masterKeyRequired = Code(rawValue: "secrets.master_key_required")
+        /// The configured master key is not the one that sealed the file (its key id differs).
+        public static let wrongMasterKey = Code(rawValue: "secrets.wrong_master_key")
+        /// The master-key configuration is unusable: malformed, not 32 bytes, unreadable, or both
+        /// variables set.
+        public static let masterKeyInvalid = Code(rawValue: "secrets.master_key_invalid")
+        /// The master-key file is readable or writable by group or others.
+        public static let masterKeyPermissions = Code(rawValue: "secrets.master_key_insecure_permissions")
+        /// A sealed file is malformed (not a valid `greenmark-sealed-v1` envelope).
+        public static let sealedFileCorrupt = Code(rawValue: "secrets.sealed_file_corrupt")
+        /// A sealed file was sealed for another purpose (e.g. a keyring where signing keys belong).
+        public static let sealedPurposeMismatch = Code(rawValue: "secrets.purpose_mismatch")
     }
 
     public let code: Code
