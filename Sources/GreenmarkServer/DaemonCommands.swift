@@ -1,7 +1,10 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkCrypto
+import GreenmarkTransparency
 import GreenmarkModel
 import GreenmarkStorage
 import Hummingbird
@@ -67,6 +70,8 @@ public struct Serve: AsyncParsableCommand {
 
     public func run() async throws {
         let config = try await resolvedConfiguration()
+        let masterKey = MasterKeySource.environment()
+        try Self.checkSecrets(home: config.home, masterKey: masterKey)
         ServerMetrics.bootstrap()
         let path = try ModelLocator.resolve(explicit: config.model)
         let llama = config.generation ? try LlamaModel(path: path, threads: config.threads) : nil
@@ -75,7 +80,30 @@ public struct Serve: AsyncParsableCommand {
         let services = GreenmarkServices(home: config.home, tokenizer: tokenizer, registry: registry,
                                          publicDetection: config.publicDetection, model: llama,
                                          gate: GenerationGate(maxActive: 1, maxQueued: config.maxQueued),
-                                         rateLimit: config.rateLimitPolicy)
+                                         rateLimit: config.rateLimitPolicy, masterKey: masterKey)
         try await GreenmarkApplication.make(services: services, host: config.host, port: config.port).runService()
+    }
+
+    /// Refuses to start when the master key cannot serve the home: the configuration is unusable
+    /// (malformed, a group-readable key file, both variables set), or a sealed secret file needs a
+    /// master key that is missing or another one. The error names the file, the code and the
+    /// environment variables, never key material.
+    static func checkSecrets(home: String, masterKey: MasterKeySource) throws {
+        do { _ = try masterKey.masterKey() } catch let error as CryptoError {
+            throw GreenmarkError(.init(rawValue: error.code.rawValue), "master key: \(error.reason)")
+        }
+        let keyring = KeyringStore(directory: home, masterKey: masterKey)
+        if keyring.exists {
+            do { _ = try keyring.load() } catch let error as GreenmarkError where error.code.rawValue.hasPrefix("secrets.") { throw error } catch {}
+        }
+        let signing = SigningKeyStore(directory: home, masterKey: masterKey)
+        if signing.exists {
+            do { _ = try signing.activeIssuer() } catch let error as CertificateError where error.code.rawValue.hasPrefix("secrets.") { throw error } catch {}
+        }
+        if FileManager.default.fileExists(atPath: home + "/" + LogKey.fileName) {
+            do { _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey) } catch let error as TransparencyError where error.code.rawValue.hasPrefix("secrets.") {
+                throw error
+            } catch {}
+        }
     }
 }
