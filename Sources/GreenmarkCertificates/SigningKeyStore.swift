@@ -278,7 +278,9 @@ public struct SigningKeyStore: Sendable {
 
     private func privateKey(_ hex: String) throws(CertificateError) -> Ed25519PrivateKey {
         do {
-            return try Ed25519PrivateKey(seed: Hex.decode(hex))
+            var seed = try Hex.decode(hex)
+            defer { ConstantTime.wipe(&seed) }
+            return try Ed25519PrivateKey(seed: seed)
         } catch {
             throw CertificateError(.signingKeysCorrupt, "a signing key in \(path) is malformed")
         }

@@ -28,7 +28,8 @@ public struct LogKey: Sendable {
             throw TransparencyError(.logKeyUnusable, "cannot create the log key: \(error)")
         }
         defer { ConstantTime.wipe(&created.seed) }
-        let data = try encode(seed: created.seed, path: path, masterKey: masterKey)
+        var data = try encode(seed: created.seed, path: path, masterKey: masterKey)
+        defer { data.resetBytes(in: 0..<data.count) }
         // Written to a private temporary file, then published with link(2), which fails if the
         // file exists: of two concurrent first uses (two requests, or two daemons on one home)
         // exactly one key wins, and the other caller loads it instead of replacing it.
@@ -61,7 +62,8 @@ public struct LogKey: Sendable {
         guard FileManager.default.fileExists(atPath: path), !isSealed(directory: directory) else { return false }
         var seed = try readSeed(path: path, masterKey: masterKey)
         defer { ConstantTime.wipe(&seed) }
-        let data = try encode(seed: seed, path: path, masterKey: masterKey)
+        var data = try encode(seed: seed, path: path, masterKey: masterKey)
+        defer { data.resetBytes(in: 0..<data.count) }
         let temporary = path + ".tmp-\(UUID().uuidString)"
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
             throw TransparencyError(.logKeyUnusable, "cannot write \(path)")
