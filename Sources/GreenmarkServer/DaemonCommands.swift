@@ -94,14 +94,14 @@ public struct Serve: AsyncParsableCommand {
         }
         let keyring = KeyringStore(directory: home, masterKey: masterKey)
         if keyring.exists {
-            do { _ = try keyring.load() } catch let error as GreenmarkError where error.code.rawValue.hasPrefix("secrets.") { throw error } catch {}
+            do { _ = try keyring.load() } catch let error as GreenmarkError where SecretsStatus.isUnsealingFailure(error.code.rawValue) { throw error } catch {}
         }
         let signing = SigningKeyStore(directory: home, masterKey: masterKey)
         if signing.exists {
-            do { _ = try signing.activeIssuer() } catch let error as CertificateError where error.code.rawValue.hasPrefix("secrets.") { throw error } catch {}
+            do { _ = try signing.activeIssuer() } catch let error as CertificateError where SecretsStatus.isUnsealingFailure(error.code.rawValue) { throw error } catch {}
         }
         if FileManager.default.fileExists(atPath: home + "/" + LogKey.fileName) {
-            do { _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey) } catch let error as TransparencyError where error.code.rawValue.hasPrefix("secrets.") {
+            do { _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey) } catch let error as TransparencyError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
                 throw error
             } catch {}
         }

@@ -90,13 +90,13 @@ public enum GreenmarkRoutes {
             // A sealed file this daemon cannot open (no master key, another one, an unusable
             // one) makes it not ready, with the error code in place of "loaded".
             if services.keyring.exists {
-                do { _ = try services.currentKeyring() } catch let error as GreenmarkError where error.code.rawValue.hasPrefix("secrets.") {
+                do { _ = try services.currentKeyring() } catch let error as GreenmarkError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
                     keyring = error.code.rawValue
                     ready = false
                 } catch {}
             }
             if services.signing.exists {
-                do { _ = try services.signing.activeIssuer() } catch let error as CertificateError where error.code.rawValue.hasPrefix("secrets.") {
+                do { _ = try services.signing.activeIssuer() } catch let error as CertificateError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
                     signing = error.code.rawValue
                     ready = false
                 } catch {}
@@ -240,8 +240,8 @@ public enum GreenmarkRoutes {
             case .keyNotFound: .notFound
             case .keyNotUsable, .vocabularyMismatch: .unprocessableContent
             case .keyringMissing, .noPrimaryKey: .serviceUnavailable
-            // The master key is missing, wrong or unusable: a configuration problem of this daemon.
-            case _ where error.code.rawValue.hasPrefix("secrets."): .serviceUnavailable
+            // The master key is missing, wrong or unusable, or a sealed file was changed.
+            case _ where SecretsStatus.isUnsealingFailure(error.code.rawValue): .serviceUnavailable
             default: .internalServerError
             }
             throw APIError(status, code: error.code.rawValue, error.reason)
@@ -255,7 +255,7 @@ public enum GreenmarkRoutes {
             let status: HTTPResponse.Status = switch error.code {
             case .unknownKey: .notFound
             case .signingKeysMissing, .noActiveIssuer, .trustUnreadable: .serviceUnavailable
-            case _ where error.code.rawValue.hasPrefix("secrets."): .serviceUnavailable
+            case _ where SecretsStatus.isUnsealingFailure(error.code.rawValue): .serviceUnavailable
             default: .internalServerError
             }
             throw APIError(status, code: error.code.rawValue, error.reason)

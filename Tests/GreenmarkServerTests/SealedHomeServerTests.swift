@@ -88,4 +88,27 @@ struct SealedHomeServerTests {
             }
         }
     }
+
+    @Test("a sealed keyring changed on disk: readyz 503 with crypto.authentication_failed, detection 503, nothing decrypted")
+    func tampered() async throws {
+        let key = try MasterKey.generate()
+        let s = try sealedHome(key)
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let path = s.home + "/" + KeyringStore.fileName
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let start = text.range(of: "\"ciphertext\":\"")!.upperBound
+        let at = text.index(start, offsetBy: 10)
+        text.replaceSubrange(at...at, with: text[at] == "A" ? "B" : "A")
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        try await GreenmarkApplication.make(services: services(s.home, .key(key)), port: 0).test(.live) { client in
+            try await client.execute(uri: "/readyz", method: .get) { r in
+                #expect(r.status == .serviceUnavailable)
+                #expect((server.parse(r.body)["detail"] as? [String: Any])?["keyring"] as? String == "crypto.authentication_failed")
+            }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: server.auth(s.reader), body: server.json(["text": ServerTests.human])) { r in
+                #expect(r.status == .serviceUnavailable)
+                #expect((server.parse(r.body)["error"] as? [String: Any])?["code"] as? String == "crypto.authentication_failed")
+            }
+        }
+    }
 }
