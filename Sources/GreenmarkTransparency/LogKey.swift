@@ -65,10 +65,21 @@ public struct LogKey: Sendable {
         var data = try encode(seed: seed, path: path, masterKey: masterKey)
         defer { data.resetBytes(in: 0..<data.count) }
         let temporary = path + ".tmp-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw TransparencyError(.logKeyUnusable, "cannot write \(path)")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw TransparencyError(.logKeyUnusable, "cannot write \(path)") }
+        var ok = fchmod(fd, 0o600) == 0
+        ok = ok && data.withUnsafeBytes { buf -> Bool in
+            var off = 0
+            while off < buf.count {
+                let n = write(fd, buf.baseAddress! + off, buf.count - off)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                off += n
+            }
+            return true
         }
-        guard rename(temporary, path) == 0 else {
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(temporary, path) == 0 else {
             unlink(temporary)
             throw TransparencyError(.logKeyUnusable, "cannot replace \(path)")
         }
