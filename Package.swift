@@ -184,6 +184,7 @@ let package = Package(
             name: "GreenmarkServerTests",
             dependencies: [
                 "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkTestSupport",
+                "GreenmarkCrypto", "GreenmarkTransparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

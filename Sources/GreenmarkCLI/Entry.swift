@@ -4,6 +4,7 @@ import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
 import GreenmarkStorage
+import GreenmarkTransparency
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,8 @@ public enum GreenmarkEntry {
         } catch let error as StorageError {
             fail(error.reason, code: error.code.rawValue)
         } catch let error as CryptoError {
+            fail(error.reason, code: error.code.rawValue)
+        } catch let error as TransparencyError {
             fail(error.reason, code: error.code.rawValue)
         } catch {
             // `verify` promises 0 valid / 1 invalid / 2 usage error, so its parse errors exit 2.

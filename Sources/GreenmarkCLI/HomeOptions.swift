@@ -1,13 +1,18 @@
 import ArgumentParser
 import GreenmarkCore
+import GreenmarkCrypto
 
 /// Options shared by every command that touches the keyring.
 struct HomeOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Greenmark home holding keyring.json (default: $GREENMARK_HOME, else ./keys).", valueName: "dir"))
     var home: String?
 
-    /// The keyring store for the resolved home.
-    var store: KeyringStore { KeyringStore(directory: GreenmarkHome.resolve(explicit: home)) }
+    /// The keyring store for the resolved home, sealing under the environment's master key.
+    var store: KeyringStore { KeyringStore(directory: GreenmarkHome.resolve(explicit: home), masterKey: masterKey) }
+
+    /// The master key `GREENMARK_MASTER_KEY_FILE` or `GREENMARK_MASTER_KEY` configures (never an option:
+    /// command lines are visible to other users in /proc and `ps`).
+    var masterKey: MasterKeySource { .environment() }
 
     /// The keys to score under: key `id` alone when given, else every primary and enabled key.
     func detectionKeys(id: String?) throws -> [WatermarkKey] {

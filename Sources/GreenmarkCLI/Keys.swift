@@ -7,7 +7,8 @@ import GreenmarkCore
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and manage watermark keys.",
-        subcommands: [Init.self, List.self, Add.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self, Revoke.self, Disclose.self]
+        subcommands: [Init.self, List.self, Add.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self, Revoke.self, Disclose.self,
+                      MasterKeyFile.self, Seal.self]
     )
 
     struct Init: ParsableCommand {

@@ -89,7 +89,7 @@ struct Trust: ParsableCommand {
 
 extension HomeOptions {
     /// The signing-key store for the resolved home.
-    var signingStore: SigningKeyStore { SigningKeyStore(directory: GreenmarkHome.resolve(explicit: home)) }
+    var signingStore: SigningKeyStore { SigningKeyStore(directory: GreenmarkHome.resolve(explicit: home), masterKey: masterKey) }
 
     /// The watermark keys to publish in the trusted root (none when there is no keyring yet).
     func watermarkKeysForTrust() throws -> [WatermarkKey] {

@@ -9,15 +9,40 @@ import Glibc
 /// The issuer's signing keys in a Greenmark home: `signing.json` (mode 0600: root and issuing key
 /// seeds, windows, statuses) and the public trust files under `trust/` (every trusted-root
 /// version, the latest as `trusted-root.json`, and `root-key.json`).
+///
+/// With a master key, `signing.json` is written sealed (`greenmark-sealed-v1`, purpose `signing`,
+/// `docs/secrets-at-rest.md`) and a plaintext one still loads; the trust files stay public.
 public struct SigningKeyStore: Sendable {
     public static let fileName = "signing.json"
 
     public let directory: String
+    /// The master key that seals `signing.json`, if any.
+    public let masterKey: MasterKeySource
     public var path: String { directory + "/" + Self.fileName }
     public var trustDirectory: String { directory + "/trust" }
 
-    public init(directory: String) {
+    public init(directory: String, masterKey: MasterKeySource = .none) {
         self.directory = directory
+        self.masterKey = masterKey
+    }
+
+    /// Whether `signing.json` is sealed under a master key (false when missing or plaintext).
+    public var isSealed: Bool {
+        FileManager.default.contents(atPath: path).map { SealedFile.isSealed($0) } ?? false
+    }
+
+    /// Rewrites a plaintext `signing.json` sealed under the configured master key (atomically,
+    /// mode 0600; the trusted root is not republished); returns false when it was sealed already.
+    @discardableResult
+    public func seal() throws(CertificateError) -> Bool {
+        guard try configuredMasterKey() != nil else {
+            throw CertificateError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
+                                   "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
+        }
+        let state = try load()
+        if isSealed { return false }
+        try writeSecret(state)
+        return true
     }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
@@ -170,15 +195,41 @@ public struct SigningKeyStore: Sendable {
             try atomicWrite(rootData, to: trustDirectory + "/trusted-root.json", mode: 0o644)
             let current = try privateKey(state.rootKeys.last!.seedHex)
             try atomicWrite(encoder.encode(RootKeyFile(current.publicKey)) + Data([0x0a]), to: trustDirectory + "/root-key.json", mode: 0o644)
-            var secret = try encoder.encode(state)
-            defer { secret.resetBytes(in: 0..<secret.count) }
-            try atomicWrite(secret, to: path, mode: 0o600)
+            try writeSecret(state)
         } catch let error as CertificateError {
             throw error
         } catch {
             throw CertificateError(.writeFailed, "cannot write trust files: \(error.localizedDescription)")
         }
         return root
+    }
+
+    /// Writes `signing.json` (mode 0600), sealed when a master key is configured.
+    private func writeSecret(_ state: State) throws(CertificateError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var secret: Data
+        do { secret = try encoder.encode(state) } catch {
+            throw CertificateError(.writeFailed, "cannot encode the signing keys")
+        }
+        defer { secret.resetBytes(in: 0..<secret.count) }
+        if let key = try configuredMasterKey() {
+            do {
+                let sealed = try SealedFile.seal(secret, purpose: .signing, masterKey: key)
+                secret.resetBytes(in: 0..<secret.count)
+                secret = Data(sealed)
+            } catch {
+                throw CertificateError(.init(rawValue: error.code.rawValue), "cannot seal \(path): \(error.reason)")
+            }
+        }
+        try atomicWrite(secret, to: path, mode: 0o600)
+    }
+
+    /// The master key, nil when none is configured; an unusable configuration throws its error.
+    private func configuredMasterKey() throws(CertificateError) -> MasterKey? {
+        do { return try masterKey.masterKey() } catch {
+            throw CertificateError(.init(rawValue: error.code.rawValue), error.reason)
+        }
     }
 
     func load() throws(CertificateError) -> State {
@@ -189,8 +240,20 @@ public struct SigningKeyStore: Sendable {
         if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
             throw CertificateError(.signingKeysCorrupt, "\(path) is readable by other users; run chmod 600 on it")
         }
-        guard let data = FileManager.default.contents(atPath: path),
-              let state = try? JSONDecoder().decode(State.self, from: data), state.format == "greenmark-signing-keys", !state.rootKeys.isEmpty
+        guard var data = FileManager.default.contents(atPath: path) else {
+            throw CertificateError(.signingKeysCorrupt, "cannot read \(path)")
+        }
+        defer { data.resetBytes(in: 0..<data.count) }
+        let key = try configuredMasterKey()
+        if SealedFile.isSealed(data) {
+            do {
+                let plaintext = try SealedFile.open(data, purpose: .signing, masterKey: key)
+                data = plaintext.withUnsafeBytes { Data($0) }
+            } catch {
+                throw CertificateError(.init(rawValue: error.code.rawValue), "\(path): \(error.reason)")
+            }
+        }
+        guard let state = try? JSONDecoder().decode(State.self, from: data), state.format == "greenmark-signing-keys", !state.rootKeys.isEmpty
         else {
             throw CertificateError(.signingKeysCorrupt, "\(path) is not a valid signing-key file")
         }
@@ -215,7 +278,9 @@ public struct SigningKeyStore: Sendable {
 
     private func privateKey(_ hex: String) throws(CertificateError) -> Ed25519PrivateKey {
         do {
-            return try Ed25519PrivateKey(seed: Hex.decode(hex))
+            var seed = try Hex.decode(hex)
+            defer { ConstantTime.wipe(&seed) }
+            return try Ed25519PrivateKey(seed: seed)
         } catch {
             throw CertificateError(.signingKeysCorrupt, "a signing key in \(path) is malformed")
         }

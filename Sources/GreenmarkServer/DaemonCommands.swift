@@ -1,7 +1,10 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkCrypto
+import GreenmarkTransparency
 import GreenmarkModel
 import GreenmarkStorage
 import Hummingbird
@@ -78,6 +81,8 @@ public struct Serve: AsyncParsableCommand {
 
     public func run() async throws {
         let config = try await resolvedConfiguration()
+        let masterKey = MasterKeySource.environment()
+        try Self.checkSecrets(home: config.home, masterKey: masterKey)
         ServerMetrics.bootstrap()
         let path = try ModelLocator.resolve(explicit: config.model)
         let llama = config.generation ? try LlamaModel(path: path, threads: config.threads) : nil
@@ -86,16 +91,45 @@ public struct Serve: AsyncParsableCommand {
         // Daemons sharing a PostgreSQL registry share their key files through it.
         var keySync: KeySync?
         if let database = config.database, try DatabaseLocation(database).kind == .postgres {
-            let sync = KeySync(home: config.home, registry: registry, interval: .milliseconds(Int(config.keySyncInterval * 1000)))
+            // Keys leave the host only sealed: a shared registry needs the master key.
+            guard try masterKey.masterKey() != nil else {
+                throw GreenmarkError(.masterKeyRequired, "a PostgreSQL registry shares the keys sealed under a master key; set \(MasterKey.fileEnvironmentVariable) (see docs/scale-out.md)")
+            }
+            let sync = KeySync(home: config.home, registry: registry, interval: .milliseconds(Int(config.keySyncInterval * 1000)), masterKey: masterKey)
             try sync.startUp()
+            // The files taken from the registry must open with this daemon's master key.
+            try Self.checkSecrets(home: config.home, masterKey: masterKey)
             keySync = sync
         }
         let services = GreenmarkServices(home: config.home, tokenizer: tokenizer, registry: registry,
                                          publicDetection: config.publicDetection, model: llama,
                                          gate: GenerationGate(maxActive: 1, maxQueued: config.maxQueued),
-                                         rateLimit: config.rateLimitPolicy, keySync: keySync)
+                                         rateLimit: config.rateLimitPolicy, masterKey: masterKey, keySync: keySync)
         let syncLoop = keySync.map { sync in Task { await sync.run() } }
         defer { syncLoop?.cancel() }
         try await GreenmarkApplication.make(services: services, host: config.host, port: config.port).runService()
+    }
+
+    /// Refuses to start when the master key cannot serve the home: the configuration is unusable
+    /// (malformed, a group-readable key file, both variables set), or a sealed secret file needs a
+    /// master key that is missing or another one. The error names the file, the code and the
+    /// environment variables, never key material.
+    static func checkSecrets(home: String, masterKey: MasterKeySource) throws {
+        do { _ = try masterKey.masterKey() } catch let error as CryptoError {
+            throw GreenmarkError(.init(rawValue: error.code.rawValue), "master key: \(error.reason)")
+        }
+        let keyring = KeyringStore(directory: home, masterKey: masterKey)
+        if keyring.exists {
+            do { _ = try keyring.load() } catch let error as GreenmarkError where SecretsStatus.isUnsealingFailure(error.code.rawValue) { throw error } catch {}
+        }
+        let signing = SigningKeyStore(directory: home, masterKey: masterKey)
+        if signing.exists {
+            do { _ = try signing.activeIssuer() } catch let error as CertificateError where SecretsStatus.isUnsealingFailure(error.code.rawValue) { throw error } catch {}
+        }
+        if FileManager.default.fileExists(atPath: home + "/" + LogKey.fileName) {
+            do { _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey) } catch let error as TransparencyError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
+                throw error
+            } catch {}
+        }
     }
 }

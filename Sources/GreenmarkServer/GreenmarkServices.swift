@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkCrypto
 import GreenmarkModel
 import GreenmarkStorage
 import HTTPTypes
@@ -21,13 +22,15 @@ public struct GreenmarkServices: Sendable {
     public let gate: GenerationGate
     /// Per-caller request limits on the API routes; nil serves without limits.
     public let rateLimiter: RateLimiter?
+    /// The master key that seals the home's secret files (`docs/secrets-at-rest.md`), if any.
+    public let masterKey: MasterKeySource
     let keyringCache: KeyringCache
     /// Shares the key files with other daemons on the same PostgreSQL registry; nil when alone.
     public let keySync: KeySync?
 
     public init(home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false,
                 model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
-                rateLimit: RateLimiter.Policy? = nil, keySync: KeySync? = nil) {
+                rateLimit: RateLimiter.Policy? = nil, masterKey: MasterKeySource = .none, keySync: KeySync? = nil) {
         self.home = home
         self.tokenizer = tokenizer
         self.registry = registry
@@ -35,7 +38,8 @@ public struct GreenmarkServices: Sendable {
         self.model = model
         self.gate = gate
         self.rateLimiter = rateLimit.map { RateLimiter(policy: $0) }
-        self.keyringCache = KeyringCache(store: KeyringStore(directory: home))
+        self.masterKey = masterKey
+        self.keyringCache = KeyringCache(store: KeyringStore(directory: home, masterKey: masterKey))
         self.keySync = keySync
     }
 
@@ -54,5 +58,5 @@ public struct GreenmarkServices: Sendable {
     var keyring: KeyringStore { keyringCache.store }
     /// The current keyring, from the cache unless the file changed.
     func currentKeyring() throws(GreenmarkError) -> Keyring { try keyringCache.load() }
-    var signing: SigningKeyStore { SigningKeyStore(directory: home) }
+    var signing: SigningKeyStore { SigningKeyStore(directory: home, masterKey: masterKey) }
 }

@@ -27,6 +27,8 @@ public final class KeySync: Sendable {
     /// How often the background loop looks for changes made through other daemons.
     public let interval: Duration
     private let logger: Logger
+    /// Seals the log key this daemon creates when no daemon has one yet.
+    private let masterKey: MasterKeySource
     /// Per file: the database version and the bytes' digest both sides last agreed on.
     private let agreed = Mutex<[String: Agreed]>([:])
 
@@ -42,8 +44,10 @@ public final class KeySync: Sendable {
         public var conflicts: [String] = []
     }
 
-    public init(home: String, registry: Registry, interval: Duration = .seconds(2), logger: Logger = Logger(label: "greenmarkd.keysync")) {
+    public init(home: String, registry: Registry, interval: Duration = .seconds(2), masterKey: MasterKeySource,
+                logger: Logger = Logger(label: "greenmarkd.keysync")) {
         self.home = home
+        self.masterKey = masterKey
         self.registry = registry
         self.interval = interval
         self.logger = logger
@@ -62,7 +66,7 @@ public final class KeySync: Sendable {
         try sync()
         guard !FileManager.default.fileExists(atPath: home + "/" + LogKey.fileName) else { return }
         do {
-            _ = try LogKey.loadOrCreate(directory: home)
+            _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey)
         } catch {
             throw KeySyncError(.writeFailed, error.reason)
         }

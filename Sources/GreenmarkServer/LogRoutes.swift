@@ -87,7 +87,7 @@ enum LogRoutes {
     }
 
     static func logKey(_ services: GreenmarkServices) throws -> LogKey {
-        try logged { () throws(TransparencyError) in try LogKey.loadOrCreate(directory: services.home) }
+        try logged { () throws(TransparencyError) in try LogKey.loadOrCreate(directory: services.home, masterKey: services.masterKey) }
     }
 
     /// The whole tree and its signed checkpoint.

@@ -84,11 +84,28 @@ public enum GreenmarkRoutes {
         LogRoutes.register(on: router, services: services)
 
         router.get("/readyz") { _, _ -> Response in
-            let ready = services.keyring.exists && services.tokenizer.vocabularySize > 0
+            var ready = services.keyring.exists && services.tokenizer.vocabularySize > 0
+            var keyring = services.keyring.exists ? "loaded" : "missing"
+            var signing = services.signing.exists ? "loaded" : "missing"
+            // A sealed file this daemon cannot open (no master key, another one, an unusable
+            // one) makes it not ready, with the error code in place of "loaded".
+            if services.keyring.exists {
+                do { _ = try services.currentKeyring() } catch let error as GreenmarkError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
+                    keyring = error.code.rawValue
+                    ready = false
+                } catch {}
+            }
+            if services.signing.exists {
+                do { _ = try services.signing.activeIssuer() } catch let error as CertificateError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
+                    signing = error.code.rawValue
+                    ready = false
+                } catch {}
+            }
             let body = try JSONEncoder().encode(StatusResponse(status: ready ? "ready" : "not_ready",
-                                                               detail: ["keyring": services.keyring.exists ? "loaded" : "missing",
+                                                               detail: ["keyring": keyring,
                                                                         "model": services.tokenizer.name,
-                                                                        "signing": services.signing.exists ? "loaded" : "missing"]))
+                                                                        "signing": signing,
+                                                                        "master_key": services.masterKey.isConfigured ? "configured" : "none"]))
             return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
@@ -223,6 +240,8 @@ public enum GreenmarkRoutes {
             case .keyNotFound: .notFound
             case .keyNotUsable, .vocabularyMismatch: .unprocessableContent
             case .keyringMissing, .noPrimaryKey: .serviceUnavailable
+            // The master key is missing, wrong or unusable, or a sealed file was changed.
+            case _ where SecretsStatus.isUnsealingFailure(error.code.rawValue): .serviceUnavailable
             default: .internalServerError
             }
             throw APIError(status, code: error.code.rawValue, error.reason)
@@ -236,6 +255,7 @@ public enum GreenmarkRoutes {
             let status: HTTPResponse.Status = switch error.code {
             case .unknownKey: .notFound
             case .signingKeysMissing, .noActiveIssuer, .trustUnreadable: .serviceUnavailable
+            case _ where SecretsStatus.isUnsealingFailure(error.code.rawValue): .serviceUnavailable
             default: .internalServerError
             }
             throw APIError(status, code: error.code.rawValue, error.reason)

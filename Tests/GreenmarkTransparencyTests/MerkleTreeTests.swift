@@ -183,4 +183,31 @@ struct LogKeyTests {
         #expect(mode & 0o077 == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["log-key.json"])
     }
+
+    @Test("with a master key the log key file is sealed; it needs that key to load; a plaintext file loads and seals")
+    func sealed() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-logkey-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let masterKey = try MasterKey.generate()
+        let origin = try LogKey.loadOrCreate(directory: dir, masterKey: .key(masterKey)).origin
+        #expect(LogKey.isSealed(directory: dir))
+        #expect(try LogKey.loadOrCreate(directory: dir, masterKey: .key(masterKey)).origin == origin)
+        #expect(throws: TransparencyError(.init(rawValue: "secrets.master_key_required"), "")) { try LogKey.loadOrCreate(directory: dir) }
+        #expect(throws: TransparencyError(.init(rawValue: "secrets.wrong_master_key"), "")) {
+            try LogKey.loadOrCreate(directory: dir, masterKey: .key(try MasterKey.generate()))
+        }
+
+        let plain = dir + "-plain"
+        defer { try? FileManager.default.removeItem(atPath: plain) }
+        let plainOrigin = try LogKey.loadOrCreate(directory: plain).origin
+        #expect(!LogKey.isSealed(directory: plain))
+        #expect(try LogKey.loadOrCreate(directory: plain, masterKey: .key(masterKey)).origin == plainOrigin)
+        #expect(try LogKey.seal(directory: plain, masterKey: .key(masterKey)))
+        #expect(LogKey.isSealed(directory: plain))
+        #expect(try LogKey.seal(directory: plain, masterKey: .key(masterKey)) == false)
+        #expect(try LogKey.loadOrCreate(directory: plain, masterKey: .key(masterKey)).origin == plainOrigin)
+        let mode = (try FileManager.default.attributesOfItem(atPath: plain + "/log-key.json")[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
+        #expect(mode == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: plain) == ["log-key.json"])
+    }
 }

@@ -51,6 +51,12 @@ public struct GreenmarkError: CodedError {
         public static let generationInvalid = Code(rawValue: "generation.invalid_request")
         /// A crypto primitive failed.
         public static let cryptoFailure = Code(rawValue: "crypto.failure")
+        /// A sealed secret file needs a master key and none is configured (`docs/secrets-at-rest.md`).
+        public static let masterKeyRequired = Code(rawValue: CryptoError.Code.masterKeyRequired.rawValue)
+        /// The configured master key did not seal the file.
+        public static let wrongMasterKey = Code(rawValue: CryptoError.Code.wrongMasterKey.rawValue)
+        /// The master-key configuration is unusable.
+        public static let masterKeyInvalid = Code(rawValue: CryptoError.Code.masterKeyInvalid.rawValue)
     }
 
     public let code: Code

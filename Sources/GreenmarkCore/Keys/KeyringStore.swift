@@ -13,15 +13,44 @@ import Darwin
 /// the old file (and the directory fsynced), so a crash leaves either the old or the new keyring,
 /// never a half-written one. Changes run under an exclusive `flock` so two processes cannot lose
 /// each other's updates. The file must not be readable by group or others.
+///
+/// With a master key (`MasterKeySource`), every write is sealed (`greenmark-sealed-v1`, purpose
+/// `keyring`, `docs/secrets-at-rest.md`); a sealed file is opened with it, and a plaintext file
+/// still loads (it is sealed on the next write, or by `seal()`). Without one, files are written
+/// in plaintext as before and a sealed file cannot be read (`secrets.master_key_required`).
 public struct KeyringStore: Sendable {
     /// File name of the keyring inside the home directory.
     public static let fileName = "keyring.json"
 
     public let directory: String
+    /// The master key that seals the file, if any.
+    public let masterKey: MasterKeySource
     public var path: String { directory + "/" + Self.fileName }
 
-    public init(directory: String) {
+    public init(directory: String, masterKey: MasterKeySource = .none) {
         self.directory = directory
+        self.masterKey = masterKey
+    }
+
+    /// Whether the keyring file is sealed under a master key (false when missing or plaintext).
+    public var isSealed: Bool {
+        FileManager.default.contents(atPath: path).map { SealedFile.isSealed($0) } ?? false
+    }
+
+    /// Rewrites a plaintext keyring sealed under the configured master key (atomically, mode
+    /// 0600, under the lock); returns false when it was sealed already.
+    @discardableResult
+    public func seal() throws(GreenmarkError) -> Bool {
+        guard try configuredMasterKey() != nil else {
+            throw GreenmarkError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
+                                 "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
+        }
+        return try withLock { () throws(GreenmarkError) -> Bool in
+            let keyring = try load()
+            if isSealed { return false }
+            try write(keyring)
+            return true
+        }
     }
 
     /// Whether a keyring file exists.
@@ -62,6 +91,16 @@ public struct KeyringStore: Sendable {
             throw GreenmarkError(.keyringCorrupt, "cannot read \(path)")
         }
         defer { data.resetBytes(in: 0..<data.count) }
+        let key = try configuredMasterKey()
+        if SealedFile.isSealed(data) {
+            do {
+                let plaintext = try SealedFile.open(data, purpose: .keyring, masterKey: key)
+                data.resetBytes(in: 0..<data.count)
+                data = plaintext.withUnsafeBytes { Data($0) }
+            } catch {
+                throw GreenmarkError(.init(rawValue: error.code.rawValue), "\(path): \(error.reason)")
+            }
+        }
         let file: KeyringFile
         do {
             file = try JSONDecoder.keyring.decode(KeyringFile.self, from: data)
@@ -136,6 +175,15 @@ public struct KeyringStore: Sendable {
         }
         defer { data.resetBytes(in: 0..<data.count) }
         data.append(0x0a)
+        if let key = try configuredMasterKey() {
+            do {
+                let sealed = try SealedFile.seal(data, purpose: .keyring, masterKey: key)
+                data.resetBytes(in: 0..<data.count)
+                data = Data(sealed)
+            } catch {
+                throw GreenmarkError(.init(rawValue: error.code.rawValue), "cannot seal \(path): \(error.reason)")
+            }
+        }
         let suffix = Hex.encode((try? SecureRandom.bytes(count: 6)) ?? [])
         let tmp = "\(path).tmp-\(getpid())-\(suffix)"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -165,6 +213,13 @@ public struct KeyringStore: Sendable {
         if dfd >= 0 {
             fsync(dfd)
             close(dfd)
+        }
+    }
+
+    /// The master key, nil when none is configured; an unusable configuration throws its error.
+    private func configuredMasterKey() throws(GreenmarkError) -> MasterKey? {
+        do { return try masterKey.masterKey() } catch {
+            throw GreenmarkError(.init(rawValue: error.code.rawValue), error.reason)
         }
     }
 
