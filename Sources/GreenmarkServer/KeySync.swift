@@ -42,6 +42,8 @@ public final class KeySync: Sendable {
         public var pulled: [String] = []
         public var pushed: [String] = []
         public var conflicts: [String] = []
+
+        public init() {}
     }
 
     public init(home: String, registry: Registry, interval: Duration = .seconds(2), masterKey: MasterKeySource,
@@ -108,17 +110,28 @@ public final class KeySync: Sendable {
 
     private func sync(_ agreed: inout [String: Agreed]) throws(KeySyncError) -> Changes {
         var changes = Changes()
-        let versions: [String: Int64]
-        do { versions = try registry.keyFileVersions() } catch { throw KeySyncError(.storage, error.reason) }
-        for name in Set(versions.keys).union(localNames()).sorted() {
+        // Cheap check first; on any change, one snapshot of every file, so a key change that
+        // touched several files (keyring, trust root) is taken whole.
+        var shared: [String: KeyFileRecord] = [:]
+        do {
+            let versions = try registry.keyFileVersions()
+            if versions.contains(where: { agreed[$0.key]?.version != $0.value }) {
+                for record in try registry.keyFiles() { shared[record.name] = record }
+            } else {
+                for (name, version) in versions { shared[name] = KeyFileRecord(name: name, version: version, bytes: []) }
+            }
+        } catch {
+            throw KeySyncError(.storage, error.reason)
+        }
+
+        var outgoing: [KeyFileChange] = []
+        var outgoingBytes: [String: [UInt8]] = [:]
+        for name in Set(shared.keys).union(localNames()).sorted() {
             let local = read(name)
             let last = agreed[name]
             let localChanged = local.map { SHA256Digest.hash($0) != last?.digest } ?? false
-            if let version = versions[name], version != last?.version {
-                // Changed in the database (or never seen): take it.
-                let record: KeyFileRecord?
-                do { record = try registry.keyFile(name: name) } catch { throw KeySyncError(.storage, error.reason) }
-                guard let record else { continue }
+            if let record = shared[name], record.version != last?.version {
+                // Changed in the database (or never seen here): take it, keeping a different local edit.
                 if let local, local != record.bytes, localChanged || last == nil {
                     try keep(local, conflictCopyOf: name)
                     changes.conflicts.append(name)
@@ -129,28 +142,34 @@ public final class KeySync: Sendable {
                 }
                 agreed[name] = Agreed(version: record.version, digest: SHA256Digest.hash(record.bytes))
             } else if let local, localChanged {
-                // Changed here only: publish it.
+                // Changed here only: publish it (below, with the other local changes, atomically).
                 if Self.secretFiles.contains(name), !SealedFile.isSealed(local) {
                     throw KeySyncError(.notSealed, "\(name) is not sealed under a master key, so it cannot be shared through the database; set \(MasterKey.fileEnvironmentVariable) and run `greenmark keys seal`")
                 }
-                do {
-                    let version = try registry.putKeyFile(name: name, bytes: local, expectedVersion: last?.version)
-                    agreed[name] = Agreed(version: version, digest: SHA256Digest.hash(local))
-                    changes.pushed.append(name)
-                } catch where error.code == .conflict {
-                    // Another daemon published first: the next pass takes its copy.
-                    let record: KeyFileRecord?
-                    do { record = try registry.keyFile(name: name) } catch { throw KeySyncError(.storage, error.reason) }
-                    if let record {
-                        try keep(local, conflictCopyOf: name)
-                        try write(record.bytes, to: name)
-                        agreed[name] = Agreed(version: record.version, digest: SHA256Digest.hash(record.bytes))
-                        changes.conflicts.append(name)
-                    }
-                } catch {
-                    throw KeySyncError(.storage, error.reason)
-                }
+                outgoing.append(KeyFileChange(name: name, bytes: local, expectedVersion: last?.version))
+                outgoingBytes[name] = local
             }
+        }
+        guard !outgoing.isEmpty else { return changes }
+        do {
+            for (name, version) in try registry.putKeyFiles(outgoing).sorted(by: { $0.key < $1.key }) {
+                agreed[name] = Agreed(version: version, digest: SHA256Digest.hash(outgoingBytes[name] ?? []))
+                changes.pushed.append(name)
+            }
+        } catch where error.code == .conflict {
+            // Another daemon published first: take its copies, keeping ours beside them.
+            let records: [KeyFileRecord]
+            do { records = try registry.keyFiles() } catch { throw KeySyncError(.storage, error.reason) }
+            for record in records where outgoingBytes[record.name] != nil {
+                if let mine = outgoingBytes[record.name], mine != record.bytes {
+                    try keep(mine, conflictCopyOf: record.name)
+                    try write(record.bytes, to: record.name)
+                    changes.conflicts.append(record.name)
+                }
+                agreed[record.name] = Agreed(version: record.version, digest: SHA256Digest.hash(record.bytes))
+            }
+        } catch {
+            throw KeySyncError(.storage, error.reason)
         }
         return changes
     }
@@ -208,7 +227,7 @@ public final class KeySync: Sendable {
     }
 
     /// Only the known secret files and `trust/*.json` (no path traversal from database content).
-    static func isShareable(_ name: String) -> Bool {
+    public static func isShareable(_ name: String) -> Bool {
         if secretFiles.contains(name) { return true }
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         return parts.count == 2 && parts[0] == publicDirectory && parts[1].hasSuffix(".json") && !parts[1].hasPrefix(".") && !parts[1].contains("..")

@@ -69,3 +69,16 @@ public struct KeyFileRecord: Sendable, Equatable {
         self.bytes = bytes
     }
 }
+
+/// One change to a shared key file: the new bytes, and the version they replace (nil: a new name).
+public struct KeyFileChange: Sendable, Equatable {
+    public let name: String
+    public let bytes: [UInt8]
+    public let expectedVersion: Int64?
+
+    public init(name: String, bytes: [UInt8], expectedVersion: Int64?) {
+        self.name = name
+        self.bytes = bytes
+        self.expectedVersion = expectedVersion
+    }
+}

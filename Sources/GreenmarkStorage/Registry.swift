@@ -115,14 +115,27 @@ public final class Registry: Sendable {
     /// Every shared key file's name and version.
     public func keyFileVersions() throws(StorageError) -> [String: Int64] { try backend.keyFileVersions() }
 
+    /// Every shared key file, as one consistent snapshot.
+    public func keyFiles() throws(StorageError) -> [KeyFileRecord] { try backend.keyFiles() }
+
     /// The shared key file `name`, if stored.
-    public func keyFile(name: String) throws(StorageError) -> KeyFileRecord? { try backend.keyFile(name: name) }
+    public func keyFile(name: String) throws(StorageError) -> KeyFileRecord? {
+        try backend.keyFiles().first { $0.name == name }
+    }
 
     /// Stores key file `name` (compare-and-set on `expectedVersion`; nil for a new name);
     /// `storage.conflict` when another writer got there first. Returns the new version.
     @discardableResult
     public func putKeyFile(name: String, bytes: [UInt8], expectedVersion: Int64?) throws(StorageError) -> Int64 {
-        try backend.putKeyFile(name: name, bytes: bytes, expectedVersion: expectedVersion, at: Self.now())
+        try putKeyFiles([KeyFileChange(name: name, bytes: bytes, expectedVersion: expectedVersion)])[name] ?? 0
+    }
+
+    /// Stores several key files in one transaction, all or nothing (compare-and-set on each
+    /// expected version): other daemons see all of a key change or none of it.
+    @discardableResult
+    public func putKeyFiles(_ changes: [KeyFileChange]) throws(StorageError) -> [String: Int64] {
+        guard !changes.isEmpty else { return [:] }
+        return try backend.putKeyFiles(changes, at: Self.now())
     }
 
     // MARK: - Maintenance

@@ -25,11 +25,13 @@ protocol RegistryBackend: Sendable {
 
     /// Every shared key file's name and version (not the bytes).
     func keyFileVersions() throws(StorageError) -> [String: Int64]
-    func keyFile(name: String) throws(StorageError) -> KeyFileRecord?
-    /// Stores `bytes` as key file `name`: version 1 when `expectedVersion` is nil and the name is
-    /// new, else `expectedVersion + 1` when the stored version is still `expectedVersion`;
-    /// `storage.conflict` otherwise. Returns the new version.
-    func putKeyFile(name: String, bytes: [UInt8], expectedVersion: Int64?, at: String) throws(StorageError) -> Int64
+    /// Every shared key file, read in one statement (one consistent snapshot).
+    func keyFiles() throws(StorageError) -> [KeyFileRecord]
+    /// Stores every change in one transaction, all or nothing: a change with a nil expected
+    /// version adds a new name (version 1), else it replaces the file whose stored version is
+    /// still the expected one (version + 1). `storage.conflict` if any name moved on. Returns the
+    /// new versions.
+    func putKeyFiles(_ changes: [KeyFileChange], at: String) throws(StorageError) -> [String: Int64]
 
     /// The database's own consistency check.
     func databaseIntegrityCheck() throws(StorageError) -> Bool

@@ -164,25 +164,33 @@ final class PostgresBackend: RegistryBackend {
         return out
     }
 
-    func keyFile(name: String) throws(StorageError) -> KeyFileRecord? {
-        let rows = try query("SELECT name, version, bytes FROM key_file WHERE name = $1", [.text(name)])
-        guard rows.count == 1, let version = rows.int(0, "version"), let bytes = rows.bytes(0, "bytes") else { return nil }
-        return KeyFileRecord(name: name, version: version, bytes: bytes)
+    func keyFiles() throws(StorageError) -> [KeyFileRecord] {
+        let rows = try query("SELECT name, version, bytes FROM key_file ORDER BY name")
+        return (0..<rows.count).compactMap { i in
+            guard let name = rows.text(i, "name"), let version = rows.int(i, "version"), let bytes = rows.bytes(i, "bytes") else { return nil }
+            return KeyFileRecord(name: name, version: version, bytes: bytes)
+        }
     }
 
-    func putKeyFile(name: String, bytes: [UInt8], expectedVersion: Int64?, at: String) throws(StorageError) -> Int64 {
-        let rows: PostgresRows
-        if let expected = expectedVersion {
-            rows = try query("UPDATE key_file SET version = version + 1, bytes = $1, updated_at = $2 WHERE name = $3 AND version = $4 RETURNING version",
-                             [.bytes(bytes), .text(at), .text(name), .int(expected)])
-        } else {
-            rows = try query("INSERT INTO key_file (name, version, bytes, updated_at) VALUES ($1, 1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING version",
-                             [.text(name), .bytes(bytes), .text(at)])
+    func putKeyFiles(_ changes: [KeyFileChange], at: String) throws(StorageError) -> [String: Int64] {
+        try pool.transaction { (c) throws(StorageError) -> [String: Int64] in
+            var versions: [String: Int64] = [:]
+            for change in changes {
+                let rows: PostgresRows
+                if let expected = change.expectedVersion {
+                    rows = try c.execute("UPDATE key_file SET version = version + 1, bytes = $1, updated_at = $2 WHERE name = $3 AND version = $4 RETURNING version",
+                                         [.bytes(change.bytes), .text(at), .text(change.name), .int(expected)])
+                } else {
+                    rows = try c.execute("INSERT INTO key_file (name, version, bytes, updated_at) VALUES ($1, 1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING version",
+                                         [.text(change.name), .bytes(change.bytes), .text(at)])
+                }
+                guard rows.count == 1, let version = rows.int(0, "version") else {
+                    throw StorageError(.conflict, "key file \(change.name) was changed by another daemon first")
+                }
+                versions[change.name] = version
+            }
+            return versions
         }
-        guard rows.count == 1, let version = rows.int(0, "version") else {
-            throw StorageError(.conflict, "key file \(name) was changed by another daemon first")
-        }
-        return version
     }
 
     /// PostgreSQL checks its own pages (checksums, WAL); this checks the registry's invariants:

@@ -167,33 +167,43 @@ final class SQLiteBackend: RegistryBackend {
 
     // MARK: - Key files
 
+    /// Thrown inside a write to roll it back when a compare-and-set fails.
+    private struct KeyFileConflict: Error {}
+
     func keyFileVersions() throws(StorageError) -> [String: Int64] {
         try read { db in
             Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, version FROM key_file").map { ($0["name"] as String, $0["version"] as Int64) })
         }
     }
 
-    func keyFile(name: String) throws(StorageError) -> KeyFileRecord? {
+    func keyFiles() throws(StorageError) -> [KeyFileRecord] {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT name, version, bytes FROM key_file WHERE name = ?", arguments: [name]).map {
+            try Row.fetchAll(db, sql: "SELECT name, version, bytes FROM key_file ORDER BY name").map {
                 KeyFileRecord(name: $0["name"], version: $0["version"], bytes: Array($0["bytes"] as Data))
             }
         }
     }
 
-    func putKeyFile(name: String, bytes: [UInt8], expectedVersion: Int64?, at: String) throws(StorageError) -> Int64 {
-        let updated = try write("store key file \(name)") { db -> Int64? in
-            if let expected = expectedVersion {
-                try db.execute(sql: "UPDATE key_file SET version = version + 1, bytes = ?, updated_at = ? WHERE name = ? AND version = ?",
-                               arguments: [Data(bytes), at, name, expected])
-                return db.changesCount == 1 ? expected + 1 : nil
+    func putKeyFiles(_ changes: [KeyFileChange], at: String) throws(StorageError) -> [String: Int64] {
+        let versions = try write("store key files") { db -> [String: Int64]? in
+            var versions: [String: Int64] = [:]
+            for change in changes {
+                if let expected = change.expectedVersion {
+                    try db.execute(sql: "UPDATE key_file SET version = version + 1, bytes = ?, updated_at = ? WHERE name = ? AND version = ?",
+                                   arguments: [Data(change.bytes), at, change.name, expected])
+                    guard db.changesCount == 1 else { throw KeyFileConflict() }
+                    versions[change.name] = expected + 1
+                } else {
+                    try db.execute(sql: "INSERT INTO key_file (name, version, bytes, updated_at) VALUES (?, 1, ?, ?) ON CONFLICT (name) DO NOTHING",
+                                   arguments: [change.name, Data(change.bytes), at])
+                    guard db.changesCount == 1 else { throw KeyFileConflict() }
+                    versions[change.name] = 1
+                }
             }
-            try db.execute(sql: "INSERT INTO key_file (name, version, bytes, updated_at) VALUES (?, 1, ?, ?) ON CONFLICT (name) DO NOTHING",
-                           arguments: [name, Data(bytes), at])
-            return db.changesCount == 1 ? 1 : nil
+            return versions
         }
-        guard let updated else { throw StorageError(.conflict, "key file \(name) was changed by another daemon first") }
-        return updated
+        guard let versions else { throw StorageError(.conflict, "a key file was changed by another daemon first") }
+        return versions
     }
 
     func databaseIntegrityCheck() throws(StorageError) -> Bool {
@@ -206,6 +216,8 @@ final class SQLiteBackend: RegistryBackend {
     private func write<T: Sendable>(_ what: String, _ body: @Sendable (Database) throws -> T) throws(StorageError) -> T {
         do {
             return try pool.write(body)
+        } catch is KeyFileConflict {
+            throw StorageError(.conflict, "cannot \(what): another daemon changed it first")
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw StorageError(.duplicate, "cannot \(what): a record with the same id exists")
         } catch {
