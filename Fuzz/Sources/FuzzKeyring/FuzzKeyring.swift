@@ -1,14 +1,17 @@
 import Foundation
 import FuzzSupport
 import GreenmarkCore
+import GreenmarkCrypto
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// libFuzzer entry point: the input is a `keyring.json`. It is written to a mode-0600 file in a
-/// private directory on tmpfs (`/dev/shm`) and loaded with `KeyringStore.load`, the daemon's and
-/// the CLI's only reader. A load either throws a `GreenmarkError` or yields a keyring whose keys
+/// libFuzzer entry point: the input is a `keyring.json`, plaintext or sealed (`greenmark-sealed-v1`,
+/// docs/secrets-at-rest.md). It is written to a mode-0600 file in a private directory on tmpfs
+/// (`/dev/shm`) and loaded with `KeyringStore.load`, the daemon's and the CLI's only reader, with a
+/// fixed master key configured, so the sealed-envelope parser and AES-256-GCM opening run too
+/// (and the round trip below writes the keyring sealed). A load either throws a `GreenmarkError` or yields a keyring whose keys
 /// can be used; a loaded keyring saved and loaded again must give the same keys.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzKeyring(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -51,6 +54,6 @@ final class KeyringFuzzDirectory: Sendable {
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         let directory = "\(base)/gm-fuzz-keyring-\(getpid())"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        store = KeyringStore(directory: directory)
+        store = KeyringStore(directory: directory, masterKey: .key(FuzzFixtures.masterKey))
     }
 }

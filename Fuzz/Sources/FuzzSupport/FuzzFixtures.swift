@@ -1,10 +1,14 @@
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkCrypto
 
 /// Fixed inputs every fuzz target shares: the published example trust material in
 /// `certs/examples` (example keys, never to be trusted for anything real) and a fixed watermark key.
 public enum FuzzFixtures {
+    /// A fixed master key for the sealed-file paths (32 bytes of 0x42: a fuzzing fixture, never a real key).
+    public static let masterKey: MasterKey = try! MasterKey(bytes: [UInt8](repeating: 0x42, count: 32))
+
     /// The repository root (this file is `Fuzz/Sources/FuzzSupport/FuzzFixtures.swift`).
     public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
