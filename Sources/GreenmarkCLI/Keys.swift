@@ -131,13 +131,11 @@ struct Keys: ParsableCommand {
         }
 
         func run() throws {
-            let key = try home.store.load().key(id: id)
-            guard key.state == .disabled else {
-                throw GreenmarkError(.keyNotUsable, "key \(id) is \(key.state.rawValue); disable it first (`greenmark keys disable \(id)`): a disclosed key must not watermark or detect")
-            }
-            let data = try JSONOutput.encode(try DisclosedKey(key: key))
+            // Recorded in the keyring first, so the key can never be enabled again once public.
+            let disclosure = try home.store.modify { ring throws(GreenmarkError) in try ring.disclosing(id) }
+            let data = try JSONOutput.encode(disclosure)
             try (data + "\n").write(toFile: output, atomically: true, encoding: .utf8)
-            print("Disclosed watermark key \(id) to \(output) (commitment \(key.commitment ?? "-"))")
+            print("Disclosed watermark key \(id) to \(output) (commitment \(disclosure.commitment)); it can no longer be enabled")
         }
     }
 

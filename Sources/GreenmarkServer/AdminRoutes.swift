@@ -43,6 +43,16 @@ struct AuditResponse: ResponseEncodable {
     let entries: [AuditEntry]
 }
 
+struct DisclosuresResponse: ResponseEncodable {
+    let disclosedKeys: [DisclosedKey]
+
+    enum CodingKeys: String, CodingKey {
+        case disclosedKeys = "disclosed_keys"
+    }
+}
+
+extension DisclosedKey: ResponseEncodable {}
+
 extension GreenmarkRoutes {
     /// Key administration: the same operations as the CLI, each written to the audit log.
     static func addAdminRoutes(_ router: Router<GreenmarkRequestContext>, services: GreenmarkServices) {
@@ -62,6 +72,25 @@ extension GreenmarkRoutes {
             return try keysView(services)
         }
 
+        // Delayed key disclosure (docs/key-disclosure.md): a disabled key's secret is published and
+        // the key can never watermark or detect again.
+        router.post("/v1/admin/keys/{id}/disclose") { _, context -> DisclosedKey in
+            let principal = try context.require(.admin)
+            let id = try context.parameters.require("id")
+            let disclosure = try services.changingKeys {
+                try mapped { () throws(GreenmarkError) in try services.keyring.modify { ring throws(GreenmarkError) in try ring.disclosing(id) } }
+            }
+            try stored { () throws(StorageError) in
+                try services.registry.audit(actor: principal.id, action: "keys.disclose", detail: "\(id) commitment \(disclosure.commitment)")
+            }
+            return disclosure
+        }
+
+        // Public: every disclosed key, for anyone auditing certificates (`greenmark audit --disclosed-key`).
+        router.get("/v1/keys/disclosed") { _, _ -> DisclosuresResponse in
+            DisclosuresResponse(disclosedKeys: try mapped { () throws(GreenmarkError) in try services.currentKeyring().disclosures })
+        }
+
         router.post("/v1/admin/keys/{id}/{action}") { _, context -> KeysResponse in
             let principal = try context.require(.admin)
             let id = try context.parameters.require("id")
@@ -72,7 +101,7 @@ extension GreenmarkRoutes {
             case "enable": state = .enabled
             case "disable": state = .disabled
             case "destroy": state = .destroyed
-            default: throw APIError(.notFound, code: "admin.unknown_action", "unknown key action \(action); use promote, enable, disable or destroy")
+            default: throw APIError(.notFound, code: "admin.unknown_action", "unknown key action \(action); use promote, enable, disable, destroy or disclose")
             }
             try services.changingKeys {
                 try mapped { () throws(GreenmarkError) in

@@ -33,6 +33,10 @@ struct KeyDisclosureCLITests {
         let disclosed = dir + "/\(old).json"
         let disclose = try CLIProcess.run(["keys", "disclose", "--home", home.path, old, "--yes", "-o", disclosed])
         #expect(disclose.status == 0, "\(disclose.stderr)")
+        // Once public, the key can never be enabled again.
+        let reenable = try CLIProcess.run(["keys", "enable", "--home", home.path, old])
+        #expect(reenable.status != 0)
+        #expect(reenable.stderr.contains("disclosed") && reenable.stderr.contains("key.invalid_transition"), "\(reenable.stderr)")
 
         let audit = try CLIProcess.run(["audit", cert, "--text", essay, "--trust", home.path + "/trust/root-key.json", "--disclosed-key", disclosed])
         #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")

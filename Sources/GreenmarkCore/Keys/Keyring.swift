@@ -72,6 +72,9 @@ public struct Keyring: Sendable {
     public func setting(_ id: String, to state: KeyState) throws(GreenmarkError) -> Keyring {
         let current = try key(id: id)
         if current.state == state { return self }
+        if let disclosed = current.disclosedAt {
+            throw GreenmarkError(.invalidKeyTransition, "key \(id) was disclosed on \(ISO8601DateFormatter().string(from: disclosed)); its secret is public, so it stays disabled for good")
+        }
         switch (current.state, state) {
         case (.enabled, .primary):
             break
@@ -97,6 +100,27 @@ public struct Keyring: Sendable {
             return k
         }
         return try Keyring(keys: next)
+    }
+
+    /// Marks disabled key `id` as disclosed (its secret about to be published) and returns the
+    /// keyring and the disclosure. Disclosing again returns the first disclosure's time; only a
+    /// disabled key qualifies, and a disclosed key can never be enabled, promoted or destroyed.
+    public func disclosing(_ id: String, at date: Date = Date()) throws(GreenmarkError) -> (Keyring, DisclosedKey) {
+        let current = try key(id: id)
+        guard current.state == .disabled else {
+            throw GreenmarkError(.keyNotUsable, "key \(id) is \(current.state.rawValue); disable it first: a disclosed key must not watermark or detect")
+        }
+        let when = current.disclosedAt ?? date
+        var disclosed = current
+        disclosed.disclosedAt = when
+        let next = try Keyring(keys: keys.map { $0.id == id ? disclosed : $0 })
+        return (next, try DisclosedKey(key: disclosed, at: when))
+    }
+
+    /// The disclosures of every disclosed key, oldest first: what the issuer publishes.
+    public var disclosures: [DisclosedKey] {
+        keys.filter { $0.disclosedAt != nil }.sorted { $0.disclosedAt! < $1.disclosedAt! }
+            .compactMap { try? DisclosedKey(key: $0, at: $0.disclosedAt!) }
     }
 
     private func validate() throws(GreenmarkError) {

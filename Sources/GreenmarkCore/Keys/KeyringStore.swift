@@ -119,7 +119,7 @@ public struct KeyringStore: Sendable {
                 }
             }
             keys.append(WatermarkKey(id: record.id, scheme: record.scheme, state: record.state, createdAt: record.createdAt,
-                                     vocabulary: record.vocabulary, secret: secret))
+                                     vocabulary: record.vocabulary, secret: secret, disclosedAt: record.disclosedAt))
         }
         return try Keyring(keys: keys)
     }
@@ -164,7 +164,8 @@ public struct KeyringStore: Sendable {
             version: Keyring.formatVersion,
             keys: keyring.keys.map {
                 KeyringFile.Record(id: $0.id, state: $0.state, scheme: $0.scheme, createdAt: $0.createdAt,
-                                   vocabulary: $0.vocabulary, secretHex: $0.secret.isEmpty ? nil : Hex.encode($0.secret))
+                                   vocabulary: $0.vocabulary, secretHex: $0.secret.isEmpty ? nil : Hex.encode($0.secret),
+                                   disclosedAt: $0.disclosedAt)
             }
         )
         var data: Data
@@ -237,11 +238,14 @@ struct KeyringFile: Codable {
         let createdAt: Date
         let vocabulary: String?
         let secretHex: String?
+        /// Absent for keys never disclosed (and in keyrings written before disclosure existed).
+        let disclosedAt: Date?
 
         enum CodingKeys: String, CodingKey {
             case id, state, scheme, vocabulary
             case createdAt = "created_at"
             case secretHex = "secret_hex"
+            case disclosedAt = "disclosed_at"
         }
     }
 

@@ -16,6 +16,9 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
     public let vocabulary: String?
     /// The secret; empty once destroyed.
     public internal(set) var secret: [UInt8]
+    /// When the key's secret was published (`docs/key-disclosure.md`); a disclosed key can never
+    /// watermark or detect again.
+    public internal(set) var disclosedAt: Date?
 
     /// Builds a key from existing secret bytes, deriving its id.
     public init(secret: [UInt8], scheme: WatermarkScheme, state: KeyState, createdAt: Date = Date(), vocabulary: String? = nil) throws(GreenmarkError) {
@@ -30,13 +33,14 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
         self.secret = secret
     }
 
-    init(id: String, scheme: WatermarkScheme, state: KeyState, createdAt: Date, vocabulary: String?, secret: [UInt8]) {
+    init(id: String, scheme: WatermarkScheme, state: KeyState, createdAt: Date, vocabulary: String?, secret: [UInt8], disclosedAt: Date? = nil) {
         self.id = id
         self.scheme = scheme
         self.state = state
         self.createdAt = createdAt
         self.vocabulary = vocabulary
         self.secret = secret
+        self.disclosedAt = disclosedAt
     }
 
     /// A new key from OpenSSL's CSPRNG.
