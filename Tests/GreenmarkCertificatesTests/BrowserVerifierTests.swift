@@ -89,7 +89,7 @@ struct BrowserVerifierTests {
     func conformanceCoverage() async throws {
         let results = try await Self.conformanceRun.value
         #expect(Set(results.keys) == Set(ConformanceTests.caseNames))
-        #expect(results.count >= 48)
+        #expect(results.count >= 79)
     }
 
     /// Deterministic mutants of the conformance inputs (byte edits of the certificate, the text and
