@@ -190,6 +190,8 @@ extension ConformanceWorld {
         let issuedField = "\"issued_at\":\"\(Timestamp.format(t0 + day))\""
         let dupStatement = goodStatement.replacingOccurrences(of: issuedField, with: "\"issued_at\":\"\(Timestamp.format(t1 + 10 * day))\",\(issuedField)")
         c.append(.init(name: "payload-duplicate-member", why: "a validly signed statement with issued_at twice (after issuer-1's retirement, then inside its window), checked against v2", certificate: json(raw(header: header, payload: Array(dupStatement.utf8), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: v2, valid: false, code: "statement.invalid"))
+        let escapedDup = goodStatement.replacingOccurrences(of: issuedField, with: "\"issued\\u005fat\":\"\(Timestamp.format(t1 + 10 * day))\",\(issuedField)")
+        c.append(.init(name: "payload-duplicate-member-escaped", why: "the same with the first name spelled issued\\u005fat: names are compared after unescaping", certificate: json(raw(header: header, payload: Array(escapedDup.utf8), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: v2, valid: false, code: "statement.invalid"))
         let goodText = String(decoding: goodBytes, as: UTF8.self)
         let otherPayload = json(attest(i1, at: t0 + 3 * day, text: "Another essay."))
         let otherPayloadString = (try! JSONDecoder().decode(SignedCertificate.self, from: Data(otherPayload))).payload
