@@ -6,7 +6,7 @@ standard library and `cryptography` (Ed25519). Independent of the Swift code.
 
 Pins a bare root key (root-key.json). Exit 0 when valid, 1 when invalid.
 """
-import base64, hashlib, json, sys, unicodedata
+import base64, hashlib, json, re, sys, unicodedata
 from datetime import datetime, timezone
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.exceptions import InvalidSignature
@@ -16,6 +16,18 @@ def b64url(s):
     if "=" in s:
         raise ValueError("padding is not allowed")
     return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def no_duplicates(pairs):
+    """Rejects repeated member names: parsers disagree on which value wins (the spec forbids them)."""
+    names = [name for name, _ in pairs]
+    if len(names) != len(set(names)):
+        raise ValueError("repeated member name in a JSON object")
+    return dict(pairs)
+
+
+def loads(data):
+    return json.loads(data, object_pairs_hook=no_duplicates)
 
 
 def key_id(prefix, raw):
@@ -30,12 +42,12 @@ def canonical(text):
 
 
 def verify_jws(obj, public_raw, typ):
-    header = json.loads(b64url(obj["protected"]))
+    header = loads(b64url(obj["protected"]))
     if header.get("alg") != "EdDSA" or header.get("typ") != typ or "crit" in header or "b64" in header:
         raise ValueError(f"unacceptable protected header {header}")
     signing_input = (obj["protected"] + "." + obj["payload"]).encode("ascii")
     Ed25519PublicKey.from_public_bytes(public_raw).verify(b64url(obj["signature"]), signing_input)
-    return header, json.loads(b64url(obj["payload"]))
+    return header, loads(b64url(obj["payload"]))
 
 
 def when(s):
@@ -45,13 +57,13 @@ def when(s):
 def main(cert_path, text_path, root_path):
     raw = open(cert_path, "rb").read()
     assert len(raw) <= 256 * 1024, "certificate larger than 256 KiB"
-    cert = json.loads(raw.decode("utf-8"))
-    root = json.load(open(root_path, encoding="utf-8"))
+    cert = loads(raw.decode("utf-8"))
+    root = loads(open(root_path, encoding="utf-8").read())
     root_raw = b64url(root["public_key"])
     assert key_id("grk-", root_raw) == root["key_id"], "root key id does not match its key"
 
     endorsement = cert["header"]["endorsement"]
-    e_header = json.loads(b64url(endorsement["protected"]))
+    e_header = loads(b64url(endorsement["protected"]))
     assert e_header["kid"] == root["key_id"], "endorsement not by the pinned root"
     _, body = verify_jws(endorsement, root_raw, "application/vnd.greenmark.endorsement+jws")
     issuer_raw = b64url(body["public_key"])
@@ -66,11 +78,12 @@ def main(cert_path, text_path, root_path):
     assert predicate["text_canonicalization"] == "greenmark-text-v1"
     issued = when(predicate["issued_at"])
     assert issued >= when(body["not_before"]), "issued before the key's window"
-    if body.get("not_after"):
+    if body.get("not_after") is not None:
         assert issued <= when(body["not_after"]), "issued after the key's window"
 
     digest = hashlib.sha256(canonical(open(text_path, "rb").read().decode("utf-8"))).hexdigest()
     expected = next(s["digest"]["sha256"] for s in statement["subject"] if s["name"] == "text")
+    assert re.fullmatch("[0-9a-f]{64}", expected), "the subject digest is not 64 lowercase hex digits"
     assert digest == expected, f"text digest {digest} != {expected}"
     print(f"VALID {statement['predicateType']} {predicate['certificate_id']} issued {predicate['issued_at']} by {header['kid']}")
 

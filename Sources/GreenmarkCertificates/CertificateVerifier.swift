@@ -24,12 +24,12 @@ public struct CertificateVerifier: Sendable {
         }
         // RFC 8259: JSON exchanged between systems is UTF-8 (Foundation would also accept UTF-16/32).
         guard String(validating: certificate, as: UTF8.self) != nil, certificate.first != 0xEF,
-              let cert = try? JSONDecoder().decode(SignedCertificate.self, from: Data(certificate)) else {
+              let cert = StrictJSON.decode(SignedCertificate.self, from: certificate) else {
             list.fail("format.invalid", "not a certificate: expected a JSON object with payload, protected, signature and header.endorsement")
             return list.report()
         }
         guard let headerBytes = try? Base64URL.decode(cert.protected),
-              let headerObject = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any]
+              let headerObject = StrictJSON.object(headerBytes)
         else {
             list.fail("header.invalid", "the protected header is not base64url-encoded JSON")
             return list.report()
@@ -65,9 +65,9 @@ public struct CertificateVerifier: Sendable {
 
         // Only now are signed fields read.
         guard let payload = try? Base64URL.decode(cert.payload),
-              let statement = try? JSONDecoder().decode(Statement.self, from: Data(payload)),
+              let statement = StrictJSON.decode(Statement.self, from: payload),
               statement.type == Statement.statementType,
-              let digest = statement.textSHA256, digest.count == 64,
+              let digest = statement.textSHA256, Self.isLowercaseSHA256Hex(digest),
               statement.predicate.common.textCanonicalization == CanonicalText.version,
               let issuedAt = Timestamp.parse(statement.predicate.common.issuedAt)
         else {
@@ -106,6 +106,11 @@ public struct CertificateVerifier: Sendable {
         return list.report(kind: statement.predicate.kind, statement: statement)
     }
 
+    /// The subject digest form: exactly 64 lowercase hex digits.
+    static func isLowercaseSHA256Hex(_ s: String) -> Bool {
+        s.utf8.count == 64 && s.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
     /// A usable issuing key and its window.
     struct Issuer {
         let key: Ed25519PublicKey
@@ -131,7 +136,7 @@ public struct CertificateVerifier: Sendable {
                           compromisedSince: listed.status == .revoked ? (listed.compromisedSince.flatMap(Timestamp.parse) ?? .distantPast) : nil)
         }
         guard let headerBytes = try? Base64URL.decode(endorsement.protected),
-              let header = try? JSONDecoder().decode(JWS.Header.self, from: Data(headerBytes))
+              let header = StrictJSON.decode(JWS.Header.self, from: headerBytes)
         else {
             list.fail("endorsement.invalid", "the endorsement's protected header is malformed")
             return nil
@@ -153,10 +158,12 @@ public struct CertificateVerifier: Sendable {
             return nil
         }
         guard let bodyBytes = try? Base64URL.decode(endorsement.payload),
-              let body = try? JSONDecoder().decode(Endorsement.Body.self, from: Data(bodyBytes)),
+              let body = StrictJSON.decode(Endorsement.Body.self, from: bodyBytes),
               body.type == Endorsement.Body.typeName,
               let raw = try? Base64URL.decode(body.publicKey), let key = try? Ed25519PublicKey(rawRepresentation: raw),
-              let notBefore = Timestamp.parse(body.notBefore)
+              let notBefore = Timestamp.parse(body.notBefore),
+              // An unparseable not_after fails closed: it must not read as an open-ended window.
+              body.notAfter.map({ Timestamp.parse($0) != nil }) ?? true
         else {
             list.fail("endorsement.invalid", "the endorsement's payload is malformed")
             return nil

@@ -22,6 +22,11 @@ public enum JWS {
     public struct Signature: Codable, Sendable, Equatable {
         public let protected: String
         public let signature: String
+
+        public init(protected: String, signature: String) {
+            self.protected = protected
+            self.signature = signature
+        }
     }
 
     /// The JWS signing input.

@@ -25,7 +25,7 @@ public struct TrustAnchor: Sendable {
     public static func load(pinned: [UInt8], updates: [[UInt8]] = [], minimumVersion: Int? = nil) -> Loaded {
         var list = CheckList()
         guard String(validating: pinned, as: UTF8.self) != nil,
-              let object = try? JSONSerialization.jsonObject(with: Data(pinned)) as? [String: Any] else {
+              let object = StrictJSON.object(pinned) else {
             list.fail("trust.unreadable", "the trust file is not a JSON object")
             return Loaded(anchor: nil, checks: list.checks)
         }
@@ -79,8 +79,15 @@ public struct TrustAnchor: Sendable {
 
     private static func decodeRoot(_ bytes: [UInt8], _ list: inout CheckList) -> (doc: TrustedRoot, body: TrustedRoot.Body)? {
         guard String(validating: bytes, as: UTF8.self) != nil,
-              let doc = try? JSONDecoder().decode(TrustedRoot.self, from: Data(bytes)), let body = try? doc.unverifiedBody(),
-              body.type == TrustedRoot.Body.typeName, body.threshold >= 1, !body.rootKeys.isEmpty
+              let doc = StrictJSON.decode(TrustedRoot.self, from: bytes), let body = try? doc.unverifiedBody(),
+              let bodyBytes = try? Base64URL.decode(doc.payload), !StrictJSON.hasDuplicateKeys(bodyBytes),
+              body.type == TrustedRoot.Body.typeName, body.version >= 1, body.threshold >= 1, !body.rootKeys.isEmpty,
+              // Every issuing-key time must parse: an unparseable not_after or compromised_since
+              // fails closed instead of reading as "open-ended" or "not compromised".
+              body.issuingKeys.allSatisfy({ k in
+                  Timestamp.parse(k.notBefore) != nil && (k.notAfter.map { Timestamp.parse($0) != nil } ?? true)
+                      && (k.compromisedSince.map { Timestamp.parse($0) != nil } ?? true)
+              })
         else {
             list.fail("trust.unreadable", "a trusted-root file is malformed")
             return nil

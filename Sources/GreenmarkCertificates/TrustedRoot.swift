@@ -152,7 +152,7 @@ public struct TrustedRoot: Codable, Sendable {
         var signers = Set<String>()
         for s in signatures {
             guard let headerBytes = try? Base64URL.decode(s.protected),
-                  let header = try? JSONDecoder().decode(JWS.Header.self, from: Data(headerBytes)),
+                  let header = StrictJSON.decode(JWS.Header.self, from: headerBytes),
                   header.alg == "EdDSA", header.typ == Self.type,
                   let root = keys.first(where: { $0.keyID == header.kid }),
                   let raw = try? Base64URL.decode(root.publicKey),

@@ -57,6 +57,22 @@ extension ConformanceWorld {
         let accented = attest(i1, at: t0 + day, text: "Café crème, naïve résumé: \(text)")
         c.append(.init(name: "valid-unicode-normalization", why: "NFD text matches a certificate issued for its NFC form", certificate: json(accented), text: Array("Café crème, naïve résumé: \(nfd)".decomposedStringWithCanonicalMapping.utf8), trust: root1File, valid: true))
 
+        // Every rotation and revocation path `greenmark trust` and `greenmark keys` can take.
+        let v5 = json(self.v5), v6 = json(self.v6), v7 = json(self.v7), v8 = json(self.v8)
+        let root2File = rootKeyFile(root2)
+        c.append(.init(name: "valid-new-issuer-root-key-only", why: "the issuing key that took over at rotation (issuer-2, endorsed from its activation), verified with only the root public key", certificate: json(attest(i2, at: t1 + day)), text: textBytes, trust: root1File, valid: true))
+        c.append(.init(name: "valid-old-certificate-after-root-rotation", why: "issuer-1's certificate from before every rotation, verified by a verifier pinned to v1 that follows v2, v3 and the root rotation in v4", certificate: goodBytes, text: textBytes, trust: v1, updates: [v2, v3, v4], valid: true))
+        c.append(.init(name: "valid-pinned-after-root-rotation", why: "a certificate by issuer-3 endorsed by root-1 before the root rotation, verified with v4 pinned (which lists only root-2)", certificate: json(attest(i3, at: t2 + day)), text: textBytes, trust: v4, valid: true))
+        c.append(.init(name: "valid-old-root-key-for-old-certificate", why: "the same pre-rotation certificate still verifies with only root-1's public key", certificate: json(attest(i3, at: t2 + day)), text: textBytes, trust: root1File, valid: true))
+        c.append(.init(name: "valid-new-root-key-only", why: "after the root rotation, issuer-3 re-endorsed by root-2 verifies with only root-2's public key", certificate: json(attest(i3new, at: t3 + day)), text: textBytes, trust: root2File, valid: true))
+        c.append(.init(name: "valid-revoked-before-compromise-after-root-rotation", why: "the revoked issuer-2's certificate from before compromised_since, followed from v1 through the revocation (v3) and the root rotation (v4)", certificate: json(attest(i2, at: compromise - 14 * day)), text: textBytes, trust: v1, updates: [v2, v3, v4], valid: true))
+        c.append(.init(name: "valid-retired-key-revoked-later", why: "issuer-1, retired at rotation, later revoked (v5, signed by root-2) as compromised since a time after its window closed: its certificates from inside the window stay valid", certificate: goodBytes, text: textBytes, trust: v4, updates: [v5], valid: true))
+        let wk1Certificate = json(attest(i3new, at: t3 + day))
+        c.append(.init(name: "valid-after-watermark-key-rotation", why: "a certificate naming watermark key wk-1 after `keys rotate` made wk-2 primary and wk-1 enabled (v6)", certificate: wk1Certificate, text: textBytes, trust: v4, updates: [v5, v6], valid: true))
+        c.append(.init(name: "valid-watermark-key-disabled", why: "the same certificate after wk-1 was disabled (v7): disabling a watermark key stops detection with it, not its certificates", certificate: wk1Certificate, text: textBytes, trust: v4, updates: [v5, v6, v7], valid: true))
+        c.append(.init(name: "valid-watermark-key-destroyed", why: "a generation receipt naming wk-1 after wk-1 was destroyed (v8): destroying the secret does not void what was signed", certificate: json(receipt(i3new, at: t3 + 2 * day)), text: textBytes, trust: v4, updates: [v5, v6, v7, v8], valid: true))
+        c.append(.init(name: "valid-chain-v1-to-v8", why: "the first certificate (issuer-1 under root-1) after every change: issuer rotation, revocation, root rotation, late revocation of issuer-1 and three watermark-key changes", certificate: goodBytes, text: textBytes, trust: v1, updates: [v2, v3, v4, v5, v6, v7, v8], valid: true))
+
         // ---- negative cases ----
         var tamperedPayload = good
         tamperedPayload = SignedCertificate(payload: tamperChar(good.payload, at: 40), protected: good.protected, signature: good.signature, header: good.header)
@@ -129,6 +145,80 @@ extension ConformanceWorld {
         predicate["text_canonicalization"] = "none"
         statement["predicate"] = predicate
         c.append(.init(name: "unknown-text-canonicalization", why: "a subject digest computed under an unknown canonicalization", certificate: json(raw(header: header, payload: Array(try! JSONSerialization.data(withJSONObject: statement, options: [.sortedKeys])), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "statement.invalid"))
+
+        // Endorsements (root-key trust): every time must parse, the window must cover issuance.
+        let endorsementHeader: [String: Any] = ["alg": "EdDSA", "kid": SigningKeyID.root(root1.publicKey), "typ": Endorsement.type]
+        func endorsed(header h: [String: Any] = endorsementHeader, _ changes: [String: Any], at: Date) -> [UInt8] {
+            var b: [String: Any] = ["_type": Endorsement.Body.typeName, "issuer_key_id": SigningKeyID.issuer(issuer1.publicKey),
+                                    "public_key": Base64URL.encode(issuer1.publicKey.rawRepresentation), "not_before": Timestamp.format(t0)]
+            for (k, v) in changes { b[k] = v }
+            return json(attest(CertificateIssuer(key: issuer1, endorsement: rawEndorsement(header: h, body: b, root: root1)), at: at))
+        }
+        c.append(.init(name: "endorsement-not-after-unparseable", why: "an endorsement whose not_after is a date without a time (2026-02-01) and a certificate issued after it: fails closed instead of reading as open-ended", certificate: endorsed(["not_after": "2026-02-01"], at: t1 + day), text: textBytes, trust: root1File, valid: false, code: "endorsement.invalid"))
+        c.append(.init(name: "endorsement-not-before-unparseable", why: "an endorsement whose not_before has fractional seconds (not the whole-second RFC 3339 form)", certificate: endorsed(["not_before": "2026-01-01T00:00:00.000Z"], at: t0 + day), text: textBytes, trust: root1File, valid: false, code: "endorsement.invalid"))
+        c.append(.init(name: "endorsement-window-excludes-issuance", why: "an endorsement valid from t0 to t1 and a certificate issued ten days after t1 (root key only)", certificate: json(attest(CertificateIssuer(key: issuer1, endorsement: endorsement(issuer1, from: t0, to: t1, by: root1)), at: t1 + 10 * day)), text: textBytes, trust: root1File, valid: false, code: "key.expired"))
+        c.append(.init(name: "endorsement-typ-mismatch", why: "a root-signed object typed as a certificate presented as the endorsement", certificate: endorsed(header: ["alg": "EdDSA", "kid": SigningKeyID.root(root1.publicKey), "typ": SignedCertificate.type], [:], at: t0 + day), text: textBytes, trust: root1File, valid: false, code: "endorsement.invalid"))
+
+        // Trusted roots.
+        var badAfter = entry(issuer1, from: t0, to: nil, status: .active)
+        badAfter.notAfter = "2026-03-01T00:00:00+00:00"
+        c.append(.init(name: "trust-not-after-unparseable", why: "a validly signed trusted root whose issuing key has a not_after with a numeric offset (not the Z form) and a certificate issued after it: fails closed instead of reading as open-ended", certificate: json(attest(i1, at: t1 + 10 * day)), text: textBytes, trust: json(try! TrustedRoot.sign(body(1, at: t0, roots: [root1], issuers: [badAfter]), with: [root1])), valid: false, code: "trust.unreadable"))
+        var badCompromise = v3Issuers
+        badCompromise[1].compromisedSince = "2026-04-15"
+        c.append(.init(name: "trust-compromised-since-unparseable", why: "a trusted root revoking issuer-2 with a compromised_since that is a date without a time", certificate: json(attest(i2, at: compromise + 5 * day)), text: textBytes, trust: json(try! TrustedRoot.sign(body(3, at: t2, roots: [root1], issuers: badCompromise), with: [root1])), valid: false, code: "trust.unreadable"))
+        c.append(.init(name: "trust-version-zero", why: "a trusted root with version 0 (versions start at 1)", certificate: goodBytes, text: textBytes, trust: json(try! TrustedRoot.sign(body(0, at: t0, roots: [root1], issuers: [entry(issuer1, from: t0, to: nil, status: .active)]), with: [root1])), valid: false, code: "trust.unreadable"))
+        let unsigned = body(1, at: t0, roots: [attackerRoot], issuers: [entry(attacker, from: t0, to: nil, status: .active)], threshold: 0)
+        c.append(.init(name: "trust-threshold-zero-unsigned", why: "a trusted root with threshold 0 and no signature at all", certificate: json(attest(attackerIssuer, at: t0 + day)), text: textBytes, trust: json(TrustedRoot(payload: Base64URL.encode(try! JWS.canonicalEncoder.encode(unsigned)), signatures: [])), valid: false, code: "trust.unreadable"))
+        let twoRoots = body(1, at: t0, roots: [root1, root2], issuers: [entry(issuer1, from: t0, to: nil, status: .active)], threshold: 2)
+        c.append(.init(name: "trust-same-root-signed-twice", why: "threshold 2 of root-1 and root-2, met only by root-1's signature twice", certificate: goodBytes, text: textBytes, trust: json(try! TrustedRoot.sign(twoRoots, with: [root1, root1])), valid: false, code: "trust.signature.invalid"))
+        let afterRotation = body(5, at: t4, roots: [root1], issuers: v3Issuers + [entry(attacker, from: t4, to: nil, status: .active)])
+        c.append(.init(name: "trust-update-signed-by-retired-root", why: "after the root rotation (v4 pinned), a version 5 signed only by the rotated-out root-1 that adds an issuing key", certificate: json(attest(CertificateIssuer(key: attacker, endorsement: endorsement(attacker, from: t4, by: root1)), at: t4 + day)), text: textBytes, trust: v4, updates: [json(try! TrustedRoot.sign(afterRotation, with: [root1]))], valid: false, code: "trust.threshold_not_met"))
+        let mislabelled = "{\"_type\":\"\(RootKeyFile.typeName)\",\"key_id\":\"\(SigningKeyID.root(root1.publicKey))\",\"public_key\":\"\(Base64URL.encode(attackerRoot.publicKey.rawRepresentation))\"}\n"
+        c.append(.init(name: "trust-root-key-id-mismatch", why: "a root key file carrying root-1's key id with another key's public key", certificate: json(attest(attackerIssuer, at: t0 + day)), text: textBytes, trust: Array(mislabelled.utf8), valid: false, code: "trust.unreadable"))
+        // A signed body listing issuing_keys twice: JSONDecoder would read the first list (with
+        // the attacker's key), JSON.parse and Python the second.
+        let v1Body = String(decoding: try! JWS.canonicalEncoder.encode(body(1, at: t0, roots: [root1], issuers: [entry(issuer1, from: t0, to: nil, status: .active)])), as: UTF8.self)
+        let attackerEntry = String(decoding: try! JWS.canonicalEncoder.encode(entry(attacker, from: t0, to: nil, status: .active)), as: UTF8.self)
+        let doubled = v1Body.replacingOccurrences(of: "\"issuing_keys\":[", with: "\"issuing_keys\":[\(attackerEntry)],\"issuing_keys\":[")
+        c.append(.init(name: "trust-duplicate-member", why: "a signed trusted-root body with issuing_keys twice (the first list naming an attacker's key): parsers disagree on which counts, so it is rejected", certificate: json(attest(attackerIssuer, at: t0 + day)), text: textBytes, trust: json(rawTrustedRoot(body: Array(doubled.utf8), keys: [root1])), valid: false, code: "trust.unreadable"))
+
+        // Repeated member names in signed content and in the certificate file.
+        let kid1 = SigningKeyID.issuer(issuer1.publicKey)
+        let dupHeader = Base64URL.encode(Array("{\"alg\":\"none\",\"alg\":\"EdDSA\",\"kid\":\"\(kid1)\",\"typ\":\"\(SignedCertificate.type)\"}".utf8))
+        c.append(.init(name: "header-duplicate-member", why: "a validly signed protected header with alg twice (none, then EdDSA)", certificate: json(rawEncoded(protected: dupHeader, payload: good.payload, key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "header.invalid"))
+        let goodStatement = String(decoding: payload(of: good), as: UTF8.self)
+        let issuedField = "\"issued_at\":\"\(Timestamp.format(t0 + day))\""
+        let dupStatement = goodStatement.replacingOccurrences(of: issuedField, with: "\"issued_at\":\"\(Timestamp.format(t1 + 10 * day))\",\(issuedField)")
+        c.append(.init(name: "payload-duplicate-member", why: "a validly signed statement with issued_at twice (after issuer-1's retirement, then inside its window), checked against v2", certificate: json(raw(header: header, payload: Array(dupStatement.utf8), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: v2, valid: false, code: "statement.invalid"))
+        let escapedDup = goodStatement.replacingOccurrences(of: issuedField, with: "\"issued\\u005fat\":\"\(Timestamp.format(t1 + 10 * day))\",\(issuedField)")
+        c.append(.init(name: "payload-duplicate-member-escaped", why: "the same with the first name spelled issued\\u005fat: names are compared after unescaping", certificate: json(raw(header: header, payload: Array(escapedDup.utf8), key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: v2, valid: false, code: "statement.invalid"))
+        let goodText = String(decoding: goodBytes, as: UTF8.self)
+        let otherPayload = json(attest(i1, at: t0 + 3 * day, text: "Another essay."))
+        let otherPayloadString = (try! JSONDecoder().decode(SignedCertificate.self, from: Data(otherPayload))).payload
+        c.append(.init(name: "certificate-duplicate-member", why: "the certificate file with payload twice (another certificate's payload first, the signed one second)", certificate: Array(goodText.replacingOccurrences(of: "{\n  \"header\"", with: "{\n  \"payload\" : \"\(otherPayloadString)\",\n  \"header\"").utf8), text: textBytes, trust: root1File, valid: false, code: "format.invalid"))
+
+        // The subject digest and issuance time.
+        func restated(_ edit: (inout [String: Any]) -> Void) -> [UInt8] {
+            var st = try! JSONSerialization.jsonObject(with: Data(payload(of: good))) as! [String: Any]
+            edit(&st)
+            return json(raw(header: header, payload: Array(try! JSONSerialization.data(withJSONObject: st, options: [.sortedKeys, .withoutEscapingSlashes])), key: issuer1, endorsement: good.header.endorsement))
+        }
+        let digest = CanonicalText.sha256(of: text)
+        c.append(.init(name: "statement-digest-uppercase", why: "the right subject digest in uppercase hex (digests are 64 lowercase hex digits)", certificate: restated { $0["subject"] = [["name": "text", "digest": ["sha256": digest.uppercased()]]] }, text: textBytes, trust: root1File, valid: false, code: "statement.invalid"))
+        c.append(.init(name: "statement-digest-empty", why: "an empty subject digest", certificate: restated { $0["subject"] = [["name": "text", "digest": ["sha256": ""]]] }, text: textBytes, trust: root1File, valid: false, code: "statement.invalid"))
+        c.append(.init(name: "statement-issued-at-unparseable", why: "issued_at with fractional seconds (not the whole-second RFC 3339 form)", certificate: restated { st in
+            var p = st["predicate"] as! [String: Any]
+            p["issued_at"] = "2026-01-02T00:00:00.000Z"
+            st["predicate"] = p
+        }, text: textBytes, trust: root1File, valid: false, code: "statement.invalid"))
+
+        // Payload encodings.
+        let rawInput = Array(good.protected.utf8) + [UInt8(ascii: ".")] + payload(of: good)
+        c.append(.init(name: "signature-over-raw-payload", why: "signed over the protected header and the raw statement JSON (as with b64 false) instead of its base64url encoding", certificate: json(rawEncoded(protected: good.protected, payload: good.payload, key: issuer1, endorsement: good.header.endorsement, signedInput: rawInput)), text: textBytes, trust: root1File, valid: false, code: "signature.invalid"))
+        var statementBytes = payload(of: good)
+        while statementBytes.count % 3 == 0 { statementBytes.append(0x20) }
+        let padded64 = Base64URL.encode(statementBytes) + String(repeating: "=", count: 3 - statementBytes.count % 3)
+        c.append(.init(name: "payload-base64-padded", why: "a payload encoded with = padding, signed over exactly that string: the signature holds but the payload is not base64url", certificate: json(rawEncoded(protected: good.protected, payload: padded64, key: issuer1, endorsement: good.header.endorsement)), text: textBytes, trust: root1File, valid: false, code: "statement.invalid"))
         return c
     }
 }

@@ -20,6 +20,11 @@ struct ConformanceWorld {
     let compromise = date("2026-04-15T00:00:00Z")  // issuer-2 compromised since
     let t2 = date("2026-05-01T00:00:00Z")          // v3: issuer-2 revoked, issuer-3 active
     let t3 = date("2026-06-01T00:00:00Z")          // v4: root rotated to root-2 (signed by both)
+    let lateCompromise = date("2026-06-15T00:00:00Z")  // issuer-1 (retired at t1) leaked since
+    let t4 = date("2026-07-01T00:00:00Z")          // v5: retired issuer-1 revoked (keys revoke), by root-2
+    let t5 = date("2026-08-01T00:00:00Z")          // v6: watermark key rotated (keys rotate): wk-2 primary, wk-1 enabled
+    let t6 = date("2026-09-01T00:00:00Z")          // v7: wk-1 disabled (keys disable)
+    let t7 = date("2026-10-01T00:00:00Z")          // v8: wk-1 destroyed (keys destroy)
 
     let text = """
     Watermarks let a reader check where a text came from. This short essay was generated for the \
@@ -27,9 +32,33 @@ struct ConformanceWorld {
     the example realistic.   \n
     """
     let watermarkKey = try! WatermarkKey(secret: seed("watermark-1"), scheme: .default, state: .primary)
+    let watermarkKey2 = try! WatermarkKey(secret: seed("watermark-2"), scheme: .default, state: .primary)
 
-    func endorsement(_ issuer: Ed25519PrivateKey, from: Date, by root: Ed25519PrivateKey) -> Endorsement {
-        try! Endorsement.sign(issuer: issuer.publicKey, notBefore: from, notAfter: nil, root: root)
+    func endorsement(_ issuer: Ed25519PrivateKey, from: Date, to: Date? = nil, by root: Ed25519PrivateKey) -> Endorsement {
+        try! Endorsement.sign(issuer: issuer.publicKey, notBefore: from, notAfter: to, root: root)
+    }
+
+    /// An endorsement with an arbitrary protected header and payload, signed by `root`.
+    func rawEndorsement(header: [String: Any], body: [String: Any], root: Ed25519PrivateKey) -> Endorsement {
+        let protected = Base64URL.encode(try! JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+        let payload = Base64URL.encode(try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
+        let sig = try! root.signature(for: JWS.signingInput(protected: protected, payload: payload))
+        return Endorsement(payload: payload, protected: protected, signature: Base64URL.encode(sig))
+    }
+
+    /// A trusted root over exact body bytes, signed by `keys` (for bodies the encoder cannot write).
+    func rawTrustedRoot(body: [UInt8], keys: [Ed25519PrivateKey]) -> TrustedRoot {
+        let payload = Base64URL.encode(body)
+        return TrustedRoot(payload: payload, signatures: keys.map { key in
+            let protected = Base64URL.encode(try! JWS.canonicalEncoder.encode(JWS.Header(kid: SigningKeyID.root(key.publicKey), typ: TrustedRoot.type)))
+            return JWS.Signature(protected: protected, signature: Base64URL.encode(try! key.signature(for: JWS.signingInput(protected: protected, payload: payload))))
+        })
+    }
+
+    /// A certificate over exact protected-header and payload strings, signed by `key` over `signedInput` (default: the JWS signing input).
+    func rawEncoded(protected: String, payload: String, key: Ed25519PrivateKey, endorsement: Endorsement, signedInput: [UInt8]? = nil) -> SignedCertificate {
+        let sig = try! key.signature(for: signedInput ?? JWS.signingInput(protected: protected, payload: payload))
+        return SignedCertificate(payload: payload, protected: protected, signature: Base64URL.encode(sig), header: .init(endorsement: endorsement))
     }
 
     func entry(_ k: Ed25519PrivateKey, from: Date, to: Date?, status: TrustedRoot.IssuerStatus, compromised: Date? = nil) -> TrustedRoot.IssuingKey {
@@ -41,9 +70,10 @@ struct ConformanceWorld {
         .init(keyID: SigningKeyID.root(k.publicKey), publicKey: Base64URL.encode(k.publicKey.rawRepresentation))
     }
 
-    func body(_ version: Int, at: Date, roots: [Ed25519PrivateKey], issuers: [TrustedRoot.IssuingKey]) -> TrustedRoot.Body {
-        .init(version: version, issuedAt: Timestamp.format(at), threshold: 1, rootKeys: roots.map(rootKey), issuingKeys: issuers,
-              watermarkKeys: [.init(keyID: watermarkKey.id, state: "primary", scheme: SignedScheme(.default))])
+    func body(_ version: Int, at: Date, roots: [Ed25519PrivateKey], issuers: [TrustedRoot.IssuingKey],
+              watermark: [(WatermarkKey, String)]? = nil, threshold: Int = 1) -> TrustedRoot.Body {
+        .init(version: version, issuedAt: Timestamp.format(at), threshold: threshold, rootKeys: roots.map(rootKey), issuingKeys: issuers,
+              watermarkKeys: (watermark ?? [(watermarkKey, "primary")]).map { .init(keyID: $0.0.id, state: $0.1, scheme: SignedScheme($0.0.scheme)) })
     }
 
     var v1: TrustedRoot { try! .sign(body(1, at: t0, roots: [root1], issuers: [entry(issuer1, from: t0, to: nil, status: .active)]), with: [root1]) }
@@ -57,6 +87,15 @@ struct ConformanceWorld {
     }
     var v3: TrustedRoot { try! .sign(body(3, at: t2, roots: [root1], issuers: v3Issuers), with: [root1]) }
     var v4: TrustedRoot { try! .sign(body(4, at: t3, roots: [root2], issuers: v3Issuers), with: [root1, root2]) }
+    /// `greenmark keys revoke` of the retired issuer-1, compromised after its retirement.
+    var v5Issuers: [TrustedRoot.IssuingKey] {
+        [entry(issuer1, from: t0, to: t1, status: .revoked, compromised: lateCompromise)] + v3Issuers.dropFirst()
+    }
+    var v5: TrustedRoot { try! .sign(body(5, at: t4, roots: [root2], issuers: v5Issuers), with: [root2]) }
+    /// Watermark-key changes: each publishes a new version (signed by the current root, root-2).
+    var v6: TrustedRoot { try! .sign(body(6, at: t5, roots: [root2], issuers: v5Issuers, watermark: [(watermarkKey, "enabled"), (watermarkKey2, "primary")]), with: [root2]) }
+    var v7: TrustedRoot { try! .sign(body(7, at: t6, roots: [root2], issuers: v5Issuers, watermark: [(watermarkKey, "disabled"), (watermarkKey2, "primary")]), with: [root2]) }
+    var v8: TrustedRoot { try! .sign(body(8, at: t7, roots: [root2], issuers: v5Issuers, watermark: [(watermarkKey, "destroyed"), (watermarkKey2, "primary")]), with: [root2]) }
 
     func issuer(_ k: Ed25519PrivateKey, endorsedFrom: Date, by root: Ed25519PrivateKey? = nil) -> CertificateIssuer {
         CertificateIssuer(key: k, endorsement: endorsement(k, from: endorsedFrom, by: root ?? root1))

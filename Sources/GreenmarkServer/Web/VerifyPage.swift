@@ -155,11 +155,43 @@ enum VerifyPage {
   }
   const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-  /** A JSON object from UTF-8 bytes, or null. */
+  /**
+   * Whether some object in the JSON text `s` repeats a member name (compared after unescaping).
+   * Parsers disagree on what a repeated name means (JSON.parse keeps the last value, Swift's
+   * JSONDecoder the first), so a repeated name could make two verifiers read different
+   * documents: every verifier rejects them (docs/certificate-format.md).
+   */
+  function hasDuplicateKeys(s) {
+    const frames = []; // a Set of names per open object, null per open array
+    let expectingName = false;
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i];
+      if (c === "{") { frames.push(new Set()); expectingName = true; }
+      else if (c === "[") { frames.push(null); expectingName = false; }
+      else if (c === "}" || c === "]") { frames.pop(); expectingName = false; }
+      else if (c === ",") { expectingName = frames.length > 0 && frames[frames.length - 1] !== null; }
+      else if (c === '"') {
+        const start = i;
+        for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === "\\") i++;
+        const seen = frames.length > 0 ? frames[frames.length - 1] : null;
+        if (expectingName && seen !== null) {
+          let name;
+          try { name = JSON.parse(s.slice(start, i + 1)); } catch (e) { return true; }
+          if (seen.has(name)) return true;
+          seen.add(name);
+          expectingName = false;
+        }
+      }
+    }
+    return false;
+  }
+  /** A JSON object from UTF-8 bytes, or null (also when it repeats a member name). */
   function jsonObject(bytes) {
     const s = utf8(bytes);
     if (s === null) return null;
-    try { const v = JSON.parse(s); return isObject(v) ? v : null; } catch (e) { return null; }
+    let v;
+    try { v = JSON.parse(s); } catch (e) { return null; }
+    return isObject(v) && !hasDuplicateKeys(s) ? v : null;
   }
   // Field checks that mirror what the Swift decoders require.
   const get = (o, k) => (own(o, k) ? o[k] : undefined);
@@ -276,7 +308,11 @@ enum VerifyPage {
         !isArr(body, "root_keys") || !body.root_keys.every(isRootKey) ||
         !isArr(body, "issuing_keys") || !body.issuing_keys.every(isIssuingKey) ||
         !isArr(body, "watermark_keys") || !body.watermark_keys.every(isWatermarkKey)) return null;
-    if (body._type !== TRUSTED_ROOT_TYPE || body.threshold < 1 || body.root_keys.length === 0) return null;
+    if (body._type !== TRUSTED_ROOT_TYPE || body.version < 1 || body.threshold < 1 || body.root_keys.length === 0) return null;
+    // Every issuing-key time must parse: an unparseable not_after or compromised_since fails
+    // closed instead of reading as "open-ended" or "not compromised".
+    const timeOK = (k, f) => get(k, f) === undefined || get(k, f) === null || parseTime(k[f]) !== null;
+    if (!body.issuing_keys.every((k) => parseTime(k.not_before) !== null && timeOK(k, "not_after") && timeOK(k, "compromised_since"))) return null;
     return { doc, body };
   }
 
@@ -405,7 +441,10 @@ enum VerifyPage {
     const raw = valid ? tryB64(body.public_key) : null;
     const key = await importKey(raw);
     const notBefore = valid ? parseTime(body.not_before) : null;
-    if (!key || notBefore === null) {
+    // An unparseable not_after fails closed: it must not read as an open-ended window.
+    const hasNotAfter = valid && get(body, "not_after") !== undefined && get(body, "not_after") !== null;
+    const notAfter = hasNotAfter ? parseTime(body.not_after) : null;
+    if (!key || notBefore === null || (hasNotAfter && notAfter === null)) {
       list.fail("endorsement.invalid", "the endorsement's payload is malformed");
       return null;
     }
@@ -414,7 +453,7 @@ enum VerifyPage {
       return null;
     }
     list.pass("endorsement.valid", `root ${root.key_id} endorses ${kid}`);
-    return { key, notBefore, notAfter: parseTime(body.not_after), compromisedSince: null };
+    return { key, notBefore, notAfter, compromisedSince: null };
   }
 
   // ---- the signed statement -------------------------------------------------------------------
@@ -447,7 +486,7 @@ enum VerifyPage {
     if (st._type !== STATEMENT_TYPE) return null;
     const subject = st.subject.find((s) => s.name === "text");
     const digest = subject ? get(subject.digest, "sha256") : undefined;
-    if (typeof digest !== "string" || Array.from(digest).length !== 64) return null;
+    if (typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest)) return null;
     if (p.text_canonicalization !== CANONICALIZATION) return null;
     const issuedAt = parseTime(p.issued_at);
     if (issuedAt === null) return null;
