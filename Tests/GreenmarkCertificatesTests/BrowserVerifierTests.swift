@@ -475,7 +475,7 @@ enum Browser {
     }
 
     /// One headless Chromium run with its own profile and no network; returns stdout.
-    static func chromium(_ args: [String], in dir: URL, timeout: TimeInterval = 120) throws -> String {
+    static func chromium(_ args: [String], in dir: URL, timeout: TimeInterval = 300) throws -> String {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw Failure(description: "\(executable) is missing: run scripts/bootstrap.sh (or set GREENMARK_SKIP_BROWSER=1 locally)")
         }

@@ -45,7 +45,7 @@ struct CrashSafetyTests {
         for cycle in 0..<Self.cycles {
             let port = DaemonProcess.freePort()
             let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
-            let ready = await daemon.waitUntilReady(timeout: .seconds(180))
+            let ready = await daemon.waitUntilReady(timeout: .seconds(300))
             try #require(ready, "cycle \(cycle): greenmarkd did not start: \(daemon.log)")
             let acknowledgedBefore = await outcomes.acknowledged.count
 

@@ -18,7 +18,7 @@ struct DaemonLifecycleTests {
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let port = DaemonProcess.freePort()
         let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
-        #expect(await daemon.waitUntilReady(timeout: .seconds(180)), "greenmarkd did not start: \(daemon.log)")
+        #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
         // Certificates acknowledged before the signal.
         var acknowledged: [String] = []
@@ -36,17 +36,20 @@ struct DaemonLifecycleTests {
         let big = String(repeating: ServerTests.human + " ", count: 480_000 / (ServerTests.human.count + 1))
         let clock = Clock()
         let slow = (0..<3).map { i in
-            Task { () throws -> (status: Int, id: String?, body: String) in
-                let (status, body) = try await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: s.issuer,
-                                                           json: ["text": big + " Variant \(i)."])
+            Task { () -> (status: Int, id: String?, body: String)? in
+                // nil: the request never got a response (it had not reached the daemon when the
+                // listener closed).
+                guard let (status, body) = try? await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: s.issuer,
+                                                                  json: ["text": big + " Variant \(i)."]) else { return nil }
                 await clock.finish()
                 return (status, body["id"] as? String, "\(body["error"] ?? "")")
             }
         }
-        // Signal only once the daemon is handling all three (on a loaded machine a fixed sleep
-        // could signal before a connection was accepted, and that request would be refused).
-        let reached = await daemon.waitForRequestsInFlight(atLeast: 3, timeout: .seconds(120))
-        #expect(reached, "the three slow requests never reached the daemon together")
+        // Signal once the daemon is handling slow requests: all three, or at least one after 10 s
+        // (on a loaded machine the client may send them one after another). A fixed sleep could
+        // signal before any request arrived.
+        let observed = await daemon.waitForRequestsInFlight(atLeast: 3, orAtLeast: 1, after: .seconds(10), timeout: .seconds(300))
+        #expect(observed >= 1, "no slow request reached the daemon")
         let signalled = ContinuousClock.now
         daemon.terminate()
 
@@ -58,16 +61,17 @@ struct DaemonLifecycleTests {
         }
         #expect(refusedAt != nil, "the listener still accepts connections after SIGTERM")
 
+        // Every request the daemon was handling completes with 201; none gets another status.
         var inFlight: [String] = []
         for task in slow {
-            let (status, id, body) = try await task.value
+            guard let (status, id, body) = await task.value else { continue }
             #expect(status == 201, "in-flight request: \(body)")
             if let id { inFlight.append(id) }
         }
-        let finished = try #require(await clock.finished)   // the last of the three
+        #expect(inFlight.count >= observed, "\(observed) requests were in flight at SIGTERM, \(inFlight.count) completed")
+        let finished = try #require(await clock.finished)   // the last to complete
         #expect(finished > signalled, "the slow requests finished before SIGTERM; the test did not exercise draining")
         if let refusedAt { #expect(refusedAt < finished, "new connections were not refused while draining") }
-        #expect(inFlight.count == 3)
 
         #expect(await daemon.waitForExit() == 0, "exit status; log: \(daemon.log)")
         #expect(DaemonProcess.connectionRefused(port: port))

@@ -48,7 +48,7 @@ final class DaemonProcess: @unchecked Sendable {
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Waits until `/healthz` answers 200; false if the process exits or time runs out.
-    func waitUntilReady(timeout: Duration = .seconds(60)) async -> Bool {
+    func waitUntilReady(timeout: Duration = .seconds(300)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline, process.isRunning {
             if let (status, _) = try? await HTTP.request("GET", baseURL + "/healthz", timeout: 5), status == 200 { return true }
@@ -57,19 +57,23 @@ final class DaemonProcess: @unchecked Sendable {
         return false
     }
 
-    /// Waits until `/metrics` shows at least `count` requests being handled besides the
-    /// `/metrics` request itself; false on timeout or exit.
-    func waitForRequestsInFlight(atLeast count: Int, timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline, process.isRunning {
-            if let text = try? await HTTP.text(baseURL + "/metrics", timeout: 5),
-               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("greenmark_http_requests_in_flight ") }),
-               let value = Double(line.split(separator: " ").last ?? ""), Int(value) - 1 >= count {
-                return true
-            }
+    /// Requests the daemon is handling besides the `/metrics` request that asks, or nil.
+    func requestsInFlight() async -> Int? {
+        guard let text = try? await HTTP.text(baseURL + "/metrics", timeout: 5),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("greenmark_http_requests_in_flight ") }),
+              let value = Double(line.split(separator: " ").last ?? "") else { return nil }
+        return Int(value) - 1
+    }
+
+    /// Waits until `/metrics` shows `count` requests in flight, or `fallback` once `after` has
+    /// passed; returns the number seen (0 on timeout or exit).
+    func waitForRequestsInFlight(atLeast count: Int, orAtLeast fallback: Int, after: Duration, timeout: Duration) async -> Int {
+        let start = ContinuousClock.now
+        while ContinuousClock.now < start + timeout, process.isRunning {
+            if let n = await requestsInFlight(), n >= count || (n >= fallback && ContinuousClock.now > start + after) { return n }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return false
+        return 0
     }
 
     /// Sends SIGTERM.

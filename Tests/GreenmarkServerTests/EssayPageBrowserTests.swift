@@ -38,7 +38,7 @@ struct EssayPageBrowserTests {
 
         let port = DaemonProcess.freePort()
         let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
-        #expect(await daemon.waitUntilReady(timeout: .seconds(120)), "greenmarkd did not start: \(daemon.log)")
+        #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
         try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
         let screenshot = Self.artifacts.appendingPathComponent("essay-page.png").path
 

@@ -16,7 +16,7 @@ struct OpenAISDKTests {
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let port = DaemonProcess.freePort()
         let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port)], environment: [:], port: port)
-        #expect(await daemon.waitUntilReady(timeout: .seconds(120)), "greenmarkd did not start: \(daemon.log)")
+        #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -65,11 +65,11 @@ struct ScaleOutTests {
         let portA = DaemonProcess.freePort(), portB = DaemonProcess.freePort()
         let a = try DaemonProcess(arguments: ["serve", "--home", homeA, "--port", String(portA), "--no-generation", "--key-sync-interval", "0.5"],
                                   environment: env, port: portA)
-        #expect(await a.waitUntilReady(timeout: .seconds(180)), "daemon A did not start: \(a.log)")
+        #expect(await a.waitUntilReady(timeout: .seconds(300)), "daemon A did not start: \(a.log)")
         // B starts with an empty home: it takes the keys from the database.
         let b = try DaemonProcess(arguments: ["serve", "--home", homeB, "--port", String(portB), "--no-generation", "--key-sync-interval", "0.5"],
                                   environment: env, port: portB)
-        #expect(await b.waitUntilReady(timeout: .seconds(180)), "daemon B did not start: \(b.log)")
+        #expect(await b.waitUntilReady(timeout: .seconds(300)), "daemon B did not start: \(b.log)")
         for home in [homeA, homeB] {
             for file in ["keyring.json", "signing.json", "log-key.json"] {
                 let bytes = try String(contentsOfFile: home + "/" + file, encoding: .utf8)

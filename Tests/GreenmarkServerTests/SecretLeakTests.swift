@@ -180,7 +180,7 @@ struct SecretLeakTests {
         // The daemon, with the master key from its environment.
         let port = DaemonProcess.freePort()
         let daemon = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation"], environment: sealedEnv, port: port)
-        #expect(await daemon.waitUntilReady(timeout: .seconds(180)), "greenmarkd did not start: \(daemon.log)")
+        #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
         let cmdline = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(daemon.process.processIdentifier)/cmdline"))
         capture.add("greenmarkd argv (/proc/pid/cmdline)", Array(cmdline))
         #expect(!cmdline.isEmpty)

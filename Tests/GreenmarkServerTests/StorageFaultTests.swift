@@ -38,7 +38,7 @@ struct StorageFaultTests {
 
         // One acknowledged certificate, then a clean stop.
         let first = try Self.start(home: home)
-        #expect(await first.waitUntilReady(timeout: .seconds(180)), "greenmarkd did not start: \(first.log)")
+        #expect(await first.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(first.log)")
         let (status, body) = try await HTTP.request("POST", first.baseURL + "/v1/certificates", token: token, json: ["text": ServerTests.human])
         #expect(status == 201)
         let id = try #require(body["id"] as? String)
@@ -64,7 +64,7 @@ struct StorageFaultTests {
         #expect(try registry.certificateCount() == 1)
 
         let again = try Self.start(home: home)
-        #expect(await again.waitUntilReady(timeout: .seconds(180)), "greenmarkd did not start once writable: \(again.log)")
+        #expect(await again.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start once writable: \(again.log)")
         again.terminate()
         #expect(await again.waitForExit() == 0)
     }
@@ -80,7 +80,7 @@ struct StorageFaultTests {
         let home = mount + "/home"
         let token = try Self.makeHome(home)
         let daemon = try Self.start(home: home)
-        #expect(await daemon.waitUntilReady(timeout: .seconds(180)), "greenmarkd did not start: \(daemon.log)")
+        #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
         var acknowledged: [String] = []
         func certify(_ label: String) async throws -> (Int, [String: Any]) {

@@ -23,7 +23,7 @@ for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 try:
     driver.get(base + "/")
-    wait = WebDriverWait(driver, 60)
+    wait = WebDriverWait(driver, 180)
     driver.find_element(By.ID, "token").send_keys(token)
     textarea = driver.find_element(By.ID, "text")
     driver.execute_script("arguments[0].value = arguments[1];", textarea, open(pasted_file, encoding="utf-8").read())

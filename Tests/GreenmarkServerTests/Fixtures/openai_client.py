@@ -12,7 +12,7 @@ import sys
 import openai
 
 base_url, api_key = sys.argv[1], sys.argv[2]
-client = openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=120)
+client = openai.OpenAI(base_url=base_url, api_key=api_key, max_retries=0, timeout=300)
 messages = [
     {"role": "system", "content": "You are brief."},
     {"role": "user", "content": "Say hello in one sentence."},
