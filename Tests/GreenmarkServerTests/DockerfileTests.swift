@@ -1,4 +1,5 @@
 import Foundation
+import GreenmarkTestSupport
 import Testing
 
 /// The container definition, checked without a Docker engine: the runtime stage covers every
@@ -9,19 +10,9 @@ struct DockerfileTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func runtimeLibs(dockerfile: String) throws -> (status: Int32, output: String) {
-        let binary = DaemonProcess.executable.path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [Self.root.appendingPathComponent("scripts/runtime-libs.sh").path, binary,
-                       DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path]
-        p.environment = ProcessInfo.processInfo.environment.merging(["DOCKERFILE": dockerfile]) { $1 }
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Subprocess.run("/bin/bash", [Self.root.appendingPathComponent("scripts/runtime-libs.sh").path, DaemonProcess.executable.path,
+                                         DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path],
+                           environment: ["DOCKERFILE": dockerfile])
     }
 
     @Test("the runtime stage's packages cover every library greenmarkd and greenmark link; removing one is caught")

@@ -8,19 +8,8 @@ import Testing
 struct ScaleOutTests {
     /// Runs `greenmark arguments...` with `environment` added; its status and output.
     static func greenmark(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark")
-        p.arguments = arguments
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GREENMARK_") && !$0.key.hasPrefix("PG") }
-        env.merge(environment) { $1 }
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Subprocess.run(DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path, arguments,
+                           environment: environment, keep: { !$0.hasPrefix("GREENMARK_") && !$0.hasPrefix("PG") })
     }
 
     static func token(_ output: String) -> String? {

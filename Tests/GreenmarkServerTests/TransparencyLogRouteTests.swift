@@ -1,4 +1,5 @@
 import Foundation
+import GreenmarkTestSupport
 import GreenmarkCrypto
 import GreenmarkServer
 import GreenmarkStorage
@@ -112,18 +113,10 @@ struct TransparencyLogRouteTests {
         }
         try Data(text.utf8).write(to: dir.appendingPathComponent("essay.txt"))
         func verify(_ proof: String) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark")
-            p.arguments = ["verify", dir.appendingPathComponent("essay.cert.json").path, "--text", dir.appendingPathComponent("essay.txt").path,
-                           "--trust", s.home + "/trust/root-key.json", "--log-proof", dir.appendingPathComponent(proof).path,
-                           "--log-key", dir.appendingPathComponent("log-key.json").path]
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+            try Subprocess.run(DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path,
+                               ["verify", dir.appendingPathComponent("essay.cert.json").path, "--text", dir.appendingPathComponent("essay.txt").path,
+                                "--trust", s.home + "/trust/root-key.json", "--log-proof", dir.appendingPathComponent(proof).path,
+                                "--log-key", dir.appendingPathComponent("log-key.json").path])
         }
         let good = try verify("proof.json")
         #expect(good.0 == 0, "\(good.1)")

@@ -122,21 +122,8 @@ public final class PostgresServer: Sendable {
 
     @discardableResult
     private static func run(_ command: [String], environment: [String: String] = [:]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: command[0])
-        p.arguments = Array(command.dropFirst())
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard p.terminationStatus == 0 else { throw Failure(description: "\(command[0]) failed: \(text)") }
+        let (status, text) = try Subprocess.run(command[0], Array(command.dropFirst()), environment: environment)
+        guard status == 0 else { throw Failure(description: "\(command[0]) failed: \(text)") }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
-
 }
