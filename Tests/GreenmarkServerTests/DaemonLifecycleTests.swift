@@ -30,12 +30,12 @@ struct DaemonLifecycleTests {
         }
         #expect(acknowledged.count == 5)
 
-        // Slow requests: three certifications of a text near the 500,000-character limit (about
+        // Slow requests: four certifications of a text near the 500,000-character limit (about
         // 100,000 tokens each to normalize, tokenize and score, then sign and store), in parallel,
         // so draining lasts seconds even on a loaded machine.
         let big = String(repeating: ServerTests.human + " ", count: 480_000 / (ServerTests.human.count + 1))
         let clock = Clock()
-        let slow = (0..<3).map { i in
+        let slow = (0..<4).map { i in
             Task { () -> (status: Int, id: String?, body: String)? in
                 // nil: the request never got a response (it had not reached the daemon when the
                 // listener closed).
@@ -45,21 +45,15 @@ struct DaemonLifecycleTests {
                 return (status, body["id"] as? String, "\(body["error"] ?? "")")
             }
         }
-        // Signal once the daemon is handling slow requests: all three, or at least one after 10 s
+        // Signal once the daemon is handling slow requests: all four, or at least one after 10 s
         // (on a loaded machine the client may send them one after another). A fixed sleep could
         // signal before any request arrived.
-        let observed = await daemon.waitForRequestsInFlight(atLeast: 3, orAtLeast: 1, after: .seconds(10), timeout: .seconds(300))
+        let observed = await daemon.waitForRequestsInFlight(atLeast: 4, orAtLeast: 1, after: .seconds(10), timeout: .seconds(300))
         #expect(observed >= 1, "no slow request reached the daemon")
         let signalled = ContinuousClock.now
         daemon.terminate()
-
         // The listener closes at once: new connections are refused while the requests drain.
-        var refusedAt: ContinuousClock.Instant?
-        while ContinuousClock.now < signalled + .seconds(10) {
-            if DaemonProcess.connectionRefused(port: port) { refusedAt = .now; break }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(refusedAt != nil, "the listener still accepts connections after SIGTERM")
+        let watcher = RefusalWatcher(port: port, timeout: .seconds(30))
 
         // Every request the daemon was handling completes with 201; none gets another status.
         var inFlight: [String] = []
@@ -68,6 +62,8 @@ struct DaemonLifecycleTests {
             #expect(status == 201, "in-flight request: \(body)")
             if let id { inFlight.append(id) }
         }
+        let refusedAt = await watcher.result()
+        #expect(refusedAt != nil, "the listener still accepts connections after SIGTERM")
         #expect(inFlight.count >= observed, "\(observed) requests were in flight at SIGTERM, \(inFlight.count) completed")
         let finished = try #require(await clock.finished)   // the last to complete
         #expect(finished > signalled, "the slow requests finished before SIGTERM; the test did not exercise draining")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GreenmarkTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -102,6 +103,38 @@ final class DaemonProcess: @unchecked Sendable {
         addr.sin_port = UInt16(port).bigEndian
         let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         return rc != 0 && errno == ECONNREFUSED
+    }
+}
+
+/// Watches a port from a thread of its own (not Swift concurrency's shared pool, which other
+/// suites' blocking work can starve on a loaded machine) and records when connections to it are
+/// first refused.
+final class RefusalWatcher: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let refused = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Starts polling `port` every 5 ms for up to `timeout`.
+    init(port: Int, timeout: Duration) {
+        let thread = Thread { [self] in
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if DaemonProcess.connectionRefused(port: port) {
+                    refused.withLock { $0 = .now }
+                    break
+                }
+                usleep(5_000)
+            }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    /// When the first refusal was seen (nil: never, within the timeout); waits for the watcher.
+    func result() async -> ContinuousClock.Instant? {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async { self.done.wait(); c.resume() }
+        }
+        return refused.withLock { $0 }
     }
 }
 
