@@ -214,6 +214,40 @@ struct BrowserVerifierTests {
         #expect(!noText.checks.map(\.code).contains { $0.hasPrefix("text.") })
     }
 
+    @Test("log inclusion (docs/test-vectors/log-inclusion-v1): the same checks and codes as the Swift LogInclusionCheck")
+    func logInclusion() throws {
+        let dir = Self.repo.appendingPathComponent("docs/test-vectors/log-inclusion-v1")
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("expected.json"))) as? [String: Any])
+        let cases = try #require(expected["cases"] as? [String: [String]])
+        var files: [String: String] = [:]
+        for name in cases.keys + ["log-key.json"] { files[name] = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8) }
+        let literal = String(decoding: try JSONSerialization.data(withJSONObject: files), as: UTF8.self)
+        let output = try Browser.run(harness: try Self.exampleHarness(certificate: "detection-attestation.json", text: "text.txt", trust: "root-key.json") + """
+            const files = \(literal);
+            const out = {};
+            for (const name of Object.keys(files)) {
+              if (name === "log-key.json") continue;
+              out[name] = await GreenmarkVerify.verify({certificate, text, trust, logProof: files[name], logKey: files["log-key.json"]});
+            }
+            out.noLog = await GreenmarkVerify.verify({certificate, text, trust});
+            try { await GreenmarkVerify.verify({certificate, text, trust, logProof: files["valid.json"]}); out.half = "accepted"; }
+            catch (e) { out.half = String(e.message); }
+            return out;
+            """)
+        let object = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
+        let certificateChecks = ["trust.valid", "header.valid", "endorsement.valid", "signature.valid", "statement.valid", "key.valid", "text.digest.match"]
+        for (name, codes) in cases {
+            let data = try JSONSerialization.data(withJSONObject: try #require(object[name]))
+            let report = try JSONDecoder().decode(Browser.Report.self, from: data)
+            #expect(report.checks.map(\.code) == certificateChecks + codes, "\(name): \(report.summary)")
+            #expect(report.valid == (name == "valid.json"), "\(name)")
+            #expect((report.subject != nil) == (name == "valid.json"), "\(name)")
+        }
+        let noLog = try JSONDecoder().decode(Browser.Report.self, from: JSONSerialization.data(withJSONObject: try #require(object["noLog"])))
+        #expect(noLog.valid && !noLog.checks.contains { $0.code.hasPrefix("log.") })
+        #expect(object["half"] as? String == "logProof and logKey go together")
+    }
+
     @Test("a tampered text shows text.digest.mismatch and no subject")
     func tamperedText() throws {
         let output = try Browser.run(harness: try Self.exampleHarness(certificate: "detection-attestation.json", text: "text.txt", trust: "root-key.json") + """

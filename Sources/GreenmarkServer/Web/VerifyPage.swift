@@ -114,6 +114,24 @@ enum VerifyPage {
         <p><label for="in-min">Minimum trusted-root version</label>
           <input type="number" id="in-min" min="1" step="1" inputmode="numeric"></p>
       </details>
+      <details>
+        <summary>Optional: transparency-log inclusion</summary>
+        <p class="note">Like <code>--log-proof</code> and <code>--log-key</code>: the inclusion evidence saved from the
+          issuer's <code>/v1/log/proof/{id}</code> and the log's key saved from <code>/v1/log/key</code>. The page then also checks
+          that the certificate is in the log the key signed.</p>
+        <div class="inputs">
+          <div class="drop" data-slot="logproof">
+            <label for="in-logproof">Inclusion evidence</label>
+            <input type="file" id="in-logproof" accept=".json,application/json" aria-describedby="chosen-logproof">
+            <span class="chosen" id="chosen-logproof" aria-live="polite"></span>
+          </div>
+          <div class="drop" data-slot="logkey">
+            <label for="in-logkey">Log key</label>
+            <input type="file" id="in-logkey" accept=".json,application/json" aria-describedby="chosen-logkey">
+            <span class="chosen" id="chosen-logkey" aria-live="polite"></span>
+          </div>
+        </div>
+      </details>
       <button type="submit" id="check" disabled>Check certificate</button>
       <span class="note" id="need" aria-live="polite">Choose the certificate, the text and the trust file.</span>
     </fieldset>
@@ -596,8 +614,91 @@ enum VerifyPage {
     return s;
   }
 
+  // ---- transparency log (docs/transparency-log.md; as greenmark verify --log-proof --log-key) ----
+  /** Strict standard base64 (with padding, as the daemon writes it), or null. */
+  function b64std(s) {
+    if (typeof s !== "string" || s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
+    try { return Uint8Array.from(atob(s), (c) => c.charCodeAt(0)); } catch (e) { return null; }
+  }
+  function fromHex(h) {
+    if (typeof h !== "string" || h.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(h)) return null;
+    return Uint8Array.from(h.match(/../g) || [], (x) => parseInt(x, 16));
+  }
+  const concat = (...parts) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) { out.set(p, at); at += p.length; }
+    return out;
+  };
+  const sha256 = async (bytes) => new Uint8Array(await subtle().digest("SHA-256", bytes));
+  const sameBytes = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+  /** RFC 9162 section 2.1.3.2: is `leaf` at `index` of the tree of `size` leaves with `root`? */
+  async function verifyInclusion(leaf, index, size, proof, root) {
+    if (index >= size || proof.some((p) => p.length !== 32)) return false;
+    let fn = index, sn = size - 1, r = leaf;
+    for (const p of proof) {
+      if (sn === 0) return false;
+      if (fn % 2 === 1 || fn === sn) {
+        r = await sha256(concat([1], p, r));
+        while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+      } else {
+        r = await sha256(concat([1], r, p));
+      }
+      fn = Math.floor(fn / 2); sn = Math.floor(sn / 2);
+    }
+    return sn === 0 && sameBytes(r, root);
+  }
+
   /**
-   * Verifies like `greenmark verify CERT --text TEXT --trust TRUST [--trust-update U]… [--min-trust-version N]`.
+   * The certificate file is leaf `leaf_index` of the tree a checkpoint signed by the log's key
+   * commits to: `evidence` is the JSON of /v1/log/proof/{id}, `logKey` the JSON of /v1/log/key.
+   * Same checks, codes and order as the CLI; the first failure ends them.
+   */
+  async function verifyLogInclusion(certificate, evidence, logKey, list) {
+    const k = jsonObject(logKey);
+    const raw = k && typeof k.origin === "string" ? b64std(k.public_key) : null;
+    const key = raw ? await importKey(raw) : null;
+    if (!key) return list.fail("log.key.invalid", "the log key file is not the JSON of /v1/log/key");
+    const e = jsonObject(evidence);
+    const proof = e && Array.isArray(e.proof) ? e.proof.map(fromHex) : null;
+    if (!e || !Number.isSafeInteger(e.leaf_index) || e.leaf_index < 0 || !Number.isSafeInteger(e.tree_size) || e.tree_size < 0
+        || typeof e.checkpoint !== "string" || !proof || proof.some((p) => p === null)) {
+      return list.fail("log.evidence.invalid", "the inclusion evidence is not the JSON of /v1/log/proof/{id}");
+    }
+    // The C2SP signed note: body, blank line, signature lines "— <name> base64(keyID || signature)".
+    const note = e.checkpoint, split = note.indexOf("\n\n");
+    if (split < 0) return list.fail("log.checkpoint.invalid", "a signed note has a blank line before its signatures");
+    const body = note.slice(0, split) + "\n";
+    const id = (await sha256(concat(encoder.encode(k.origin), [0x0a, 0x01], raw))).slice(0, 4);
+    const prefix = "\u2014 " + k.origin + " ";
+    let signed = false;
+    for (const line of note.slice(split + 2).split("\n")) {
+      if (!line.startsWith(prefix)) continue;
+      const blob = b64std(line.slice(prefix.length));
+      if (!blob || blob.length !== 68 || !sameBytes(blob.slice(0, 4), id)) continue;
+      try { if (await subtle().verify({ name: "Ed25519" }, key, blob.slice(4), encoder.encode(body))) signed = true; } catch (x) { /* not valid */ }
+    }
+    if (!signed) return list.fail("log.checkpoint.invalid", `no valid signature by ${k.origin}`);
+    const lines = body.split("\n");
+    const size = /^(0|[1-9][0-9]*)$/.test(lines[1] ?? "") ? Number(lines[1]) : NaN;
+    const root = b64std(lines[2] ?? "");
+    if (lines.length < 4 || lines[0] === "" || !Number.isSafeInteger(size) || !root || root.length !== 32) {
+      return list.fail("log.checkpoint.invalid", "not a checkpoint: origin, decimal size and base64 root lines expected");
+    }
+    list.pass("log.checkpoint.valid", `checkpoint of ${size} leaves signed by ${k.origin}`);
+    if (size !== e.tree_size) return list.fail("log.inclusion.invalid", `the proof is for ${e.tree_size} leaves, the checkpoint has ${size}`);
+    const leaf = await sha256(concat([0], certificate));
+    if (await verifyInclusion(leaf, e.leaf_index, e.tree_size, proof, root)) {
+      list.pass("log.inclusion.valid", `the certificate is leaf ${e.leaf_index} of ${e.tree_size}`);
+    } else {
+      list.fail("log.inclusion.invalid", `the certificate is not leaf ${e.leaf_index} of the signed tree`);
+    }
+  }
+
+  /**
+   * Verifies like `greenmark verify CERT --text TEXT --trust TRUST [--trust-update U]… [--min-trust-version N]
+   * [--log-proof P --log-key K]`.
    * Resolves to {valid, checks: [{code, ok, message}], subject?}; subject only when valid.
    */
   async function verify(input) {
@@ -608,10 +709,14 @@ enum VerifyPage {
     const trust = toBytes(input.trust) ?? new Uint8Array(0);
     const updates = (input.updates ?? []).map(toBytes);
     const minimumVersion = input.minTrustVersion ?? null;
+    const logProof = toBytes(input.logProof), logKey = toBytes(input.logKey);
+    if ((logProof === null) !== (logKey === null)) throw new TypeError("logProof and logKey go together");
     const list = new CheckList();
     const anchor = await loadTrust(trust, updates, minimumVersion, list);
     let statement = null;
     if (anchor) statement = await verifyCertificate(anchor, certificate, text, list);
+    // Log inclusion only for a certificate that is valid on its own, as the CLI does.
+    if (anchor !== null && !list.failed && logProof !== null) await verifyLogInclusion(certificate, logProof, logKey, list);
     const valid = anchor !== null && !list.failed;
     const result = { valid, checks: list.checks };
     if (valid && statement) result.subject = subjectOf(statement);
@@ -627,8 +732,8 @@ enum VerifyPage {
     return e;
   }
 
-  const LIMITS = { certificate: MAX_CERTIFICATE_BYTES + 1, text: 64 << 20, trust: 4 << 20, updates: 4 << 20 };
-  const chosen = { certificate: null, text: null, trust: null, updates: [] };
+  const LIMITS = { certificate: MAX_CERTIFICATE_BYTES + 1, text: 64 << 20, trust: 4 << 20, updates: 4 << 20, logproof: 1 << 20, logkey: 1 << 16 };
+  const chosen = { certificate: null, text: null, trust: null, updates: [], logproof: null, logkey: null };
 
   function describe(file) { return `${file.name} (${file.size.toLocaleString("en")} bytes)`; }
   function setSlot(slot, files) {
@@ -639,9 +744,10 @@ enum VerifyPage {
       chosen[slot] = files[0] || null;
       $("chosen-" + slot).textContent = chosen[slot] ? "Chosen: " + describe(chosen[slot]) : "";
     }
-    const ready = chosen.certificate && chosen.text && chosen.trust;
+    const ready = chosen.certificate && chosen.text && chosen.trust && (!chosen.logproof === !chosen.logkey);
     $("check").disabled = !ready;
-    $("need").textContent = ready ? "Ready." : "Choose the certificate, the text and the trust file.";
+    $("need").textContent = ready ? "Ready." : (chosen.certificate && chosen.text && chosen.trust)
+      ? "Choose both the inclusion evidence and the log key, or neither." : "Choose the certificate, the text and the trust file.";
   }
   /** Sorts dropped files into slots: .txt is the text; JSON is a certificate or trust by its fields. */
   async function assign(dropped) {
@@ -652,7 +758,9 @@ enum VerifyPage {
       let slot = "text";
       if (/\.json$/i.test(file.name) || file.type === "application/json") {
         const o = jsonObject(new Uint8Array(await file.slice(0, 4 << 20).arrayBuffer()));
-        slot = o && own(o, "header") && own(o, "payload") ? "certificate" : "trust";
+        slot = o && own(o, "header") && own(o, "payload") ? "certificate"
+          : o && own(o, "leaf_index") && own(o, "checkpoint") ? "logproof"
+          : o && own(o, "origin") && own(o, "verifier_key") ? "logkey" : "trust";
       }
       // Several trusted roots dropped together: the first by name is pinned, the rest are updates.
       if (slot === "trust" && trustSeen) updates.push(file);
@@ -674,7 +782,8 @@ enum VerifyPage {
     const heading = el("h2", { id: "verdict", tabindex: "-1" }, el("span", { "aria-hidden": "true" }, valid ? "\u2714 " : "\u2718 "), valid ? "VALID" : "INVALID");
     const failed = result.checks.find((c) => !c.ok);
     const summary = valid
-      ? "Every signature checks out and the certificate is about this exact text."
+      ? "Every signature checks out and the certificate is about this exact text"
+        + (result.checks.some((c) => c.code === "log.inclusion.valid") ? ", and it is in the issuer's transparency log." : ".")
       : `Failed check: ${failed ? failed.code : "unknown"}. Do not rely on this certificate.`;
     out.append(el("div", { class: "verdict " + (valid ? "valid" : "invalid") }, heading, el("p", {}, summary)));
 
@@ -720,6 +829,8 @@ enum VerifyPage {
         trust: await read(chosen.trust, LIMITS.trust),
         updates: await Promise.all(chosen.updates.map((f) => read(f, LIMITS.updates))),
         minTrustVersion: min === "" ? null : Number(min),
+        logProof: chosen.logproof && chosen.logkey ? await read(chosen.logproof, LIMITS.logproof) : null,
+        logKey: chosen.logproof && chosen.logkey ? await read(chosen.logkey, LIMITS.logkey) : null,
       });
       render(result);
       document.dispatchEvent(new CustomEvent("greenmark-verified", { detail: result }));
@@ -732,7 +843,7 @@ enum VerifyPage {
   }
 
   function wire() {
-    for (const slot of ["certificate", "text", "trust", "updates"]) {
+    for (const slot of ["certificate", "text", "trust", "updates", "logproof", "logkey"]) {
       $("in-" + slot).addEventListener("change", (e) => setSlot(slot, e.target.files));
     }
     for (const zone of document.querySelectorAll(".drop")) {
