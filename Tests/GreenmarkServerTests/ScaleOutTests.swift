@@ -27,7 +27,7 @@ struct ScaleOutTests {
         (body["watermark_keys"] as? [[String: Any]])?.first { $0["state"] as? String == "primary" }?["id"] as? String
     }
 
-    @Test("certificates, tokens and audit entries are shared; a rotation through one daemon reaches the other within the sync interval")
+    @Test("certificates, tokens and audit entries are shared; a rotation through one daemon reaches the other without a restart, within seconds")
     func twoDaemons() async throws {
         let pg = try PostgresServer.shared()
         let database = try pg.createDatabase()
