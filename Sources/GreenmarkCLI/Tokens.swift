@@ -61,10 +61,7 @@ struct RegistryOptions: ParsableArguments {
     var database: String?
 
     func validate() throws {
-        // A password on the command line is visible to every user through ps and /proc.
-        if let database, (try? DatabaseLocation(database))?.hasPassword == true {
-            throw ValidationError("--database must not contain a password (anyone can read a command line); put it in PGPASSWORD, ~/.pgpass or GREENMARK_DATABASE")
-        }
+        if let problem = database.flatMap(DatabaseLocation.commandLineProblem) { throw ValidationError(problem) }
     }
 
     func registry() throws -> Registry {

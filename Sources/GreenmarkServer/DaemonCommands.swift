@@ -46,10 +46,7 @@ public struct Serve: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
-        // A password on the command line is visible to every user through ps and /proc.
-        if let database = options.database, (try? DatabaseLocation(database))?.hasPassword == true {
-            throw ValidationError("--database must not contain a password (anyone can read a command line); put it in PGPASSWORD, ~/.pgpass, GREENMARK_DATABASE or the --config file")
-        }
+        if let problem = options.database.flatMap(DatabaseLocation.commandLineProblem) { throw ValidationError(problem) }
     }
 
     /// The values given on the command line, by configuration key.

@@ -35,6 +35,14 @@ public struct DatabaseLocation: Sendable, Equatable {
         kind == .postgres && URLComponents(string: value)?.password != nil
     }
 
+    /// Why `value`, given as `--database` on a command line, must be refused, or nil: a URI with a
+    /// password (anyone can read a command line through `ps` and `/proc`). Shared by `greenmark`
+    /// and `greenmarkd`.
+    public static func commandLineProblem(_ value: String) -> String? {
+        guard (try? DatabaseLocation(value))?.hasPassword == true else { return nil }
+        return "--database must not contain a password (anyone can read a command line); put it in PGPASSWORD, ~/.pgpass, GREENMARK_DATABASE or greenmarkd's --config file"
+    }
+
     /// The location with any password replaced by `***`: what errors and logs show.
     public var redacted: String { Self.redact(value) }
 

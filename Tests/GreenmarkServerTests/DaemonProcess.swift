@@ -175,11 +175,8 @@ enum HTTP {
 
     /// GET `url` as text; nil unless the status is 200.
     static func text(_ url: String, timeout: TimeInterval = 30) async throws -> String? {
-        var request = URLRequest(url: URL(string: url)!)
-        request.timeoutInterval = timeout
-        let (data, response) = try await session.data(for: request)
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        let (status, body) = try await data(url, timeout: timeout)
+        return status == 200 ? String(decoding: body, as: UTF8.self) : nil
     }
 }
 

@@ -56,14 +56,9 @@ final class PostgresBackend: RegistryBackend {
             try c.execute("CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
             let applied = Set(try c.execute("SELECT identifier FROM grdb_migrations").rows.compactMap { $0[0] })
             for migration in Self.migrations where !applied.contains(migration.name) {
-                try c.execute("BEGIN")
-                do throws(StorageError) {
+                try c.transaction { (c) throws(StorageError) in
                     for statement in migration.statements { try c.execute(statement) }
                     try c.execute("INSERT INTO grdb_migrations (identifier) VALUES ($1)", [.text(migration.name)])
-                    try c.execute("COMMIT")
-                } catch {
-                    _ = try? c.execute("ROLLBACK")
-                    throw error
                 }
             }
         }

@@ -26,6 +26,19 @@ final class PostgresConnection: @unchecked Sendable {
     /// False once the server or network dropped the connection; the pool then discards it.
     var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
 
+    /// Runs `body` inside a transaction: committed if it returns, rolled back if it throws.
+    func transaction<T>(_ body: (PostgresConnection) throws(StorageError) -> T) throws(StorageError) -> T {
+        try execute("BEGIN")
+        do throws(StorageError) {
+            let value = try body(self)
+            try execute("COMMIT")
+            return value
+        } catch {
+            _ = try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// Runs one statement with `parameters` ($1, $2, ...) and returns its rows (text format).
     @discardableResult
     func execute(_ sql: String, _ parameters: [PostgresValue] = []) throws(StorageError) -> PostgresRows {

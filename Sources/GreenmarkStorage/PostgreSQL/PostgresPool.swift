@@ -31,29 +31,13 @@ final class PostgresPool: Sendable {
         } else {
             connection = try PostgresConnection(conninfo: conninfo, redacted: redacted)
         }
-        do throws(StorageError) {
-            let value = try body(connection)
-            release(connection)
-            return value
-        } catch {
-            release(connection)
-            throw error
-        }
+        defer { release(connection) }
+        return try body(connection)
     }
 
-    /// Runs `body` inside a transaction: committed if it returns, rolled back if it throws.
+    /// Runs `body` inside a transaction on a connection of its own (`PostgresConnection.transaction`).
     func transaction<T>(_ body: (PostgresConnection) throws(StorageError) -> T) throws(StorageError) -> T {
-        try with { (c) throws(StorageError) -> T in
-            try c.execute("BEGIN")
-            do throws(StorageError) {
-                let value = try body(c)
-                try c.execute("COMMIT")
-                return value
-            } catch {
-                _ = try? c.execute("ROLLBACK")
-                throw error
-            }
-        }
+        try with { (c) throws(StorageError) -> T in try c.transaction { (c) throws(StorageError) -> T in try body(c) } }
     }
 
     private func release(_ connection: PostgresConnection) {
