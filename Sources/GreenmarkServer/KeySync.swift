@@ -112,25 +112,24 @@ public final class KeySync: Sendable {
         var changes = Changes()
         // Cheap check first; on any change, one snapshot of every file, so a key change that
         // touched several files (keyring, trust root) is taken whole.
-        var shared: [String: KeyFileRecord] = [:]
+        var versions: [String: Int64]
+        var records: [String: KeyFileRecord] = [:]
         do {
-            let versions = try registry.keyFileVersions()
+            versions = try registry.keyFileVersions()
             if versions.contains(where: { agreed[$0.key]?.version != $0.value }) {
-                for record in try registry.keyFiles() { shared[record.name] = record }
-            } else {
-                for (name, version) in versions { shared[name] = KeyFileRecord(name: name, version: version, bytes: []) }
+                for record in try registry.keyFiles() { records[record.name] = record }
+                versions = records.mapValues(\.version)
             }
         } catch {
             throw KeySyncError(.storage, error.reason)
         }
 
         var outgoing: [KeyFileChange] = []
-        var outgoingBytes: [String: [UInt8]] = [:]
-        for name in Set(shared.keys).union(localNames()).sorted() {
+        for name in Set(versions.keys).union(localNames()).sorted() {
             let local = read(name)
             let last = agreed[name]
             let localChanged = local.map { SHA256Digest.hash($0) != last?.digest } ?? false
-            if let record = shared[name], record.version != last?.version {
+            if let record = records[name], record.version != last?.version {
                 // Changed in the database (or never seen here): take it, keeping a different local edit.
                 if let local, local != record.bytes, localChanged || last == nil {
                     try keep(local, conflictCopyOf: name)
@@ -147,10 +146,10 @@ public final class KeySync: Sendable {
                     throw KeySyncError(.notSealed, "\(name) is not sealed under a master key, so it cannot be shared through the database; set \(MasterKey.fileEnvironmentVariable) and run `greenmark keys seal`")
                 }
                 outgoing.append(KeyFileChange(name: name, bytes: local, expectedVersion: last?.version))
-                outgoingBytes[name] = local
             }
         }
         guard !outgoing.isEmpty else { return changes }
+        let outgoingBytes = Dictionary(uniqueKeysWithValues: outgoing.map { ($0.name, $0.bytes) })
         do {
             for (name, version) in try registry.putKeyFiles(outgoing).sorted(by: { $0.key < $1.key }) {
                 agreed[name] = Agreed(version: version, digest: SHA256Digest.hash(outgoingBytes[name] ?? []))
