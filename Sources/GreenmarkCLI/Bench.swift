@@ -4,6 +4,7 @@ import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
 import GreenmarkModel
+import GreenmarkTransparency
 
 /// `greenmark bench`: single-core throughput of the PRF, the scorer and the tokenizer, next to the
 /// raw OpenSSL HMAC rate measured in the same run. Build with `-c release` for meaningful numbers.
@@ -61,6 +62,7 @@ struct Bench: ParsableCommand {
             for _ in 0..<n { sink &+= TokenScores(tokens: tokens, prf: prf, ignoreRepeats: true).green }
             return sink
         })
+        rows += logTreeRows()
 
         if let path = try? ModelLocator.resolve(explicit: model) {
             let tokenizer = try LlamaTokenizer(modelPath: path)
@@ -221,6 +223,26 @@ struct Bench: ParsableCommand {
             rows.append(BenchRow(name: "openssl_speed_ed25519_verify", unit: "verify/s", rate: verify, detail: "\(Int(verify)) verify/s (openssl speed, same run)"))
         }
         return rows
+    }
+
+    /// The transparency log's per-request work on a 65,536-leaf log: building the tree from its
+    /// leaf hashes (what every log request did before the daemon kept the tree) against the root
+    /// and one inclusion proof from the kept tree (what a request does now), in one run.
+    private func logTreeRows() -> [BenchRow] {
+        let leaves = (0..<65_536).map { MerkleTree.leafHash([UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)]) }
+        let build = measure("log_tree_build_64k_leaves", unit: "trees/s") { n in
+            var sink = 0
+            for _ in 0..<n { sink &+= Int(MerkleTree(leafHashes: leaves).root()[0]) }
+            return sink
+        }
+        let tree = MerkleTree(leafHashes: leaves)
+        let proof = measure("log_root_and_proof_64k_leaves", unit: "requests/s") { n in
+            var sink = 0
+            for i in 0..<n { sink &+= Int(tree.root()[0]) &+ (try! tree.inclusionProof(index: (i &* 7919) % leaves.count)).count }
+            return sink
+        }
+        return [build, BenchRow(name: proof.name, unit: proof.unit, rate: proof.rate,
+                                detail: proof.detail + " (\(grouped(proof.rate / build.rate))× a rebuild per request)")]
     }
 
     /// Runs `openssl speed -seconds 1 ed25519` and parses sign/s and verify/s.

@@ -25,6 +25,8 @@ public struct GreenmarkServices: Sendable {
     /// The master key that seals the home's secret files (`docs/secrets-at-rest.md`), if any.
     public let masterKey: MasterKeySource
     let keyringCache: KeyringCache
+    /// The transparency log's tree, updated from the registry per use.
+    let logTree = LogTreeCache()
     /// Shares the key files with other daemons on the same PostgreSQL registry; nil when alone.
     public let keySync: KeySync?
 

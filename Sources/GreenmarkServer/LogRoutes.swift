@@ -69,7 +69,7 @@ enum LogRoutes {
             }
             let (tree, note) = try current(services)
             let proof = try logged { () throws(TransparencyError) in try tree.inclusionProof(index: index) }
-            return InclusionResponse(certificateID: id, leafIndex: index, treeSize: tree.size, leafHash: Hex.encode(tree.leafHashes[index]),
+            return InclusionResponse(certificateID: id, leafIndex: index, treeSize: tree.size, leafHash: Hex.encode(tree.leafHash(at: index)),
                                      proof: proof.map { Hex.encode($0) }, checkpoint: note)
         }
 
@@ -90,10 +90,10 @@ enum LogRoutes {
         try logged { () throws(TransparencyError) in try LogKey.loadOrCreate(directory: services.home, masterKey: services.masterKey) }
     }
 
-    /// The whole tree and its signed checkpoint.
+    /// The whole tree (from the daemon's cache, brought up to date) and its signed checkpoint.
     static func current(_ services: GreenmarkServices) throws -> (MerkleTree, String) {
         let key = try logKey(services)
-        let tree = MerkleTree(leafHashes: try GreenmarkRoutes.stored { () throws(StorageError) in try services.registry.logLeafHashes() })
+        let tree = try GreenmarkRoutes.stored { () throws(StorageError) in try services.logTree.current(services.registry) }
         let note = try logged { () throws(TransparencyError) in
             try Checkpoint(origin: key.origin, size: tree.size, root: tree.root()).signed(name: key.origin, key: key.key)
         }

@@ -50,8 +50,10 @@ public final class Registry: Sendable {
 
     // MARK: - Transparency log
 
-    /// The log's leaf hashes, in order.
-    public func logLeafHashes() throws(StorageError) -> [[UInt8]] { try backend.logLeafHashes() }
+    /// The log's leaf hashes from leaf index `start` on (default: all), in order. Leaves are
+    /// append-only and numbered densely in commit order, so a reader holding the first n can ask
+    /// for the rest `from: n`.
+    public func logLeafHashes(from start: Int = 0) throws(StorageError) -> [[UInt8]] { try backend.logLeafHashes(from: start) }
 
     /// The leaf index of certificate `id` in the log, if it is there.
     public func logIndex(certificateID id: String) throws(StorageError) -> Int? { try backend.logIndex(certificateID: id) }
@@ -144,7 +146,7 @@ public final class Registry: Sendable {
     /// invariant: leaves are numbered 0..<n, one per stored certificate.
     public func integrityCheck() throws(StorageError) -> Bool {
         guard try backend.databaseIntegrityCheck() else { return false }
-        return try backend.logLeafHashes().count == backend.certificateCount()
+        return try backend.logLeafHashes(from: 0).count == backend.certificateCount()
     }
 
     // MARK: - Helpers

@@ -8,7 +8,8 @@ protocol RegistryBackend: Sendable {
     var description: String { get }
 
     func insert(_ record: CertificateRecord, leafHash: [UInt8]) throws(StorageError) -> Int
-    func logLeafHashes() throws(StorageError) -> [[UInt8]]
+    /// The log's leaf hashes from leaf index `start` on, in order.
+    func logLeafHashes(from start: Int) throws(StorageError) -> [[UInt8]]
     func logIndex(certificateID: String) throws(StorageError) -> Int?
     func certificate(id: String) throws(StorageError) -> CertificateRecord?
     func certificates(subjectSHA256: String) throws(StorageError) -> [CertificateRecord]

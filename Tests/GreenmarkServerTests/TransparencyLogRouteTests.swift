@@ -129,4 +129,35 @@ struct TransparencyLogRouteTests {
         #expect(moved.0 == 1, "\(moved.1)")
         #expect(moved.1.contains("log.inclusion.invalid"))
     }
+
+    @Test("the daemon's log tree follows appends, reads only new leaves' worth of work, and rebuilds for another database")
+    func logTreeCache() throws {
+        let dir = NSTemporaryDirectory() + "gm-logcache-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func record(_ id: String) -> CertificateRecord {
+            CertificateRecord(id: id, kind: "detection_attestation", subjectSHA256: String(repeating: "d", count: 64), issuerKeyID: "gik",
+                              watermarkKeyID: nil, issuedAt: "2026-01-01T00:00:00Z", bytes: Array(id.utf8))
+        }
+        let a = try Registry(location: DatabaseLocation(dir + "/a.sqlite"))
+        let b = try Registry(location: DatabaseLocation(dir + "/b.sqlite"))
+        let cache = LogTreeCache()
+        #expect(try cache.current(a).size == 0)
+        for i in 0..<5 { try a.insert(record("gmc-a\(i)")) }
+        let five = try cache.current(a)
+        let fiveRoot = MerkleTree(leafHashes: try a.logLeafHashes()).root()
+        #expect(five.size == 5 && five.root() == fiveRoot)
+        #expect(try a.logLeafHashes(from: 3) == Array(try a.logLeafHashes().dropFirst(3)))
+        for i in 5..<12 { try a.insert(record("gmc-a\(i)")) }
+        let twelve = try cache.current(a)
+        let rebuiltA = MerkleTree(leafHashes: try a.logLeafHashes())
+        #expect(twelve.size == 12 && twelve.root() == rebuiltA.root())
+        #expect(try twelve.consistencyProof(oldSize: 5) == rebuiltA.consistencyProof(oldSize: 5))
+        // A registry whose leaves differ from the cached ones (another or restored database): rebuilt, never mixed.
+        for i in 0..<3 { try b.insert(record("gmc-b\(i)")) }
+        let other = try cache.current(b)
+        let bRoot = MerkleTree(leafHashes: try b.logLeafHashes()).root()
+        #expect(other.size == 3 && other.root() == bRoot)
+        #expect(try cache.current(a).root() == twelve.root())
+    }
 }

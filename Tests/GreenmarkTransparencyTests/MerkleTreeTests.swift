@@ -79,7 +79,7 @@ struct MerkleTreeTests {
         for (index, size, path) in RFC6962Vectors.inclusion {
             let proof = try t.inclusionProof(index: index, size: size)
             #expect(proof.map { Hex.encode($0) } == path, "\(index) in \(size)")
-            #expect(MerkleProof.verifyInclusion(leafHash: t.leafHashes[index], index: index, size: size, proof: proof, root: t.root(size: size)))
+            #expect(MerkleProof.verifyInclusion(leafHash: t.leafHash(at: index), index: index, size: size, proof: proof, root: t.root(size: size)))
         }
     }
 
@@ -101,22 +101,22 @@ struct MerkleTreeTests {
             let root = t.root(size: n)
             for i in 0..<n {
                 let proof = try t.inclusionProof(index: i, size: n)
-                #expect(MerkleProof.verifyInclusion(leafHash: t.leafHashes[i], index: i, size: n, proof: proof, root: root))
+                #expect(MerkleProof.verifyInclusion(leafHash: t.leafHash(at: i), index: i, size: n, proof: proof, root: root))
                 // Wrong index, wrong height (size doubled or halved), wrong leaf, flipped bit, truncated,
                 // extended: all rejected (transparency-dev's corruptInclusionProof probes).
-                #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHashes[i], index: i ^ 1, size: n, proof: proof, root: root))
-                #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHashes[i], index: i, size: n * 2, proof: proof, root: root))
+                #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHash(at: i), index: i ^ 1, size: n, proof: proof, root: root))
+                #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHash(at: i), index: i, size: n * 2, proof: proof, root: root))
                 if n > 1 && i < n / 2 {
-                    #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHashes[i], index: i, size: n / 2, proof: proof, root: root))
+                    #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHash(at: i), index: i, size: n / 2, proof: proof, root: root))
                 }
                 #expect(!MerkleProof.verifyInclusion(leafHash: MerkleTree.leafHash([0xff]), index: i, size: n, proof: proof, root: root))
                 if !proof.isEmpty {
                     var flipped = proof
                     flipped[0][0] ^= 8
-                    #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHashes[i], index: i, size: n, proof: flipped, root: root))
-                    #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHashes[i], index: i, size: n, proof: Array(proof.dropLast()), root: root))
+                    #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHash(at: i), index: i, size: n, proof: flipped, root: root))
+                    #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHash(at: i), index: i, size: n, proof: Array(proof.dropLast()), root: root))
                 }
-                #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHashes[i], index: i, size: n, proof: proof + [root], root: root))
+                #expect(!MerkleProof.verifyInclusion(leafHash: t.leafHash(at: i), index: i, size: n, proof: proof + [root], root: root))
             }
             for m in 0...n {
                 let proof = try t.consistencyProof(oldSize: m, newSize: n)
@@ -131,6 +131,56 @@ struct MerkleTreeTests {
         }
         #expect(throws: TransparencyError.self) { try t.inclusionProof(index: 40, size: 40) }
         #expect(throws: TransparencyError.self) { try t.consistencyProof(oldSize: 5, newSize: 41) }
+    }
+
+    @Test("the stored-subtree tree gives the RFC recursion's roots and proofs at every size up to 70")
+    func matchesReference() throws {
+        let leaves = (0..<70).map { MerkleTree.leafHash([UInt8($0), 0x5a]) }
+        var appended = MerkleTree()
+        for n in 0...leaves.count {
+            let built = MerkleTree(leafHashes: Array(leaves.prefix(n)))
+            #expect(built.size == n && appended.size == n)
+            #expect(built.leafHashes == Array(leaves.prefix(n)))
+            let reference = n == 0 ? MerkleTree.emptyRoot : ReferenceMerkle.mth(leaves[0..<n])
+            #expect(built.root() == reference, "root of \(n)")
+            #expect(appended.root() == reference, "root of \(n) after appends")
+            for i in 0..<n {
+                #expect(try built.inclusionProof(index: i) == ReferenceMerkle.path(i, leaves[0..<n]), "path \(i) of \(n)")
+            }
+            for m in 1..<max(n, 1) {
+                #expect(try built.consistencyProof(oldSize: m) == ReferenceMerkle.subproof(m, leaves[0..<n], true), "\(m) -> \(n)")
+            }
+            if n < leaves.count { #expect(appended.append(leafHash: leaves[n]) == n) }
+        }
+    }
+}
+
+/// RFC 9162 §2.1 written as the RFC writes it, over slices of leaf hashes: O(n) per root or proof.
+/// The reference the stored-subtree `MerkleTree` must agree with.
+enum ReferenceMerkle {
+    static func split(_ n: Int) -> Int {
+        var k = 1
+        while k << 1 < n { k <<= 1 }
+        return k
+    }
+
+    static func mth(_ d: ArraySlice<[UInt8]>) -> [UInt8] {
+        if d.count == 1 { return d[d.startIndex] }
+        let k = split(d.count)
+        return MerkleTree.nodeHash(mth(d.prefix(k)), mth(d.dropFirst(k)))
+    }
+
+    static func path(_ m: Int, _ d: ArraySlice<[UInt8]>) -> [[UInt8]] {
+        if d.count <= 1 { return [] }
+        let k = split(d.count)
+        return m < k ? path(m, d.prefix(k)) + [mth(d.dropFirst(k))] : path(m - k, d.dropFirst(k)) + [mth(d.prefix(k))]
+    }
+
+    static func subproof(_ m: Int, _ d: ArraySlice<[UInt8]>, _ complete: Bool) -> [[UInt8]] {
+        if m == d.count { return complete ? [] : [mth(d)] }
+        let k = split(d.count)
+        return m <= k ? subproof(m, d.prefix(k), complete) + [mth(d.dropFirst(k))]
+                      : subproof(m - k, d.dropFirst(k), false) + [mth(d.prefix(k))]
     }
 }
 

@@ -74,15 +74,15 @@ final class PostgresBackend: RegistryBackend {
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                 """, [.text(r.id), .text(r.kind), .text(r.subjectSHA256), .text(r.issuerKeyID), .optional(r.watermarkKeyID),
                       .text(r.issuedAt), .bytes(r.bytes)])
-            let index = Int(try c.execute("SELECT COUNT(*) AS n FROM log_entry").int(0, "n") ?? 0)
+            let index = Int(try c.execute("SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM log_entry").int(0, "n") ?? 0)
             try c.execute("INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES ($1, $2, $3)",
                           [.int(Int64(index)), .text(r.id), .bytes(leafHash)])
             return index
         }
     }
 
-    func logLeafHashes() throws(StorageError) -> [[UInt8]] {
-        let rows = try query("SELECT leaf_hash FROM log_entry ORDER BY leaf_index")
+    func logLeafHashes(from start: Int) throws(StorageError) -> [[UInt8]] {
+        let rows = try query("SELECT leaf_hash FROM log_entry WHERE leaf_index >= $1 ORDER BY leaf_index", [.int(Int64(start))])
         return (0..<rows.count).compactMap { rows.bytes($0, "leaf_hash") }
     }
 

@@ -86,15 +86,17 @@ final class SQLiteBackend: RegistryBackend {
                 INSERT INTO certificate (id, kind, subject_sha256, issuer_key_id, watermark_key_id, issued_at, bytes)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [r.id, r.kind, r.subjectSHA256, r.issuerKeyID, r.watermarkKeyID, r.issuedAt, Data(r.bytes)])
-            let index = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_entry") ?? 0
+            let index = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM log_entry") ?? 0
             try db.execute(sql: "INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES (?, ?, ?)",
                            arguments: [index, r.id, Data(leafHash)])
             return index
         }
     }
 
-    func logLeafHashes() throws(StorageError) -> [[UInt8]] {
-        try read { db in try Data.fetchAll(db, sql: "SELECT leaf_hash FROM log_entry ORDER BY leaf_index").map { Array($0) } }
+    func logLeafHashes(from start: Int) throws(StorageError) -> [[UInt8]] {
+        try read { db in
+            try Data.fetchAll(db, sql: "SELECT leaf_hash FROM log_entry WHERE leaf_index >= ? ORDER BY leaf_index", arguments: [start]).map { Array($0) }
+        }
     }
 
     func logIndex(certificateID id: String) throws(StorageError) -> Int? {
