@@ -199,6 +199,8 @@ let package = Package(
             dependencies: [
                 "GreenmarkCLI",
                 "GreenmarkCore",
+                "GreenmarkCrypto",
+                "GreenmarkTransparency",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             resources: [.copy("Fixtures")],

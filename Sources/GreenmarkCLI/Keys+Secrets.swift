@@ -27,16 +27,27 @@ extension Keys {
         }
     }
 
-    /// `greenmark keys seal`: rewrite the home's secret files sealed under the master key.
+    /// `greenmark keys seal`: rewrite the home's secret files sealed under the master key, from
+    /// plaintext or from a previous master key (rotation).
     struct Seal: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Encrypt the home's secret files (keyring, signing keys, log key) under the master key.",
+            abstract: "Encrypt the home's secret files (keyring, signing keys, log key) under the master key, or re-seal them under a new one.",
             discussion: """
             Needs GREENMARK_MASTER_KEY_FILE or GREENMARK_MASTER_KEY. Each plaintext file is rewritten sealed \
-            (AES-256-GCM, atomically, mode 0600); sealed files are left alone. The public trust files stay plaintext.
+            (AES-256-GCM, atomically, mode 0600); files sealed under that key are left alone. The public trust \
+            files stay plaintext.
+
+            Rotating the master key: create a new key with `keys master-key`, point GREENMARK_MASTER_KEY_FILE at \
+            it and pass the old key's file with --previous-key-file. Each file is opened with the old key and \
+            rewritten under the new one, one file at a time; if the command stops half-way, run it again (files \
+            already under the new key are skipped). Keep the old key until every home that used it is re-sealed \
+            (docs/secrets-at-rest.md).
             """
         )
         @OptionGroup var home: HomeOptions
+        @Option(name: .customLong("previous-key-file"),
+                help: ArgumentHelp("The previous master key's file (mode 0600), to re-seal files sealed under it.", valueName: "file"))
+        var previousKeyFile: String?
 
         func run() throws {
             guard let key = try? home.masterKey.masterKey() else {
@@ -44,28 +55,34 @@ extension Keys {
                 _ = try home.masterKey.masterKey()
                 throw GreenmarkError(.masterKeyRequired, "`keys seal` needs a master key: set \(MasterKey.fileEnvironmentVariable) (see `greenmark keys master-key`) or \(MasterKey.environmentVariable)")
             }
+            let previous: MasterKeySource = try previousKeyFile.map { .key(try MasterKey.load(file: $0)) } ?? .none
             let directory = GreenmarkHome.resolve(explicit: home.home)
-            var found = 0
-            if home.store.exists {
-                found += 1
-                report(home.store.path, sealed: try home.store.seal(), key)
-            }
-            if home.signingStore.exists {
-                found += 1
-                report(home.signingStore.path, sealed: try home.signingStore.seal(), key)
-            }
             let logKeyPath = directory + "/" + LogKey.fileName
-            if FileManager.default.fileExists(atPath: logKeyPath) {
-                found += 1
-                report(logKeyPath, sealed: try LogKey.seal(directory: directory, masterKey: home.masterKey), key)
-            }
-            if found == 0 {
+            let files = [home.store.path, home.signingStore.path, logKeyPath].filter { FileManager.default.fileExists(atPath: $0) }
+            if files.isEmpty {
                 throw GreenmarkError(.keyringMissing, "no secret files in \(directory); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)")
             }
-        }
-
-        private func report(_ path: String, sealed: Bool, _ key: MasterKey) {
-            print(sealed ? "Sealed \(path) under master key \(key.id)" : "\(path) is sealed already")
+            // Checked before anything is rewritten: every file must open with a key this run has.
+            let previousID = try previous.masterKey()?.id
+            let usable = Set([key.id] + (previousID.map { [$0] } ?? []))
+            for path in files {
+                guard let id = FileManager.default.contents(atPath: path).flatMap({ SealedFile.masterKeyID(of: $0) }), !usable.contains(id) else { continue }
+                throw GreenmarkError(.init(rawValue: CryptoError.Code.wrongMasterKey.rawValue),
+                                     "\(path) is sealed under master key \(id.prefix(32)), not \(usable.sorted().joined(separator: " or ")); "
+                                     + "to re-seal it under \(key.id), pass that key's file with --previous-key-file")
+            }
+            for path in files {
+                let before = FileManager.default.contents(atPath: path).flatMap { SealedFile.masterKeyID(of: $0) }
+                let sealed: Bool
+                switch path {
+                case home.store.path: sealed = try home.store.seal(previous: previous)
+                case home.signingStore.path: sealed = try home.signingStore.seal(previous: previous)
+                default: sealed = try LogKey.seal(directory: directory, masterKey: home.masterKey, previous: previous)
+                }
+                if !sealed { print("\(path) is sealed already under master key \(key.id)") }
+                else if let before { print("Re-sealed \(path) from master key \(before) to \(key.id)") }
+                else { print("Sealed \(path) under master key \(key.id)") }
+            }
         }
     }
 }

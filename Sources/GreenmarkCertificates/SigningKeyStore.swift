@@ -31,16 +31,18 @@ public struct SigningKeyStore: Sendable {
         FileManager.default.contents(atPath: path).map { SealedFile.isSealed($0) } ?? false
     }
 
-    /// Rewrites a plaintext `signing.json` sealed under the configured master key (atomically,
-    /// mode 0600; the trusted root is not republished); returns false when it was sealed already.
+    /// Rewrites `signing.json` sealed under the configured master key (atomically, mode 0600; the
+    /// trusted root is not republished): a plaintext file, or one sealed under `previous`
+    /// (master-key rotation); returns false when it is sealed under the configured key already.
     @discardableResult
-    public func seal() throws(CertificateError) -> Bool {
-        guard try configuredMasterKey() != nil else {
+    public func seal(previous: MasterKeySource = .none) throws(CertificateError) -> Bool {
+        guard let key = try configuredMasterKey() else {
             throw CertificateError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
                                    "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
-        let state = try load()
-        if isSealed { return false }
+        let sealedUnder = FileManager.default.contents(atPath: path).flatMap { SealedFile.masterKeyID(of: $0) }
+        if sealedUnder == key.id { return false }
+        let state = try (sealedUnder == nil ? self : SigningKeyStore(directory: directory, masterKey: previous)).load()
         try writeSecret(state)
         return true
     }

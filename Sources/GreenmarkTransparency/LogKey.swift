@@ -50,17 +50,20 @@ public struct LogKey: Sendable {
         FileManager.default.contents(atPath: directory + "/" + fileName).map { SealedFile.isSealed($0) } ?? false
     }
 
-    /// Rewrites a plaintext key file in `directory` sealed under the configured master key
-    /// (temporary mode-0600 file renamed over it); false when there is none or it is sealed.
+    /// Rewrites the key file in `directory` sealed under the configured master key (temporary
+    /// mode-0600 file renamed over it): a plaintext file, or one sealed under `previous`
+    /// (master-key rotation); false when there is none or it is sealed under the configured key.
     @discardableResult
-    public static func seal(directory: String, masterKey source: MasterKeySource) throws(TransparencyError) -> Bool {
+    public static func seal(directory: String, masterKey source: MasterKeySource, previous: MasterKeySource = .none) throws(TransparencyError) -> Bool {
         let path = directory + "/" + fileName
         guard let masterKey = try configured(source) else {
             throw TransparencyError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
                                     "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
-        guard FileManager.default.fileExists(atPath: path), !isSealed(directory: directory) else { return false }
-        var seed = try readSeed(path: path, masterKey: masterKey)
+        guard let existing = FileManager.default.contents(atPath: path) else { return false }
+        let sealedUnder = SealedFile.masterKeyID(of: existing)
+        if sealedUnder == masterKey.id { return false }
+        var seed = try readSeed(path: path, masterKey: sealedUnder == nil ? masterKey : try configured(previous))
         defer { ConstantTime.wipe(&seed) }
         var data = try encode(seed: seed, path: path, masterKey: masterKey)
         defer { data.resetBytes(in: 0..<data.count) }

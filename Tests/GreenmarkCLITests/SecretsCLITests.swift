@@ -1,4 +1,6 @@
 import Foundation
+import GreenmarkCrypto
+import GreenmarkTransparency
 import Testing
 
 #if canImport(Glibc)
@@ -76,5 +78,53 @@ struct SecretsCLITests {
         #expect(try CLIProcess.run(["keys", "list", "--home", home.path], environment: ["GREENMARK_MASTER_KEY": inline]).status == 0)
         let trust = try CLIProcess.run(["trust", "show", "--home", home.path])   // public files need no key
         #expect(trust.status == 0, "\(trust.stderr)")
+    }
+
+    @Test("master-key rotation: keys seal --previous-key-file re-seals all three secret files; only the new key opens them; a rerun skips them; without the old key nothing is rewritten")
+    func masterKeyRotation() throws {
+        let home = try TemporaryHome(initialized: false)
+        let oldFile = temporaryPath("mk-old"), newFile = temporaryPath("mk-new"), strayFile = temporaryPath("mk-stray")
+        defer { for f in [oldFile, newFile, strayFile] { unlink(f) } }
+        for f in [oldFile, newFile, strayFile] { #expect(try CLIProcess.run(["keys", "master-key", "--out", f]).status == 0) }
+        let oldKey = try MasterKey.load(file: oldFile), newKey = try MasterKey.load(file: newFile)
+        let oldEnv = ["GREENMARK_MASTER_KEY_FILE": oldFile], newEnv = ["GREENMARK_MASTER_KEY_FILE": newFile]
+        for args in [["keys", "init"], ["trust", "init"], ["keys", "rotate"]] {
+            let r = try CLIProcess.run(args + ["--home", home.path], environment: oldEnv)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+        let logKey = try LogKey.loadOrCreate(directory: home.path, masterKey: .key(oldKey))
+        let files = ["keyring.json", "signing.json", LogKey.fileName].map { home.path + "/" + $0 }
+        func sealedUnder() -> [String?] { files.map { FileManager.default.contents(atPath: $0).flatMap { SealedFile.masterKeyID(of: $0) } } }
+        #expect(sealedUnder() == [oldKey.id, oldKey.id, oldKey.id])
+        let keysBefore = try CLIProcess.run(["keys", "list", "--home", home.path], environment: oldEnv)
+        #expect(keysBefore.status == 0)
+
+        // Without the previous key, or with the wrong one: refused before any file is rewritten.
+        let bytesBefore = files.map { FileManager.default.contents(atPath: $0) }
+        let noPrevious = try CLIProcess.run(["keys", "seal", "--home", home.path], environment: newEnv)
+        #expect(noPrevious.status == 1 && noPrevious.stderr.contains("secrets.wrong_master_key") && noPrevious.stderr.contains("--previous-key-file"),
+                "\(noPrevious.stderr)")
+        let stray = try CLIProcess.run(["keys", "seal", "--home", home.path, "--previous-key-file", strayFile], environment: newEnv)
+        #expect(stray.status == 1 && stray.stderr.contains("secrets.wrong_master_key"), "\(stray.stderr)")
+        #expect(files.map { FileManager.default.contents(atPath: $0) } == bytesBefore)
+
+        let rotated = try CLIProcess.run(["keys", "seal", "--home", home.path, "--previous-key-file", oldFile], environment: newEnv)
+        #expect(rotated.status == 0, "\(rotated.stderr)")
+        #expect(rotated.stdout.components(separatedBy: "Re-sealed").count == 4, "\(rotated.stdout)")
+        #expect(sealedUnder() == [newKey.id, newKey.id, newKey.id])
+        for file in files {
+            var st = stat()
+            #expect(stat(file, &st) == 0 && st.st_mode & 0o777 == 0o600, "\(file)")
+        }
+        // Same keys under the new master key; the old one no longer opens anything.
+        let keysAfter = try CLIProcess.run(["keys", "list", "--home", home.path], environment: newEnv)
+        #expect(keysAfter.status == 0 && keysAfter.stdout == keysBefore.stdout, "\(keysAfter.stderr)")
+        #expect(try LogKey.loadOrCreate(directory: home.path, masterKey: .key(newKey)).verifierKey == logKey.verifierKey)
+        let oldOpens = try CLIProcess.run(["keys", "list", "--home", home.path], environment: oldEnv)
+        #expect(oldOpens.status == 1 && oldOpens.stderr.contains("secrets.wrong_master_key"))
+        #expect(try CLIProcess.run(["trust", "rotate-issuer", "--home", home.path], environment: newEnv).status == 0)
+
+        let rerun = try CLIProcess.run(["keys", "seal", "--home", home.path, "--previous-key-file", oldFile], environment: newEnv)
+        #expect(rerun.status == 0 && rerun.stdout.components(separatedBy: "sealed already").count == 4, "\(rerun.stdout) \(rerun.stderr)")
     }
 }

@@ -37,17 +37,19 @@ public struct KeyringStore: Sendable {
         FileManager.default.contents(atPath: path).map { SealedFile.isSealed($0) } ?? false
     }
 
-    /// Rewrites a plaintext keyring sealed under the configured master key (atomically, mode
-    /// 0600, under the lock); returns false when it was sealed already.
+    /// Rewrites the keyring sealed under the configured master key (atomically, mode 0600, under
+    /// the lock): a plaintext file, or one sealed under `previous` (master-key rotation); returns
+    /// false when it is sealed under the configured key already.
     @discardableResult
-    public func seal() throws(GreenmarkError) -> Bool {
-        guard try configuredMasterKey() != nil else {
+    public func seal(previous: MasterKeySource = .none) throws(GreenmarkError) -> Bool {
+        guard let key = try configuredMasterKey() else {
             throw GreenmarkError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
                                  "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
         return try withLock { () throws(GreenmarkError) -> Bool in
-            let keyring = try load()
-            if isSealed { return false }
+            let sealedUnder = FileManager.default.contents(atPath: path).flatMap { SealedFile.masterKeyID(of: $0) }
+            if sealedUnder == key.id { return false }
+            let keyring = try (sealedUnder == nil ? self : KeyringStore(directory: directory, masterKey: previous)).load()
             try write(keyring)
             return true
         }
