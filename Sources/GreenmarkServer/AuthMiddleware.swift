@@ -3,14 +3,17 @@ import GreenmarkStorage
 
 /// Reads `Authorization: Bearer <token>` and sets the principal; an unknown, expired or revoked
 /// token is refused at once. Requests without a token pass on (public routes), and routes check
-/// roles themselves. The token is never logged.
+/// roles themselves. The token is never logged. A registry that cannot be read gives 503 with the
+/// storage code, not 401.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = GreenmarkRequestContext
     let registry: Registry
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
-        guard header.hasPrefix("Bearer "), let record = try registry.authenticate(token: String(header.dropFirst(7))) else {
+        // A registry that cannot be read (PostgreSQL down) is 503 with its storage code, like every route.
+        guard header.hasPrefix("Bearer "),
+              let record = try GreenmarkRoutes.stored({ () throws(StorageError) in try registry.authenticate(token: String(header.dropFirst(7))) }) else {
             throw APIError.invalidToken
         }
         var context = context

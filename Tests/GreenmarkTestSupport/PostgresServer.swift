@@ -8,13 +8,19 @@ import Synchronization
 /// `initdb` in a temporary directory, password (SCRAM) authentication, listening on a free
 /// loopback port, started once per test process and stopped (fast shutdown) when it exits.
 /// As root it runs as the `postgres` user (`setpriv`), since PostgreSQL refuses to run as root.
+/// A test that stops and restarts the server takes a `dedicated()` one of its own.
 public final class PostgresServer: Sendable {
     public let port: Int
     public let user = "greenmark"
     /// The cluster's password; tests pass it through `PGPASSWORD`, never on a command line.
     public let password: String
     let dataDirectory: String
-    let pid: Int32
+    private let cluster: String
+    private let bin: String
+    private let root: Bool
+    /// The running postmaster, nil while stopped.
+    private let server = Mutex<Process?>(nil)
+    var pid: Int32 { server.withLock { $0?.processIdentifier ?? 0 } }
 
     /// The process-wide server, started on first use.
     public static func shared() throws -> PostgresServer {
@@ -37,6 +43,9 @@ public final class PostgresServer: Sendable {
     private static let sharedServer = Mutex<PostgresServer?>(nil)
     private static let runningPID = Atomic<Int32>(0)
 
+    /// A server of this test's own (to stop and restart); the caller stops it with `stop()`.
+    public static func dedicated() throws -> PostgresServer { try PostgresServer() }
+
     /// The directory of the newest installed PostgreSQL's server programs, or nil.
     public static var binDirectory: String? {
         let base = "/usr/lib/postgresql"
@@ -52,7 +61,8 @@ public final class PostgresServer: Sendable {
         guard let bin = Self.binDirectory else {
             throw Failure(description: "PostgreSQL is not installed (apt-get install postgresql); scripts/bootstrap.sh installs it")
         }
-        let root = getuid() == 0
+        self.bin = bin
+        root = getuid() == 0
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("gm-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         password = UUID().uuidString + UUID().uuidString
@@ -61,12 +71,17 @@ public final class PostgresServer: Sendable {
         if root, let pw = getpwnam("postgres") {
             for path in [dataDirectory, passwordFile] { chown(path, pw.pointee.pw_uid, pw.pointee.pw_gid) }
         }
-        let cluster = dataDirectory + "/cluster"
+        cluster = dataDirectory + "/cluster"
         try Self.run(Self.asPostgres(root, [bin + "/initdb", "-D", cluster, "-U", user, "--auth=scram-sha-256",
                                             "--pwfile=" + passwordFile, "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]))
         try? FileManager.default.removeItem(atPath: passwordFile)
 
         port = LoopbackPort.free()
+        try start()
+    }
+
+    /// Starts the postmaster on the cluster and port and waits until it accepts logins.
+    public func start() throws {
         let server = Process()
         let command = Self.asPostgres(root, [bin + "/postgres", "-D", cluster, "-p", String(port), "-k", dataDirectory,
                                              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"])
@@ -78,16 +93,26 @@ public final class PostgresServer: Sendable {
         server.standardOutput = log
         server.standardError = log
         try server.run()
-        pid = server.processIdentifier
 
         let deadline = Date().addingTimeInterval(90)
         while (try? psql("SELECT 1", database: "postgres")) == nil {
             guard server.isRunning, Date() < deadline else {
+                if server.isRunning { kill(server.processIdentifier, SIGKILL) }
                 let text = (try? String(contentsOfFile: dataDirectory + "/server.log", encoding: .utf8)) ?? ""
                 throw Failure(description: "PostgreSQL did not start on port \(port): \(text.suffix(2000))")
             }
             usleep(100_000)
         }
+        self.server.withLock { $0 = server }
+    }
+
+    /// Stops the postmaster (fast shutdown: clients are disconnected, then a checkpoint) and waits
+    /// until it has exited.
+    public func stop() {
+        guard let server = self.server.withLock({ s -> Process? in defer { s = nil }; return s }) else { return }
+        kill(server.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(60)
+        while server.isRunning && Date() < deadline { usleep(50_000) }
     }
 
     /// Creates an empty database and returns its name.

@@ -3,7 +3,16 @@ import Synchronization
 
 /// A bounded pool of libpq connections: at most `capacity` open at once, each used by one caller
 /// at a time; a caller waits (up to `timeout`) when all are busy. A connection that broke is
-/// dropped, and the next caller opens a fresh one, so a restarted server is reconnected to.
+/// dropped. When a pooled connection turns out to be broken (the server restarted, or closed it
+/// while idle), the other idle ones are dropped too and the call runs once more on a fresh
+/// connection, so the first request after a server restart succeeds instead of failing once per
+/// pooled connection.
+///
+/// That second attempt is safe because a connection found broken did not run the call on any
+/// server that is still up. The one exception is a server that commits and dies before its
+/// reply arrives: then the retry meets the committed row, and the unique keys (certificate id,
+/// leaf index, key-file version) make it fail with `storage.duplicate` / `storage.conflict`
+/// rather than store twice.
 final class PostgresPool: Sendable {
     private let conninfo: String
     let redacted: String
@@ -25,12 +34,18 @@ final class PostgresPool: Sendable {
             throw StorageError(.readFailed, "every connection to \(redacted) stayed busy for \(seconds) s")
         }
         defer { slots.signal() }
-        let connection: PostgresConnection
         if let reused = idle.withLock({ $0.popLast() }) {
-            connection = reused
-        } else {
-            connection = try PostgresConnection(conninfo: conninfo, redacted: redacted)
+            do throws(StorageError) {
+                return try run(body, on: reused)
+            } catch {
+                guard !reused.isHealthy else { throw error }
+                idle.withLock { $0.removeAll() }
+            }
         }
+        return try run(body, on: try PostgresConnection(conninfo: conninfo, redacted: redacted))
+    }
+
+    private func run<T>(_ body: (PostgresConnection) throws(StorageError) -> T, on connection: PostgresConnection) throws(StorageError) -> T {
         defer { release(connection) }
         return try body(connection)
     }
