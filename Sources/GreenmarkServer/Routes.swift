@@ -281,11 +281,16 @@ public enum GreenmarkRoutes {
         try await NIOThreadPool.singleton.runIfActive(work)
     }
 
+    /// Runs a registry call: a storage error becomes 409 (`storage.duplicate`) or 503 with its code,
+    /// and `Retry-After: 5` when retrying can help (database unreachable, disk full, read failed).
     static func stored<T>(_ body: () throws(StorageError) -> T) throws -> T {
         do {
             return try body()
         } catch {
-            throw APIError(error.code == .duplicate ? .conflict : .serviceUnavailable, code: error.code.rawValue, error.reason)
+            var apiError = APIError(error.code == .duplicate ? .conflict : .serviceUnavailable, code: error.code.rawValue, error.reason)
+            // An unreachable database, a full disk, a failed read: worth retrying in a few seconds.
+            if [.openFailed, .writeFailed, .readFailed].contains(error.code) { apiError.retryAfter = 5 }
+            throw apiError
         }
     }
 }

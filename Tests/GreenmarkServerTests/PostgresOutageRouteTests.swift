@@ -39,6 +39,7 @@ struct PostgresOutageRouteTests {
             try await client.execute(uri: "/v1/detect", method: .post, headers: headers, body: try Self.body(ServerTests.human)) { r in
                 #expect(r.status == .serviceUnavailable && Self.errorCode(r) == "storage.open_failed", "\(r.status) \(String(buffer: r.body))")
                 #expect(!String(buffer: r.body).contains(server.password))
+                #expect(r.headers[.retryAfter] == "5")
             }
             try await client.execute(uri: "/v1/certificates", method: .post, headers: headers, body: try Self.body(ServerTests.human + " Again.")) { r in
                 #expect(r.status == .serviceUnavailable && Self.errorCode(r) == "storage.open_failed", "\(r.status) \(String(buffer: r.body))")
