@@ -6,12 +6,6 @@ import Testing
 /// exits 0 and leaves a sound registry with every acknowledged certificate.
 @Suite("greenmarkd process lifecycle", .serialized)
 struct DaemonLifecycleTests {
-    /// Collects when the slow request finished, across tasks.
-    actor Clock {
-        var finished: ContinuousClock.Instant?
-        func finish() { finished = .now }
-    }
-
     @Test("SIGTERM: the in-flight request completes with 201 and is stored, new connections are refused, exit 0, integrity ok")
     func gracefulDrain() async throws {
         let s = try ServerTests().setup()
@@ -30,44 +24,34 @@ struct DaemonLifecycleTests {
         }
         #expect(acknowledged.count == 5)
 
-        // Slow requests: four certifications of a text near the 500,000-character limit (about
-        // 100,000 tokens each to normalize, tokenize and score, then sign and store), in parallel,
-        // so draining lasts seconds even on a loaded machine.
-        let big = String(repeating: ServerTests.human + " ", count: 480_000 / (ServerTests.human.count + 1))
-        let clock = Clock()
-        let slow = (0..<4).map { i in
-            Task { () -> (status: Int, id: String?, body: String)? in
-                // nil: the request never got a response (it had not reached the daemon when the
-                // listener closed).
-                guard let (status, body) = try? await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: s.issuer,
-                                                                  json: ["text": big + " Variant \(i)."]) else { return nil }
-                await clock.finish()
-                return (status, body["id"] as? String, "\(body["error"] ?? "")")
-            }
+        // Requests in flight at the signal: three certifications whose bodies are half sent, so
+        // the daemon holds them (its handlers wait for the rest) until the test sends the rest
+        // after SIGTERM. Deterministic on any machine: a merely slow request could finish before
+        // the signal, or not have arrived yet.
+        let held = try (0..<3).map { i in
+            try HalfSentRequest(port: port, path: "/v1/certificates", token: s.issuer, json: ["text": ServerTests.human + " In flight \(i)."])
         }
-        // Signal once the daemon is handling slow requests: all four, or at least one after 10 s
-        // (on a loaded machine the client may send them one after another). A fixed sleep could
-        // signal before any request arrived.
-        let observed = await daemon.waitForRequestsInFlight(atLeast: 4, orAtLeast: 1, after: .seconds(10), timeout: .seconds(300))
-        #expect(observed >= 1, "no slow request reached the daemon")
+        let observed = await daemon.waitForRequestsInFlight(atLeast: 3, orAtLeast: 3, after: .zero, timeout: .seconds(300))
+        #expect(observed == 3, "the daemon did not show the three held requests in flight")
         let signalled = ContinuousClock.now
         daemon.terminate()
         // The listener closes at once: new connections are refused while the requests drain.
-        let watcher = RefusalWatcher(port: port, timeout: .seconds(30))
+        let refusedAt = await RefusalWatcher(port: port, timeout: .seconds(30)).result()
+        #expect(refusedAt != nil, "the listener still accepts connections after SIGTERM")
+        #expect(daemon.isRunning, "the daemon exited with requests in flight")
 
-        // Every request the daemon was handling completes with 201; none gets another status.
+        // Now the held requests complete, after the signal and the refusal: each with 201.
         var inFlight: [String] = []
-        for task in slow {
-            guard let (status, id, body) = await task.value else { continue }
+        for request in held {
+            let (status, id, body) = try await Task.detached { () throws -> (Int, String?, String) in
+                let (status, body) = try request.finish()
+                return (status, body["id"] as? String, "\(body)")
+            }.value
             #expect(status == 201, "in-flight request: \(body)")
             if let id { inFlight.append(id) }
         }
-        let refusedAt = await watcher.result()
-        #expect(refusedAt != nil, "the listener still accepts connections after SIGTERM")
-        #expect(inFlight.count >= observed, "\(observed) requests were in flight at SIGTERM, \(inFlight.count) completed")
-        let finished = try #require(await clock.finished)   // the last to complete
-        #expect(finished > signalled, "the slow requests finished before SIGTERM; the test did not exercise draining")
-        if let refusedAt { #expect(refusedAt < finished, "new connections were not refused while draining") }
+        #expect(inFlight.count == 3)
+        let finished = ContinuousClock.now
 
         #expect(await daemon.waitForExit() == 0, "exit status; log: \(daemon.log)")
         #expect(DaemonProcess.connectionRefused(port: port))

@@ -77,6 +77,9 @@ final class DaemonProcess: @unchecked Sendable {
         return 0
     }
 
+    /// Whether the process is still running.
+    var isRunning: Bool { process.isRunning }
+
     /// Sends SIGTERM.
     func terminate() { kill(process.processIdentifier, SIGTERM) }
 
