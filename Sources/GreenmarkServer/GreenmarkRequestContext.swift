@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import GreenmarkStorage
 import NIOCore
@@ -21,6 +22,14 @@ public struct GreenmarkRequestContext: RequestContext, RemoteAddressRequestConte
 
     /// Request bodies above 4 MiB are refused with 413.
     public var maxUploadSize: Int { 4 << 20 }
+
+    /// JSON responses with sorted keys: the same content is the same bytes from every daemon and
+    /// every run (dictionary order is seeded per process), so responses can be compared and cached.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
 
     /// Throws 401/403 unless the request carries a token with at least `role`.
     func require(_ role: Role) throws -> TokenRecord {
