@@ -40,6 +40,46 @@ struct OpenAPIConformanceTests {
         return schemas[schema]?["required"] as? [String] ?? []
     }
 
+    @Test("the spec is usable by OpenAPI tools: responses described, path parameters declared, bodies and JSON responses under content, every $ref resolves")
+    func structure() throws {
+        let spec = Self.spec
+        let schemas = (spec["components"] as! [String: Any])["schemas"] as! [String: Any]
+        func refTarget(_ content: Any?) -> String? {
+            (((content as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any])?["$ref"] as? String
+        }
+        var refs: [String] = []
+        func collectRefs(_ value: Any) {
+            if let object = value as? [String: Any] {
+                if let ref = object["$ref"] as? String { refs.append(ref) }
+                object.values.forEach(collectRefs)
+            } else if let array = value as? [Any] {
+                array.forEach(collectRefs)
+            }
+        }
+        collectRefs(spec)
+        for ref in refs {
+            #expect(ref.hasPrefix("#/components/schemas/") && schemas[String(ref.dropFirst(21))] != nil, "unresolved \(ref)")
+        }
+        let paths = spec["paths"] as! [String: [String: [String: Any]]]
+        for (path, methods) in paths {
+            let names = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+            for (method, op) in methods {
+                let declared = (op["parameters"] as? [[String: Any]] ?? []).filter { $0["in"] as? String == "path" }.compactMap { $0["name"] as? String }
+                #expect(Set(declared) == Set(names), "\(method) \(path): path parameters \(declared) for \(names)")
+                #expect(op["security"] != nil, "\(method) \(path): no security requirement")
+                if let body = op["requestBody"] as? [String: Any], let schema = body["x-schema"] as? String {
+                    #expect(refTarget(body["content"]) == "#/components/schemas/\(schema)", "\(method) \(path): request body has no content schema")
+                }
+                for (code, response) in op["responses"] as! [String: [String: Any]] {
+                    #expect((response["description"] as? String)?.isEmpty == false, "\(method) \(path) \(code): no description")
+                    if let schema = response["x-schema"] as? String {
+                        #expect(refTarget(response["content"]) == "#/components/schemas/\(schema)", "\(method) \(path) \(code): no content schema")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("every documented route answers with a documented status and schema, for every role")
     func routes() async throws {
         let s = try ServerTests().setup()
