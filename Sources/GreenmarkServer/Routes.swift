@@ -70,6 +70,7 @@ public enum GreenmarkRoutes {
         let router = Router(context: GreenmarkRequestContext.self)
         router.add(middleware: InFlightMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware())
         router.add(middleware: AuthMiddleware(registry: services.registry))
         if let limiter = services.rateLimiter { router.add(middleware: RateLimitMiddleware(limiter: limiter)) }
 

@@ -114,6 +114,39 @@ struct OpenAPIConformanceTests {
         }
     }
 
+    @Test("a documented path asked with a method it does not have answers 405 http.method_not_allowed with Allow listing exactly its documented methods, before authentication")
+    func methodNotAllowed() async throws {
+        let s = try ServerTests().setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        // For each example URI, the methods of the most specific documented templates it matches
+        // (/v1/certificates/verify is POST only, though /v1/certificates/{id} matches it too).
+        let uris: [(uri: String, documented: Set<String>)] = Set(Self.operations.map(\.uri)).sorted().map { uri in
+            let matching = Self.operations.filter { Self.matches($0.path, uri) }
+            let fewest = matching.map { $0.path.count(where: { $0 == "{" }) }.min() ?? 0
+            return (uri, Set(matching.filter { $0.path.count(where: { $0 == "{" }) == fewest }.map { $0.method.uppercased() }))
+        }
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            for (uri, documented) in uris {
+                for method: HTTPRequest.Method in [.get, .post, .put, .delete, .patch, .init("TRACE")!] where !documented.contains(method.rawValue) {
+                    try await client.execute(uri: uri, method: method, headers: [.contentType: "application/json"]) { r in
+                        #expect(r.status == .methodNotAllowed, "\(method) \(uri)")
+                        #expect(r.headers[.allow] == documented.sorted().joined(separator: ", "), "\(method) \(uri)")
+                        let json = (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any] ?? [:]
+                        #expect((json["error"] as? [String: Any])?["code"] as? String == "http.method_not_allowed")
+                    }
+                }
+            }
+            // Paths no route has are still 404.
+            try await client.execute(uri: "/v1/nothing-here", method: .put) { #expect($0.status == .notFound) }
+        }
+    }
+
+    /// Whether the path template (`{name}` is one segment) matches the request URI's path.
+    static func matches(_ template: String, _ uri: String) -> Bool {
+        let t = template.split(separator: "/"), u = uri.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
+        return t.count == u.count && zip(t, u).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    }
+
     @Test("every /v1/ route documents 429 and answers it, with the Error schema and Retry-After, once the caller's bucket is empty")
     func rateLimited() async throws {
         let s0 = try ServerTests().setup()
