@@ -45,6 +45,12 @@ struct StorageFaultTests {
         first.terminate()
         #expect(await first.waitForExit() == 0)
 
+        // A connection kept open across the mount keeps the WAL and shared-memory files in place, as
+        // an unclean close would: SQLite then opens and reads the database on the read-only file
+        // system, and only a write shows it is read-only. The daemon must still refuse to start.
+        let holder = try Registry(path: home + "/registry.sqlite")
+        #expect(try holder.certificateCount() == 1)
+        #expect(FileManager.default.fileExists(atPath: home + "/registry.sqlite-wal"))
         try #require(Mounts.readOnly(home), "cannot bind-mount \(home) read-only")
         var mounted = true
         defer { if mounted { Mounts.unmount(home) } }
@@ -55,6 +61,7 @@ struct StorageFaultTests {
         #expect(exit == 1, "exit status \(exit.map(String.init) ?? "none (still running)"); log: \(refused.log)")
         #expect(refused.log.contains("storage.open_failed"), "log: \(refused.log)")
         #expect(refused.log.contains("cannot open the registry"), "log: \(refused.log)")
+        withExtendedLifetime(holder) {}
 
         Mounts.unmount(home)
         mounted = false

@@ -18,6 +18,16 @@ final class SQLiteBackend: RegistryBackend {
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            // A registry that can be read but not written (a read-only file system where the WAL
+            // and shared-memory files survived an unclean close, so opening and reading succeed)
+            // is refused now, not at the first certificate. `BEGIN IMMEDIATE` alone succeeds on such
+            // a database; a schema change does not, and is rolled back when it does.
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: "CREATE TABLE greenmark_write_probe (x)")
+                    return .rollback
+                }
+            }
         } catch {
             throw StorageError(.openFailed, "cannot open the registry at \(path): \(error)")
         }
