@@ -6,6 +6,9 @@
 #   bash scripts/fuzz.sh detect 10000000       # one target, ten million runs
 #   FUZZ_TIME=600 bash scripts/fuzz.sh keyring # one target for 600 s instead of a run count
 #   FUZZ_SKIP_BUILD=1 ...                      # reuse the built binaries (two runs in parallel)
+#   FUZZ_INPUT_TIMEOUT=30 ...                  # seconds (wall clock) one input may take before it
+#                                              # counts as a hang (default 10); raise it when the
+#                                              # fuzzer runs at low priority beside builds
 #
 # Targets: certificate, certificate-text, trust-anchor, keyring, detect. Seeds are in
 # Fuzz/Corpus/<target>/ (committed, small); new inputs go to .build-fuzz/corpus/<target>/ (not in
@@ -49,7 +52,7 @@ run() {
     if [[ -n "${FUZZ_TIME:-}" ]]; then limit=(-max_total_time="$FUZZ_TIME"); fi
     echo "== $name: ${limit[*]} (log: $jobs_dir/logs/$name.log)"
     # -rss_limit_mb: ASan's shadow memory counts; -timeout: a single input taking 10 s is a hang.
-    "Fuzz/.build/release/$bin" "${limit[@]}" -dict=Fuzz/greenmark.dict -max_len=8192 -timeout=10 \
+    "Fuzz/.build/release/$bin" "${limit[@]}" -dict=Fuzz/greenmark.dict -max_len=8192 -timeout="${FUZZ_INPUT_TIMEOUT:-10}" \
         -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$jobs_dir/crashes/$name/" \
         "$jobs_dir/corpus/$name" "Fuzz/Corpus/$name" 2>&1 | tee "$jobs_dir/logs/$name.log" | grep -E "^(INFO: Loaded|#[0-9]+[[:space:]]+(INITED|DONE|pulse))|ERROR|SUMMARY|stat::|Fatal error" || true
     # The keyring target writes its inputs to /dev/shm/gm-fuzz-keyring-PID/ (one per fuzzer process).
