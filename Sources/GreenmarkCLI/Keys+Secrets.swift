@@ -58,21 +58,22 @@ extension Keys {
             let previous: MasterKeySource = try previousKeyFile.map { .key(try MasterKey.load(file: $0)) } ?? .none
             let directory = GreenmarkHome.resolve(explicit: home.home)
             let logKeyPath = directory + "/" + LogKey.fileName
+            // Each existing secret file with the master key it is sealed under (nil: plaintext), read once.
             let files = [home.store.path, home.signingStore.path, logKeyPath].filter { FileManager.default.fileExists(atPath: $0) }
+                .map { (path: $0, sealedUnder: SealedFile.masterKeyID(ofFileAt: $0)) }
             if files.isEmpty {
                 throw GreenmarkError(.keyringMissing, "no secret files in \(directory); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)")
             }
             // Checked before anything is rewritten: every file must open with a key this run has.
             let previousID = try previous.masterKey()?.id
             let usable = Set([key.id] + (previousID.map { [$0] } ?? []))
-            for path in files {
-                guard let id = FileManager.default.contents(atPath: path).flatMap({ SealedFile.masterKeyID(of: $0) }), !usable.contains(id) else { continue }
+            for (path, sealedUnder) in files {
+                guard let id = sealedUnder, !usable.contains(id) else { continue }
                 throw GreenmarkError(.init(rawValue: CryptoError.Code.wrongMasterKey.rawValue),
                                      "\(path) is sealed under master key \(id.prefix(32)), not \(usable.sorted().joined(separator: " or ")); "
                                      + "to re-seal it under \(key.id), pass that key's file with --previous-key-file")
             }
-            for path in files {
-                let before = FileManager.default.contents(atPath: path).flatMap { SealedFile.masterKeyID(of: $0) }
+            for (path, before) in files {
                 let sealed: Bool
                 switch path {
                 case home.store.path: sealed = try home.store.seal(previous: previous)

@@ -40,7 +40,7 @@ public struct SigningKeyStore: Sendable {
             throw CertificateError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
                                    "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
-        let sealedUnder = FileManager.default.contents(atPath: path).flatMap { SealedFile.masterKeyID(of: $0) }
+        let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)
         if sealedUnder == key.id { return false }
         let state = try (sealedUnder == nil ? self : SigningKeyStore(directory: directory, masterKey: previous)).load()
         try writeSecret(state)

@@ -59,6 +59,11 @@ public enum SealedFile {
         (try? JSONDecoder().decode(Envelope.self, from: Data(data)))?.masterKeyID
     }
 
+    /// The master key id the file at `path` is sealed under; nil when it is missing or not sealed.
+    public static func masterKeyID(ofFileAt path: String) -> String? {
+        FileManager.default.contents(atPath: path).flatMap { masterKeyID(of: $0) }
+    }
+
     /// Opens an envelope sealed for `purpose`. Throws `masterKeyRequired` when `masterKey` is nil,
     /// `wrongMasterKey` when another key sealed it, `sealedPurposeMismatch`, `sealedFileCorrupt`,
     /// or `authenticationFailed` when the file was changed; never returns unauthenticated bytes.

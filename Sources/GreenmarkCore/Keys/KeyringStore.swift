@@ -47,7 +47,7 @@ public struct KeyringStore: Sendable {
                                  "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
         return try withLock { () throws(GreenmarkError) -> Bool in
-            let sealedUnder = FileManager.default.contents(atPath: path).flatMap { SealedFile.masterKeyID(of: $0) }
+            let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)
             if sealedUnder == key.id { return false }
             let keyring = try (sealedUnder == nil ? self : KeyringStore(directory: directory, masterKey: previous)).load()
             try write(keyring)
