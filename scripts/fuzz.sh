@@ -9,6 +9,9 @@
 #   FUZZ_INPUT_TIMEOUT=30 ...                  # seconds (wall clock) one input may take before it
 #                                              # counts as a hang (default 10); raise it when the
 #                                              # fuzzer runs at low priority beside builds
+#   FUZZ_SKIP_BUILD=1 FUZZ_WORKER=2 bash scripts/fuzz.sh certificate-text 4000000
+#                                              # a second process on a target already running:
+#                                              # same corpus, log <target>.2.log
 #
 # Targets: certificate, certificate-text, trust-anchor, keyring, detect. Seeds are in
 # Fuzz/Corpus/<target>/ (committed, small); new inputs go to .build-fuzz/corpus/<target>/ (not in
@@ -50,15 +53,18 @@ run() {
     mkdir -p "$jobs_dir/corpus/$name" "$jobs_dir/crashes/$name" "$jobs_dir/logs"
     local limit=(-runs="$runs")
     if [[ -n "${FUZZ_TIME:-}" ]]; then limit=(-max_total_time="$FUZZ_TIME"); fi
-    echo "== $name: ${limit[*]} (log: $jobs_dir/logs/$name.log)"
+    # FUZZ_WORKER=N: a further process on the same target and corpus (libFuzzer reloads the corpus
+    # directory, so parallel workers share their finds), with its own log.
+    local log="$jobs_dir/logs/$name${FUZZ_WORKER:+.$FUZZ_WORKER}.log"
+    echo "== $name: ${limit[*]} (log: $log)"
     # -rss_limit_mb: ASan's shadow memory counts; -timeout: a single input taking 10 s is a hang.
     "Fuzz/.build/release/$bin" "${limit[@]}" -dict=Fuzz/greenmark.dict -max_len=8192 -timeout="${FUZZ_INPUT_TIMEOUT:-10}" \
         -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$jobs_dir/crashes/$name/" \
-        "$jobs_dir/corpus/$name" "Fuzz/Corpus/$name" 2>&1 | tee "$jobs_dir/logs/$name.log" | grep -E "^(INFO: Loaded|#[0-9]+[[:space:]]+(INITED|DONE|pulse))|ERROR|SUMMARY|stat::|Fatal error" || true
+        "$jobs_dir/corpus/$name" "Fuzz/Corpus/$name" 2>&1 | tee "$log" | grep -E "^(INFO: Loaded|#[0-9]+[[:space:]]+(INITED|DONE|pulse))|ERROR|SUMMARY|stat::|Fatal error" || true
     # The keyring target writes its inputs to /dev/shm/gm-fuzz-keyring-PID/ (one per fuzzer process).
     if [[ "$name" == keyring ]]; then rm -rf /dev/shm/gm-fuzz-keyring-*; fi
-    grep -q -E "^Done [0-9]+ runs|^INFO: fuzzing was interrupted|stat::number_of_executed_units" "$jobs_dir/logs/$name.log" || { echo "$name did not finish cleanly" >&2; return 1; }
-    ! grep -q -E "ERROR: libFuzzer|ERROR: AddressSanitizer|ERROR: LeakSanitizer|Fatal error" "$jobs_dir/logs/$name.log"
+    grep -q -E "^Done [0-9]+ runs|^INFO: fuzzing was interrupted|stat::number_of_executed_units" "$log" || { echo "$name did not finish cleanly" >&2; return 1; }
+    ! grep -q -E "ERROR: libFuzzer|ERROR: AddressSanitizer|ERROR: LeakSanitizer|Fatal error" "$log"
 }
 
 if [[ "$target" == all ]]; then

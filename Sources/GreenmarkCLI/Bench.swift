@@ -63,6 +63,7 @@ struct Bench: ParsableCommand {
             return sink
         })
         rows += logTreeRows()
+        rows += try logCheckpointRows()
 
         if let path = try? ModelLocator.resolve(explicit: model) {
             let tokenizer = try LlamaTokenizer(modelPath: path)
@@ -243,6 +244,40 @@ struct Bench: ParsableCommand {
         }
         return [build, BenchRow(name: proof.name, unit: proof.unit, rate: proof.rate,
                                 detail: proof.detail + " (\(grouped(proof.rate / build.rate))× a rebuild per request)")]
+    }
+
+    /// The transparency log's key and checkpoint per request, in a temporary home with a
+    /// plaintext key file: loading the key file and signing (what every log request did before the
+    /// daemon kept them) against the kept key signing a grown tree, and against the kept note of an
+    /// unchanged tree (a stat of the key file and a comparison).
+    private func logCheckpointRows() throws -> [BenchRow] {
+        let home = FileManager.default.temporaryDirectory.path + "/greenmark-bench-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let root = MerkleTree.leafHash([1, 2, 3])
+        let signer = LogSigner(directory: home)
+        _ = try signer.signedCheckpoint(size: 1, root: root)  // creates the key file
+        let load = measure("log_checkpoint_load_and_sign", unit: "requests/s") { n in
+            var sink = 0
+            for i in 0..<n {
+                let key = try! LogKey.loadOrCreate(directory: home)
+                sink &+= (try! Checkpoint(origin: key.origin, size: i, root: root).signed(name: key.origin, key: key.key)).utf8.count
+            }
+            return sink
+        }
+        let grown = measure("log_checkpoint_kept_key_new_size", unit: "requests/s") { n in
+            var sink = 0
+            for i in 0..<n { sink &+= (try! signer.signedCheckpoint(size: 2 + i, root: root)).utf8.count }
+            return sink
+        }
+        let kept = measure("log_checkpoint_kept_note", unit: "requests/s") { n in
+            var sink = 0
+            for _ in 0..<n { sink &+= (try! signer.signedCheckpoint(size: 1, root: root)).utf8.count }
+            return sink
+        }
+        return [load,
+                BenchRow(name: grown.name, unit: grown.unit, rate: grown.rate, detail: grown.detail + " (\(grouped(grown.rate / load.rate))× loading the key per request)"),
+                BenchRow(name: kept.name, unit: kept.unit, rate: kept.rate, detail: kept.detail + " (\(grouped(kept.rate / load.rate))× loading the key per request)")]
     }
 
     /// Runs `openssl speed -seconds 1 ed25519` and parses sign/s and verify/s.

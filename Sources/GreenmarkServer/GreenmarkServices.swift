@@ -4,6 +4,7 @@ import GreenmarkCore
 import GreenmarkCrypto
 import GreenmarkModel
 import GreenmarkStorage
+import GreenmarkTransparency
 import HTTPTypes
 
 /// What the routes share: the Greenmark home (keyring and signing keys; the keyring is cached and
@@ -27,6 +28,8 @@ public struct GreenmarkServices: Sendable {
     let keyringCache: KeyringCache
     /// The transparency log's tree, updated from the registry per use.
     let logTree = LogTreeCache()
+    /// The transparency log's key and latest signed checkpoint, re-read when the key file changes.
+    let logSigner: LogSigner
     /// Shares the key files with other daemons on the same PostgreSQL registry; nil when alone.
     public let keySync: KeySync?
 
@@ -42,6 +45,7 @@ public struct GreenmarkServices: Sendable {
         self.rateLimiter = rateLimit.map { RateLimiter(policy: $0) }
         self.masterKey = masterKey
         self.keyringCache = KeyringCache(store: KeyringStore(directory: home, masterKey: masterKey))
+        self.logSigner = LogSigner(directory: home, masterKey: masterKey)
         self.keySync = keySync
     }
 

@@ -87,16 +87,15 @@ enum LogRoutes {
     }
 
     static func logKey(_ services: GreenmarkServices) throws -> LogKey {
-        try logged { () throws(TransparencyError) in try LogKey.loadOrCreate(directory: services.home, masterKey: services.masterKey) }
+        try logged { () throws(TransparencyError) in try services.logSigner.key() }
     }
 
-    /// The whole tree (from the daemon's cache, brought up to date) and its signed checkpoint.
+    /// The whole tree (from the daemon's cache, brought up to date) and its signed checkpoint
+    /// (kept while the tree and the key file are unchanged).
     static func current(_ services: GreenmarkServices) throws -> (MerkleTree, String) {
-        let key = try logKey(services)
+        _ = try logKey(services)  // a broken key file answers before the registry is read, as before
         let tree = try GreenmarkRoutes.stored { () throws(StorageError) in try services.logTree.current(services.registry) }
-        let note = try logged { () throws(TransparencyError) in
-            try Checkpoint(origin: key.origin, size: tree.size, root: tree.root()).signed(name: key.origin, key: key.key)
-        }
+        let note = try logged { () throws(TransparencyError) in try services.logSigner.signedCheckpoint(size: tree.size, root: tree.root()) }
         return (tree, note)
     }
 

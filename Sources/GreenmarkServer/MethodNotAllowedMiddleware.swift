@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// Answers a request for a known path with a method the path does not have with 405
 /// `http.method_not_allowed` and an `Allow` header listing the methods it does have (RFC 9110
@@ -8,25 +9,15 @@ import Hummingbird
 struct MethodNotAllowedMiddleware: RouterMiddleware {
     typealias Context = GreenmarkRequestContext
 
-    /// Every route's path template (`{name}` matches one segment) and method.
-    static let routes: [(path: String, method: HTTPRequest.Method)] = [
-        ("/", .get), ("/verify", .get), ("/healthz", .get), ("/readyz", .get), ("/metrics", .get),
-        ("/v1/trust", .get), ("/v1/detect", .post), ("/v1/certificates", .post), ("/v1/certificates/{id}", .get),
-        ("/v1/certificates/verify", .post), ("/v1/generate", .post), ("/v1/chat/completions", .post),
-        ("/v1/admin/keys", .get), ("/v1/admin/keys/rotate", .post), ("/v1/admin/keys/{id}/{action}", .post),
-        ("/v1/admin/keys/{id}/disclose", .post), ("/v1/admin/signing/revoke", .post), ("/v1/admin/audit", .get),
-        ("/v1/keys/disclosed", .get), ("/v1/log/checkpoint", .get), ("/v1/log/key", .get), ("/v1/log/proof/{id}", .get),
-        ("/v1/log/consistency", .get),
-    ]
-
-    private static let templates: [([Substring], HTTPRequest.Method)] = routes.map { ($0.path.split(separator: "/"), $0.method) }
+    /// The router's routes, read from the router once it has them all (`GreenmarkRoutes.router`).
+    let table: RouteTable
 
     /// The methods of the most specific routes whose template matches `path` (fewest `{name}`
     /// segments, as the router prefers literal segments: `/v1/certificates/verify` is POST only,
     /// though `/v1/certificates/{id}` matches it too); empty when no route has this path.
-    static func methods(for path: Substring) -> Set<HTTPRequest.Method> {
+    func methods(for path: Substring) -> Set<HTTPRequest.Method> {
         let segments = path.split(separator: "/")
-        let matching = templates.filter { template, _ in
+        let matching = table.templates.filter { template, _ in
             template.count == segments.count && zip(template, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
         }.map { template, method in (parameters: template.count { $0.hasPrefix("{") }, method: method) }
         guard let fewest = matching.map(\.parameters).min() else { return [] }
@@ -34,7 +25,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let allowed = Self.methods(for: request.uri.path[...])
+        let allowed = methods(for: request.uri.path[...])
         if allowed.isEmpty || allowed.contains(request.method) || (request.method == .head && allowed.contains(.get)) {
             return try await next(request, context)
         }
@@ -45,4 +36,21 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         response.headers[.allow] = list
         return response
     }
+}
+
+/// The path templates (`{name}` matches one segment) and methods of a router's routes, for
+/// `MethodNotAllowedMiddleware`, which is added before the routes it must know (Hummingbird runs
+/// a middleware only for routes added after it); filled once the router is complete.
+final class RouteTable: Sendable {
+    private let routes = Mutex<[(template: [Substring], method: HTTPRequest.Method)]>([])
+
+    init() {}
+
+    /// Replaces the table with the routes of `router`.
+    func load(from router: Router<GreenmarkRequestContext>) {
+        let all = router.routes.map { (template: "\($0.path)".split(separator: "/"), method: $0.method) }
+        routes.withLock { $0 = all }
+    }
+
+    var templates: [(template: [Substring], method: HTTPRequest.Method)] { routes.withLock { $0 } }
 }

@@ -70,7 +70,8 @@ public enum GreenmarkRoutes {
         let router = Router(context: GreenmarkRequestContext.self)
         router.add(middleware: InFlightMiddleware())
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: MethodNotAllowedMiddleware())
+        let routeTable = RouteTable()
+        router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
         router.add(middleware: AuthMiddleware(registry: services.registry))
         if let limiter = services.rateLimiter { router.add(middleware: RateLimitMiddleware(limiter: limiter)) }
 
@@ -184,6 +185,7 @@ public enum GreenmarkRoutes {
                 throw APIError(.serviceUnavailable, code: "trust.unreadable", "the trust files cannot be read")
             }
         }
+        routeTable.load(from: router)
         return router
     }
 

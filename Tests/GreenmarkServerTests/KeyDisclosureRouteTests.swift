@@ -25,7 +25,7 @@ struct KeyDisclosureRouteTests {
             // The primary cannot be disclosed.
             try await client.execute(uri: "/v1/admin/keys/\(old.id)/disclose", method: .post, headers: headers) { r in
                 #expect(r.status == .unprocessableContent)
-                #expect((parse(r.body)["error"] as? [String: Any])?["code"] as? String == "key.not_usable")
+                #expect(ErrorBody(r.body).code == "key.not_usable")
             }
             try await client.execute(uri: "/v1/admin/keys/rotate", method: .post, headers: headers) { #expect($0.status == .ok) }
             try await client.execute(uri: "/v1/admin/keys/\(old.id)/disable", method: .post, headers: headers) { #expect($0.status == .ok) }
@@ -53,7 +53,7 @@ struct KeyDisclosureRouteTests {
             for action in ["enable", "promote", "destroy"] {
                 try await client.execute(uri: "/v1/admin/keys/\(old.id)/\(action)", method: .post, headers: headers) { r in
                     #expect(r.status == .conflict, "\(action)")
-                    #expect(((parse(r.body)["error"] as? [String: Any])?["message"] as? String ?? "").contains("disclosed"))
+                    #expect((ErrorBody(r.body).message ?? "").contains("disclosed"))
                 }
             }
             try await client.execute(uri: "/v1/admin/audit", method: .get, headers: headers) { r in

@@ -14,9 +14,6 @@ import Testing
 @Suite("greenmarkd through a PostgreSQL outage (live server on loopback)", .serialized)
 struct PostgresOutageRouteTests {
     static func body(_ text: String) throws -> ByteBuffer { ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["text": text])) }
-    static func errorCode(_ r: TestResponse) -> String? {
-        ((try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["code"] as? String }
-    }
 
     @Test("while PostgreSQL is down every route that needs it is 503 storage.open_failed with a JSON body (auth too, not 401); once it is back they work without a restart")
     func outage() async throws {
@@ -37,15 +34,15 @@ struct PostgresOutageRouteTests {
             }
             server.stop()
             try await client.execute(uri: "/v1/detect", method: .post, headers: headers, body: try Self.body(ServerTests.human)) { r in
-                #expect(r.status == .serviceUnavailable && Self.errorCode(r) == "storage.open_failed", "\(r.status) \(String(buffer: r.body))")
+                #expect(r.status == .serviceUnavailable && ErrorBody(r.body).code == "storage.open_failed", "\(r.status) \(String(buffer: r.body))")
                 #expect(!String(buffer: r.body).contains(server.password))
                 #expect(r.headers[.retryAfter] == "5")
             }
             try await client.execute(uri: "/v1/certificates", method: .post, headers: headers, body: try Self.body(ServerTests.human + " Again.")) { r in
-                #expect(r.status == .serviceUnavailable && Self.errorCode(r) == "storage.open_failed", "\(r.status) \(String(buffer: r.body))")
+                #expect(r.status == .serviceUnavailable && ErrorBody(r.body).code == "storage.open_failed", "\(r.status) \(String(buffer: r.body))")
             }
             try await client.execute(uri: "/v1/log/checkpoint", method: .get) { r in
-                #expect(r.status == .serviceUnavailable && Self.errorCode(r) == "storage.open_failed", "\(r.status)")
+                #expect(r.status == .serviceUnavailable && ErrorBody(r.body).code == "storage.open_failed", "\(r.status)")
             }
             try server.start()
             try await client.execute(uri: "/v1/detect", method: .post, headers: headers, body: try Self.body(ServerTests.human)) { r in

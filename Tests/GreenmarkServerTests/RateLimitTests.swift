@@ -26,10 +26,9 @@ struct RateLimitTests {
                 // One request per 100 s refills the bucket: however slow this machine is, the 4th
                 // request comes long before the refill, and Retry-After says when it will be.
                 #expect((1...100).contains(retryAfter))
-                let error = (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any]
-                let inner = error?["error"] as? [String: Any]
-                #expect(inner?["code"] as? String == "rate.limited")
-                #expect((inner?["message"] as? String)?.isEmpty == false)
+                let error = ErrorBody(r.body)
+                #expect(error.code == "rate.limited")
+                #expect(error.message?.isEmpty == false)
             }
             // Another token has its own bucket.
             try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s0.issuer), body: body) { #expect($0.status == .ok) }

@@ -66,7 +66,7 @@ struct SealedHomeServerTests {
             }
             try await client.execute(uri: "/v1/detect", method: .post, headers: server.auth(s.reader), body: server.json(["text": ServerTests.human])) { r in
                 #expect(r.status == .serviceUnavailable)
-                #expect((server.parse(r.body)["error"] as? [String: Any])?["code"] as? String == "secrets.master_key_required")
+                #expect(ErrorBody(r.body).code == "secrets.master_key_required")
             }
         }
 
@@ -84,7 +84,7 @@ struct SealedHomeServerTests {
             }
             try await client.execute(uri: "/v1/certificates", method: .post, headers: server.auth(s.stamp), body: server.json(["text": ServerTests.human])) { r in
                 #expect(r.status == .serviceUnavailable)
-                #expect((server.parse(r.body)["error"] as? [String: Any])?["code"] as? String == "secrets.wrong_master_key")
+                #expect(ErrorBody(r.body).code == "secrets.wrong_master_key")
             }
         }
     }
@@ -107,7 +107,7 @@ struct SealedHomeServerTests {
             }
             try await client.execute(uri: "/v1/detect", method: .post, headers: server.auth(s.reader), body: server.json(["text": ServerTests.human])) { r in
                 #expect(r.status == .serviceUnavailable)
-                #expect((server.parse(r.body)["error"] as? [String: Any])?["code"] as? String == "crypto.authentication_failed")
+                #expect(ErrorBody(r.body).code == "crypto.authentication_failed")
             }
         }
     }

@@ -51,7 +51,7 @@ struct ServerTests {
             }
             try await client.execute(uri: "/v1/detect", method: .post, body: json(["text": Self.human])) { r in
                 #expect(r.status == .unauthorized)
-                #expect((parse(r.body)["error"] as? [String: Any])?["code"] as? String == "auth.missing_token")
+                #expect(ErrorBody(r.body).code == "auth.missing_token")
             }
             try await client.execute(uri: "/v1/detect", method: .post, headers: auth("gmt_wrong"), body: json(["text": Self.human])) { r in
                 #expect(r.status == .unauthorized)
@@ -65,15 +65,15 @@ struct ServerTests {
             }
             try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": "   "])) { r in
                 #expect(r.status == .badRequest)
-                #expect((parse(r.body)["error"] as? [String: Any])?["code"] as? String == "input.empty_text")
+                #expect(ErrorBody(r.body).code == "input.empty_text")
             }
             try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: ByteBuffer(string: "{not json")) { r in
                 #expect(r.status == .badRequest)
-                #expect((parse(r.body)["error"] as? [String: Any])?["code"] as? String == "input.invalid_json")
+                #expect(ErrorBody(r.body).code == "input.invalid_json")
             }
             try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["txt": "x"])) { r in
                 #expect(r.status == .badRequest)
-                #expect(((parse(r.body)["error"] as? [String: Any])?["message"] as? String)?.contains("text") == true)
+                #expect(ErrorBody(r.body).message?.contains("text") == true)
             }
         }
     }
@@ -153,7 +153,7 @@ struct ServerTests {
             try await client.execute(uri: "/v1/admin/keys/\(first)/disable", method: .post, headers: headers) { #expect($0.status == .ok) }
             try await client.execute(uri: "/v1/admin/keys/\(first)/promote", method: .post, headers: headers) { r in
                 #expect(r.status == .conflict)
-                #expect((parse(r.body)["error"] as? [String: Any])?["code"] as? String == "key.invalid_transition")
+                #expect(ErrorBody(r.body).code == "key.invalid_transition")
             }
             try await client.execute(uri: "/v1/admin/signing/revoke", method: .post, headers: headers,
                                      body: ByteBuffer(string: #"{"key_id": "\#(issuer)", "compromised_since": "2026-01-01T00:00:00Z"}"#)) { r in

@@ -28,8 +28,6 @@ struct StorageFaultTests {
         return try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation"], environment: [:], port: port)
     }
 
-    static func errorCode(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["code"] as? String }
-
     @Test("read-only file system: greenmarkd refuses to start with storage.open_failed; the data is intact and it starts once writable")
     func readOnlyFileSystem() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-readonly-\(UUID().uuidString)").path
@@ -117,7 +115,7 @@ struct StorageFaultTests {
         var otherStatuses: [Int: String] = [:]
         for i in 0..<20 {
             let (status, body) = try await certify("While the disk is full, request \(i).")
-            if status == 503, Self.errorCode(body) == "storage.write_failed" { refused += 1 } else if status != 201 {
+            if status == 503, ErrorBody(body).code == "storage.write_failed" { refused += 1 } else if status != 201 {
                 otherStatuses[status] = "\(body)"
             }
         }

@@ -78,6 +78,25 @@ struct TransparencyLogRouteTests {
             try await client.execute(uri: "/v1/log/consistency?old=9", method: .get) { r in #expect(r.status == .badRequest) }
             try await client.execute(uri: "/v1/log/consistency", method: .get) { r in #expect(r.status == .badRequest) }
             try await client.execute(uri: "/v1/log/proof/gmc-nope", method: .get) { r in #expect(r.status == .notFound) }
+
+            // The daemon keeps the key and the note, yet a key file replaced on disk (as KeySync
+            // writes it: rename) or opened to others takes effect on the next request.
+            let other = s.home + "/other-log"
+            let replacement = try LogKey.loadOrCreate(directory: other)
+            #expect(rename(other + "/" + LogKey.fileName, s.home + "/" + LogKey.fileName) == 0)
+            try await client.execute(uri: "/v1/log/checkpoint", method: .get) { r in
+                #expect(r.status == .ok)
+                let note = String(buffer: r.body)
+                let checkpoint = try Checkpoint.verify(note: note, name: replacement.origin, publicKey: replacement.key.publicKey)
+                #expect(checkpoint.size == 3)
+                #expect(throws: TransparencyError.self) { try Checkpoint.verify(note: note, name: origin, publicKey: publicKey) }
+            }
+            #expect(chmod(s.home + "/" + LogKey.fileName, 0o644) == 0)
+            try await client.execute(uri: "/v1/log/key", method: .get) { r in
+                #expect(r.status == .serviceUnavailable && ErrorBody(r.body).code == "tlog.log_key_unusable", "\(r.status)")
+            }
+            #expect(chmod(s.home + "/" + LogKey.fileName, 0o600) == 0)
+            try await client.execute(uri: "/v1/log/key", method: .get) { r in #expect(Self.json(r)["origin"] as? String == replacement.origin) }
         }
         // The log key file is private.
         let mode = (try FileManager.default.attributesOfItem(atPath: s.home + "/log-key.json")[.posixPermissions] as? NSNumber)?.intValue ?? 0
