@@ -38,9 +38,8 @@ public final class LogSigner: Sendable {
         if let kept, kept.size == size, kept.root == root { return kept.text }
         let text = try Checkpoint(origin: key.origin, size: size, root: root).signed(name: key.origin, key: key.key)
         state.withLock { s in
-            // Kept only for the key it was signed with; a smaller tree (another request was
-            // slower) never replaces a larger one.
-            guard s?.version == version, (s?.note?.size ?? -1) <= size else { return }
+            // Kept only for the key it was signed with (the file may have changed meanwhile).
+            guard s?.version == version else { return }
             s?.note = (size, root, text)
         }
         return text
