@@ -46,6 +46,29 @@ struct GenerationRouteTests {
         }
     }
 
+    @Test("max_tokens beyond the model's context, up to Int.max, is 400 generation.invalid_request on both routes (it overflowed and trapped the daemon)")
+    func hugeMaxTokens() async throws {
+        let s = try setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let headers: HTTPFields = [.authorization: "Bearer \(s.issuer)", .contentType: "application/json"]
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            for n in ["9223372036854775807", "9223372036854775000", "8193"] {
+                let bodies = [("/v1/generate", #"{"prompt": "Hi.", "max_tokens": \#(n)}"#),
+                              ("/v1/chat/completions", #"{"messages": [{"role": "user", "content": "Hi."}], "max_tokens": \#(n)}"#),
+                              ("/v1/chat/completions", #"{"messages": [{"role": "user", "content": "Hi."}], "max_completion_tokens": \#(n)}"#)]
+                for (uri, body) in bodies {
+                    try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body)) { r in
+                        #expect(r.status == .badRequest && ErrorBody(r.body).code == "generation.invalid_request", "\(uri) \(n): \(r.status) \(String(buffer: r.body))")
+                    }
+                }
+            }
+            // The daemon is still up and generates.
+            try await client.execute(uri: "/v1/generate", method: .post, headers: headers, body: json(["prompt": "Hi.", "max_tokens": 4, "seed": 1])) { r in
+                #expect(r.status == .ok)
+            }
+        }
+    }
+
     @Test("OpenAI-compatible chat completions, plain and streamed")
     func chatCompletions() async throws {
         let s = try setup()
