@@ -89,6 +89,10 @@ extension GreenmarkRoutes {
         router.post("/v1/chat/completions") { request, context -> Response in
             _ = try context.require(.stamp)
             let body = try await decode(ChatCompletionBody.self, request, context)
+            // max_completion_tokens wins when both are given; a max_tokens below 1 is still refused.
+            if let n = body.maxTokens, n < 1 {
+                throw APIError(.badRequest, code: "generation.invalid_request", "max tokens must be at least 1")
+            }
             var generation = GenerationRequest(
                 prompt: "", maxTokens: body.maxCompletionTokens ?? body.maxTokens ?? 200, stopStrings: body.stop?.values ?? [],
                 sampling: SamplingParameters(temperature: body.temperature ?? 1, topK: 0, topP: body.topP ?? 1, seed: body.seed)

@@ -62,6 +62,11 @@ struct GenerationRouteTests {
                     }
                 }
             }
+            // max_tokens below 1 is refused even beside a valid max_completion_tokens.
+            try await client.execute(uri: "/v1/chat/completions", method: .post, headers: headers,
+                                     body: ByteBuffer(string: #"{"messages": [{"role": "user", "content": "Hi."}], "max_tokens": 0, "max_completion_tokens": 4}"#)) { r in
+                #expect(r.status == .badRequest && ErrorBody(r.body).code == "generation.invalid_request", "\(r.status)")
+            }
             // The daemon is still up and generates.
             try await client.execute(uri: "/v1/generate", method: .post, headers: headers, body: json(["prompt": "Hi.", "max_tokens": 4, "seed": 1])) { r in
                 #expect(r.status == .ok)
