@@ -242,8 +242,7 @@ struct Bench: ParsableCommand {
             for i in 0..<n { sink &+= Int(tree.root()[0]) &+ (try! tree.inclusionProof(index: (i &* 7919) % leaves.count)).count }
             return sink
         }
-        return [build, BenchRow(name: proof.name, unit: proof.unit, rate: proof.rate,
-                                detail: proof.detail + " (\(grouped(proof.rate / build.rate))× a rebuild per request)")]
+        return [build, compared(proof, to: build, "a rebuild per request")]
     }
 
     /// The transparency log's key and checkpoint per request, in a temporary home with a
@@ -275,9 +274,12 @@ struct Bench: ParsableCommand {
             for _ in 0..<n { sink &+= (try! signer.signedCheckpoint(size: 1, root: root)).utf8.count }
             return sink
         }
-        return [load,
-                BenchRow(name: grown.name, unit: grown.unit, rate: grown.rate, detail: grown.detail + " (\(grouped(grown.rate / load.rate))× loading the key per request)"),
-                BenchRow(name: kept.name, unit: kept.unit, rate: kept.rate, detail: kept.detail + " (\(grouped(kept.rate / load.rate))× loading the key per request)")]
+        return [load, compared(grown, to: load, "loading the key per request"), compared(kept, to: load, "loading the key per request")]
+    }
+
+    /// `row` with its speed-up over `baseline`, measured in the same run, added to its detail.
+    private func compared(_ row: BenchRow, to baseline: BenchRow, _ baselineName: String) -> BenchRow {
+        BenchRow(name: row.name, unit: row.unit, rate: row.rate, detail: row.detail + " (\(grouped(row.rate / baseline.rate))× \(baselineName))")
     }
 
     /// Runs `openssl speed -seconds 1 ed25519` and parses sign/s and verify/s.

@@ -28,11 +28,11 @@ public struct Generator: Sendable {
         }
         let promptTokens = try model.tokenizer.tokenize(promptText, parseSpecial: true, addSpecial: true)
         guard !promptTokens.isEmpty else { throw GreenmarkError(.emptyText, "the prompt is empty") }
-        // maxTokens comes from the request (up to Int.max): bounded first, so the sum cannot overflow.
-        guard request.maxTokens < model.trainedContextLength, promptTokens.count + request.maxTokens + 1 <= model.trainedContextLength else {
+        // maxTokens comes from the request (up to Int.max): compared before it is added, so the sum cannot overflow.
+        let needed = request.maxTokens < model.trainedContextLength ? promptTokens.count + request.maxTokens + 1 : Int.max
+        guard needed <= model.trainedContextLength else {
             throw GreenmarkError(.generationInvalid, "prompt (\(promptTokens.count) tokens) plus max tokens (\(request.maxTokens)) exceeds the model's context of \(model.trainedContextLength)")
         }
-        let needed = promptTokens.count + request.maxTokens + 1
         let prf = try key.map { k throws(GreenmarkError) in
             guard k.state == .primary || k.state == .enabled else {
                 throw GreenmarkError(.keyNotUsable, "key \(k.id) is \(k.state.rawValue) and cannot watermark")
