@@ -1,11 +1,45 @@
 #!/usr/bin/env python3
 """Embed certs/verify.html in greenmarkd (Sources/GreenmarkServer/Web/VerifyPage.swift), so the
 daemon serves the very same offline checker at /verify. Run after editing certs/verify.html;
-a test fails if the two differ."""
+a test fails if the two differ.
+
+First it writes the Unicode 14.0 assigned-code-point table into the page (between the
+`BEGIN unicode-14.0-assigned` and `END unicode-14.0-assigned` markers) from
+docs/test-vectors/unicode-14.0-assigned.txt, as space-separated inclusive hex ranges "A-B" (or
+"A"); a test checks that the page's table equals the file."""
 import pathlib
+import re
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-html = (ROOT / "certs/verify.html").read_text(encoding="utf-8")
+PAGE = ROOT / "certs/verify.html"
+TABLE = ROOT / "docs/test-vectors/unicode-14.0-assigned.txt"
+
+ranges = []
+for line in TABLE.read_text(encoding="ascii").splitlines():
+    line = line.strip()
+    if not line or line.startswith("#"):
+        continue
+    first, _, last = line.partition("..")
+    a, b = int(first, 16), int(last or first, 16)
+    assert a <= b and (not ranges or ranges[-1][1] < a), line
+    ranges.append((a, b))
+tokens = [f"{a:X}-{b:X}" if a != b else f"{a:X}" for a, b in ranges]
+lines, current = [], ""
+for t in tokens:
+    if current and len(current) + 1 + len(t) > 110:
+        lines.append(current)
+        current = t
+    else:
+        current = f"{current} {t}" if current else t
+lines.append(current)
+table = "  const UNICODE_14_ASSIGNED = `\n" + "\n".join(lines) + "\n`;\n"
+
+html = PAGE.read_text(encoding="utf-8")
+pattern = re.compile(r"(  // BEGIN unicode-14\.0-assigned\n).*?(  // END unicode-14\.0-assigned\n)", re.S)
+html, n = pattern.subn(lambda m: m.group(1) + table + m.group(2), html)
+assert n == 1, "verify.html has no BEGIN/END unicode-14.0-assigned markers"
+PAGE.write_text(html, encoding="utf-8")
+
 assert '"""##' not in html and "\\##" not in html and "\r" not in html
 out = ROOT / "Sources/GreenmarkServer/Web/VerifyPage.swift"
 out.write_text(
@@ -16,4 +50,4 @@ out.write_text(
     "}\n",
     encoding="utf-8",
 )
-print(f"{out.relative_to(ROOT)}: {len(html)} characters")
+print(f"{PAGE.relative_to(ROOT)}: {len(ranges)} assigned ranges; {out.relative_to(ROOT)}: {len(html)} characters")

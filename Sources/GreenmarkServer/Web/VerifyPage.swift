@@ -19,10 +19,14 @@ enum VerifyPage {
   Chromium (Tests/GreenmarkCertificatesTests/BrowserVerifierTests.swift).
 
   API for scripts and tests:
-    GreenmarkVerify.verify({certificate, text, trust, updates?, minTrustVersion?})
-      -> Promise<{valid, checks: [{code, ok, message}], subject?}>
-    certificate, text (or null: not checked), trust and each update: a string (encoded as UTF-8)
-    or bytes (Uint8Array / ArrayBuffer; use bytes to check exactly what is in a file).
+    GreenmarkVerify.verify({certificate, text, trust, updates?, minTrustVersion?, at?})
+      -> Promise<{valid, checks: [{code, ok, message}], subject?, at}>
+    certificate, text (or null: not checked), trust and each update (any order): a string
+    (encoded as UTF-8), bytes (Uint8Array / ArrayBuffer) or a Blob / File (read whole; use bytes
+    or a File to check exactly what is in a file). minTrustVersion: an integer or null. at: the
+    verification time "YYYY-MM-DDTHH:MM:SSZ" (or a Date); default now. A malformed
+    minTrustVersion or at throws (a usage error, like exit 2 of the CLI). The result's `at` is
+    the verification time used.
     GreenmarkVerify.render(result) shows a result on the page. A check started from the form
     dispatches a "greenmark-verified" event on document (detail: the result) once it is shown.
 -->
@@ -45,6 +49,7 @@ enum VerifyPage {
   .drop .chosen { display: block; font-size: .95rem; margin-top: .35rem; word-break: break-all; }
   input[type=file] { margin-top: .4rem; max-width: 100%; font: inherit; }
   input[type=number] { font: inherit; width: 7rem; }
+  input[type=text] { font: inherit; width: 15rem; max-width: 100%; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
   :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
   button { font: inherit; font-weight: 700; padding: .6rem 1.4rem; border-radius: .4rem;
            border: 2px solid #0d2b73; background: #1a3d8f; color: #fff; cursor: pointer; }
@@ -75,13 +80,15 @@ enum VerifyPage {
 <main>
   <h1>Check a Greenmark certificate</h1>
   <p class="lead">Everything happens in this browser tab: no file is uploaded and nothing is fetched from the network.
-    You need the certificate (<code>.json</code>), the text it is about (<code>.txt</code>) and the trust file you
-    pinned (the root key <code>root-key.json</code> or a trusted-root file) — the same inputs as
-    <code>greenmark verify CERT --text TEXT --trust ROOT</code>.</p>
+    You need the certificate (<code>.json</code>), the text it is about (<code>.txt</code>), the trust file you
+    pinned (the root key <code>root-key.json</code> or a trusted-root file) and the trusted-root files the issuer
+    publishes (<code>trusted-root-v*.json</code>) — the same inputs as
+    <code>greenmark verify CERT --text TEXT --trust ROOT --trust-update …</code>. A root key alone is not enough:
+    the page needs a current trusted root that chains to it.</p>
 
   <form id="form" novalidate>
     <fieldset>
-      <legend>Files (choose each one, or drop all three anywhere on this page)</legend>
+      <legend>Files (choose each one, or drop them all anywhere on this page)</legend>
       <div class="inputs">
         <div class="drop" data-slot="certificate">
           <label for="in-certificate">1. Certificate</label>
@@ -91,28 +98,32 @@ enum VerifyPage {
         </div>
         <div class="drop" data-slot="text">
           <label for="in-text">2. Text</label>
-          <span class="hint" id="hint-text">UTF-8 text file the certificate is about</span>
+          <span class="hint" id="hint-text">UTF-8 text file the certificate is about, at most 64 MiB</span>
           <input type="file" id="in-text" accept=".txt,.md,text/plain" aria-describedby="hint-text chosen-text">
           <span class="chosen" id="chosen-text" aria-live="polite"></span>
         </div>
         <div class="drop" data-slot="trust">
-          <label for="in-trust">3. Trust (root key or trusted root)</label>
-          <span class="hint" id="hint-trust">The file you pinned: <code>root-key.json</code> or <code>trusted-root-vN.json</code></span>
+          <label for="in-trust">3. Pinned trust file</label>
+          <span class="hint" id="hint-trust">The file you pinned: <code>root-key.json</code> or one <code>trusted-root-vN.json</code></span>
           <input type="file" id="in-trust" accept=".json,application/json" aria-describedby="hint-trust chosen-trust">
           <span class="chosen" id="chosen-trust" aria-live="polite"></span>
         </div>
-      </div>
-      <details>
-        <summary>Optional: trusted-root updates and rollback protection</summary>
-        <p class="note">Like <code>--trust-update</code> and <code>--min-trust-version</code>: newer trusted-root versions to follow
-          (applied in file-name order), and the highest version you have seen before.</p>
         <div class="drop" data-slot="updates">
-          <label for="in-updates">Trusted-root updates</label>
-          <input type="file" id="in-updates" accept=".json,application/json" multiple aria-describedby="chosen-updates">
+          <label for="in-updates">4. Trusted roots</label>
+          <span class="hint" id="hint-updates">The published <code>trusted-root-v*.json</code> files, in any order (needed with a pinned root key)</span>
+          <input type="file" id="in-updates" accept=".json,application/json" multiple aria-describedby="hint-updates chosen-updates">
           <span class="chosen" id="chosen-updates" aria-live="polite"></span>
         </div>
+      </div>
+      <details>
+        <summary>Optional: rollback protection and verification time</summary>
+        <p class="note">Like <code>--min-trust-version</code> and <code>--at</code>: the highest trusted-root version you have
+          seen before, and the time to verify as of (UTC, for example <code>2026-05-01T12:00:00Z</code>; empty means now).</p>
         <p><label for="in-min">Minimum trusted-root version</label>
-          <input type="number" id="in-min" min="1" step="1" inputmode="numeric"></p>
+          <input type="number" id="in-min" min="0" step="1" inputmode="numeric"></p>
+        <p><label for="in-at">Verification time (UTC)</label>
+          <input type="text" id="in-at" placeholder="YYYY-MM-DDTHH:MM:SSZ" spellcheck="false" autocomplete="off" aria-describedby="hint-at">
+          <span class="hint" id="hint-at">Empty: now.</span></p>
       </details>
       <details>
         <summary>Optional: transparency-log inclusion</summary>
@@ -144,13 +155,14 @@ enum VerifyPage {
 "use strict";
 (function () {
   // ---- constants (docs/certificate-format.md) -------------------------------------------------
-  const MAX_CERTIFICATE_BYTES = 256 * 1024;
+  const MAX_CERTIFICATE_BYTES = 262144;          // 256 KiB: format.too_large above
+  const MAX_TRUST_BYTES = 4 * 1024 * 1024;       // 4 MiB per trust file: trust.unreadable above
+  const MAX_TEXT_BYTES = 64 * 1024 * 1024;       // 64 MiB: text.too_large above (never truncated)
+  const FUTURE_SKEW_SECONDS = 300;               // issued_at > at + 300 s: time.future
   const CERT_TYP = "application/vnd.greenmark.certificate+jws";
-  const ENDORSEMENT_TYP = "application/vnd.greenmark.endorsement+jws";
   const TRUSTED_ROOT_TYP = "application/vnd.greenmark.trusted-root+jws";
   const ROOT_KEY_TYPE = "greenmark-root-key/v1";
   const TRUSTED_ROOT_TYPE = "greenmark-trusted-root/v1";
-  const ENDORSEMENT_TYPE = "greenmark-endorsement/v1";
   const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
   const CANONICALIZATION = "greenmark-text-v1";
   const KINDS = {
@@ -158,29 +170,206 @@ enum VerifyPage {
     "https://greenmark.dev/attestation/generation/v1": "generation_receipt",
   };
 
-  // ---- bytes, UTF-8, JSON ---------------------------------------------------------------------
-  const encoder = new TextEncoder();
-  function toBytes(x) {
-    if (x === null || x === undefined) return null;
-    if (typeof x === "string") return encoder.encode(x);
-    if (x instanceof ArrayBuffer) return new Uint8Array(x);
-    if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-    throw new TypeError("expected a string or bytes");
+  // ---- code points assigned in Unicode 14.0 (greenmark-text-v1, step 0) ------------------------
+  // Inclusive hex ranges "A-B" (or one code point "A"), equal to docs/test-vectors/unicode-14.0-assigned.txt;
+  // written by scripts/embed_verify_page.py, and a test compares the two.
+  // BEGIN unicode-14.0-assigned
+  const UNICODE_14_ASSIGNED = `
+0-377 37A-37F 384-38A 38C 38E-3A1 3A3-52F 531-556 559-58A 58D-58F 591-5C7 5D0-5EA 5EF-5F4 600-70D 70F-74A
+74D-7B1 7C0-7FA 7FD-82D 830-83E 840-85B 85E 860-86A 870-88E 890-891 898-983 985-98C 98F-990 993-9A8 9AA-9B0
+9B2 9B6-9B9 9BC-9C4 9C7-9C8 9CB-9CE 9D7 9DC-9DD 9DF-9E3 9E6-9FE A01-A03 A05-A0A A0F-A10 A13-A28 A2A-A30
+A32-A33 A35-A36 A38-A39 A3C A3E-A42 A47-A48 A4B-A4D A51 A59-A5C A5E A66-A76 A81-A83 A85-A8D A8F-A91 A93-AA8
+AAA-AB0 AB2-AB3 AB5-AB9 ABC-AC5 AC7-AC9 ACB-ACD AD0 AE0-AE3 AE6-AF1 AF9-AFF B01-B03 B05-B0C B0F-B10 B13-B28
+B2A-B30 B32-B33 B35-B39 B3C-B44 B47-B48 B4B-B4D B55-B57 B5C-B5D B5F-B63 B66-B77 B82-B83 B85-B8A B8E-B90
+B92-B95 B99-B9A B9C B9E-B9F BA3-BA4 BA8-BAA BAE-BB9 BBE-BC2 BC6-BC8 BCA-BCD BD0 BD7 BE6-BFA C00-C0C C0E-C10
+C12-C28 C2A-C39 C3C-C44 C46-C48 C4A-C4D C55-C56 C58-C5A C5D C60-C63 C66-C6F C77-C8C C8E-C90 C92-CA8 CAA-CB3
+CB5-CB9 CBC-CC4 CC6-CC8 CCA-CCD CD5-CD6 CDD-CDE CE0-CE3 CE6-CEF CF1-CF2 D00-D0C D0E-D10 D12-D44 D46-D48
+D4A-D4F D54-D63 D66-D7F D81-D83 D85-D96 D9A-DB1 DB3-DBB DBD DC0-DC6 DCA DCF-DD4 DD6 DD8-DDF DE6-DEF DF2-DF4
+E01-E3A E3F-E5B E81-E82 E84 E86-E8A E8C-EA3 EA5 EA7-EBD EC0-EC4 EC6 EC8-ECD ED0-ED9 EDC-EDF F00-F47 F49-F6C
+F71-F97 F99-FBC FBE-FCC FCE-FDA 1000-10C5 10C7 10CD 10D0-1248 124A-124D 1250-1256 1258 125A-125D 1260-1288
+128A-128D 1290-12B0 12B2-12B5 12B8-12BE 12C0 12C2-12C5 12C8-12D6 12D8-1310 1312-1315 1318-135A 135D-137C
+1380-1399 13A0-13F5 13F8-13FD 1400-169C 16A0-16F8 1700-1715 171F-1736 1740-1753 1760-176C 176E-1770 1772-1773
+1780-17DD 17E0-17E9 17F0-17F9 1800-1819 1820-1878 1880-18AA 18B0-18F5 1900-191E 1920-192B 1930-193B 1940
+1944-196D 1970-1974 1980-19AB 19B0-19C9 19D0-19DA 19DE-1A1B 1A1E-1A5E 1A60-1A7C 1A7F-1A89 1A90-1A99 1AA0-1AAD
+1AB0-1ACE 1B00-1B4C 1B50-1B7E 1B80-1BF3 1BFC-1C37 1C3B-1C49 1C4D-1C88 1C90-1CBA 1CBD-1CC7 1CD0-1CFA 1D00-1F15
+1F18-1F1D 1F20-1F45 1F48-1F4D 1F50-1F57 1F59 1F5B 1F5D 1F5F-1F7D 1F80-1FB4 1FB6-1FC4 1FC6-1FD3 1FD6-1FDB
+1FDD-1FEF 1FF2-1FF4 1FF6-1FFE 2000-2064 2066-2071 2074-208E 2090-209C 20A0-20C0 20D0-20F0 2100-218B 2190-2426
+2440-244A 2460-2B73 2B76-2B95 2B97-2CF3 2CF9-2D25 2D27 2D2D 2D30-2D67 2D6F-2D70 2D7F-2D96 2DA0-2DA6 2DA8-2DAE
+2DB0-2DB6 2DB8-2DBE 2DC0-2DC6 2DC8-2DCE 2DD0-2DD6 2DD8-2DDE 2DE0-2E5D 2E80-2E99 2E9B-2EF3 2F00-2FD5 2FF0-2FFB
+3000-303F 3041-3096 3099-30FF 3105-312F 3131-318E 3190-31E3 31F0-321E 3220-A48C A490-A4C6 A4D0-A62B A640-A6F7
+A700-A7CA A7D0-A7D1 A7D3 A7D5-A7D9 A7F2-A82C A830-A839 A840-A877 A880-A8C5 A8CE-A8D9 A8E0-A953 A95F-A97C
+A980-A9CD A9CF-A9D9 A9DE-A9FE AA00-AA36 AA40-AA4D AA50-AA59 AA5C-AAC2 AADB-AAF6 AB01-AB06 AB09-AB0E AB11-AB16
+AB20-AB26 AB28-AB2E AB30-AB6B AB70-ABED ABF0-ABF9 AC00-D7A3 D7B0-D7C6 D7CB-D7FB D800-FA6D FA70-FAD9 FB00-FB06
+FB13-FB17 FB1D-FB36 FB38-FB3C FB3E FB40-FB41 FB43-FB44 FB46-FBC2 FBD3-FD8F FD92-FDC7 FDCF FDF0-FE19 FE20-FE52
+FE54-FE66 FE68-FE6B FE70-FE74 FE76-FEFC FEFF FF01-FFBE FFC2-FFC7 FFCA-FFCF FFD2-FFD7 FFDA-FFDC FFE0-FFE6
+FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 10050-1005D 10080-100FA
+10100-10102 10107-10133 10137-1018E 10190-1019C 101A0 101D0-101FD 10280-1029C 102A0-102D0 102E0-102FB
+10300-10323 1032D-1034A 10350-1037A 10380-1039D 1039F-103C3 103C8-103D5 10400-1049D 104A0-104A9 104B0-104D3
+104D8-104FB 10500-10527 10530-10563 1056F-1057A 1057C-1058A 1058C-10592 10594-10595 10597-105A1 105A3-105B1
+105B3-105B9 105BB-105BC 10600-10736 10740-10755 10760-10767 10780-10785 10787-107B0 107B2-107BA 10800-10805
+10808 1080A-10835 10837-10838 1083C 1083F-10855 10857-1089E 108A7-108AF 108E0-108F2 108F4-108F5 108FB-1091B
+1091F-10939 1093F 10980-109B7 109BC-109CF 109D2-10A03 10A05-10A06 10A0C-10A13 10A15-10A17 10A19-10A35
+10A38-10A3A 10A3F-10A48 10A50-10A58 10A60-10A9F 10AC0-10AE6 10AEB-10AF6 10B00-10B35 10B39-10B55 10B58-10B72
+10B78-10B91 10B99-10B9C 10BA9-10BAF 10C00-10C48 10C80-10CB2 10CC0-10CF2 10CFA-10D27 10D30-10D39 10E60-10E7E
+10E80-10EA9 10EAB-10EAD 10EB0-10EB1 10F00-10F27 10F30-10F59 10F70-10F89 10FB0-10FCB 10FE0-10FF6 11000-1104D
+11052-11075 1107F-110C2 110CD 110D0-110E8 110F0-110F9 11100-11134 11136-11147 11150-11176 11180-111DF
+111E1-111F4 11200-11211 11213-1123E 11280-11286 11288 1128A-1128D 1128F-1129D 1129F-112A9 112B0-112EA
+112F0-112F9 11300-11303 11305-1130C 1130F-11310 11313-11328 1132A-11330 11332-11333 11335-11339 1133B-11344
+11347-11348 1134B-1134D 11350 11357 1135D-11363 11366-1136C 11370-11374 11400-1145B 1145D-11461 11480-114C7
+114D0-114D9 11580-115B5 115B8-115DD 11600-11644 11650-11659 11660-1166C 11680-116B9 116C0-116C9 11700-1171A
+1171D-1172B 11730-11746 11800-1183B 118A0-118F2 118FF-11906 11909 1190C-11913 11915-11916 11918-11935
+11937-11938 1193B-11946 11950-11959 119A0-119A7 119AA-119D7 119DA-119E4 11A00-11A47 11A50-11AA2 11AB0-11AF8
+11C00-11C08 11C0A-11C36 11C38-11C45 11C50-11C6C 11C70-11C8F 11C92-11CA7 11CA9-11CB6 11D00-11D06 11D08-11D09
+11D0B-11D36 11D3A 11D3C-11D3D 11D3F-11D47 11D50-11D59 11D60-11D65 11D67-11D68 11D6A-11D8E 11D90-11D91
+11D93-11D98 11DA0-11DA9 11EE0-11EF8 11FB0 11FC0-11FF1 11FFF-12399 12400-1246E 12470-12474 12480-12543
+12F90-12FF2 13000-1342E 13430-13438 14400-14646 16800-16A38 16A40-16A5E 16A60-16A69 16A6E-16ABE 16AC0-16AC9
+16AD0-16AED 16AF0-16AF5 16B00-16B45 16B50-16B59 16B5B-16B61 16B63-16B77 16B7D-16B8F 16E40-16E9A 16F00-16F4A
+16F4F-16F87 16F8F-16F9F 16FE0-16FE4 16FF0-16FF1 17000-187F7 18800-18CD5 18D00-18D08 1AFF0-1AFF3 1AFF5-1AFFB
+1AFFD-1AFFE 1B000-1B122 1B150-1B152 1B164-1B167 1B170-1B2FB 1BC00-1BC6A 1BC70-1BC7C 1BC80-1BC88 1BC90-1BC99
+1BC9C-1BCA3 1CF00-1CF2D 1CF30-1CF46 1CF50-1CFC3 1D000-1D0F5 1D100-1D126 1D129-1D1EA 1D200-1D245 1D2E0-1D2F3
+1D300-1D356 1D360-1D378 1D400-1D454 1D456-1D49C 1D49E-1D49F 1D4A2 1D4A5-1D4A6 1D4A9-1D4AC 1D4AE-1D4B9 1D4BB
+1D4BD-1D4C3 1D4C5-1D505 1D507-1D50A 1D50D-1D514 1D516-1D51C 1D51E-1D539 1D53B-1D53E 1D540-1D544 1D546
+1D54A-1D550 1D552-1D6A5 1D6A8-1D7CB 1D7CE-1DA8B 1DA9B-1DA9F 1DAA1-1DAAF 1DF00-1DF1E 1E000-1E006 1E008-1E018
+1E01B-1E021 1E023-1E024 1E026-1E02A 1E100-1E12C 1E130-1E13D 1E140-1E149 1E14E-1E14F 1E290-1E2AE 1E2C0-1E2F9
+1E2FF 1E7E0-1E7E6 1E7E8-1E7EB 1E7ED-1E7EE 1E7F0-1E7FE 1E800-1E8C4 1E8C7-1E8D6 1E900-1E94B 1E950-1E959
+1E95E-1E95F 1EC71-1ECB4 1ED01-1ED3D 1EE00-1EE03 1EE05-1EE1F 1EE21-1EE22 1EE24 1EE27 1EE29-1EE32 1EE34-1EE37
+1EE39 1EE3B 1EE42 1EE47 1EE49 1EE4B 1EE4D-1EE4F 1EE51-1EE52 1EE54 1EE57 1EE59 1EE5B 1EE5D 1EE5F 1EE61-1EE62
+1EE64 1EE67-1EE6A 1EE6C-1EE72 1EE74-1EE77 1EE79-1EE7C 1EE7E 1EE80-1EE89 1EE8B-1EE9B 1EEA1-1EEA3 1EEA5-1EEA9
+1EEAB-1EEBB 1EEF0-1EEF1 1F000-1F02B 1F030-1F093 1F0A0-1F0AE 1F0B1-1F0BF 1F0C1-1F0CF 1F0D1-1F0F5 1F100-1F1AD
+1F1E6-1F202 1F210-1F23B 1F240-1F248 1F250-1F251 1F260-1F265 1F300-1F6D7 1F6DD-1F6EC 1F6F0-1F6FC 1F700-1F773
+1F780-1F7D8 1F7E0-1F7EB 1F7F0 1F800-1F80B 1F810-1F847 1F850-1F859 1F860-1F887 1F890-1F8AD 1F8B0-1F8B1
+1F900-1FA53 1FA60-1FA6D 1FA70-1FA74 1FA78-1FA7C 1FA80-1FA86 1FA90-1FAAC 1FAB0-1FABA 1FAC0-1FAC5 1FAD0-1FAD9
+1FAE0-1FAE7 1FAF0-1FAF6 1FB00-1FB92 1FB94-1FBCA 1FBF0-1FBF9 20000-2A6DF 2A700-2B738 2B740-2B81D 2B820-2CEA1
+2CEB0-2EBE0 2F800-2FA1D 30000-3134A E0001 E0020-E007F E0100-E01EF F0000-FFFFD 100000-10FFFD
+`;
+  // END unicode-14.0-assigned
+  const ASSIGNED_RANGES = UNICODE_14_ASSIGNED.trim().split(/\s+/).map((r) => {
+    const [a, b = a] = r.split("-");
+    return [parseInt(a, 16), parseInt(b, 16)];
+  });
+  /** A regular expression matching one code point not assigned in Unicode 14.0 (the complement of the table). */
+  const UNASSIGNED = (() => {
+    const gaps = [];
+    let next = 0;
+    for (const [a, b] of ASSIGNED_RANGES) {
+      if (a > next) gaps.push([next, a - 1]);
+      next = b + 1;
+    }
+    if (next <= 0x10ffff) gaps.push([next, 0x10ffff]);
+    const u = (cp) => "\\u{" + cp.toString(16) + "}";
+    return new RegExp("[" + gaps.map(([a, b]) => (a === b ? u(a) : u(a) + "-" + u(b))).join("") + "]", "u");
+  })();
+  /** The first code point of `s` not assigned in Unicode 14.0, as {index, codePoint}, or null. */
+  function firstUnassigned(s) {
+    const m = UNASSIGNED.exec(s);
+    return m ? { index: m.index, codePoint: s.codePointAt(m.index) } : null;
   }
+  const hexCP = (cp) => "U+" + cp.toString(16).toUpperCase().padStart(4, "0");
+
+  // ---- inputs: strings, bytes, Blobs, read whole -----------------------------------------------
+  const encoder = new TextEncoder();
+  function checkInput(x, what, nullable) {
+    if ((x === null || x === undefined) && nullable) return;
+    if (typeof x === "string" || x instanceof ArrayBuffer || ArrayBuffer.isView(x) || (typeof Blob !== "undefined" && x instanceof Blob)) return;
+    throw new TypeError(`${what}: expected a string, bytes (Uint8Array, ArrayBuffer) or a Blob`);
+  }
+  /**
+   * {size, bytes}: all the bytes of an input, or bytes null when its size is over `limit` (then it
+   * is refused whole, never truncated). Blobs over the limit are not read.
+   */
+  async function take(x, limit) {
+    let bytes;
+    if (typeof x === "string") bytes = encoder.encode(x);
+    else if (x instanceof ArrayBuffer) bytes = new Uint8Array(x);
+    else if (ArrayBuffer.isView(x)) bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+    else {
+      if (x.size > limit) return { size: x.size, bytes: null };
+      bytes = new Uint8Array(await x.arrayBuffer());
+    }
+    return { size: bytes.length, bytes: bytes.length > limit ? null : bytes };
+  }
+
+  // ---- UTF-8 and the JSON profile ---------------------------------------------------------------
   /** Strict UTF-8 (invalid sequences are an error); a BOM is kept as U+FEFF. */
   function utf8(bytes) {
     try { return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes); } catch (e) { return null; }
   }
   const own = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  const get = (o, k) => (isObject(o) && own(o, k) ? o[k] : undefined);
+  const given = (o, k) => get(o, k) !== undefined && get(o, k) !== null;   // optional members: absent or null is "not given"
+  const isStr = (o, k) => typeof get(o, k) === "string";
+  const isInt = (o, k) => typeof get(o, k) === "number";                   // the JSON profile admits integers only
+  const isObj = (o, k) => isObject(get(o, k));
+  const isArr = (o, k) => Array.isArray(get(o, k));
+  const allStr = (o, ...keys) => keys.every((k) => isStr(o, k));
+  const optStr = (o, k) => !given(o, k) || isStr(o, k);
+  /** An object with exactly these member names. */
+  const exactly = (o, ...names) => isObject(o) && Object.keys(o).length === names.length && names.every((n) => own(o, n));
+
+  const MAX_SAFE_DIGITS = "9007199254740992";   // 2^53: every number's magnitude must be below it
   /**
-   * Whether some object in the JSON text `s` repeats a member name (compared after unescaping).
-   * Parsers disagree on what a repeated name means (JSON.parse keeps the last value, Swift's
-   * JSONDecoder the first), so a repeated name could make two verifiers read different
-   * documents: every verifier rejects them (docs/certificate-format.md).
+   * Token checks on text JSON.parse accepted: every number an integer (optional "-", decimal
+   * digits, no fraction or exponent) of magnitude below 2^53, and no object repeating a member
+   * name (compared after unescaping). Iterative, so any nesting depth is fine.
    */
-  function hasDuplicateKeys(s) {
-    const frames = []; // a Set of names per open object, null per open array
+  function profileTokens(s) {
+    const frames = [];   // a Set of names per open object, null per open array
+    let expectingName = false;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 0x7b) { frames.push(new Set()); expectingName = true; }                 // {
+      else if (c === 0x5b) { frames.push(null); expectingName = false; }                // [
+      else if (c === 0x7d || c === 0x5d) { frames.pop(); expectingName = false; }       // } ]
+      else if (c === 0x2c) { expectingName = frames.length > 0 && frames[frames.length - 1] !== null; }   // ,
+      else if (c === 0x22) {                                                            // "
+        const start = i;
+        for (i++; s.charCodeAt(i) !== 0x22; i++) if (s.charCodeAt(i) === 0x5c) i++;
+        if (expectingName) {
+          const name = JSON.parse(s.slice(start, i + 1));
+          const seen = frames[frames.length - 1];
+          if (seen.has(name)) return false;
+          seen.add(name);
+          expectingName = false;
+        }
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {                              // a number
+        let j = i;
+        while (j < s.length && /[-+.eE0-9]/.test(s[j])) j++;
+        const token = s.slice(i, j);
+        if (!/^-?(0|[1-9][0-9]*)$/.test(token)) return false;
+        const digits = token[0] === "-" ? token.slice(1) : token;
+        if (digits.length > MAX_SAFE_DIGITS.length || (digits.length === MAX_SAFE_DIGITS.length && digits >= MAX_SAFE_DIGITS)) return false;
+        i = j - 1;
+      }
+    }
+    return true;
+  }
+  /**
+   * The JSON profile of every Greenmark document: UTF-8 without a byte-order mark, no byte below
+   * 0x20 other than tab, LF and CR, one JSON object at top level, integers only (|n| < 2^53), no
+   * repeated member names. The parsed object, or null.
+   */
+  function profileObject(bytes) {
+    if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return null;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i];
+      if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return null;
+    }
+    const s = utf8(bytes);
+    if (s === null) return null;
+    let v;
+    try { v = JSON.parse(s); } catch (e) { return null; }
+    return isObject(v) && profileTokens(s) ? v : null;
+  }
+  /** Lenient JSON (for the transparency-log files, which are not Greenmark documents): UTF-8, an object, no repeated names. */
+  function jsonObject(bytes) {
+    const s = utf8(bytes);
+    if (s === null) return null;
+    let v;
+    try { v = JSON.parse(s); } catch (e) { return null; }
+    if (!isObject(v)) return null;
+    // Repeated names only: numbers in these files are whatever the daemon wrote.
+    const frames = [];
     let expectingName = false;
     for (let i = 0; i < s.length; i++) {
       const c = s[i];
@@ -190,35 +379,17 @@ enum VerifyPage {
       else if (c === ",") { expectingName = frames.length > 0 && frames[frames.length - 1] !== null; }
       else if (c === '"') {
         const start = i;
-        for (i++; i < s.length && s[i] !== '"'; i++) if (s[i] === "\\") i++;
-        const seen = frames.length > 0 ? frames[frames.length - 1] : null;
-        if (expectingName && seen !== null) {
-          let name;
-          try { name = JSON.parse(s.slice(start, i + 1)); } catch (e) { return true; }
-          if (seen.has(name)) return true;
+        for (i++; s[i] !== '"'; i++) if (s[i] === "\\") i++;
+        if (expectingName) {
+          const name = JSON.parse(s.slice(start, i + 1)), seen = frames[frames.length - 1];
+          if (seen.has(name)) return null;
           seen.add(name);
           expectingName = false;
         }
       }
     }
-    return false;
+    return v;
   }
-  /** A JSON object from UTF-8 bytes, or null (also when it repeats a member name). */
-  function jsonObject(bytes) {
-    const s = utf8(bytes);
-    if (s === null) return null;
-    let v;
-    try { v = JSON.parse(s); } catch (e) { return null; }
-    return isObject(v) && !hasDuplicateKeys(s) ? v : null;
-  }
-  // Field checks that mirror what the Swift decoders require.
-  const get = (o, k) => (own(o, k) ? o[k] : undefined);
-  const isStr = (o, k) => typeof get(o, k) === "string";
-  const isOptStr = (o, k) => get(o, k) === undefined || get(o, k) === null || typeof get(o, k) === "string";
-  const isInt = (o, k) => Number.isSafeInteger(get(o, k));
-  const isObj = (o, k) => isObject(get(o, k));
-  const isArr = (o, k) => Array.isArray(get(o, k));
-  const allStr = (o, ...keys) => keys.every((k) => isStr(o, k));
 
   // ---- base64url: RFC 4648 section 5, no padding, canonical trailing bits ------------------------
   const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -226,21 +397,21 @@ enum VerifyPage {
   function b64url(s) {
     if (typeof s !== "string") throw new Error("not a string");
     if (s.length % 4 === 1) throw new Error("impossible base64url length");
-    const out = [];
-    let acc = 0, bits = 0;
-    for (const c of s) {
-      const v = REVERSE.get(c);
+    const out = new Uint8Array(Math.floor((s.length * 6) / 8));
+    let acc = 0, bits = 0, n = 0;
+    for (let i = 0; i < s.length; i++) {
+      const v = REVERSE.get(s[i]);
       if (v === undefined) throw new Error("invalid base64url character");
       acc = (acc << 6) | v;
       bits += 6;
       if (bits >= 8) {
         bits -= 8;
-        out.push((acc >> bits) & 0xff);
+        out[n++] = (acc >> bits) & 0xff;
         acc &= (1 << bits) - 1;
       }
     }
     if (acc !== 0) throw new Error("non-canonical base64url");
-    return new Uint8Array(out);
+    return out;
   }
   const tryB64 = (s) => { try { return b64url(s); } catch (e) { return null; } };
 
@@ -262,222 +433,263 @@ enum VerifyPage {
       return null;
     }
   }
-  /** Pure Ed25519 over the JWS signing input ASCII(protected || "." || payload). */
-  async function verifyJWS(key, signatureB64, protectedB64, payloadB64) {
+  /** Pure Ed25519 over the JWS signing input ASCII(protected || "." || payload); the signature canonical base64url of 64 bytes. */
+  async function verifyJWS(publicKeyB64, signatureB64, protectedB64, payloadB64) {
+    const key = await importKey(tryB64(publicKeyB64));
     const sig = tryB64(signatureB64);
     if (!key || !sig || sig.length !== 64) return false;
     try { return await subtle().verify({ name: "Ed25519" }, key, sig, encoder.encode(protectedB64 + "." + payloadB64)); }
     catch (e) { return false; }
   }
+  /** prefix || hex(SHA-256(raw))[0..16]. */
   async function keyID(prefix, raw) { return prefix + (await sha256Hex(raw)).slice(0, 16); }
+  /** Whether `b64` is base64url of exactly 32 bytes whose derived id is `id`. */
+  async function derivedKey(prefix, id, b64) {
+    const raw = tryB64(b64);
+    return raw !== null && raw.length === 32 && typeof id === "string" && (await keyID(prefix, raw)) === id;
+  }
 
-  // ---- time: RFC 3339 UTC, whole seconds ------------------------------------------------------
+  // ---- time: exactly YYYY-MM-DDTHH:MM:SSZ, a real Gregorian date, as Unix seconds ---------------
+  const isLeap = (y) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  /** Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
+  function daysFromCivil(y, m, d) {
+    y -= m <= 2 ? 1 : 0;
+    const era = Math.floor(y / 400), yoe = y - era * 400;
+    const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+    return era * 146097 + doe - 719468;
+  }
+  /** Unix seconds of a Greenmark time, or null when `s` is not exactly one (20 ASCII characters, years 0001-9999, no T24, no :60). */
   function parseTime(s) {
-    if (typeof s !== "string") return null;
-    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/.exec(s);
+    if (typeof s !== "string" || s.length !== 20) return null;
+    const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z$/.exec(s);
     if (!m) return null;
     const [y, mo, d, h, mi, se] = m.slice(1).map(Number);
-    const t = Date.UTC(y, mo - 1, d, h, mi, se);
-    const back = new Date(t);
-    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d ||
-        back.getUTCHours() !== h || back.getUTCMinutes() !== mi || back.getUTCSeconds() !== se) return null;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1])) return null;
+    if (h > 23 || mi > 59 || se > 59) return null;
+    return daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  }
+  /** The time form of Unix seconds. */
+  function formatTime(t) {
+    const days = Math.floor(t / 86400), rest = t - days * 86400;
+    // civil_from_days (H. Hinnant)
+    const z = days + 719468, era = Math.floor(z / 146097), doe = z - era * 146097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153), d = doy - Math.floor((153 * mp + 2) / 5) + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    const p = (n, w = 2) => String(n).padStart(w, "0");
+    return `${p(y, 4)}-${p(m)}-${p(d)}T${p(Math.floor(rest / 3600))}:${p(Math.floor(rest / 60) % 60)}:${p(rest % 60)}Z`;
+  }
+  /** The verification time in Unix seconds: `at` (a time string or a Date), default now. Throws on anything else. */
+  function verificationTime(at) {
+    if (at === undefined || at === null) return Math.floor(Date.now() / 1000);
+    if (at instanceof Date && !Number.isNaN(at.getTime())) {
+      const t = Math.floor(at.getTime() / 1000);
+      if (parseTime(formatTime(t)) === t) return t;
+    }
+    const t = typeof at === "string" ? parseTime(at) : null;
+    if (t === null) throw new TypeError(`the verification time must be exactly YYYY-MM-DDTHH:MM:SSZ (UTC, a real date), got ${JSON.stringify(String(at))}`);
     return t;
   }
-  const formatTime = (t) => new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z");
+  /** The minimum trusted-root version: null (none) or a non-negative integer. Throws on anything else. */
+  function minimumVersionOf(v) {
+    if (v === undefined || v === null) return null;
+    if (!Number.isSafeInteger(v) || v < 0) throw new TypeError(`the minimum trusted-root version must be a whole number, got ${JSON.stringify(String(v))}`);
+    return v;
+  }
 
   // ---- canonical text greenmark-text-v1 -------------------------------------------------------
-  /** NFC; CRLF and lone CR to LF; trailing spaces/tabs per line removed; the documented set trimmed. */
+  const TRIMMED = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0xfeff]);
+  /**
+   * NFC; CRLF and lone CR to LF; spaces and tabs at the end of every line removed; the documented
+   * set trimmed at both ends. Plain scans, not regular expressions, so long runs of blanks in a
+   * 64 MiB text cost linear time.
+   */
   function canonicalText(text) {
-    let t = text.normalize("NFC");
-    t = t.replace(/\r\n?/g, "\n");
-    t = t.split("\n").map((line) => line.replace(/[ \t]+$/, "")).join("\n");
-    t = t.replace(/^[\t\n\v\f\r \u00a0\ufeff]+/, "").replace(/[\t\n\v\f\r \u00a0\ufeff]+$/, "");
-    return encoder.encode(t);
+    const t = text.normalize("NFC").replace(/\r\n?/g, "\n");
+    const parts = [];
+    let kept = 0, run = -1;   // run: start of the current run of spaces and tabs, or -1
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 0x20 || c === 0x09) {
+        if (run < 0) run = i;
+      } else {
+        if (c === 0x0a && run >= 0) { parts.push(t.slice(kept, run)); kept = i; }
+        run = -1;
+      }
+    }
+    if (run >= 0) { parts.push(t.slice(kept, run)); kept = t.length; }
+    parts.push(t.slice(kept));
+    const s = parts.join("");
+    let a = 0, b = s.length;
+    while (a < b && TRIMMED.has(s.charCodeAt(a))) a++;
+    while (b > a && TRIMMED.has(s.charCodeAt(b - 1))) b--;
+    return encoder.encode(s.slice(a, b));
   }
 
   // ---- checks ---------------------------------------------------------------------------------
   class CheckList {
     constructor() { this.checks = []; }
     pass(code, message) { this.checks.push({ code, ok: true, message }); }
-    fail(code, message) { this.checks.push({ code, ok: false, message }); }
+    fail(code, message) { this.checks.push({ code, ok: false, message }); return null; }
     get failed() { return this.checks.some((c) => !c.ok); }
   }
 
-  // ---- trust material (TrustAnchor.load) ------------------------------------------------------
-  const isRootKey = (k) => isObject(k) && allStr(k, "key_id", "public_key");
-  function isScheme(s) {
-    return isObject(s) && allStr(s, "prf", "gamma") && isInt(s, "h") &&
-      isInt(s, "gamma_threshold") && s.gamma_threshold >= 0 && s.gamma_threshold <= 0xffffffff;
+  // ---- trust material (docs/certificate-format.md, "Trusted root and rotation") ---------------
+  /** The key of a root key file {_type, key_id, public_key} (exactly these members), or null. */
+  async function rootKeyFile(o) {
+    if (!exactly(o, "_type", "key_id", "public_key") || get(o, "_type") !== ROOT_KEY_TYPE || !allStr(o, "key_id", "public_key")) return null;
+    return (await derivedKey("grk-", o.key_id, o.public_key)) ? { key_id: o.key_id, public_key: o.public_key } : null;
   }
-  function isIssuingKey(k) {
-    return isObject(k) && allStr(k, "key_id", "public_key", "not_before") && isOptStr(k, "not_after") &&
-      isOptStr(k, "compromised_since") && ["active", "retired", "revoked"].includes(get(k, "status"));
-  }
-  const isWatermarkKey = (k) => isObject(k) && allStr(k, "key_id", "state") && isScheme(get(k, "scheme"));
+  const ISSUER_STATUS = ["active", "retired", "revoked"];
+  const WATERMARK_STATES = ["primary", "enabled", "disabled", "destroyed"];
+  const optTime = (o, k) => !given(o, k) || parseTime(get(o, k)) !== null;
 
-  /** A trusted-root document and its (not yet verified) body, or null. */
-  function decodeRoot(bytes) {
-    const doc = jsonObject(bytes);
-    if (!doc || !isStr(doc, "payload") || !isArr(doc, "signatures") ||
-        !doc.signatures.every((s) => isObject(s) && allStr(s, "protected", "signature"))) return null;
-    const raw = tryB64(doc.payload);
-    const body = raw && jsonObject(raw);
-    if (!body || !allStr(body, "_type", "issued_at") || !isInt(body, "version") || !isInt(body, "threshold") ||
-        !isArr(body, "root_keys") || !body.root_keys.every(isRootKey) ||
-        !isArr(body, "issuing_keys") || !body.issuing_keys.every(isIssuingKey) ||
-        !isArr(body, "watermark_keys") || !body.watermark_keys.every(isWatermarkKey)) return null;
-    if (body._type !== TRUSTED_ROOT_TYPE || body.version < 1 || body.threshold < 1 || body.root_keys.length === 0) return null;
-    // Every issuing-key time must parse: an unparseable not_after or compromised_since fails
-    // closed instead of reading as "open-ended" or "not compromised".
-    const timeOK = (k, f) => get(k, f) === undefined || get(k, f) === null || parseTime(k[f]) !== null;
-    if (!body.issuing_keys.every((k) => parseTime(k.not_before) !== null && timeOK(k, "not_after") && timeOK(k, "compromised_since"))) return null;
-    return { doc, body };
+  /**
+   * A well-formed trusted-root document {payload, signatures, body, version, expires}, or null
+   * (trust.unreadable). Signatures are not checked here: entries that do not count are ignored.
+   */
+  async function trustedRoot(o) {
+    if (!exactly(o, "payload", "signatures") || !isStr(o, "payload") || !isArr(o, "signatures")) return null;
+    if (!o.signatures.every((s) => exactly(s, "protected", "signature") && allStr(s, "protected", "signature"))) return null;
+    const raw = tryB64(o.payload);
+    const body = raw && profileObject(raw);
+    if (!body) return null;
+    if (get(body, "_type") !== TRUSTED_ROOT_TYPE || !isInt(body, "version") || body.version < 1) return null;
+    if (parseTime(get(body, "issued_at")) === null || !optTime(body, "expires")) return null;
+    if (!isArr(body, "root_keys") || body.root_keys.length === 0) return null;
+    if (!isInt(body, "threshold") || body.threshold < 1 || body.threshold > body.root_keys.length) return null;
+    if (!isArr(body, "issuing_keys") || !isArr(body, "watermark_keys")) return null;
+    const rootIDs = new Set();
+    for (const k of body.root_keys) {
+      if (!allStr(k, "key_id", "public_key") || !(await derivedKey("grk-", k.key_id, k.public_key)) || rootIDs.has(k.key_id)) return null;
+      rootIDs.add(k.key_id);
+    }
+    const issuerIDs = new Set();
+    for (const k of body.issuing_keys) {
+      if (!allStr(k, "key_id", "public_key") || !(await derivedKey("gik-", k.key_id, k.public_key)) || issuerIDs.has(k.key_id)) return null;
+      issuerIDs.add(k.key_id);
+      if (parseTime(get(k, "not_before")) === null || !ISSUER_STATUS.includes(get(k, "status"))) return null;
+      if (!optTime(k, "not_after") || (k.status === "retired" && !given(k, "not_after"))) return null;
+      if (!optTime(k, "compromised_since") || (k.status !== "revoked" && given(k, "compromised_since"))) return null;
+    }
+    for (const k of body.watermark_keys) {
+      const s = get(k, "scheme");
+      if (!isStr(k, "key_id") || !WATERMARK_STATES.includes(get(k, "state")) || !isObject(s) || !allStr(s, "prf", "gamma") ||
+          !isInt(s, "h") || !isInt(s, "gamma_threshold") || s.gamma_threshold < 0 || s.gamma_threshold > 0xffffffff) return null;
+    }
+    return { payload: o.payload, signatures: o.signatures, body, version: body.version,
+             expires: given(body, "expires") ? parseTime(body.expires) : null };
   }
 
-  /** How many distinct keys among `keys` made a valid signature over `doc`. */
-  async function validSignatureCount(doc, keys) {
-    const signers = new Set();
-    for (const s of doc.signatures) {
-      const h = tryB64(s.protected);
-      const header = h && jsonObject(h);
-      if (!header || !allStr(header, "alg", "kid", "typ") || header.alg !== "EdDSA" || header.typ !== TRUSTED_ROOT_TYP) continue;
-      const root = keys.find((k) => k.key_id === header.kid);
-      if (!root) continue;
-      const raw = tryB64(root.public_key);
-      const key = await importKey(raw);
-      if (!key || (await keyID("grk-", raw)) !== root.key_id) continue;
-      if (await verifyJWS(key, s.signature, s.protected, doc.payload)) signers.add(root.key_id);
+  /**
+   * The distinct key ids among `keys` with a counting signature over `payload`: a protected
+   * header of exactly {alg EdDSA, kid, typ trusted-root} (canonical base64url, JSON profile), kid
+   * one of `keys`, and a valid Ed25519 signature. Every other entry is ignored, never fatal.
+   */
+  async function signers(signatures, payload, keys) {
+    const ids = new Set();
+    for (const s of signatures) {
+      const hb = tryB64(s.protected);
+      const h = hb && profileObject(hb);
+      if (!exactly(h, "alg", "kid", "typ") || h.alg !== "EdDSA" || h.typ !== TRUSTED_ROOT_TYP || typeof h.kid !== "string") continue;
+      const key = keys.find((k) => k.key_id === h.kid);
+      if (!key || ids.has(key.key_id)) continue;
+      if (await verifyJWS(key.public_key, s.signature, s.protected, payload)) ids.add(key.key_id);
     }
-    return signers.size;
+    return ids;
   }
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-  async function loadTrust(pinned, updates, minimumVersion, list) {
-    const object = jsonObject(pinned);
-    if (!object) {
-      list.fail("trust.unreadable", "the trust file is not a JSON object");
-      return null;
+  /**
+   * The trust stage ("What a verifier pins, and the chain it builds"): read, conflict, start,
+   * follow, floor, freshness. One check; resolves to the trusted root (the newest version
+   * reached) or null.
+   */
+  async function loadTrust(pinned, updates, minimumVersion, at, list) {
+    const unreadable = (what, input) => list.fail("trust.unreadable", input.bytes === null
+      ? `${what} is ${input.size.toLocaleString("en")} bytes, over the 4 MiB limit`
+      : `${what} is not a well-formed ${what === "the pinned trust file" ? "root key file or trusted root" : "trusted root"}`);
+    // 1. Read the pinned file and every document.
+    const pinObject = pinned.bytes && profileObject(pinned.bytes);
+    const pinnedKey = pinObject && (await rootKeyFile(pinObject));
+    const pinnedRoot = pinObject && !pinnedKey ? await trustedRoot(pinObject) : null;
+    if (!pinnedKey && !pinnedRoot) return unreadable("the pinned trust file", pinned);
+    const documents = pinnedRoot ? [pinnedRoot] : [];
+    for (let i = 0; i < updates.length; i++) {
+      const o = updates[i].bytes && profileObject(updates[i].bytes);
+      const d = o && (await trustedRoot(o));
+      if (!d) return unreadable(`trusted-root file ${i + 1} of ${updates.length}`, updates[i]);
+      documents.push(d);
     }
-    if (!own(object, "signatures")) {
-      const raw = allStr(object, "_type", "key_id", "public_key") && object._type === ROOT_KEY_TYPE ? tryB64(object.public_key) : null;
-      const key = await importKey(raw);
-      if (!key || (await keyID("grk-", raw)) !== object.key_id) {
-        list.fail("trust.unreadable", "the trust file is neither a root key nor a trusted root");
-        return null;
-      }
-      list.pass("trust.valid", `pinned root key ${object.key_id}`);
-      if (updates.length > 0) {
-        list.fail("trust.unreadable", "trusted-root updates need a pinned trusted-root file, not a bare root key");
-        return null;
-      }
-      return { rootKeys: [{ key_id: object.key_id, public_key: object.public_key }], trustedRoot: null };
+    // 2. Conflict: one version, two different payloads. Copies of one payload pool their signatures.
+    const versions = new Map();
+    for (const d of documents) {
+      const known = versions.get(d.version);
+      if (!known) versions.set(d.version, { ...d, signatures: d.signatures.slice() });
+      else if (known.payload !== d.payload) return list.fail("trust.conflict", `two different trusted roots claim version ${d.version}: someone signed two histories`);
+      else known.signatures.push(...d.signatures);
     }
-    let current = decodeRoot(pinned);
-    if (!current) {
-      list.fail("trust.unreadable", "a trusted-root file is malformed");
-      return null;
+    // 3. Start.
+    let start = null;
+    if (pinnedRoot) {
+      const n = (await signers(pinnedRoot.signatures, pinnedRoot.payload, pinnedRoot.body.root_keys)).size;
+      if (n < pinnedRoot.body.threshold) {
+        return list.fail("trust.signature.invalid", `the pinned trusted root (version ${pinnedRoot.version}) has ${n} of the ${pinnedRoot.body.threshold} signatures its own root keys must make`);
+      }
+      start = versions.get(pinnedRoot.version);
+    } else {
+      for (const version of [...versions.keys()].sort((a, b) => a - b)) {
+        const d = versions.get(version);
+        const entry = d.body.root_keys.find((k) => k.key_id === pinnedKey.key_id && k.public_key === pinnedKey.public_key);
+        if (!entry || (await signers(d.signatures, d.payload, [entry])).size === 0) continue;
+        if ((await signers(d.signatures, d.payload, d.body.root_keys)).size < d.body.threshold) continue;
+        start = d;
+        break;
+      }
+      if (!start) {
+        return list.fail("trust.incomplete", documents.length === 0
+          ? `a pinned root key (${pinnedKey.key_id}) alone is not enough: add the issuer's trusted-root files (trusted-root-v*.json)`
+          : `no trusted root given lists root key ${pinnedKey.key_id}, is signed by it and reaches its threshold`);
+      }
     }
-    // The pinned file is trusted because it is pinned; its own signatures must still hold.
-    if ((await validSignatureCount(current.doc, current.body.root_keys)) < current.body.threshold) {
-      list.fail("trust.signature.invalid", `the pinned trusted root (version ${current.body.version}) is not signed by its own root keys`);
-      return null;
-    }
-    for (const update of updates) {
-      const next = decodeRoot(update);
-      if (!next) {
-        list.fail("trust.unreadable", "a trusted-root file is malformed");
-        return null;
-      }
-      if (next.body.version <= current.body.version) {
-        list.fail("trust.rollback", `update version ${next.body.version} is not newer than version ${current.body.version}`);
-        return null;
-      }
-      if (next.body.version !== current.body.version + 1) {
-        list.fail("trust.version_gap", `update jumps from version ${current.body.version} to ${next.body.version}`);
-        return null;
-      }
-      const byOld = await validSignatureCount(next.doc, current.body.root_keys);
-      const byNew = await validSignatureCount(next.doc, next.body.root_keys);
+    // 4. Follow start+1, start+2, … up to the highest version supplied.
+    const highest = Math.max(...versions.keys());
+    let current = start;
+    for (let v = start.version + 1; v <= highest; v++) {
+      const next = versions.get(v);
+      if (!next) return list.fail("trust.version_gap", `version ${v} is missing between version ${current.version} and version ${highest}`);
+      const byOld = (await signers(next.signatures, next.payload, current.body.root_keys)).size;
+      const byNew = (await signers(next.signatures, next.payload, next.body.root_keys)).size;
       if (byOld < current.body.threshold || byNew < next.body.threshold) {
-        list.fail("trust.threshold_not_met", `version ${next.body.version} has ${byOld} of ${current.body.threshold} signatures from version ${current.body.version}'s root keys and ${byNew} of ${next.body.threshold} from its own`);
-        return null;
+        return list.fail("trust.threshold_not_met", `version ${v} has ${plural(byOld, "signature")} of the ${current.body.threshold} needed from version ${current.version}'s root keys and ${byNew} of the ${next.body.threshold} needed from its own`);
       }
       current = next;
     }
-    if (minimumVersion !== null && minimumVersion !== undefined && current.body.version < minimumVersion) {
-      list.fail("trust.rollback", `trusted root version ${current.body.version} is older than version ${minimumVersion} seen before`);
-      return null;
+    // 5. Floor.
+    if (minimumVersion !== null && current.version < minimumVersion) {
+      return list.fail("trust.rollback", `the newest trusted root reached is version ${current.version}, older than version ${minimumVersion} seen before`);
     }
-    list.pass("trust.valid", `trusted root version ${current.body.version}`);
-    return { rootKeys: current.body.root_keys, trustedRoot: current.body };
-  }
-
-  // ---- the issuing key (from the trusted root, else from the endorsement) ------------------------
-  async function resolveIssuer(anchor, kid, endorsement, list) {
-    if (anchor.trustedRoot) {
-      const root = anchor.trustedRoot;
-      const listed = root.issuing_keys.find((k) => k.key_id === kid);
-      if (!listed) {
-        list.fail("key.unknown", `issuing key ${kid} is not in trusted root version ${root.version}`);
-        return null;
-      }
-      const raw = tryB64(listed.public_key);
-      const key = await importKey(raw);
-      const notBefore = parseTime(listed.not_before);
-      if (!key || (await keyID("gik-", raw)) !== kid || notBefore === null) {
-        list.fail("key.id_mismatch", `the trusted root's entry for ${kid} does not match its public key`);
-        return null;
-      }
-      list.pass("key.trusted", `issuing key ${kid} is listed in trusted root version ${root.version} (${listed.status})`);
-      const compromised = listed.status === "revoked" ? (parseTime(listed.compromised_since) ?? -Infinity) : null;
-      return { key, notBefore, notAfter: parseTime(listed.not_after), compromisedSince: compromised };
+    // 6. Freshness of the newest version reached.
+    if (current.expires === null) {
+      return list.fail("trust.stale", `trusted root version ${current.version} states no expiry: get the issuer's current trusted-root files`);
     }
-    const hb = tryB64(endorsement.protected);
-    const header = hb && jsonObject(hb);
-    if (!header || !allStr(header, "alg", "kid", "typ")) {
-      list.fail("endorsement.invalid", "the endorsement's protected header is malformed");
-      return null;
+    if (!(at < current.expires)) {
+      return list.fail("trust.stale", `trusted root version ${current.version} expired at ${formatTime(current.expires)} (verification time ${formatTime(at)}): get the issuer's current trusted-root files`);
     }
-    if (header.alg !== "EdDSA" || header.typ !== ENDORSEMENT_TYP) {
-      list.fail("endorsement.invalid", `the endorsement must be an EdDSA ${ENDORSEMENT_TYP}`);
-      return null;
-    }
-    const root = anchor.rootKeys.find((k) => k.key_id === header.kid);
-    const rootKey = root ? await importKey(tryB64(root.public_key)) : null;
-    if (!rootKey) {
-      list.fail("endorsement.unknown_root", `the endorsement is signed by ${header.kid}, which is not a pinned root key`);
-      return null;
-    }
-    if (!(await verifyJWS(rootKey, endorsement.signature, endorsement.protected, endorsement.payload))) {
-      list.fail("endorsement.signature.invalid", `the endorsement's signature does not verify under root ${root.key_id}`);
-      return null;
-    }
-    // Only now is the endorsement's payload read.
-    const bb = tryB64(endorsement.payload);
-    const body = bb && jsonObject(bb);
-    const valid = body && allStr(body, "_type", "issuer_key_id", "public_key", "not_before") && isOptStr(body, "not_after") &&
-      body._type === ENDORSEMENT_TYPE;
-    const raw = valid ? tryB64(body.public_key) : null;
-    const key = await importKey(raw);
-    const notBefore = valid ? parseTime(body.not_before) : null;
-    // An unparseable not_after fails closed: it must not read as an open-ended window.
-    const hasNotAfter = valid && get(body, "not_after") !== undefined && get(body, "not_after") !== null;
-    const notAfter = hasNotAfter ? parseTime(body.not_after) : null;
-    if (!key || notBefore === null || (hasNotAfter && notAfter === null)) {
-      list.fail("endorsement.invalid", "the endorsement's payload is malformed");
-      return null;
-    }
-    if ((await keyID("gik-", raw)) !== body.issuer_key_id || body.issuer_key_id !== kid) {
-      list.fail("key.id_mismatch", `the endorsed key ${body.issuer_key_id} is not the signing key ${kid}`);
-      return null;
-    }
-    list.pass("endorsement.valid", `root ${root.key_id} endorses ${kid}`);
-    return { key, notBefore, notAfter, compromisedSince: null };
+    const from = pinnedRoot ? `pinned version ${start.version}` : `root key ${pinnedKey.key_id} from version ${start.version}`;
+    list.pass("trust.valid", `trusted root version ${current.version} (${from}), fresh until ${formatTime(current.expires)}`);
+    return current.body;
   }
 
   // ---- the signed statement -------------------------------------------------------------------
+  /** A scheme object: strings prf, gamma; integers gamma_threshold, h. */
+  const isScheme = (s) => isObject(s) && allStr(s, "prf", "gamma") && isInt(s, "gamma_threshold") && isInt(s, "h");
   function isCommon(p) {
     return allStr(p, "certificate_id", "issued_at", "issuer_key_id", "text_canonicalization") &&
-      isOptStr(p, "watermark_key_id") && (get(p, "scheme") === undefined || get(p, "scheme") === null || isScheme(p.scheme));
+      optStr(p, "watermark_key_id") && optStr(p, "watermark_key_commitment") && (!given(p, "scheme") || isScheme(p.scheme));
   }
   function isDetection(p) {
     return isCommon(p) && isObj(p, "tokenizer") && allStr(p.tokenizer, "name", "vocabulary") &&
@@ -487,24 +699,21 @@ enum VerifyPage {
   function isGeneration(p) {
     return isCommon(p) && isObj(p, "model") && allStr(p.model, "name", "sha256") &&
       allStr(p, "prompt_sha256", "delta", "finish_reason", "generated_at") && isInt(p, "tokens") &&
-      isObj(p, "sampling") && allStr(p.sampling, "temperature", "top_p") && isInt(p.sampling, "top_k") && isOptStr(p.sampling, "seed");
+      isObj(p, "sampling") && allStr(p.sampling, "temperature", "top_p") && isInt(p.sampling, "top_k") && optStr(p.sampling, "seed");
   }
-  /** {statement, kind, digest, issuedAt} for a known Greenmark statement, else null. */
+  /** {statement, kind, digest, issuedAt} when the payload follows every statement rule, else null (statement.invalid). */
   function decodeStatement(payloadB64) {
     const raw = tryB64(payloadB64);
-    const st = raw && jsonObject(raw);
-    if (!st || !allStr(st, "_type", "predicateType") || !isArr(st, "subject") || !isObj(st, "predicate")) return null;
-    const subjectsOK = st.subject.every((s) => isObject(s) && isStr(s, "name") && isObj(s, "digest") &&
-      Object.values(s.digest).every((v) => typeof v === "string"));
-    if (!subjectsOK) return null;
-    const kind = own(KINDS, st.predicateType) ? KINDS[st.predicateType] : null;
-    if (!kind) return null;
-    const p = st.predicate;
-    if (kind === "detection_attestation" ? !isDetection(p) : !isGeneration(p)) return null;
-    if (st._type !== STATEMENT_TYPE) return null;
-    const subject = st.subject.find((s) => s.name === "text");
-    const digest = subject ? get(subject.digest, "sha256") : undefined;
+    const st = raw && profileObject(raw);
+    if (!exactly(st, "_type", "subject", "predicateType", "predicate") || st._type !== STATEMENT_TYPE) return null;
+    if (!Array.isArray(st.subject) || st.subject.length !== 1) return null;
+    const subject = st.subject[0];
+    if (!exactly(subject, "name", "digest") || subject.name !== "text" || !exactly(subject.digest, "sha256")) return null;
+    const digest = subject.digest.sha256;
     if (typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest)) return null;
+    const kind = typeof st.predicateType === "string" && own(KINDS, st.predicateType) ? KINDS[st.predicateType] : null;
+    const p = st.predicate;
+    if (!kind || !isObject(p) || !(kind === "detection_attestation" ? isDetection(p) : isGeneration(p))) return null;
     if (p.text_canonicalization !== CANONICALIZATION) return null;
     const issuedAt = parseTime(p.issued_at);
     if (issuedAt === null) return null;
@@ -529,87 +738,89 @@ enum VerifyPage {
     return out;
   }
 
-  // ---- the certificate (CertificateVerifier.verify) -------------------------------------------
-  async function verifyCertificate(anchor, certificate, text, list) {
-    if (certificate.length > MAX_CERTIFICATE_BYTES) {
-      list.fail("format.too_large", `the certificate is ${certificate.length} bytes; the limit is ${MAX_CERTIFICATE_BYTES}`);
-      return null;
+  // ---- the certificate stages (docs/certificate-format.md, "Verification") ----------------------
+  /** Format … text, against the trusted root; the first failure ends them. Resolves to the statement or null. */
+  async function verifyCertificate(root, certificate, textInput, at, list) {
+    // Format.
+    if (certificate.bytes === null) {
+      return list.fail("format.too_large", `the certificate is ${certificate.size.toLocaleString("en")} bytes; the limit is ${MAX_CERTIFICATE_BYTES.toLocaleString("en")}`);
     }
-    // RFC 8259: JSON exchanged between systems is UTF-8, without a byte order mark.
-    const cert = certificate[0] === 0xef ? null : jsonObject(certificate);
-    if (!cert || !allStr(cert, "payload", "protected", "signature") || !isObj(cert, "header") ||
-        !isObj(cert.header, "endorsement") || !allStr(cert.header.endorsement, "payload", "protected", "signature")) {
-      list.fail("format.invalid", "not a certificate: expected a JSON object with payload, protected, signature and header.endorsement");
-      return null;
+    const cert = profileObject(certificate.bytes);
+    const e = get(get(cert, "header"), "endorsement");
+    if (!exactly(cert, "protected", "payload", "signature", "header") || !allStr(cert, "protected", "payload", "signature") ||
+        !exactly(cert.header, "endorsement") || !exactly(e, "protected", "payload", "signature") || !allStr(e, "protected", "payload", "signature")) {
+      return list.fail("format.invalid", "not a certificate: one JSON object (UTF-8, integers only, no repeated names) with exactly protected, payload, signature and header.endorsement {protected, payload, signature}");
     }
+    list.pass("format.valid", `a flattened JWS of ${certificate.size.toLocaleString("en")} bytes`);
+
+    // Header.
     const hb = tryB64(cert.protected);
-    const header = hb && jsonObject(hb);
-    if (!header) {
-      list.fail("header.invalid", "the protected header is not base64url-encoded JSON");
-      return null;
-    }
+    const header = hb && profileObject(hb);
+    if (!header) return list.fail("header.invalid", "the protected header is not canonical base64url of a JSON object (integers only, no repeated names)");
     if (get(header, "alg") !== "EdDSA") {
       const alg = get(header, "alg");
-      list.fail("header.algorithm_unsupported", `only alg EdDSA (Ed25519) is accepted, got ${alg === undefined ? "none" : JSON.stringify(alg)}`);
-      return null;
+      return list.fail("header.algorithm_unsupported", `only alg EdDSA (Ed25519) is accepted, got ${alg === undefined ? "none" : JSON.stringify(alg)}`);
     }
     if (own(header, "crit") || own(header, "b64")) {
-      list.fail("header.critical_unsupported", "the protected header has critical or b64 parameters this verifier does not implement");
-      return null;
+      return list.fail("header.critical_unsupported", "the protected header has crit or b64 parameters, which this verifier does not implement");
     }
-    if (get(header, "typ") !== CERT_TYP) {
-      list.fail("header.type_mismatch", `typ must be ${CERT_TYP}`);
-      return null;
-    }
-    if (!isStr(header, "kid")) {
-      list.fail("header.invalid", "the protected header has no kid");
-      return null;
+    if (get(header, "typ") !== CERT_TYP) return list.fail("header.type_mismatch", `typ must be ${CERT_TYP}`);
+    if (!isStr(header, "kid")) return list.fail("header.invalid", "the protected header has no kid string");
+    if (!exactly(header, "alg", "kid", "typ")) {
+      const extra = Object.keys(header).filter((k) => !["alg", "kid", "typ"].includes(k));
+      return list.fail("header.invalid", `the protected header has members other than alg, kid and typ: ${extra.map((k) => JSON.stringify(k)).join(", ")}`);
     }
     const kid = header.kid;
     list.pass("header.valid", `EdDSA, kid ${kid}`);
 
-    const issuer = await resolveIssuer(anchor, kid, cert.header.endorsement, list);
-    if (!issuer) return null;
+    // Issuing key.
+    const issuer = root.issuing_keys.find((k) => k.key_id === kid);
+    if (!issuer) return list.fail("key.unknown", `issuing key ${kid} is not listed in trusted root version ${root.version}`);
+    list.pass("key.trusted", `issuing key ${kid} is listed in trusted root version ${root.version} (${issuer.status})`);
 
-    if (!(await verifyJWS(issuer.key, cert.signature, cert.protected, cert.payload))) {
-      list.fail("signature.invalid", `the signature does not verify under issuing key ${kid}`);
-      return null;
+    // Signature.
+    if (!(await verifyJWS(issuer.public_key, cert.signature, cert.protected, cert.payload))) {
+      return list.fail("signature.invalid", `the signature is not a valid Ed25519 signature by issuing key ${kid}`);
     }
     list.pass("signature.valid", `Ed25519 signature by ${kid}`);
 
-    // Only now are signed fields read.
+    // Statement: only now are signed fields read.
     const s = decodeStatement(cert.payload);
-    if (!s) {
-      list.fail("statement.invalid", "the signed payload is not a Greenmark statement");
-      return null;
-    }
+    if (!s) return list.fail("statement.invalid", "the signed payload is not a Greenmark statement (in-toto Statement v1 with one text subject and a known predicate)");
     const p = s.statement.predicate;
-    if (p.issuer_key_id !== kid) {
-      list.fail("key.id_mismatch", `the statement names issuer ${p.issuer_key_id} but was signed by ${kid}`);
-      return null;
-    }
+    if (p.issuer_key_id !== kid) return list.fail("key.id_mismatch", `the statement names issuer ${p.issuer_key_id} but was signed by ${kid}`);
     list.pass("statement.valid", `${s.kind} ${p.certificate_id}`);
 
-    if (s.issuedAt < issuer.notBefore) {
-      list.fail("key.not_yet_valid", `issued at ${formatTime(s.issuedAt)}, before the key's window opens at ${formatTime(issuer.notBefore)}`);
-    } else if (issuer.notAfter !== null && s.issuedAt > issuer.notAfter) {
-      list.fail("key.expired", `issued at ${formatTime(s.issuedAt)}, after the key's window closed at ${formatTime(issuer.notAfter)}`);
-    } else if (issuer.compromisedSince !== null && s.issuedAt >= issuer.compromisedSince) {
-      const since = issuer.compromisedSince === -Infinity ? "an unknown time" : formatTime(issuer.compromisedSince);
-      list.fail("key.revoked", `issuing key ${kid} is revoked as compromised since ${since}`);
-    } else {
-      list.pass("key.valid", `issued at ${formatTime(s.issuedAt)} inside the key's window` + (issuer.compromisedSince !== null ? ", before its compromise" : ""));
+    // Time: issued_at against the verification time and the key's window.
+    const t = s.issuedAt, notBefore = parseTime(issuer.not_before);
+    const notAfter = given(issuer, "not_after") ? parseTime(issuer.not_after) : null;
+    const since = given(issuer, "compromised_since") ? parseTime(issuer.compromised_since) : null;
+    if (t > at + FUTURE_SKEW_SECONDS) {
+      return list.fail("time.future", `issued at ${formatTime(t)}, more than ${FUTURE_SKEW_SECONDS} s after the verification time ${formatTime(at)}`);
     }
+    if (t < notBefore) return list.fail("key.not_yet_valid", `issued at ${formatTime(t)}, before the key's window opens at ${formatTime(notBefore)}`);
+    if (notAfter !== null && t > notAfter) return list.fail("key.expired", `issued at ${formatTime(t)}, after the key's window closed at ${formatTime(notAfter)}`);
+    if (issuer.status === "revoked" && (since === null || t >= since)) {
+      return list.fail("key.revoked", since === null ? `issuing key ${kid} is revoked for all time`
+        : `issued at ${formatTime(t)}, at or after issuing key ${kid} was compromised (${formatTime(since)})`);
+    }
+    list.pass("key.valid", `issued at ${formatTime(t)} inside the key's window` + (since !== null ? `, before its compromise (${formatTime(since)})` : ""));
 
-    if (text !== null) {
-      const string = utf8(text);
-      if (string === null) {
-        list.fail("text.encoding_invalid", "the text is not valid UTF-8");
-      } else {
-        const actual = await sha256Hex(canonicalText(string));
-        if (actual === s.digest) list.pass("text.digest.match", `canonical SHA-256 ${actual}`);
-        else list.fail("text.digest.mismatch", `the text's canonical SHA-256 is ${actual}, the certificate names ${s.digest}`);
+    // Text: the whole file or nothing.
+    if (textInput !== null && textInput !== undefined) {
+      const text = await take(textInput, MAX_TEXT_BYTES);
+      if (text.bytes === null) {
+        return list.fail("text.too_large", `the text is ${text.size.toLocaleString("en")} bytes; the limit is ${MAX_TEXT_BYTES.toLocaleString("en")} (64 MiB)`);
       }
+      const string = utf8(text.bytes);
+      if (string === null) return list.fail("text.encoding_invalid", "the text is not valid UTF-8");
+      const unassigned = firstUnassigned(string);
+      if (unassigned) {
+        return list.fail("text.unassigned", `the text contains ${hexCP(unassigned.codePoint)}, which is not assigned in Unicode 14.0: it has no canonical form`);
+      }
+      const actual = await sha256Hex(canonicalText(string));
+      if (actual !== s.digest) return list.fail("text.digest.mismatch", `the text's canonical SHA-256 is ${actual}, the certificate names ${s.digest}`);
+      list.pass("text.digest.match", `canonical SHA-256 ${actual}`);
     }
     return s;
   }
@@ -696,30 +907,45 @@ enum VerifyPage {
     }
   }
 
+
   /**
-   * Verifies like `greenmark verify CERT --text TEXT --trust TRUST [--trust-update U]… [--min-trust-version N]
-   * [--log-proof P --log-key K]`.
-   * Resolves to {valid, checks: [{code, ok, message}], subject?}; subject only when valid.
+   * Verifies like `greenmark verify CERT --text TEXT --trust TRUST [--trust-update U]…
+   * [--min-trust-version N] [--at TIME] [--log-proof P --log-key K]`.
+   * Resolves to {valid, checks: [{code, ok, message}], subject?, at}; subject only when valid.
+   * Throws (a usage error) for inputs of the wrong type, a malformed `at` or `minTrustVersion`.
    */
   async function verify(input) {
-    if (!input || typeof input !== "object") throw new TypeError("verify({certificate, text, trust}) expects an object");
+    if (!input || typeof input !== "object") throw new TypeError("verify({certificate, text, trust, updates, minTrustVersion, at}) expects an object");
     subtle();
-    const certificate = toBytes(input.certificate) ?? new Uint8Array(0);
-    const text = toBytes(input.text);
-    const trust = toBytes(input.trust) ?? new Uint8Array(0);
-    const updates = (input.updates ?? []).map(toBytes);
-    const minimumVersion = input.minTrustVersion ?? null;
-    const logProof = toBytes(input.logProof), logKey = toBytes(input.logKey);
-    if ((logProof === null) !== (logKey === null)) throw new TypeError("logProof and logKey go together");
+    const at = verificationTime(input.at);
+    const minimumVersion = minimumVersionOf(input.minTrustVersion);
+    checkInput(input.certificate, "certificate", false);
+    checkInput(input.text, "text", true);
+    checkInput(input.trust, "trust", false);
+    const updateInputs = Array.from(input.updates ?? []);
+    updateInputs.forEach((u, i) => checkInput(u, `updates[${i}]`, false));
+    checkInput(input.logProof, "logProof", true);
+    checkInput(input.logKey, "logKey", true);
+    const hasProof = input.logProof !== null && input.logProof !== undefined, hasKey = input.logKey !== null && input.logKey !== undefined;
+    if (hasProof !== hasKey) throw new TypeError("logProof and logKey go together");
+
     const list = new CheckList();
-    const anchor = await loadTrust(trust, updates, minimumVersion, list);
-    let statement = null;
-    if (anchor) statement = await verifyCertificate(anchor, certificate, text, list);
+    const trust = await take(input.trust, MAX_TRUST_BYTES);
+    const updates = [];
+    for (const u of updateInputs) updates.push(await take(u, MAX_TRUST_BYTES));
+    const root = await loadTrust(trust, updates, minimumVersion, at, list);
+    let statement = null, certificate = null;
+    if (root) {
+      certificate = await take(input.certificate, MAX_CERTIFICATE_BYTES);
+      statement = await verifyCertificate(root, certificate, input.text, at, list);
+    }
     // Log inclusion only for a certificate that is valid on its own, as the CLI does.
-    if (anchor !== null && !list.failed && logProof !== null) await verifyLogInclusion(certificate, logProof, logKey, list);
-    const valid = anchor !== null && !list.failed;
-    const result = { valid, checks: list.checks };
-    if (valid && statement) result.subject = subjectOf(statement);
+    if (statement && !list.failed && hasProof) {
+      await verifyLogInclusion(certificate.bytes, (await take(input.logProof, Infinity)).bytes, (await take(input.logKey, Infinity)).bytes, list);
+    }
+    const valid = statement !== null && !list.failed;
+    const result = { valid, checks: list.checks, at: formatTime(at) };
+    if (valid) result.subject = subjectOf(statement);
     return result;
   }
 
@@ -732,14 +958,14 @@ enum VerifyPage {
     return e;
   }
 
-  const LIMITS = { certificate: MAX_CERTIFICATE_BYTES + 1, text: 64 << 20, trust: 4 << 20, updates: 4 << 20, logproof: 1 << 20, logkey: 1 << 16 };
   const chosen = { certificate: null, text: null, trust: null, updates: [], logproof: null, logkey: null };
+  const byName = (a, b) => a.name.localeCompare(b.name, "en", { numeric: true });
 
   function describe(file) { return `${file.name} (${file.size.toLocaleString("en")} bytes)`; }
   function setSlot(slot, files) {
     if (slot === "updates") {
-      chosen.updates = Array.from(files).sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
-      $("chosen-updates").textContent = chosen.updates.length ? "Chosen, in this order: " + chosen.updates.map(describe).join(", ") : "";
+      chosen.updates = Array.from(files).sort(byName);
+      $("chosen-updates").textContent = chosen.updates.length ? "Chosen: " + chosen.updates.map(describe).join(", ") : "";
     } else {
       chosen[slot] = files[0] || null;
       $("chosen-" + slot).textContent = chosen[slot] ? "Chosen: " + describe(chosen[slot]) : "";
@@ -749,27 +975,43 @@ enum VerifyPage {
     $("need").textContent = ready ? "Ready." : (chosen.certificate && chosen.text && chosen.trust)
       ? "Choose both the inclusion evidence and the log key, or neither." : "Choose the certificate, the text and the trust file.";
   }
-  /** Sorts dropped files into slots: .txt is the text; JSON is a certificate or trust by its fields. */
+  /**
+   * Sorts dropped files into slots: .txt is the text; JSON by its members. A root key file is the
+   * pin and every trusted root an update; without a root key, the first trusted root by name is
+   * pinned and the others are updates.
+   */
   async function assign(dropped) {
-    const files = Array.from(dropped).sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
-    let trustSeen = false;
-    const updates = [];
+    const files = Array.from(dropped).sort(byName);
+    const roots = [], keys = [];
     for (const file of files) {
       let slot = "text";
       if (/\.json$/i.test(file.name) || file.type === "application/json") {
-        const o = jsonObject(new Uint8Array(await file.slice(0, 4 << 20).arrayBuffer()));
+        // Read only to sort the files by kind; verification reads each one again, whole.
+        const o = file.size <= MAX_TRUST_BYTES ? jsonObject(new Uint8Array(await file.arrayBuffer())) : null;
         slot = o && own(o, "header") && own(o, "payload") ? "certificate"
           : o && own(o, "leaf_index") && own(o, "checkpoint") ? "logproof"
-          : o && own(o, "origin") && own(o, "verifier_key") ? "logkey" : "trust";
+          : o && own(o, "origin") && own(o, "verifier_key") ? "logkey"
+          : o && get(o, "_type") === ROOT_KEY_TYPE ? "rootkey" : "root";
       }
-      // Several trusted roots dropped together: the first by name is pinned, the rest are updates.
-      if (slot === "trust" && trustSeen) updates.push(file);
+      if (slot === "rootkey") keys.push(file);
+      else if (slot === "root") roots.push(file);
       else setSlot(slot, [file]);
-      if (slot === "trust") trustSeen = true;
     }
-    if (updates.length) setSlot("updates", updates);
+    if (keys.length) {
+      setSlot("trust", [keys[0]]);
+      if (roots.length) setSlot("updates", roots);
+    } else if (roots.length) {
+      setSlot("trust", [roots[0]]);
+      if (roots.length > 1) setSlot("updates", roots.slice(1));
+    }
   }
-  const read = async (file, limit) => new Uint8Array(await file.slice(0, limit).arrayBuffer());
+
+  const HINTS = {
+    "trust.incomplete": "A root key alone is not enough: add the trusted-root files the issuer publishes (trusted-root-v*.json).",
+    "trust.stale": "The newest trusted root given has expired: get the issuer's current trusted-root files.",
+    "trust.rollback": "These trusted roots are older than the version you have seen before.",
+    "time.future": "The certificate is dated after the verification time.",
+  };
 
   function render(result, error) {
     const out = $("result");
@@ -781,10 +1023,11 @@ enum VerifyPage {
     const valid = !!result.valid;
     const heading = el("h2", { id: "verdict", tabindex: "-1" }, el("span", { "aria-hidden": "true" }, valid ? "\u2714 " : "\u2718 "), valid ? "VALID" : "INVALID");
     const failed = result.checks.find((c) => !c.ok);
+    const asOf = result.at ? ` (checked as of ${result.at})` : "";
     const summary = valid
       ? "Every signature checks out and the certificate is about this exact text"
-        + (result.checks.some((c) => c.code === "log.inclusion.valid") ? ", and it is in the issuer's transparency log." : ".")
-      : `Failed check: ${failed ? failed.code : "unknown"}. Do not rely on this certificate.`;
+        + (result.checks.some((c) => c.code === "log.inclusion.valid") ? ", and it is in the issuer's transparency log" : "") + asOf + "."
+      : `Failed check: ${failed ? failed.code : "unknown"}${asOf}. Do not rely on this certificate.` + (failed && HINTS[failed.code] ? " " + HINTS[failed.code] : "");
     out.append(el("div", { class: "verdict " + (valid ? "valid" : "invalid") }, heading, el("p", {}, summary)));
 
     if (valid && result.subject) {
@@ -812,7 +1055,7 @@ enum VerifyPage {
     }
     table.append(body);
     out.append(el("h3", {}, "Checks"), table);
-    if (!valid) out.append(el("p", { class: "note" }, "Checks after the first fatal failure are not run."));
+    if (!valid) out.append(el("p", { class: "note" }, "Checks after the first failure are not run."));
     heading.focus();
   }
 
@@ -822,15 +1065,14 @@ enum VerifyPage {
     button.disabled = true;
     $("result").replaceChildren(el("p", {}, "Checking…"));
     try {
-      const min = $("in-min").value.trim();
+      const min = $("in-min").value.trim(), at = $("in-at").value.trim();
+      if (min !== "" && !/^[0-9]+$/.test(min)) throw new Error("the minimum trusted-root version must be a whole number");
+      const withLog = chosen.logproof && chosen.logkey;
+      // Files are passed whole: verify() reads each one completely or refuses it by its size.
       const result = await verify({
-        certificate: await read(chosen.certificate, LIMITS.certificate),
-        text: await read(chosen.text, LIMITS.text),
-        trust: await read(chosen.trust, LIMITS.trust),
-        updates: await Promise.all(chosen.updates.map((f) => read(f, LIMITS.updates))),
-        minTrustVersion: min === "" ? null : Number(min),
-        logProof: chosen.logproof && chosen.logkey ? await read(chosen.logproof, LIMITS.logproof) : null,
-        logKey: chosen.logproof && chosen.logkey ? await read(chosen.logkey, LIMITS.logkey) : null,
+        certificate: chosen.certificate, text: chosen.text, trust: chosen.trust, updates: chosen.updates,
+        minTrustVersion: min === "" ? null : Number(min), at: at === "" ? null : at,
+        logProof: withLog ? chosen.logproof : null, logKey: withLog ? chosen.logkey : null,
       });
       render(result);
       document.dispatchEvent(new CustomEvent("greenmark-verified", { detail: result }));
@@ -860,7 +1102,13 @@ enum VerifyPage {
     $("form").addEventListener("submit", runFromForm);
   }
 
-  window.GreenmarkVerify = Object.freeze({ verify, render, canonicalText, version: 1 });
+  window.GreenmarkVerify = Object.freeze({
+    verify, render, canonicalText, version: 2,
+    /** The Unicode 14.0 assigned ranges the page checks text against, as [[first, last], …]. */
+    assignedRanges: () => ASSIGNED_RANGES.map((r) => r.slice()),
+    /** The first code point of a string not assigned in Unicode 14.0, {index, codePoint}, or null. */
+    firstUnassigned,
+  });
   wire();   // this script comes after the form, so its elements exist
 })();
 </script>
