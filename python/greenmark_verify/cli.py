@@ -1,0 +1,84 @@
+"""greenmark-verify CERT [--text FILE] --trust PIN [--trust-update FILE]... [--min-trust-version N]
+[--at TIME] [--json]: exit 0 valid, 1 invalid, 2 usage error."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from .encoding import DecodeError, parse_time
+from .trust import MAX_TRUST_BYTES
+from .verifier import MAX_CERTIFICATE_BYTES, MAX_TEXT_BYTES, verify
+
+USAGE_ERROR = 2
+
+
+class _Usage(Exception):
+    pass
+
+
+def _read(path: str, limit: int) -> bytes:
+    """The whole file, or its first limit+1 bytes when it is larger (enough to refuse it: nothing is
+    ever truncated to the limit). Unreadable: a usage error."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(limit + 1)
+    except OSError as error:
+        raise _Usage(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _version(value: str) -> int:
+    if re.fullmatch(r"[0-9]+", value, re.ASCII) is None:
+        raise argparse.ArgumentTypeError(f"not a non-negative decimal integer: {value!r}")
+    return int(value, 10)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="greenmark-verify", allow_abbrev=False,
+        description="Verify a Greenmark certificate offline (docs/certificate-format.md).")
+    parser.add_argument("certificate", metavar="CERT", help="the certificate (JWS JSON)")
+    parser.add_argument("--text", metavar="FILE", help="the certified text (checked against the subject digest)")
+    parser.add_argument("--trust", metavar="PIN", required=True,
+                        help="the pinned trust file: root-key.json or one trusted-root version")
+    parser.add_argument("--trust-update", metavar="FILE", action="append", default=[],
+                        help="a further trusted-root document (repeatable, any order)")
+    parser.add_argument("--min-trust-version", metavar="N", type=_version,
+                        help="the lowest trusted-root version accepted")
+    parser.add_argument("--at", metavar="TIME", help="verification time, YYYY-MM-DDTHH:MM:SSZ (default: now)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)  # exits 2 on a usage error
+    try:
+        at = None
+        if args.at is not None:
+            try:
+                at = parse_time(args.at)
+            except DecodeError as error:
+                raise _Usage(f"--at: {error}") from None
+        certificate = _read(args.certificate, MAX_CERTIFICATE_BYTES)
+        text = None if args.text is None else _read(args.text, MAX_TEXT_BYTES)
+        trust = _read(args.trust, MAX_TRUST_BYTES)
+        updates = [_read(path, MAX_TRUST_BYTES) for path in args.trust_update]
+    except _Usage as error:
+        print(f"greenmark-verify: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    report = verify(certificate, text, trust, updates, args.min_trust_version, at)
+    if args.json:
+        print(report.dumps())
+    else:
+        print("VALID" if report.valid else "INVALID")
+        for check in report.checks:
+            print(f"  {'ok  ' if check.passed else 'FAIL'} {check.code}: {check.detail}")
+        if report.statement is not None:
+            predicate = report.statement["predicate"]
+            kind = report.statement["predicateType"].rsplit("/", 2)[-2]
+            print(f"  {kind} {predicate['certificate_id']}, issued {predicate['issued_at']}")
+            if "verdict" in predicate:
+                print(f"  verdict {predicate['verdict']}, z {predicate['z_score']}, p {predicate['p_value']}, "
+                      f"{predicate['tokens_scored']} tokens, watermark key {predicate.get('watermark_key_id') or '-'}")
+    return 0 if report.valid else 1
