@@ -29,8 +29,8 @@ def _read(path: str, limit: int) -> bytes:
 
 
 def _version(value: str) -> int:
-    if re.fullmatch(r"[0-9]+", value, re.ASCII) is None:
-        raise argparse.ArgumentTypeError(f"not a non-negative decimal integer: {value!r}")
+    if re.fullmatch(r"[0-9]+", value, re.ASCII) is None or int(value, 10) < 1:
+        raise argparse.ArgumentTypeError(f"not a decimal integer of at least 1: {value!r}")
     return int(value, 10)
 
 
