@@ -219,8 +219,9 @@ def establish(pinned: bytes, updates: list[bytes], min_version: int | None, at: 
     if isinstance(pin, TrustedRoot):
         documents.insert(0, pin)
 
-    # 2. Conflict; documents of one version with the same payload are one document (their
-    #    signature entries are pooled).
+    # 2. Conflict. Documents of one version with the same payload are one document: their
+    #    signature entries are pooled for following the chain (the pinned trusted root's start
+    #    check uses its own entries only).
     by_version: dict[int, TrustedRoot] = {}
     for document in documents:
         seen = by_version.get(document.version)
@@ -236,7 +237,7 @@ def establish(pinned: bytes, updates: list[bytes], min_version: int | None, at: 
     # 3. Start.
     if isinstance(pin, TrustedRoot):
         start = by_version[pin.version]
-        if not _reaches(start, start.root_keys, start.threshold):
+        if not _reaches(pin, pin.root_keys, pin.threshold):  # its own signatures, not another copy's
             raise TrustFailure("trust.signature.invalid",
                                f"the pinned trusted root v{start.version} is not signed by {start.threshold} of its own root keys")
     else:

@@ -128,6 +128,10 @@ class Trust(Base):
         self.assertFails(run(trust=trusted_root(1, roots=(ROOT1, ROOT2), threshold=2), updates=[]),
                          "trust.signature.invalid")
         self.assertValid(run(trust=trusted_root(1, roots=(ROOT1, ROOT2), threshold=2, signers=(ROOT2, ROOT1)), updates=[]))
+        # The pinned file's own signatures decide, not those of another copy of the same version.
+        unsigned = compact({"payload": json.loads(trusted_root(1))["payload"], "signatures": []})
+        self.assertFails(run(trust=unsigned, updates=[trusted_root(1)]), "trust.signature.invalid")
+        self.assertValid(run(trust=trusted_root(1), updates=[unsigned]))
 
     def test_threshold_counts_distinct_keys(self):
         doubled = trusted_root(1, roots=(ROOT1, ROOT2), threshold=2, signers=(ROOT1, ROOT1))
