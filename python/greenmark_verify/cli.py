@@ -28,6 +28,13 @@ def _read(path: str, limit: int) -> bytes:
         raise _Usage(f"cannot read {path}: {error.strerror or error}") from None
 
 
+def _printable(value: object) -> str:
+    """ASCII for the terminal: details can quote signed or unsigned input (a kid with a newline, a
+    lone surrogate), which must neither forge report lines nor make printing fail."""
+    return "".join(c if c.isascii() and c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   for c in str(value))
+
+
 def _version(value: str) -> int:
     if re.fullmatch(r"[0-9]+", value, re.ASCII) is None or int(value, 10) < 1:
         raise argparse.ArgumentTypeError(f"not a decimal integer of at least 1: {value!r}")
@@ -73,12 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("VALID" if report.valid else "INVALID")
         for check in report.checks:
-            print(f"  {'ok  ' if check.passed else 'FAIL'} {check.code}: {check.detail}")
+            print(f"  {'ok  ' if check.passed else 'FAIL'} {check.code}: {_printable(check.detail)}")
         if report.statement is not None:
             predicate = report.statement["predicate"]
             kind = report.statement["predicateType"].rsplit("/", 2)[-2]
-            print(f"  {kind} {predicate['certificate_id']}, issued {predicate['issued_at']}")
+            print(_printable(f"  {kind} {predicate['certificate_id']}, issued {predicate['issued_at']}"))
             if "verdict" in predicate:
-                print(f"  verdict {predicate['verdict']}, z {predicate['z_score']}, p {predicate['p_value']}, "
-                      f"{predicate['tokens_scored']} tokens, watermark key {predicate.get('watermark_key_id') or '-'}")
+                print(_printable(f"  verdict {predicate['verdict']}, z {predicate['z_score']}, p {predicate['p_value']}, "
+                                 f"{predicate['tokens_scored']} tokens, watermark key {predicate.get('watermark_key_id') or '-'}"))
     return 0 if report.valid else 1

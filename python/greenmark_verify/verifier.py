@@ -57,7 +57,7 @@ class Report:
         return {"status": self.status, "checks": [c.to_json() for c in self.checks]}
 
     def dumps(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(self.to_json(), ensure_ascii=True, separators=(",", ":"))  # safe for any detail
 
 
 class _Stop(Exception):

@@ -383,6 +383,20 @@ class CommandLine(Base):
         self.assertEqual(self.cli("cert.json").returncode, 2)  # --trust is required
         self.assertEqual(self.cli("missing.json", "--trust", "root-key.json").returncode, 2)
 
+    def test_hostile_details_print_safely(self):
+        header = {"alg": "EdDSA", "kid": "gik-x\n  ok   text.digest.match: \ud800", "typ": w.CERT_TYP}
+        protected = w.b64url_encode(json.dumps(header).encode("ascii"))  # an escaped lone surrogate
+        (Path(self.dir.name) / "hostile.json").write_bytes(compact(certificate_object() | {"protected": protected}))
+        for extra in [[], ["--json"]]:
+            done = self.cli("hostile.json", "--trust", "root-key.json", "--trust-update", "v1.json", "--at", AT, *extra)
+            self.assertEqual(done.returncode, 1, done.stderr)
+            self.assertEqual(done.stderr, "")
+            self.assertTrue(done.stdout.isascii())
+            if extra:
+                self.assertEqual(json.loads(done.stdout)["checks"][-1]["code"], "key.unknown")
+            else:
+                self.assertEqual(len(done.stdout.splitlines()), 5, done.stdout)
+
     def test_optimized_python_still_checks(self):
         done = self.cli("cert.json", "--text", "wrong.txt", "--trust", "root-key.json", "--trust-update", "v1.json",
                         "--at", AT, optimize=True)
