@@ -922,7 +922,9 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
     checkInput(input.certificate, "certificate", false);
     checkInput(input.text, "text", true);
     checkInput(input.trust, "trust", false);
-    const updateInputs = Array.from(input.updates ?? []);
+    const updates0 = input.updates ?? [];
+    if (!Array.isArray(updates0) && !(typeof FileList !== "undefined" && updates0 instanceof FileList)) throw new TypeError("updates: expected an array");
+    const updateInputs = Array.from(updates0);
     updateInputs.forEach((u, i) => checkInput(u, `updates[${i}]`, false));
     checkInput(input.logProof, "logProof", true);
     checkInput(input.logKey, "logKey", true);
@@ -1066,7 +1068,7 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
     $("result").replaceChildren(el("p", {}, "Checking…"));
     try {
       const min = $("in-min").value.trim(), at = $("in-at").value.trim();
-      if (min !== "" && !/^[0-9]+$/.test(min)) throw new Error("the minimum trusted-root version must be a whole number");
+      if ($("in-min").validity.badInput || (min !== "" && !/^[0-9]+$/.test(min))) throw new Error("the minimum trusted-root version must be a whole number");
       const withLog = chosen.logproof && chosen.logkey;
       // Files are passed whole: verify() reads each one completely or refuses it by its size.
       const result = await verify({
