@@ -2,7 +2,7 @@
 # The main job on the embedded defaults: install everything (idempotent), build, create a demo
 # home with a watermark key and signing keys, generate a watermarked text with the local model
 # (SmolLM2-135M-Instruct through llama.cpp) with a signed receipt, detect it, issue a detection
-# certificate, and verify both certificates offline with nothing but the exported root key.
+# certificate, and verify both certificates offline with the exported root key and trusted roots.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -28,14 +28,14 @@ echo
 echo "== greenmark certify (detection attestation)"
 $gm certify "$work/essay.txt" -o "$work/essay.cert.json"
 echo
-echo "== offline verification with only the public root key (a third party's view)"
+echo "== offline verification with the pinned root key and the published trusted roots (a third party's view)"
 $gm trust export -o "$work/public"
-$gm verify "$work/essay.cert.json" --text "$work/essay.txt" --trust "$work/public/root-key.json"
+$gm verify "$work/essay.cert.json" --text "$work/essay.txt" --trust "$work/public/root-key.json" --trust-update "$work"/public/trusted-root-v*.json
 $gm verify "$work/receipt.json" --text "$work/essay.txt" --trust "$work/public/trusted-root.json"
 echo
 echo "== the same certificate against an edited text fails"
 { cat "$work/essay.txt"; echo " One sentence added by hand."; } > "$work/edited.txt"
-if $gm verify "$work/essay.cert.json" --text "$work/edited.txt" --trust "$work/public/root-key.json"; then
+if $gm verify "$work/essay.cert.json" --text "$work/edited.txt" --trust "$work/public/root-key.json" --trust-update "$work"/public/trusted-root-v*.json; then
   echo "unexpected: an edited text verified" >&2; exit 1
 fi
 echo

@@ -15,17 +15,21 @@ struct Audit: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The certificate file.", valueName: "cert")) var certificate: String
     @Option(help: ArgumentHelp("The text the certificate is about.", valueName: "file")) var text: String
-    @Option(help: ArgumentHelp("Pinned trust: root-key.json or a trusted-root file.", valueName: "file")) var trust: String
+    @OptionGroup var trustOptions: TrustOptions
     @Option(name: .customLong("disclosed-key"), help: ArgumentHelp("The disclosed key (greenmark keys disclose).", valueName: "file"))
     var disclosedKey: String
     @OptionGroup var model: ModelOptions
 
+    func validate() throws { try trustOptions.validate() }
+
     func run() throws {
         let certBytes = try Verify.read(certificate, limit: CertificateVerifier.maximumCertificateBytes + 1)
-        let textBytes = try Verify.read(text, limit: 64 << 20)
-        let loaded = TrustAnchor.load(pinned: try Verify.read(trust, limit: 4 << 20))
-        guard let anchor = loaded.anchor else { return try finish([(false, "trust.invalid", loaded.checks.last?.detail ?? "unusable trust file")]) }
-        let report = CertificateVerifier(anchor: anchor).verify(certificate: certBytes, text: textBytes)
+        let textBytes = try Verify.read(text, limit: CertificateVerifier.maximumTextBytes + 1)
+        let loaded = try trustOptions.load()
+        guard let anchor = loaded.anchor else {
+            return try finish([(false, loaded.checks.last?.code ?? "trust.unreadable", loaded.checks.last?.detail ?? "unusable trust file")])
+        }
+        let report = CertificateVerifier(anchor: anchor).verify(certificate: certBytes, text: textBytes, at: trustOptions.time)
         guard report.status == .valid, let statement = report.statement else {
             return try finish([(false, report.failures.first ?? "certificate.invalid", "the certificate does not verify; run greenmark verify for details")])
         }

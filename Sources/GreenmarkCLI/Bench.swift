@@ -211,7 +211,12 @@ struct Bench: ParsableCommand {
             return sink
         })
         let certificate = try issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench").fileBytes()
-        let anchor = TrustAnchor(rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), publicKey: Base64URL.encode(root.publicKey.rawRepresentation))], trustedRoot: nil)
+        let anchor = TrustAnchor(trustedRoot: .init(
+            version: 1, issuedAt: Timestamp.format(Date()), expires: Timestamp.format(Date() + 86_400), threshold: 1,
+            rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), publicKey: Base64URL.encode(root.publicKey.rawRepresentation))],
+            issuingKeys: [.init(keyID: issuer.keyID, publicKey: Base64URL.encode(key.publicKey.rawRepresentation),
+                                notBefore: Timestamp.format(Date(timeIntervalSinceNow: -60)), notAfter: nil, status: .active, compromisedSince: nil)],
+            watermarkKeys: []))
         let verifier = CertificateVerifier(anchor: anchor)
         let textBytes = Array(text.utf8)
         rows.append(measure("certificate_verify", unit: "certificates/s") { n in

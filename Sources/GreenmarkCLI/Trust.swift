@@ -7,7 +7,7 @@ import GreenmarkCore
 struct Trust: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage certificate signing keys and the trusted-root file.",
-        subcommands: [Init.self, Show.self, Export.self, RotateIssuer.self, RotateRoot.self]
+        subcommands: [Init.self, Show.self, Export.self, Refresh.self, RotateIssuer.self, RotateRoot.self]
     )
 
     struct Init: ParsableCommand {
@@ -35,7 +35,7 @@ struct Trust: ParsableCommand {
                 print(try JSONOutput.encode(body))
                 return
             }
-            print("Trusted root version \(body.version), issued \(body.issuedAt), threshold \(body.threshold)")
+            print("Trusted root version \(body.version), issued \(body.issuedAt), expires \(body.expires ?? "never (verifiers refuse it: run greenmark trust refresh)"), threshold \(body.threshold)")
             for r in body.rootKeys { print("  root     \(r.keyID)") }
             for k in body.issuingKeys {
                 var line = "  issuing  \(k.keyID)  \(k.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) from \(k.notBefore)"
@@ -63,6 +63,33 @@ struct Trust: ParsableCommand {
                 try fm.copyItem(atPath: store.trustDirectory + "/" + name, toPath: target)
             }
             print("Exported \(files.count) files to \(output): \(files.joined(separator: ", "))")
+        }
+    }
+
+    struct Refresh: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish a new trusted-root version with a new expiry (same keys); verifiers refuse an expired one.",
+            discussion: "Run it before the current version expires (for example daily from cron with --if-needed), then publish the files again (greenmark trust export). greenmarkd refreshes by itself."
+        )
+        @OptionGroup var home: HomeOptions
+        @Option(help: "How many days the new version stays fresh.") var days: Int = Int(SigningKeyStore.defaultTrustValidity / 86_400)
+        @Flag(name: .customLong("if-needed"), help: "Only when less than half of the validity remains (or the current version states no expiry).")
+        var ifNeeded = false
+
+        func validate() throws {
+            guard (1...3_650).contains(days) else { throw ValidationError("--days must be between 1 and 3650") }
+        }
+
+        func run() throws {
+            let store = SigningKeyStore(directory: home.signingStore.directory, masterKey: home.masterKey, trustValidity: TimeInterval(days) * 86_400)
+            let keys = try home.watermarkKeysForTrust()
+            guard let root = ifNeeded ? try store.refreshIfNeeded(watermarkKeys: keys) : try store.republish(watermarkKeys: keys) else {
+                let body = try store.trustedRoot().unverifiedBody()
+                print("Trusted root version \(body.version) is fresh until \(body.expires ?? "-"); nothing to do")
+                return
+            }
+            let body = try root.unverifiedBody()
+            print("Trusted root version \(body.version), fresh until \(body.expires ?? "-"); publish it again (greenmark trust export)")
         }
     }
 

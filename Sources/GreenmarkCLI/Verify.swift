@@ -11,17 +11,17 @@ import Glibc
 /// `greenmark verify`: offline certificate verification. Exit 0 valid, 1 invalid, 2 usage error.
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify a certificate offline against a pinned root key or trusted-root file.",
-        discussion: "Never touches the network. Exit status: 0 valid, 1 invalid, 2 usage error (missing or unreadable files)."
+        abstract: "Verify a certificate offline against a pinned root key and the issuer's trusted roots.",
+        discussion: """
+            Never touches the network. A root key alone is not enough: pass the trusted roots the issuer publishes \
+            (greenmark trust export), e.g. --trust root-key.json --trust-update 'trusted-root-v*.json'; the newest must not \
+            have expired. Exit status: 0 valid, 1 invalid, 2 usage error (missing or unreadable files, a malformed --at).
+            """
     )
 
     @Argument(help: ArgumentHelp("The certificate file.", valueName: "cert")) var certificate: String
     @Option(help: ArgumentHelp("The text the certificate is about.", valueName: "file")) var text: String
-    @Option(help: ArgumentHelp("Pinned trust: root-key.json or a trusted-root file.", valueName: "file")) var trust: String
-    @Option(name: .customLong("trust-update"), help: ArgumentHelp("Newer trusted-root versions to follow, in order (repeatable).", valueName: "file"))
-    var updates: [String] = []
-    @Option(name: .customLong("min-trust-version"), help: "Reject trusted roots older than this version (rollback protection).")
-    var minimumVersion: Int?
+    @OptionGroup var trustOptions: TrustOptions
     @Option(name: .customLong("log-proof"), help: ArgumentHelp("Inclusion evidence saved from greenmarkd's /v1/log/proof/{id}: also check the certificate is in the transparency log.", valueName: "file"))
     var logProof: String?
     @Option(name: .customLong("log-key"), help: ArgumentHelp("The log's key, saved from /v1/log/key (needed with --log-proof).", valueName: "file"))
@@ -30,18 +30,17 @@ struct Verify: ParsableCommand {
 
     func validate() throws {
         if (logProof == nil) != (logKey == nil) { throw ValidationError("--log-proof and --log-key go together") }
+        try trustOptions.validate()
     }
 
     func run() throws {
         let certBytes = try Self.read(certificate, limit: CertificateVerifier.maximumCertificateBytes + 1)
-        let textBytes = try Self.read(text, limit: 64 << 20)
-        let pinned = try Self.read(trust, limit: 4 << 20)
-        let updateBytes = try updates.map { try Self.read($0, limit: 4 << 20) }
-
-        let loaded = TrustAnchor.load(pinned: pinned, updates: updateBytes, minimumVersion: minimumVersion)
+        // One byte over the limit is enough to refuse (text.too_large): nothing is truncated.
+        let textBytes = try Self.read(text, limit: CertificateVerifier.maximumTextBytes + 1)
+        let loaded = try trustOptions.load()
         var report: VerificationReport
         if let anchor = loaded.anchor {
-            let r = CertificateVerifier(anchor: anchor).verify(certificate: certBytes, text: textBytes)
+            let r = CertificateVerifier(anchor: anchor).verify(certificate: certBytes, text: textBytes, at: trustOptions.time)
             report = VerificationReport(status: r.status, checks: loaded.checks + r.checks, kind: r.kind, statement: r.statement)
         } else {
             report = VerificationReport(status: .invalid, checks: loaded.checks, kind: nil, statement: nil)

@@ -20,6 +20,9 @@ public struct CertificateError: CodedError {
         public static let trustUnreadable = Code(rawValue: "trust.unreadable")
         /// Writing a file failed.
         public static let writeFailed = Code(rawValue: "signing.write_failed")
+        /// The text has a code point not assigned in Unicode 14.0, so it has no canonical form
+        /// (`greenmark-text-v1`) and cannot be certified.
+        public static let textUnassigned = Code(rawValue: "text.unassigned")
         /// A crypto primitive failed.
         public static let cryptoFailure = Code(rawValue: "signing.crypto_failure")
     }

@@ -21,7 +21,7 @@ public struct CertificateIssuer: Sendable {
             common: try common(at: date, watermarkKey: result.keyID, commitment: keyCommitment, scheme: result.scheme),
             tokenizer: .init(name: result.tokenizer, vocabulary: vocabulary), result: result
         )
-        return try sign(Statement(textSHA256: CanonicalText.sha256(of: text), predicate: .detection(predicate)))
+        return try sign(Statement(textSHA256: try Self.digest(of: text), predicate: .detection(predicate)))
     }
 
     /// A signed receipt for a generation: this service generated this exact text.
@@ -32,7 +32,15 @@ public struct CertificateIssuer: Sendable {
             common: try common(at: date, watermarkKey: keyID, commitment: keyCommitment, scheme: scheme), model: model, promptSHA256: promptSHA256,
             tokens: tokens, delta: delta, sampling: sampling, finishReason: finishReason, generatedAt: Timestamp.format(generatedAt)
         )
-        return try sign(Statement(textSHA256: CanonicalText.sha256(of: text), predicate: .generation(predicate)))
+        return try sign(Statement(textSHA256: try Self.digest(of: text), predicate: .generation(predicate)))
+    }
+
+    /// The canonical digest of `text`; text with a code point unassigned in Unicode 14.0 has none.
+    static func digest(of text: String) throws(CertificateError) -> String {
+        if let scalar = CanonicalText.firstUnassigned(in: text) {
+            throw CertificateError(.textUnassigned, "the text contains U+\(String(scalar.value, radix: 16, uppercase: true)), a code point not assigned in Unicode \(CanonicalText.unicodeVersion): it has no canonical form, so it cannot be certified; remove or replace it")
+        }
+        return CanonicalText.sha256(of: text)
     }
 
     private func common(at date: Date, watermarkKey: String?, commitment: String?, scheme: WatermarkScheme?) throws(CertificateError) -> CommonFields {

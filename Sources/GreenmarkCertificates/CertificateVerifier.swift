@@ -8,26 +8,36 @@ public struct CertificateVerifier: Sendable {
     /// Largest certificate accepted, in bytes.
     public static let maximumCertificateBytes = 256 * 1024
 
+    /// Largest text accepted, in bytes (64 MiB): verifiers read the whole text or refuse it.
+    public static let maximumTextBytes = 64 << 20
+    /// How far `issued_at` may lie after the verification time (clocks that disagree by minutes).
+    public static let clockSkew: TimeInterval = 300
+
     public let anchor: TrustAnchor
 
     public init(anchor: TrustAnchor) {
         self.anchor = anchor
     }
 
-    /// Verifies `certificate` (the file's bytes); when `text` is given, also that the certificate
-    /// is about that text (canonical SHA-256).
-    public func verify(certificate: [UInt8], text: [UInt8]?) -> VerificationReport {
+    /// Verifies `certificate` (the file's bytes) as of `at`; when `text` is given, also that the
+    /// certificate is about that text (canonical SHA-256). The stages and their order are those of
+    /// `docs/certificate-format.md`, "Verification".
+    public func verify(certificate: [UInt8], text: [UInt8]?, at: Date = Date()) -> VerificationReport {
         var list = CheckList()
         guard certificate.count <= Self.maximumCertificateBytes else {
             list.fail("format.too_large", "the certificate is \(certificate.count) bytes; the limit is \(Self.maximumCertificateBytes)")
             return list.report()
         }
-        // RFC 8259: JSON exchanged between systems is UTF-8 (Foundation would also accept UTF-16/32).
-        guard String(validating: certificate, as: UTF8.self) != nil, certificate.first != 0xEF,
-              let cert = StrictJSON.decode(SignedCertificate.self, from: certificate) else {
-            list.fail("format.invalid", "not a certificate: expected a JSON object with payload, protected, signature and header.endorsement")
+        guard let outer = StrictJSON.object(certificate),
+              StrictJSON.hasExactly(outer, ["protected", "payload", "signature", "header"]),
+              StrictJSON.hasExactly(outer["header"], ["endorsement"]),
+              StrictJSON.hasExactlyStrings((outer["header"] as? [String: Any])?["endorsement"], ["protected", "payload", "signature"]),
+              let cert = StrictJSON.decode(SignedCertificate.self, from: certificate)
+        else {
+            list.fail("format.invalid", "not a certificate: expected one JSON object with exactly protected, payload, signature and header.endorsement")
             return list.report()
         }
+        list.pass("format.valid", "a flattened JWS of \(certificate.count) bytes")
         guard let headerBytes = try? Base64URL.decode(cert.protected),
               let headerObject = StrictJSON.object(headerBytes)
         else {
@@ -46,17 +56,21 @@ public struct CertificateVerifier: Sendable {
             list.fail("header.type_mismatch", "typ must be \(SignedCertificate.type)")
             return list.report()
         }
-        guard let kid = headerObject["kid"] as? String else {
-            list.fail("header.invalid", "the protected header has no kid")
+        guard let kid = headerObject["kid"] as? String, StrictJSON.hasExactly(headerObject, ["alg", "kid", "typ"]) else {
+            list.fail("header.invalid", "the protected header must have exactly alg, kid (a string) and typ")
             return list.report()
         }
         list.pass("header.valid", "EdDSA, kid \(kid)")
 
-        // The issuing key: from the trusted root when one is pinned, else from the endorsement.
-        guard let issuer = resolveIssuer(kid: kid, endorsement: cert.header.endorsement, &list) else { return list.report() }
+        let root = anchor.trustedRoot
+        guard let listed = root.issuingKey(kid), let key = TrustedRoot.publicKey(listed.publicKey), let notBefore = Timestamp.parse(listed.notBefore) else {
+            list.fail("key.unknown", "issuing key \(kid) is not in trusted root version \(root.version)")
+            return list.report()
+        }
+        list.pass("key.trusted", "issuing key \(kid) is listed in trusted root version \(root.version) (\(listed.status.rawValue))")
 
-        guard let signature = try? Base64URL.decode(cert.signature),
-              issuer.key.isValidSignature(signature, for: JWS.signingInput(protected: cert.protected, payload: cert.payload))
+        guard let signature = try? Base64URL.decode(cert.signature), signature.count == 64,
+              key.isValidSignature(signature, for: JWS.signingInput(protected: cert.protected, payload: cert.payload))
         else {
             list.fail("signature.invalid", "the signature does not verify under issuing key \(kid)")
             return list.report()
@@ -65,6 +79,7 @@ public struct CertificateVerifier: Sendable {
 
         // Only now are signed fields read.
         guard let payload = try? Base64URL.decode(cert.payload),
+              let statementObject = StrictJSON.object(payload), Self.hasStatementShape(statementObject),
               let statement = StrictJSON.decode(Statement.self, from: payload),
               statement.type == Statement.statementType,
               let digest = statement.textSHA256, Self.isLowercaseSHA256Hex(digest),
@@ -80,24 +95,36 @@ public struct CertificateVerifier: Sendable {
         }
         list.pass("statement.valid", "\(statement.predicate.kind.rawValue) \(statement.predicate.common.certificateID)")
 
-        // Time: judged by the issuing key's window, and by revocation when a trusted root says so.
-        if issuedAt < issuer.notBefore {
-            list.fail("key.not_yet_valid", "issued at \(Timestamp.format(issuedAt)), before the key's window opens at \(Timestamp.format(issuer.notBefore))")
-        } else if let notAfter = issuer.notAfter, issuedAt > notAfter {
+        // Time: the verification time, then the issuing key's window and compromise time.
+        let compromisedSince = listed.status == .revoked ? (listed.compromisedSince.flatMap(Timestamp.parse) ?? .distantPast) : nil
+        if issuedAt > at + Self.clockSkew {
+            list.fail("time.future", "issued at \(Timestamp.format(issuedAt)), after the verification time \(Timestamp.format(at)) plus \(Int(Self.clockSkew)) s")
+            return list.report()
+        } else if issuedAt < notBefore {
+            list.fail("key.not_yet_valid", "issued at \(Timestamp.format(issuedAt)), before the key's window opens at \(Timestamp.format(notBefore))")
+            return list.report()
+        } else if let notAfter = listed.notAfter.flatMap(Timestamp.parse), issuedAt > notAfter {
             list.fail("key.expired", "issued at \(Timestamp.format(issuedAt)), after the key's window closed at \(Timestamp.format(notAfter))")
-        } else if let compromised = issuer.compromisedSince, issuedAt >= compromised {
-            list.fail("key.revoked", "issuing key \(kid) is revoked as compromised since \(Timestamp.format(compromised))")
-        } else {
-            list.pass("key.valid", "issued at \(Timestamp.format(issuedAt)) inside the key's window" + (issuer.compromisedSince != nil ? ", before its compromise" : ""))
+            return list.report()
+        } else if let compromisedSince, issuedAt >= compromisedSince {
+            list.fail("key.revoked", "issuing key \(kid) is revoked" + (listed.compromisedSince.map { " as compromised since \($0)" } ?? " for all time"))
+            return list.report()
         }
+        list.pass("key.valid", "issued at \(Timestamp.format(issuedAt)) inside the key's window" + (compromisedSince != nil ? ", before its compromise" : ""))
 
         if let text {
-            if let string = String(validating: text, as: UTF8.self) {
-                let actual = CanonicalText.sha256(of: string)
-                if ConstantTime.equals(Array(actual.utf8), Array(digest.utf8)) {
-                    list.pass("text.digest.match", "canonical SHA-256 \(actual)")
+            if text.count > Self.maximumTextBytes {
+                list.fail("text.too_large", "the text is \(text.count) bytes or more; the limit is \(Self.maximumTextBytes)")
+            } else if let string = String(validating: text, as: UTF8.self) {
+                if let scalar = CanonicalText.firstUnassigned(in: string) {
+                    list.fail("text.unassigned", "the text contains U+\(String(scalar.value, radix: 16, uppercase: true)), not assigned in Unicode \(CanonicalText.unicodeVersion); it has no canonical form")
                 } else {
-                    list.fail("text.digest.mismatch", "the text's canonical SHA-256 is \(actual), the certificate names \(digest)")
+                    let actual = CanonicalText.sha256(of: string)
+                    if ConstantTime.equals(Array(actual.utf8), Array(digest.utf8)) {
+                        list.pass("text.digest.match", "canonical SHA-256 \(actual)")
+                    } else {
+                        list.fail("text.digest.mismatch", "the text's canonical SHA-256 is \(actual), the certificate names \(digest)")
+                    }
                 }
             } else {
                 list.fail("text.encoding_invalid", "the text is not valid UTF-8")
@@ -106,73 +133,20 @@ public struct CertificateVerifier: Sendable {
         return list.report(kind: statement.predicate.kind, statement: statement)
     }
 
+    /// The statement's exact shape: exactly `_type`, `subject`, `predicateType` and `predicate`;
+    /// one subject with exactly `name` "text" and a `digest` with exactly `sha256`.
+    static func hasStatementShape(_ object: [String: Any]) -> Bool {
+        guard StrictJSON.hasExactly(object, ["_type", "subject", "predicateType", "predicate"]),
+              let subjects = object["subject"] as? [Any], subjects.count == 1,
+              let subject = subjects[0] as? [String: Any], StrictJSON.hasExactly(subject, ["name", "digest"]),
+              subject["name"] as? String == "text", StrictJSON.hasExactlyStrings(subject["digest"], ["sha256"]),
+              object["predicate"] is [String: Any]
+        else { return false }
+        return true
+    }
+
     /// The subject digest form: exactly 64 lowercase hex digits.
     static func isLowercaseSHA256Hex(_ s: String) -> Bool {
         s.utf8.count == 64 && s.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-    }
-
-    /// A usable issuing key and its window.
-    struct Issuer {
-        let key: Ed25519PublicKey
-        let notBefore: Date
-        let notAfter: Date?
-        let compromisedSince: Date?
-    }
-
-    private func resolveIssuer(kid: String, endorsement: Endorsement, _ list: inout CheckList) -> Issuer? {
-        if let root = anchor.trustedRoot {
-            guard let listed = root.issuingKey(kid) else {
-                list.fail("key.unknown", "issuing key \(kid) is not in trusted root version \(root.version)")
-                return nil
-            }
-            guard let raw = try? Base64URL.decode(listed.publicKey), let key = try? Ed25519PublicKey(rawRepresentation: raw),
-                  SigningKeyID.issuer(key) == kid, let notBefore = Timestamp.parse(listed.notBefore)
-            else {
-                list.fail("key.id_mismatch", "the trusted root's entry for \(kid) does not match its public key")
-                return nil
-            }
-            list.pass("key.trusted", "issuing key \(kid) is listed in trusted root version \(root.version) (\(listed.status.rawValue))")
-            return Issuer(key: key, notBefore: notBefore, notAfter: listed.notAfter.flatMap(Timestamp.parse),
-                          compromisedSince: listed.status == .revoked ? (listed.compromisedSince.flatMap(Timestamp.parse) ?? .distantPast) : nil)
-        }
-        guard let headerBytes = try? Base64URL.decode(endorsement.protected),
-              let header = StrictJSON.decode(JWS.Header.self, from: headerBytes)
-        else {
-            list.fail("endorsement.invalid", "the endorsement's protected header is malformed")
-            return nil
-        }
-        guard header.alg == "EdDSA", header.typ == Endorsement.type else {
-            list.fail("endorsement.invalid", "the endorsement must be an EdDSA \(Endorsement.type)")
-            return nil
-        }
-        guard let root = anchor.rootKeys.first(where: { $0.keyID == header.kid }),
-              let rootRaw = try? Base64URL.decode(root.publicKey), let rootKey = try? Ed25519PublicKey(rawRepresentation: rootRaw)
-        else {
-            list.fail("endorsement.unknown_root", "the endorsement is signed by \(header.kid), which is not a pinned root key")
-            return nil
-        }
-        guard let sig = try? Base64URL.decode(endorsement.signature),
-              rootKey.isValidSignature(sig, for: JWS.signingInput(protected: endorsement.protected, payload: endorsement.payload))
-        else {
-            list.fail("endorsement.signature.invalid", "the endorsement's signature does not verify under root \(root.keyID)")
-            return nil
-        }
-        guard let bodyBytes = try? Base64URL.decode(endorsement.payload),
-              let body = StrictJSON.decode(Endorsement.Body.self, from: bodyBytes),
-              body.type == Endorsement.Body.typeName,
-              let raw = try? Base64URL.decode(body.publicKey), let key = try? Ed25519PublicKey(rawRepresentation: raw),
-              let notBefore = Timestamp.parse(body.notBefore),
-              // An unparseable not_after fails closed: it must not read as an open-ended window.
-              body.notAfter.map({ Timestamp.parse($0) != nil }) ?? true
-        else {
-            list.fail("endorsement.invalid", "the endorsement's payload is malformed")
-            return nil
-        }
-        guard SigningKeyID.issuer(key) == body.issuerKeyID, body.issuerKeyID == kid else {
-            list.fail("key.id_mismatch", "the endorsed key \(body.issuerKeyID) is not the signing key \(kid)")
-            return nil
-        }
-        list.pass("endorsement.valid", "root \(root.keyID) endorses \(kid)")
-        return Issuer(key: key, notBefore: notBefore, notAfter: body.notAfter.flatMap(Timestamp.parse), compromisedSince: nil)
     }
 }

@@ -61,15 +61,72 @@ enum StrictJSON {
         return false
     }
 
-    /// A JSON object from untrusted bytes: nil when it is not one, or repeats a member name.
+    /// Whether `bytes` follow the JSON profile of every Greenmark document
+    /// (`docs/certificate-format.md`): valid UTF-8 starting (after JSON whitespace) with `{`, so no
+    /// byte-order mark and no UTF-16/32; no byte below 0x20 other than tab, LF and CR; and every
+    /// number an integer (`-?(0|[1-9][0-9]*)`, no fraction or exponent) of magnitude below 2^53.
+    static func followsProfile(_ bytes: [UInt8]) -> Bool {
+        guard String(validating: bytes, as: UTF8.self) != nil,
+              bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{")
+        else { return false }
+        var i = 0
+        var inString = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x20, b != 0x09, b != 0x0A, b != 0x0D { return false }
+            if inString {
+                if b == UInt8(ascii: "\\") { i += 2; continue }
+                if b == UInt8(ascii: "\"") { inString = false }
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: "\"") { inString = true; i += 1; continue }
+            if b == UInt8(ascii: "-") || (0x30...0x39).contains(b) {
+                var j = i
+                if bytes[j] == UInt8(ascii: "-") { j += 1 }
+                let digitsStart = j
+                while j < bytes.count, (0x30...0x39).contains(bytes[j]) { j += 1 }
+                let digits = j - digitsStart
+                // A fraction, an exponent, a bare "-", a leading zero or 16+ digits (≥ 2^53 needs 16).
+                if j < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[j]) { return false }
+                if digits == 0 || (digits > 1 && bytes[digitsStart] == 0x30) || digits > 16 { return false }
+                if digits == 16 {
+                    var value: UInt64 = 0
+                    for k in digitsStart..<j { value = value * 10 + UInt64(bytes[k] - 0x30) }
+                    if value >= 1 << 53 { return false }
+                }
+                i = j
+                continue
+            }
+            i += 1
+        }
+        return true
+    }
+
+    /// A JSON object from untrusted bytes: nil when it is not one, breaks the JSON profile, or
+    /// repeats a member name.
     static func object(_ bytes: [UInt8]) -> [String: Any]? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any], !hasDuplicateKeys(bytes) else { return nil }
+        guard followsProfile(bytes), let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+              !hasDuplicateKeys(bytes) else { return nil }
         return object
     }
 
-    /// `type` decoded from untrusted bytes: nil when they do not decode, or repeat a member name.
+    /// `type` decoded from untrusted bytes: nil when they do not decode, break the JSON profile,
+    /// or repeat a member name.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) -> T? {
-        guard let value = try? JSONDecoder().decode(type, from: Data(bytes)), !hasDuplicateKeys(bytes) else { return nil }
+        guard followsProfile(bytes), let value = try? JSONDecoder().decode(type, from: Data(bytes)), !hasDuplicateKeys(bytes) else { return nil }
         return value
+    }
+
+    /// Whether `value` is a JSON object whose member names are exactly `names`.
+    static func hasExactly(_ value: Any?, _ names: Set<String>) -> Bool {
+        guard let object = value as? [String: Any] else { return false }
+        return Set(object.keys) == names
+    }
+
+    /// Whether `value` is a JSON object with exactly the string members `names`.
+    static func hasExactlyStrings(_ value: Any?, _ names: Set<String>) -> Bool {
+        guard let object = value as? [String: Any], Set(object.keys) == names else { return false }
+        return object.values.allSatisfy { $0 is String }
     }
 }

@@ -1,97 +1,131 @@
 import Foundation
 import GreenmarkCrypto
 
-/// What a verifier trusts: root keys, and (when a trusted-root file was given) the verified
-/// trusted-root body with every issuing key's window and status.
+/// What a verifier trusts: the newest trusted-root version that chains to its pin and has not
+/// expired (`docs/certificate-format.md`, "What a verifier pins, and the chain it builds"). A bare
+/// root key is never an anchor by itself.
 public struct TrustAnchor: Sendable {
-    public let rootKeys: [TrustedRoot.RootKey]
-    public let trustedRoot: TrustedRoot.Body?
+    /// Largest trust file (root key or trusted root) read, in bytes.
+    public static let maximumTrustFileBytes = 4 << 20
 
-    /// An anchor from already-trusted material (pinned root keys, a verified trusted root).
-    public init(rootKeys: [TrustedRoot.RootKey], trustedRoot: TrustedRoot.Body?) {
-        self.rootKeys = rootKeys
+    /// The verified, fresh trusted root: every issuing key with its window and status.
+    public let trustedRoot: TrustedRoot.Body
+
+    /// An anchor from an already-verified trusted root.
+    public init(trustedRoot: TrustedRoot.Body) {
         self.trustedRoot = trustedRoot
     }
 
-    /// The result of loading trust material.
+    /// The result of loading trust material: an anchor, or nil with the failing check.
     public struct Loaded: Sendable {
         public let anchor: TrustAnchor?
         public let checks: [VerificationReport.Check]
     }
 
-    /// Loads a pinned trust file (a root key file or a trusted-root file) and follows `updates`,
-    /// each of which must be the next version, signed by a threshold of the previous version's
-    /// root keys and of its own. `minimumVersion` (from a verifier's saved state) rejects rollbacks.
-    public static func load(pinned: [UInt8], updates: [[UInt8]] = [], minimumVersion: Int? = nil) -> Loaded {
-        var list = CheckList()
-        guard String(validating: pinned, as: UTF8.self) != nil,
-              let object = StrictJSON.object(pinned) else {
-            list.fail("trust.unreadable", "the trust file is not a JSON object")
-            return Loaded(anchor: nil, checks: list.checks)
+    /// Builds the chain from `pinned` (a root key file or a trusted root) through `updates` (more
+    /// trusted-root versions, in any order) and checks, as of `at`, that its newest version is
+    /// fresh; `minimumVersion` (a verifier's saved state) refuses rollbacks. One check results.
+    public static func load(pinned: [UInt8], updates: [[UInt8]] = [], minimumVersion: Int? = nil, at: Date = Date()) -> Loaded {
+        func fail(_ code: String, _ detail: String) -> Loaded {
+            Loaded(anchor: nil, checks: [.init(code: code, passed: false, detail: detail)])
         }
-        if object["signatures"] == nil {
-            guard let file = try? JSONDecoder().decode(RootKeyFile.self, from: Data(pinned)), file.type == RootKeyFile.typeName,
-                  let raw = try? Base64URL.decode(file.publicKey), let key = try? Ed25519PublicKey(rawRepresentation: raw),
-                  SigningKeyID.root(key) == file.keyID
-            else {
-                list.fail("trust.unreadable", "the trust file is neither a root key nor a trusted root")
-                return Loaded(anchor: nil, checks: list.checks)
-            }
-            list.pass("trust.valid", "pinned root key \(file.keyID)")
-            if !updates.isEmpty {
-                list.fail("trust.unreadable", "trusted-root updates need a pinned trusted-root file, not a bare root key")
-                return Loaded(anchor: nil, checks: list.checks)
-            }
-            return Loaded(anchor: TrustAnchor(rootKeys: [.init(keyID: file.keyID, publicKey: file.publicKey)], trustedRoot: nil), checks: list.checks)
+        // 1. Read everything.
+        guard pinned.count <= maximumTrustFileBytes, let pinObject = StrictJSON.object(pinned) else {
+            return fail("trust.unreadable", "the pinned trust file is not a JSON object (UTF-8, integers only, no repeated names, at most 4 MiB)")
         }
-
-        guard var current = decodeRoot(pinned, &list) else { return Loaded(anchor: nil, checks: list.checks) }
-        // The pinned file is trusted because it is pinned; its own signatures must still hold.
-        guard current.doc.validSignatureCount(keys: current.body.rootKeys) >= current.body.threshold else {
-            list.fail("trust.signature.invalid", "the pinned trusted root (version \(current.body.version)) is not signed by its own root keys")
-            return Loaded(anchor: nil, checks: list.checks)
+        var pinnedKey: TrustedRoot.RootKey?
+        var pinnedRoot: Document?
+        if pinObject["signatures"] == nil, pinObject["payload"] == nil {
+            guard let key = RootKeyFile.pinnedKey(pinObject) else {
+                return fail("trust.unreadable", "the trust file is neither a root key file nor a trusted root")
+            }
+            pinnedKey = key
+        } else {
+            guard let root = Document(pinned) else { return fail("trust.unreadable", "the pinned trusted root is malformed") }
+            pinnedRoot = root
         }
-        for update in updates {
-            guard let next = decodeRoot(update, &list) else { return Loaded(anchor: nil, checks: list.checks) }
-            if next.body.version <= current.body.version {
-                list.fail("trust.rollback", "update version \(next.body.version) is not newer than version \(current.body.version)")
-                return Loaded(anchor: nil, checks: list.checks)
+        var documents: [Document] = []
+        for (i, bytes) in updates.enumerated() {
+            guard bytes.count <= maximumTrustFileBytes, let document = Document(bytes) else {
+                return fail("trust.unreadable", "trusted-root document \(i + 1) of \(updates.count) is malformed")
             }
-            if next.body.version != current.body.version + 1 {
-                list.fail("trust.version_gap", "update jumps from version \(current.body.version) to \(next.body.version)")
-                return Loaded(anchor: nil, checks: list.checks)
+            documents.append(document)
+        }
+        // 2. One document per version.
+        var byVersion: [Int: Document] = [:]
+        for document in (pinnedRoot.map { [$0] } ?? []) + documents {
+            if let other = byVersion[document.body.version] {
+                guard other.root.payload == document.root.payload else {
+                    return fail("trust.conflict", "two different trusted roots claim version \(document.body.version)")
+                }
+            } else {
+                byVersion[document.body.version] = document
             }
-            let byOld = next.doc.validSignatureCount(keys: current.body.rootKeys)
-            let byNew = next.doc.validSignatureCount(keys: next.body.rootKeys)
+        }
+        // 3. Where the chain starts.
+        var current: Document
+        if let pinnedRoot {
+            guard pinnedRoot.root.validSignatureCount(keys: pinnedRoot.body.rootKeys) >= pinnedRoot.body.threshold else {
+                return fail("trust.signature.invalid", "the pinned trusted root (version \(pinnedRoot.body.version)) is not signed by a threshold of its own root keys")
+            }
+            current = pinnedRoot
+        } else {
+            let key = pinnedKey!
+            let signedByPin = byVersion.values.filter { d in
+                d.body.rootKeys.contains(key) && d.root.validSignatureCount(keys: [key]) == 1
+                    && d.root.validSignatureCount(keys: d.body.rootKeys) >= d.body.threshold
+            }
+            guard let start = signedByPin.min(by: { $0.body.version < $1.body.version }) else {
+                return fail("trust.incomplete", documents.isEmpty
+                    ? "a root key alone is not enough: pass the trusted roots it signed (--trust-update trusted-root-v*.json)"
+                    : "no trusted root given lists and is signed by the pinned root key \(key.keyID)")
+            }
+            current = start
+        }
+        // 4. Follow every newer version.
+        let highest = byVersion.keys.max() ?? current.body.version
+        while current.body.version < highest {
+            let n = current.body.version
+            guard let next = byVersion[n + 1] else {
+                return fail("trust.version_gap", "version \(n + 1) is missing between version \(n) and version \(highest)")
+            }
+            let byOld = next.root.validSignatureCount(keys: current.body.rootKeys)
+            let byNew = next.root.validSignatureCount(keys: next.body.rootKeys)
             guard byOld >= current.body.threshold, byNew >= next.body.threshold else {
-                list.fail("trust.threshold_not_met", "version \(next.body.version) has \(byOld) of \(current.body.threshold) signatures from version \(current.body.version)'s root keys and \(byNew) of \(next.body.threshold) from its own")
-                return Loaded(anchor: nil, checks: list.checks)
+                return fail("trust.threshold_not_met", "version \(n + 1) has \(byOld) of \(current.body.threshold) signatures from version \(n)'s root keys and \(byNew) of \(next.body.threshold) from its own")
             }
             current = next
         }
+        // 5. The floor, 6. freshness.
         if let minimumVersion, current.body.version < minimumVersion {
-            list.fail("trust.rollback", "trusted root version \(current.body.version) is older than version \(minimumVersion) seen before")
-            return Loaded(anchor: nil, checks: list.checks)
+            return fail("trust.rollback", "trusted root version \(current.body.version) is older than version \(minimumVersion) seen before")
         }
-        list.pass("trust.valid", "trusted root version \(current.body.version)")
-        return Loaded(anchor: TrustAnchor(rootKeys: current.body.rootKeys, trustedRoot: current.body), checks: list.checks)
+        guard let expiresText = current.body.expires, let expires = Timestamp.parse(expiresText) else {
+            return fail("trust.stale", "trusted root version \(current.body.version) states no expiry; get a newer version from the issuer")
+        }
+        guard at < expires else {
+            return fail("trust.stale", "trusted root version \(current.body.version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); get a newer version from the issuer")
+        }
+        return Loaded(anchor: TrustAnchor(trustedRoot: current.body), checks: [
+            .init(code: "trust.valid", passed: true, detail: "trusted root version \(current.body.version), fresh until \(expiresText)"),
+        ])
     }
 
-    private static func decodeRoot(_ bytes: [UInt8], _ list: inout CheckList) -> (doc: TrustedRoot, body: TrustedRoot.Body)? {
-        guard String(validating: bytes, as: UTF8.self) != nil,
-              let doc = StrictJSON.decode(TrustedRoot.self, from: bytes), let body = try? doc.unverifiedBody(),
-              let bodyBytes = try? Base64URL.decode(doc.payload), !StrictJSON.hasDuplicateKeys(bodyBytes),
-              body.type == TrustedRoot.Body.typeName, body.version >= 1, body.threshold >= 1, !body.rootKeys.isEmpty,
-              // Every issuing-key time must parse: an unparseable not_after or compromised_since
-              // fails closed instead of reading as "open-ended" or "not compromised".
-              body.issuingKeys.allSatisfy({ k in
-                  Timestamp.parse(k.notBefore) != nil && (k.notAfter.map { Timestamp.parse($0) != nil } ?? true)
-                      && (k.compromisedSince.map { Timestamp.parse($0) != nil } ?? true)
-              })
-        else {
-            list.fail("trust.unreadable", "a trusted-root file is malformed")
-            return nil
+    /// A well-formed trusted-root document and its (not yet trusted) body.
+    struct Document {
+        let root: TrustedRoot
+        let body: TrustedRoot.Body
+
+        init?(_ bytes: [UInt8]) {
+            guard let object = StrictJSON.object(bytes), StrictJSON.hasExactly(object, ["payload", "signatures"]),
+                  object["payload"] is String, let signatures = object["signatures"] as? [Any],
+                  signatures.allSatisfy({ StrictJSON.hasExactlyStrings($0, ["protected", "signature"]) }),
+                  let root = StrictJSON.decode(TrustedRoot.self, from: bytes),
+                  let bodyBytes = try? Base64URL.decode(root.payload),
+                  let body = StrictJSON.decode(TrustedRoot.Body.self, from: bodyBytes), body.isWellFormed
+            else { return nil }
+            self.root = root
+            self.body = body
         }
-        return (doc, body)
     }
 }

@@ -87,15 +87,22 @@ public struct TrustedRoot: Codable, Sendable {
         public let type: String
         public let version: Int
         public let issuedAt: String
+        /// When this version stops being fresh (RFC 3339): a verifier whose newest trusted root has
+        /// expired refuses to accept certificates (`trust.stale`), so a revocation published in a
+        /// later version cannot go unseen for longer than this window. Optional only on versions
+        /// older than the newest a verifier holds (documents written before expiry existed).
+        public let expires: String?
         public let threshold: Int
         public let rootKeys: [RootKey]
         public let issuingKeys: [IssuingKey]
         public let watermarkKeys: [WatermarkKeyInfo]
 
-        public init(version: Int, issuedAt: String, threshold: Int, rootKeys: [RootKey], issuingKeys: [IssuingKey], watermarkKeys: [WatermarkKeyInfo]) {
+        public init(version: Int, issuedAt: String, expires: String?, threshold: Int, rootKeys: [RootKey], issuingKeys: [IssuingKey],
+                    watermarkKeys: [WatermarkKeyInfo]) {
             self.type = Self.typeName
             self.version = version
             self.issuedAt = issuedAt
+            self.expires = expires
             self.threshold = threshold
             self.rootKeys = rootKeys
             self.issuingKeys = issuingKeys
@@ -106,6 +113,7 @@ public struct TrustedRoot: Codable, Sendable {
             case type = "_type"
             case version
             case issuedAt = "issued_at"
+            case expires
             case threshold
             case rootKeys = "root_keys"
             case issuingKeys = "issuing_keys"
@@ -147,22 +155,54 @@ public struct TrustedRoot: Codable, Sendable {
         }
     }
 
-    /// How many distinct keys among `keys` made a valid signature over this document.
+    /// How many distinct keys among `keys` made a signature over this document that counts: a
+    /// protected header of exactly `alg` EdDSA, a `kid` among `keys` and the trusted-root `typ`,
+    /// and a valid Ed25519 signature. Entries that do not count are ignored.
     public func validSignatureCount(keys: [RootKey]) -> Int {
         var signers = Set<String>()
         for s in signatures {
             guard let headerBytes = try? Base64URL.decode(s.protected),
-                  let header = StrictJSON.decode(JWS.Header.self, from: headerBytes),
-                  header.alg == "EdDSA", header.typ == Self.type,
-                  let root = keys.first(where: { $0.keyID == header.kid }),
-                  let raw = try? Base64URL.decode(root.publicKey),
-                  let pub = try? Ed25519PublicKey(rawRepresentation: raw),
-                  SigningKeyID.root(pub) == root.keyID,
-                  let sig = try? Base64URL.decode(s.signature),
+                  let header = StrictJSON.object(headerBytes), StrictJSON.hasExactlyStrings(header, ["alg", "kid", "typ"]),
+                  header["alg"] as? String == "EdDSA", header["typ"] as? String == Self.type,
+                  let root = keys.first(where: { $0.keyID == header["kid"] as? String }),
+                  let pub = Self.publicKey(root.publicKey), SigningKeyID.root(pub) == root.keyID,
+                  let sig = try? Base64URL.decode(s.signature), sig.count == 64,
                   pub.isValidSignature(sig, for: JWS.signingInput(protected: s.protected, payload: payload))
             else { continue }
             signers.insert(root.keyID)
         }
         return signers.count
+    }
+
+    /// An Ed25519 public key from canonical base64url of exactly 32 bytes; nil otherwise.
+    static func publicKey(_ base64url: String) -> Ed25519PublicKey? {
+        guard let raw = try? Base64URL.decode(base64url), raw.count == 32 else { return nil }
+        return try? Ed25519PublicKey(rawRepresentation: raw)
+    }
+}
+
+extension TrustedRoot.Body {
+    /// Watermark-key states a trusted root may list.
+    static let watermarkStates: Set<String> = ["primary", "enabled", "disabled", "destroyed"]
+
+    /// Whether the body follows every well-formedness rule of `docs/certificate-format.md`
+    /// ("Well-formed trusted roots"); a body that does not is `trust.unreadable`.
+    var isWellFormed: Bool {
+        guard type == Self.typeName, version >= 1, Timestamp.parse(issuedAt) != nil,
+              expires.map({ Timestamp.parse($0) != nil }) ?? true,
+              !rootKeys.isEmpty, threshold >= 1, threshold <= rootKeys.count,
+              Set(rootKeys.map(\.keyID)).count == rootKeys.count, Set(issuingKeys.map(\.keyID)).count == issuingKeys.count,
+              rootKeys.allSatisfy({ r in TrustedRoot.publicKey(r.publicKey).map { SigningKeyID.root($0) == r.keyID } ?? false }),
+              watermarkKeys.allSatisfy({ Self.watermarkStates.contains($0.state) })
+        else { return false }
+        return issuingKeys.allSatisfy { k in
+            // An unparseable time fails closed: never "open-ended", never "not compromised".
+            TrustedRoot.publicKey(k.publicKey).map { SigningKeyID.issuer($0) == k.keyID } ?? false
+                && Timestamp.parse(k.notBefore) != nil
+                && (k.notAfter.map { Timestamp.parse($0) != nil } ?? true)
+                && (k.compromisedSince.map { Timestamp.parse($0) != nil } ?? true)
+                && (k.status != .retired || k.notAfter != nil)
+                && (k.compromisedSince == nil || k.status == .revoked)
+        }
     }
 }

@@ -104,6 +104,10 @@ public struct Serve: AsyncParsableCommand {
                                          rateLimit: config.rateLimitPolicy, masterKey: masterKey, keySync: keySync)
         let syncLoop = keySync.map { sync in Task { await sync.run() } }
         defer { syncLoop?.cancel() }
+        let refresher = keySync == nil ? TrustRefresher(home: config.home, masterKey: masterKey, interval: .seconds(3_600)) : nil
+        refresher?.refreshOnce()
+        let refreshLoop = refresher.map { r in Task { try? await Task.sleep(for: r.interval); await r.run() } }
+        defer { refreshLoop?.cancel() }
         try await GreenmarkApplication.make(services: services, host: config.host, port: config.port).runService()
     }
 

@@ -19,24 +19,44 @@ struct CertificateCLITests {
         #expect(certify.status == 0, "\(certify.stderr)")
         #expect(certify.stderr.contains("no watermark found"))
 
-        let rootKey = home.path + "/trust/root-key.json"
-        let ok = try CLIProcess.run(["verify", cert, "--text", essay, "--trust", rootKey, "--json"])
+        let rootKey = home.path + "/trust/root-key.json", latest = home.path + "/trust/trusted-root.json"
+        // A bare root key is never enough: trust.incomplete, exit 1.
+        let bare = try CLIProcess.run(["verify", cert, "--text", essay, "--trust", rootKey])
+        #expect(bare.status == 1 && bare.stdout.contains("trust.incomplete"), "\(bare.stdout)")
+        let ok = try CLIProcess.run(["verify", cert, "--text", essay, "--trust", rootKey, "--trust-update", latest, "--json"])
         #expect(ok.status == 0, "\(ok.stdout)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])
         #expect(report["status"] as? String == "valid")
         let codes = (report["checks"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-        #expect(codes.contains("signature.valid") && codes.contains("text.digest.match"))
+        #expect(codes == ["trust.valid", "format.valid", "header.valid", "key.trusted", "signature.valid", "statement.valid", "key.valid", "text.digest.match"])
+        // Verified as of a time after the trusted root expires (30 days by default): trust.stale.
+        let later = try CLIProcess.run(["verify", cert, "--text", essay, "--trust", rootKey, "--trust-update", latest,
+                                        "--at", Self.format(Date().addingTimeInterval(31 * 86_400))])
+        #expect(later.status == 1 && later.stdout.contains("trust.stale"), "\(later.stdout)")
+        // As of a time before the certificate was issued (beyond the 300 s skew): time.future.
+        let earlier = try CLIProcess.run(["verify", cert, "--text", essay, "--trust", latest, "--at", Self.format(Date().addingTimeInterval(-3_600))])
+        #expect(earlier.status == 1 && earlier.stdout.contains("time.future"), "\(earlier.stdout)")
+        #expect(try CLIProcess.run(["verify", cert, "--text", essay, "--trust", latest, "--at", "2026-02-30T00:00:00Z"]).status == 2)
+        // A text over 64 MiB is refused whole, never truncated: the certified text plus a tail.
+        let huge = home.path + "/huge.txt"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: essay))
+        bytes.append(Data(repeating: 0x0A, count: 64 << 20))
+        bytes.append(Data("THIS PARAGRAPH WAS ADDED LATER.".utf8))
+        try bytes.write(to: URL(fileURLWithPath: huge))
+        let tooLarge = try CLIProcess.run(["verify", cert, "--text", huge, "--trust", latest])
+        #expect(tooLarge.status == 1 && tooLarge.stdout.contains("text.too_large"), "\(tooLarge.stdout)")
+        try? FileManager.default.removeItem(atPath: huge)
 
         // The same essay through an editor (CRLF, trailing spaces) still matches.
         let original = try String(contentsOfFile: essay, encoding: .utf8)
         let edited = try write(original.replacingOccurrences(of: "\n", with: "  \r\n"))
         #expect(try CLIProcess.run(["verify", cert, "--text", edited, "--trust", home.path + "/trust/trusted-root.json"]).status == 0)
 
-        let other = try CLIProcess.run(["verify", cert, "--text", CLIProcess.fixture("ishmael.txt"), "--trust", rootKey])
+        let other = try CLIProcess.run(["verify", cert, "--text", CLIProcess.fixture("ishmael.txt"), "--trust", latest])
         #expect(other.status == 1)
         #expect(other.stdout.contains("INVALID") && other.stdout.contains("text.digest.mismatch"))
 
-        let missing = try CLIProcess.run(["verify", cert, "--text", "/nonexistent.txt", "--trust", rootKey])
+        let missing = try CLIProcess.run(["verify", cert, "--text", "/nonexistent.txt", "--trust", latest])
         #expect(missing.status == 2)
         let usage = try CLIProcess.run(["verify", cert])
         #expect(usage.status == 2)
@@ -68,8 +88,13 @@ struct CertificateCLITests {
         let failed = try CLIProcess.run(["verify", before, "--text", essay, "--trust", v1, "--trust-update", v2, "--trust-update", v3, "--trust-update", v4, "--json"])
         #expect(failed.status == 1)
         #expect(failed.stdout.contains("key.revoked"))
-        // Rollback: pinning v4 and offering v3 is refused.
-        let rollback = try CLIProcess.run(["verify", before, "--text", essay, "--trust", v4, "--trust-update", v3])
+        // The root key with every published version, in any order: the revocation reaches it too.
+        let rootKey = home.path + "/trust/root-key.json"
+        let pinnedKey = try CLIProcess.run(["verify", before, "--text", essay, "--trust", rootKey, "--trust-update", v4, "--trust-update", v2,
+                                            "--trust-update", v1, "--trust-update", v3])
+        #expect(pinnedKey.status == 1 && pinnedKey.stdout.contains("key.revoked"), "\(pinnedKey.stdout)")
+        // Rollback: v3 while the verifier has seen v4 is refused.
+        let rollback = try CLIProcess.run(["verify", before, "--text", essay, "--trust", v3, "--min-trust-version", "4"])
         #expect(rollback.status == 1 && rollback.stdout.contains("trust.rollback"))
         let badID = try CLIProcess.run(["keys", "revoke", "wk-0000", "--compromised-since", "2020-01-01T00:00:00Z", "--home", home.path])
         #expect(badID.status == 64)
@@ -91,8 +116,15 @@ struct CertificateCLITests {
         let json = try #require(try JSONSerialization.jsonObject(with: Data(gen.stdout.utf8)) as? [String: Any])
         #expect(json["receipt"] is [String: Any])
         let text = try write(try #require(json["text"] as? String))
-        let verify = try CLIProcess.run(["verify", receipt, "--text", text, "--trust", home.path + "/trust/root-key.json", "--json"])
+        let verify = try CLIProcess.run(["verify", receipt, "--text", text, "--trust", home.path + "/trust/root-key.json",
+                                         "--trust-update", home.path + "/trust/trusted-root.json", "--json"])
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.contains("generation_receipt"))
+    }
+
+    static func format(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: date)
     }
 }

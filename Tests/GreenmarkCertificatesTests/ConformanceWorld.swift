@@ -70,17 +70,21 @@ struct ConformanceWorld {
         .init(keyID: SigningKeyID.root(k.publicKey), publicKey: Base64URL.encode(k.publicKey.rawRepresentation))
     }
 
+    /// How long each example trusted-root version stays fresh: the issuer's default, 30 days.
+    static let validity: TimeInterval = 30 * 86_400
+
     func body(_ version: Int, at: Date, roots: [Ed25519PrivateKey], issuers: [TrustedRoot.IssuingKey],
-              watermark: [(WatermarkKey, String)]? = nil, threshold: Int = 1) -> TrustedRoot.Body {
-        .init(version: version, issuedAt: Timestamp.format(at), threshold: threshold, rootKeys: roots.map(rootKey), issuingKeys: issuers,
+              watermark: [(WatermarkKey, String)]? = nil, threshold: Int = 1, expires: Date?? = nil) -> TrustedRoot.Body {
+        .init(version: version, issuedAt: Timestamp.format(at), expires: (expires ?? at + Self.validity).map(Timestamp.format), threshold: threshold,
+              rootKeys: roots.map(rootKey), issuingKeys: issuers,
               watermarkKeys: (watermark ?? [(watermarkKey, "primary")]).map { .init(keyID: $0.0.id, state: $0.1, scheme: SignedScheme($0.0.scheme)) })
     }
 
     var v1: TrustedRoot { try! .sign(body(1, at: t0, roots: [root1], issuers: [entry(issuer1, from: t0, to: nil, status: .active)]), with: [root1]) }
-    var v2: TrustedRoot {
-        try! .sign(body(2, at: t1, roots: [root1], issuers: [entry(issuer1, from: t0, to: t1, status: .retired),
-                                                             entry(issuer2, from: t1, to: nil, status: .active)]), with: [root1])
+    var v2Issuers: [TrustedRoot.IssuingKey] {
+        [entry(issuer1, from: t0, to: t1, status: .retired), entry(issuer2, from: t1, to: nil, status: .active)]
     }
+    var v2: TrustedRoot { try! .sign(body(2, at: t1, roots: [root1], issuers: v2Issuers), with: [root1]) }
     var v3Issuers: [TrustedRoot.IssuingKey] {
         [entry(issuer1, from: t0, to: t1, status: .retired), entry(issuer2, from: t1, to: t2, status: .revoked, compromised: compromise),
          entry(issuer3, from: t2, to: nil, status: .active)]
@@ -101,9 +105,12 @@ struct ConformanceWorld {
         CertificateIssuer(key: k, endorsement: endorsement(k, from: endorsedFrom, by: root ?? root1))
     }
 
-    /// A detection result for `text` as the detector would report it (fixed numbers).
+    /// A detection result for `text` as the detector would report it: 81 green of 140 scored at
+    /// γ 0.25, with the z-score and exact binomial p-value those numbers give (one key tried).
     func detection(for text: String) -> DetectionResult {
-        DetectionResult(zScore: 7.25, pValue: 2.1e-13, log10PValue: -12.678, tokensScored: 140, greenTokens: 81, tokensTotal: 141,
+        let tail = BinomialTail.upper(successes: 81, trials: 140, probability: 0.25)
+        return DetectionResult(zScore: ZScore.of(green: 81, scored: 140, gamma: 0.25), pValue: tail.probability, log10PValue: tail.log10Probability,
+                        tokensScored: 140, greenTokens: 81, tokensTotal: 141,
                         verdict: .watermarked, moreTokensNeeded: nil, keyID: watermarkKey.id, scheme: .default, zThreshold: 4,
                         pThreshold: 3.167124183311986e-05, minimumScoredTokens: 50, normalized: false,
                         tokenizer: "SmolLM2-135M-Instruct.Q4_1.gguf", mask: nil)
@@ -138,4 +145,34 @@ struct ConformanceWorld {
     }
 
     func rootKeyFile(_ k: Ed25519PrivateKey) -> [UInt8] { json(RootKeyFile(k.publicKey)) }
+
+    /// A case's verification time when it names none: 20 days after the newest `issued_at` among
+    /// the trusted roots it supplies (inside their 30-day validity, after every certificate of
+    /// the timeline), or 20 days after t0 when none is readable.
+    func defaultTime(for c: ConformanceCase) -> Date {
+        let issued = ([c.trust] + c.updates).compactMap { bytes -> Date? in
+            guard let root = try? JSONDecoder().decode(TrustedRoot.self, from: Data(bytes)), let body = try? root.unverifiedBody() else { return nil }
+            return Timestamp.parse(body.issuedAt)
+        }
+        return (issued.max() ?? t0) + 20 * 86_400
+    }
+
+    /// The report a conforming verifier gives for a case: the success checks of every stage
+    /// before the failing one, then the failing code (`docs/certificate-format.md`, "Verification").
+    static func expectedChecks(failing code: String?) -> [String] {
+        let passes = ["trust.valid", "format.valid", "header.valid", "key.trusted", "signature.valid", "statement.valid", "key.valid", "text.digest.match"]
+        guard let code else { return passes }
+        let stage: Int
+        switch code {
+        case let c where c.hasPrefix("trust."): stage = 0
+        case let c where c.hasPrefix("format."): stage = 1
+        case let c where c.hasPrefix("header."): stage = 2
+        case "key.unknown": stage = 3
+        case let c where c.hasPrefix("signature."): stage = 4
+        case "statement.invalid", "key.id_mismatch": stage = 5
+        case "time.future", "key.not_yet_valid", "key.expired", "key.revoked": stage = 6
+        default: stage = 7
+        }
+        return Array(passes.prefix(stage)) + [code]
+    }
 }

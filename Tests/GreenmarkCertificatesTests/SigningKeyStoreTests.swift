@@ -14,10 +14,13 @@ struct SigningKeyStoreTests {
 
     func file(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
 
+    /// Verifies as of one hour after the certificate was issued.
     func verify(_ cert: SignedCertificate, pinned: [UInt8], updates: [[UInt8]] = [], text: String? = nil) throws -> VerificationReport {
-        let loaded = TrustAnchor.load(pinned: pinned, updates: updates)
+        let statement = try JSONDecoder().decode(Statement.self, from: Data(try Base64URL.decode(cert.payload)))
+        let at = try #require(Timestamp.parse(statement.predicate.common.issuedAt)) + 3_600
+        let loaded = TrustAnchor.load(pinned: pinned, updates: updates, at: at)
         let anchor = try #require(loaded.anchor, "trust: \(loaded.checks)")
-        return CertificateVerifier(anchor: anchor).verify(certificate: try cert.fileBytes(), text: Array((text ?? world.text).utf8))
+        return CertificateVerifier(anchor: anchor).verify(certificate: try cert.fileBytes(), text: Array((text ?? world.text).utf8), at: at)
     }
 
     @Test("init, issue, rotate the issuer, revoke, rotate the root: old certificates keep their status through the chain")
@@ -35,8 +38,12 @@ struct SigningKeyStoreTests {
         let rootKey = try file(store.trustDirectory + "/root-key.json")
         let first = try store.activeIssuer()
         let cert1 = try first.attestDetection(text: world.text, result: world.detection(for: world.text), vocabulary: "vocab-x", at: t + 3600)
-        #expect(try verify(cert1, pinned: rootKey).status == .valid)
+        #expect(try verify(cert1, pinned: rootKey, updates: [v1]).status == .valid)
         #expect(try verify(cert1, pinned: v1).status == .valid)
+        // Each version is fresh for the store's validity (30 days by default), and says so.
+        let body1 = try store.trustedRoot(version: 1).unverifiedBody()
+        #expect(body1.expires == Timestamp.format(t + SigningKeyStore.defaultTrustValidity))
+        #expect(TrustAnchor.load(pinned: v1, at: t + SigningKeyStore.defaultTrustValidity).checks.map(\.code) == ["trust.stale"])
 
         // Rotate the issuing key: the old certificate stays valid; the old key cannot sign later.
         try store.rotateIssuer(watermarkKeys: [world.watermarkKey], now: t + 86_400)
@@ -64,11 +71,13 @@ struct SigningKeyStoreTests {
         let cert3 = try store.activeIssuer().attestDetection(text: world.text, result: world.detection(for: world.text), vocabulary: "vocab-x", at: t + 8 * 86_400)
         #expect(try verify(cert3, pinned: v1, updates: [v2, v3, v4]).status == .valid)
         #expect(try verify(cert1, pinned: v1, updates: [v2, v3, v4]).status == .valid)
-        // The old root key alone no longer vouches for certificates endorsed by the new root.
-        #expect(try verify(cert3, pinned: rootKey).failures == ["endorsement.unknown_root"])
-        // Rollback: v4 pinned with v3 offered as an update is refused.
-        #expect(TrustAnchor.load(pinned: v4, updates: [v3]).checks.map(\.code).contains("trust.rollback"))
-        #expect(TrustAnchor.load(pinned: v3, minimumVersion: 4).checks.map(\.code).contains("trust.rollback"))
+        // A root key alone is never enough; the old root key follows the rotation through v4.
+        #expect(TrustAnchor.load(pinned: rootKey, at: t + 8 * 86_400).checks.map(\.code) == ["trust.incomplete"])
+        #expect(try verify(cert3, pinned: rootKey, updates: [v4, v3, v2, v1]).status == .valid)
+        #expect(try verify(stolen, pinned: rootKey, updates: [v4, v3, v2, v1]).failures == ["key.revoked"])
+        // Older versions given beside a pin are ignored; a floor above the newest is a rollback.
+        #expect(TrustAnchor.load(pinned: v4, updates: [v3], at: t + 8 * 86_400).anchor?.trustedRoot.version == 4)
+        #expect(TrustAnchor.load(pinned: v3, minimumVersion: 4, at: t + 8 * 86_400).checks.map(\.code) == ["trust.rollback"])
         // The trusted root publishes watermark keys, never their secrets.
         let latest = try String(contentsOfFile: store.trustDirectory + "/trusted-root.json", encoding: .utf8)
         let body = try store.trustedRoot().unverifiedBody()
@@ -80,7 +89,7 @@ struct SigningKeyStoreTests {
     func receipts() throws {
         let issuer = world.issuer(world.issuer1, endorsedFrom: world.t0)
         let cert = world.receipt(issuer, at: world.t0 + 60)
-        let report = try verify(cert, pinned: world.rootKeyFile(world.root1))
+        let report = try verify(cert, pinned: world.rootKeyFile(world.root1), updates: [world.json(world.v1)])
         #expect(report.status == .valid)
         guard case .generation(let g) = report.statement?.predicate else {
             Issue.record("expected a generation receipt")
@@ -103,7 +112,24 @@ struct SigningKeyStoreTests {
             }
         }
         check(object)
-        #expect(payload.contains("\"z_score\":\"7.2500\""))
+        // 81 green of 140 at γ 0.25: z = 46 / √26.25.
+        #expect(payload.contains("\"z_score\":\"8.9783\""))
+    }
+
+    @Test("refreshIfNeeded republishes only when half the validity has passed or no expiry is stated")
+    func refresh() throws {
+        let home = temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let store = SigningKeyStore(directory: home, trustValidity: 10 * 86_400)
+        let t = ConformanceWorld.date("2026-02-01T00:00:00Z")
+        try store.initialize(watermarkKeys: [], now: t)
+        #expect(try store.refreshIfNeeded(watermarkKeys: [], now: t + 4 * 86_400) == nil)
+        let refreshed = try #require(try store.refreshIfNeeded(watermarkKeys: [], now: t + 6 * 86_400))
+        let body = try refreshed.unverifiedBody()
+        #expect(body.version == 2 && body.expires == Timestamp.format(t + 16 * 86_400))
+        // The refreshed version chains from v1 and is fresh when v1 is not.
+        let v1 = try file(store.trustDirectory + "/trusted-root-v1.json"), v2 = try file(store.trustDirectory + "/trusted-root-v2.json")
+        #expect(TrustAnchor.load(pinned: v1, updates: [v2], at: t + 12 * 86_400).anchor?.trustedRoot.version == 2)
     }
 
     @Test("canonical text: editor round trips match, content changes do not")

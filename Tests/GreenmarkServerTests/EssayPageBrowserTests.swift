@@ -83,7 +83,8 @@ struct EssayPageBrowserTests {
         let text = try #require(result["certified_text"] as? String)
         #expect(text == generated)
         let pinned = try Data(contentsOf: URL(fileURLWithPath: s.home + "/trust/root-key.json"))
-        let anchor = try #require(TrustAnchor.load(pinned: Array(pinned)).anchor)
+        let latest = try Data(contentsOf: URL(fileURLWithPath: s.home + "/trust/trusted-root.json"))
+        let anchor = try #require(TrustAnchor.load(pinned: Array(pinned), updates: [Array(latest)]).anchor)
         let report = CertificateVerifier(anchor: anchor).verify(certificate: Array(certificate.utf8), text: Array(text.utf8))
         #expect(report.status == .valid, "\(report.checks.filter { !$0.passed })")
         let png = try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? Int ?? 0

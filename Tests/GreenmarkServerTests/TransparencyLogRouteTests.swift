@@ -134,7 +134,7 @@ struct TransparencyLogRouteTests {
         func verify(_ proof: String) throws -> (Int32, String) {
             try Subprocess.run(DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path,
                                ["verify", dir.appendingPathComponent("essay.cert.json").path, "--text", dir.appendingPathComponent("essay.txt").path,
-                                "--trust", s.home + "/trust/root-key.json", "--log-proof", dir.appendingPathComponent(proof).path,
+                                "--trust", s.home + "/trust/root-key.json", "--trust-update", s.home + "/trust/trusted-root.json", "--log-proof", dir.appendingPathComponent(proof).path,
                                 "--log-key", dir.appendingPathComponent("log-key.json").path])
         }
         let good = try verify("proof.json")

@@ -2,7 +2,8 @@ import Foundation
 import GreenmarkCrypto
 
 /// The canonical form of a text that certificates digest (`docs/certificate-format.md`), so the
-/// same essay copied through an editor still matches. Version 1:
+/// same essay copied through an editor still matches. Version 1 is defined over the code points
+/// assigned in Unicode 14.0 (`firstUnassigned(in:)`; text with others has no canonical form):
 ///
 /// 1. Unicode NFC;
 /// 2. CRLF and lone CR become LF;
@@ -41,6 +42,28 @@ public enum CanonicalText {
         var out = String.UnicodeScalarView()
         out.append(contentsOf: scalars[start..<end])
         return Array(String(out).utf8)
+    }
+
+    /// Unicode version whose assigned code points `greenmark-text-v1` accepts.
+    public static let unicodeVersion = "14.0"
+
+    /// The first code point of `text` that is not assigned in Unicode 14.0 (nil when there is
+    /// none): such text has no canonical form, because NFC implementations of different Unicode
+    /// versions may treat it differently. Issuers refuse it; verifiers report `text.unassigned`.
+    public static func firstUnassigned(in text: String) -> Unicode.Scalar? {
+        text.unicodeScalars.first { !isAssigned($0.value) }
+    }
+
+    /// Whether `codePoint` is assigned in Unicode 14.0 (binary search over the range table).
+    public static func isAssigned(_ codePoint: UInt32) -> Bool {
+        if codePoint < 0x378 { return true }  // the first range: U+0000…U+0377
+        let table = unicode14AssignedRanges
+        var low = 0, high = table.count / 2
+        while low < high {
+            let mid = (low + high) / 2
+            if table[2 * mid + 1] < codePoint { low = mid + 1 } else { high = mid }
+        }
+        return low < table.count / 2 && table[2 * low] <= codePoint
     }
 
     /// Lower-case hex SHA-256 of the canonical bytes.

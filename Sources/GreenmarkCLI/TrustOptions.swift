@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import GreenmarkCertificates
+
+/// The trust material and verification time shared by `greenmark verify` and `greenmark audit`.
+struct TrustOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Pinned trust: root-key.json (with --trust-update) or a trusted-root file.", valueName: "file"))
+    var trust: String
+    @Option(name: .customLong("trust-update"),
+            help: ArgumentHelp("Trusted-root versions to chain from the pin, in any order (repeatable; e.g. every trusted-root-v*.json).", valueName: "file"))
+    var updates: [String] = []
+    @Option(name: .customLong("min-trust-version"), help: "Reject trusted roots older than this version (rollback protection).")
+    var minimumVersion: Int?
+    @Option(help: ArgumentHelp("Verify as of this time (RFC 3339, e.g. 2026-12-01T00:00:00Z) instead of now.", valueName: "time"))
+    var at: String?
+
+    func validate() throws {
+        if let at, Timestamp.parse(at) == nil {
+            throw ValidationError("--at must be an RFC 3339 UTC time with whole seconds, e.g. 2026-12-01T00:00:00Z")
+        }
+        if let minimumVersion, minimumVersion < 1 { throw ValidationError("--min-trust-version must be at least 1") }
+    }
+
+    /// The verification time: `--at`, or now.
+    var time: Date { at.flatMap(Timestamp.parse) ?? Date() }
+
+    /// Reads the pinned file and the updates (one byte over the limit makes them unreadable) and
+    /// builds the chain as of `time`.
+    func load() throws -> TrustAnchor.Loaded {
+        let limit = TrustAnchor.maximumTrustFileBytes + 1
+        let pinned = try Verify.read(trust, limit: limit)
+        let updateBytes = try updates.map { try Verify.read($0, limit: limit) }
+        return TrustAnchor.load(pinned: pinned, updates: updateBytes, minimumVersion: minimumVersion, at: time)
+    }
+}
