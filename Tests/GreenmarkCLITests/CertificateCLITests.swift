@@ -105,6 +105,22 @@ struct CertificateCLITests {
         #expect(exported.contains("root-key.json") && exported.contains("trusted-root-v4.json") && !exported.contains("signing.json"))
     }
 
+    @Test("the worked example of docs/certificate-format.md: valid as of 2026-06-15, trust.stale today, trust.incomplete with the root key alone")
+    func workedExample() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("certs/examples").path
+        let base = ["verify", examples + "/detection-attestation.json", "--text", examples + "/text.txt", "--trust", examples + "/root-key.json"]
+        // The documented command (the shell's expansion of trusted-root-v*.json, here in reverse order).
+        let ok = try CLIProcess.run(base + ["--trust-update", examples + "/trusted-root-v4.json", "--trust-update", examples + "/trusted-root-v3.json",
+                                            "--trust-update", examples + "/trusted-root-v2.json", "--trust-update", examples + "/trusted-root-v1.json",
+                                            "--at", "2026-06-15T00:00:00Z"])
+        #expect(ok.status == 0, "\(ok.stdout)")
+        let today = try CLIProcess.run(base + (1...4).flatMap { ["--trust-update", examples + "/trusted-root-v\($0).json"] })
+        #expect(today.status == 1 && today.stdout.contains("trust.stale"), "\(today.stdout)")
+        let bare = try CLIProcess.run(base + ["--at", "2026-06-15T00:00:00Z"])
+        #expect(bare.status == 1 && bare.stdout.contains("trust.incomplete"), "\(bare.stdout)")
+    }
+
     @Test("generate signs a receipt that verifies against the exported root")
     func generationReceipt() throws {
         let home = try TemporaryHome()
