@@ -48,6 +48,10 @@ def b64url_encode(raw: bytes) -> str:
 # ---- the JSON profile -----------------------------------------------------------------------------
 
 MAX_SAFE = 2**53  # integers must have a magnitude below this
+# Deepest nesting of objects and arrays accepted, the top-level object counting as 1. The spec sets
+# no limit; without one the answer would depend on the parser (Python's recursion limit near 990,
+# Swift's JSONSerialization 512), so this verifier applies an explicit one, the same as Swift's.
+MAX_DEPTH = 512
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -100,7 +104,22 @@ def parse_json(data: bytes) -> dict:
         raise DecodeError(f"not JSON: {error}") from None
     if type(value) is not dict:
         raise DecodeError("top level is not a JSON object")
+    if _depth(value) > MAX_DEPTH:
+        raise DecodeError(f"JSON nested deeper than {MAX_DEPTH} levels")
     return value
+
+
+def _depth(value: dict) -> int:
+    """Nesting depth of objects and arrays (iterative: no recursion on hostile input)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+        children = node.values() if type(node) is dict else node
+        stack.extend((child, depth + 1) for child in children if type(child) in (dict, list))
+    return deepest
 
 
 # ---- JSON types (bool is not an integer) ----------------------------------------------------------

@@ -66,6 +66,12 @@ class Decoders(Base):
             with self.assertRaises(DecodeError, msg=bad[:40]):
                 parse_json(bad)
 
+    def test_nesting_limit(self):
+        self.assertIn("a", parse_json(b'{"a":' + b"[" * 511 + b"]" * 511 + b"}"))  # depth 512
+        for n in [512, 600, 980, 1000, 5000]:
+            with self.assertRaises(DecodeError, msg=n):
+                parse_json(b'{"a":' + b"[" * n + b"]" * n + b"}")
+
     def test_time_form(self):
         self.assertEqual(parse_time("2024-02-29T23:59:59Z"), datetime(2024, 2, 29, 23, 59, 59, tzinfo=timezone.utc))
         self.assertEqual(parse_time("0001-01-01T00:00:00Z").year, 1)
