@@ -120,28 +120,18 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomReflectable {
         }
     }
 
-    /// Creates a key file holding a new key (mode 0600, created exclusively: never overwrites).
+    /// Creates a key file holding a new key (mode 0600, through `AtomicFileWriter`, which never
+    /// overwrites here: an existing file is an error).
     public static func createFile(at path: String) throws(CryptoError) -> MasterKey {
         let key = try generate()
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            let reason = errno == EEXIST ? "\(path) exists; refusing to overwrite a master key" : "cannot create \(path): \(String(cString: strerror(errno)))"
-            throw CryptoError(.masterKeyInvalid, reason)
-        }
         var text = Array((key.encoded() + "\n").utf8)
         defer { ConstantTime.wipe(&text) }
-        var ok = fchmod(fd, 0o600) == 0
-        var off = 0
-        while ok, off < text.count {
-            let n = text.withUnsafeBytes { write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 { if errno == EINTR { continue }; ok = false; break }
-            off += n
-        }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok else {
-            unlink(path)
-            throw CryptoError(.masterKeyInvalid, "cannot write \(path)")
+        do {
+            try AtomicFileWriter.write(text, to: path, access: .secret, existing: .refuse)
+        } catch where error.code == .exists {
+            throw CryptoError(.masterKeyInvalid, "\(path) exists; refusing to overwrite a master key")
+        } catch {
+            throw CryptoError(.masterKeyInvalid, error.reason)
         }
         return key
     }
