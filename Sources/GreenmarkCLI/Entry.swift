@@ -27,6 +27,8 @@ public enum GreenmarkEntry {
             fail(error.reason, code: error.code.rawValue)
         } catch let error as TransparencyError {
             fail(error.reason, code: error.code.rawValue)
+        } catch let error as FileError {
+            fail(error.reason, code: error.code.rawValue)
         } catch {
             // `verify` promises 0 valid / 1 invalid / 2 usage error, so its parse errors exit 2.
             let args = arguments ?? Array(CommandLine.arguments.dropFirst())

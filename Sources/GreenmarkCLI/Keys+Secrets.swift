@@ -73,16 +73,19 @@ extension Keys {
                                      "\(path) is sealed under master key \(id.prefix(32)), not \(usable.sorted().joined(separator: " or ")); "
                                      + "to re-seal it under \(key.id), pass that key's file with --previous-key-file")
             }
-            for (path, before) in files {
-                let sealed: Bool
-                switch path {
-                case home.store.path: sealed = try home.store.seal(previous: previous)
-                case home.signingStore.path: sealed = try home.signingStore.seal(previous: previous)
-                default: sealed = try LogKey.seal(directory: directory, masterKey: home.masterKey, previous: previous)
+            // One lock for all three files: no key change runs between them.
+            try home.withHomeLock { held in
+                for (path, before) in files {
+                    let sealed: Bool
+                    switch path {
+                    case home.store.path: sealed = try home.store.seal(previous: previous, holding: held)
+                    case home.signingStore.path: sealed = try home.signingStore.seal(previous: previous, holding: held)
+                    default: sealed = try LogKey.seal(directory: directory, masterKey: home.masterKey, previous: previous, holding: held)
+                    }
+                    if !sealed { print("\(path) is sealed already under master key \(key.id)") }
+                    else if let before { print("Re-sealed \(path) from master key \(before) to \(key.id)") }
+                    else { print("Sealed \(path) under master key \(key.id)") }
                 }
-                if !sealed { print("\(path) is sealed already under master key \(key.id)") }
-                else if let before { print("Re-sealed \(path) from master key \(before) to \(key.id)") }
-                else { print("Sealed \(path) under master key \(key.id)") }
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkCrypto
 
 /// `greenmark keys`: create and manage watermark keys. Secrets are never printed.
 struct Keys: ParsableCommand {
@@ -56,11 +57,13 @@ struct Keys: ParsableCommand {
         @OptionGroup var schemeOptions: SchemeOptions
 
         func run() throws {
-            let key = try home.store.modify { keyring throws(GreenmarkError) in
-                try keyring.adding(scheme: schemeOptions.isEmpty ? nil : schemeOptions.scheme(base: keyring.primary().scheme))
+            try home.withHomeLock { held in
+                let key = try home.store.modify(holding: held) { keyring throws(GreenmarkError) in
+                    try keyring.adding(scheme: schemeOptions.isEmpty ? nil : schemeOptions.scheme(base: keyring.primary().scheme))
+                }
+                print("Added watermark key \(key.id) (enabled for detection; promote it with `greenmark keys promote \(key.id)`)")
+                try republishTrust(home, holding: held)
             }
-            print("Added watermark key \(key.id) (enabled for detection; promote it with `greenmark keys promote \(key.id)`)")
-            try republishTrust(home)
         }
     }
 
@@ -70,11 +73,13 @@ struct Keys: ParsableCommand {
         @OptionGroup var schemeOptions: SchemeOptions
 
         func run() throws {
-            let key = try home.store.modify { keyring throws(GreenmarkError) in
-                try keyring.rotated(scheme: schemeOptions.isEmpty ? nil : schemeOptions.scheme(base: keyring.primary().scheme))
+            try home.withHomeLock { held in
+                let key = try home.store.modify(holding: held) { keyring throws(GreenmarkError) in
+                    try keyring.rotated(scheme: schemeOptions.isEmpty ? nil : schemeOptions.scheme(base: keyring.primary().scheme))
+                }
+                print("New primary watermark key: \(key.id) (\(key.scheme))")
+                try republishTrust(home, holding: held)
             }
-            print("New primary watermark key: \(key.id) (\(key.scheme))")
-            try republishTrust(home)
         }
     }
 
@@ -160,23 +165,29 @@ struct Keys: ParsableCommand {
 
         func run() throws {
             let since = Timestamp.parse(compromisedSince)!
-            let body = try home.signingStore.revokeIssuer(id, compromisedSince: since, watermarkKeys: home.watermarkKeysForTrust()).unverifiedBody()
+            // One lock across reading the watermark keys and publishing, so the new trusted root
+            // carries them as they are now.
+            let body = try home.withHomeLock { held in
+                try home.signingStore.revokeIssuer(id, compromisedSince: since, watermarkKeys: home.watermarkKeysForTrust(), holding: held).unverifiedBody()
+            }
             print("Issuing key \(id) revoked (compromised since \(compromisedSince)); trusted root version \(body.version)")
         }
     }
 }
 
 private func transition(_ home: HomeOptions, _ id: String, _ state: KeyState) throws {
-    try home.store.modify { keyring throws(GreenmarkError) in (try keyring.setting(id, to: state), ()) }
-    print("Key \(id) is now \(state.rawValue)")
-    try republishTrust(home)
+    try home.withHomeLock { held in
+        try home.store.modify(holding: held) { keyring throws(GreenmarkError) in (try keyring.setting(id, to: state), ()) }
+        print("Key \(id) is now \(state.rawValue)")
+        try republishTrust(home, holding: held)
+    }
 }
 
 /// Publishes a new trusted-root version with the watermark keys' new states, when this home
-/// issues certificates.
-private func republishTrust(_ home: HomeOptions) throws {
+/// issues certificates; the caller holds the home lock across the keyring change and this.
+private func republishTrust(_ home: HomeOptions, holding held: HomeLock.Held) throws {
     guard home.signingStore.exists else { return }
-    let body = try home.signingStore.republish(watermarkKeys: home.watermarkKeysForTrust()).unverifiedBody()
+    let body = try home.signingStore.republish(watermarkKeys: home.watermarkKeysForTrust(), holding: held).unverifiedBody()
     print("Trusted root version \(body.version) published")
 }
 

@@ -12,18 +12,31 @@ import Glibc
 ///
 /// With a master key, `signing.json` is written sealed (`greenmark-sealed-v1`, purpose `signing`,
 /// `docs/secrets-at-rest.md`) and a plaintext one still loads; the trust files stay public.
+///
+/// Every change loads, changes and writes the state under the home-wide `HomeLock` (taken by the
+/// method, or passed as `holding:` by a caller that holds it already, e.g. a command that changes
+/// the keyring and republishes the trusted root), so concurrent changes are never lost and each
+/// trusted-root version is written exactly once, as one document. Files are written through
+/// `AtomicFileWriter`; each write of `signing.json` increments its `generation` and keeps its
+/// `lineage` (`docs/scale-out.md`).
 public struct SigningKeyStore: Sendable {
     public static let fileName = "signing.json"
+
+    /// How long a published trusted-root version stays fresh unless a default is given: 30 days.
+    public static let defaultTrustValidity: TimeInterval = 30 * 86_400
 
     public let directory: String
     /// The master key that seals `signing.json`, if any.
     public let masterKey: MasterKeySource
+    /// How long each trusted-root version this store publishes stays fresh (its `expires`).
+    public let trustValidity: TimeInterval
     public var path: String { directory + "/" + Self.fileName }
     public var trustDirectory: String { directory + "/trust" }
 
-    public init(directory: String, masterKey: MasterKeySource = .none) {
+    public init(directory: String, masterKey: MasterKeySource = .none, trustValidity: TimeInterval = SigningKeyStore.defaultTrustValidity) {
         self.directory = directory
         self.masterKey = masterKey
+        self.trustValidity = trustValidity
     }
 
     /// Whether `signing.json` is sealed under a master key (false when missing or plaintext).
@@ -35,16 +48,18 @@ public struct SigningKeyStore: Sendable {
     /// trusted root is not republished): a plaintext file, or one sealed under `previous`
     /// (master-key rotation); returns false when it is sealed under the configured key already.
     @discardableResult
-    public func seal(previous: MasterKeySource = .none) throws(CertificateError) -> Bool {
+    public func seal(previous: MasterKeySource = .none, holding held: HomeLock.Held? = nil) throws(CertificateError) -> Bool {
         guard let key = try configuredMasterKey() else {
             throw CertificateError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
                                    "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
-        let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)
-        if sealedUnder == key.id { return false }
-        let state = try (sealedUnder == nil ? self : SigningKeyStore(directory: directory, masterKey: previous)).load()
-        try writeSecret(state)
-        return true
+        return try locked(held) { () throws(CertificateError) -> Bool in
+            let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)
+            if sealedUnder == key.id { return false }
+            var state = try (sealedUnder == nil ? self : SigningKeyStore(directory: directory, masterKey: previous)).load()
+            try writeSecret(&state)
+            return true
+        }
     }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
@@ -67,12 +82,16 @@ public struct SigningKeyStore: Sendable {
 
         var format = "greenmark-signing-keys"
         var version = 1
+        /// Incremented by every write of the file; absent (0) in files written before it existed.
+        var generation: Int?
+        /// A random id given when the keys were created, kept by every write.
+        var lineage: String?
         var rootKeys: [RootRecord]
         var issuers: [IssuerRecord]
         var trustedRootVersion: Int
 
         enum CodingKeys: String, CodingKey {
-            case format, version
+            case format, version, generation, lineage
             case rootKeys = "root_keys"
             case issuers
             case trustedRootVersion = "trusted_root_version"
@@ -81,15 +100,18 @@ public struct SigningKeyStore: Sendable {
 
     /// Creates a root key, a first issuing key and trusted root version 1.
     @discardableResult
-    public func initialize(watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
-        guard !exists else { throw CertificateError(.signingKeysExist, "signing keys already exist at \(path); refusing to overwrite them") }
-        let (root, rootSeed) = try generate()
-        var state = State(
-            rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), seedHex: Hex.encode(rootSeed), createdAt: Timestamp.format(now))],
-            issuers: [], trustedRootVersion: 0
-        )
-        try addActiveIssuer(&state, endorsedBy: root, now: now)
-        return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
+    public func initialize(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+        do { try AtomicFileWriter.ensureDirectory(directory) } catch { throw Self.mapped(error) }
+        return try locked(held) { () throws(CertificateError) -> TrustedRoot in
+            guard !exists else { throw CertificateError(.signingKeysExist, "signing keys already exist at \(path); refusing to overwrite them") }
+            let (root, rootSeed) = try generate()
+            var state = State(
+                rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), seedHex: Hex.encode(rootSeed), createdAt: Timestamp.format(now))],
+                issuers: [], trustedRootVersion: 0
+            )
+            try addActiveIssuer(&state, endorsedBy: root, now: now)
+            return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
+        }
     }
 
     /// The issuer for the active issuing key.
@@ -113,60 +135,103 @@ public struct SigningKeyStore: Sendable {
 
     /// Retires the active issuing key (its window closes now) and activates a new one.
     @discardableResult
-    public func rotateIssuer(watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
-        var state = try load()
-        for i in state.issuers.indices where state.issuers[i].entry.status == .active {
-            state.issuers[i].entry.status = .retired
-            state.issuers[i].entry.notAfter = Timestamp.format(now)
+    public func rotateIssuer(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+        try locked(held) { () throws(CertificateError) -> TrustedRoot in
+            var state = try load()
+            for i in state.issuers.indices where state.issuers[i].entry.status == .active {
+                state.issuers[i].entry.status = .retired
+                state.issuers[i].entry.notAfter = Timestamp.format(now)
+            }
+            let root = try privateKey(state.rootKeys.last!.seedHex)
+            try addActiveIssuer(&state, endorsedBy: root, now: now)
+            return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
         }
-        let root = try privateKey(state.rootKeys.last!.seedHex)
-        try addActiveIssuer(&state, endorsedBy: root, now: now)
-        return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
     }
 
     /// Marks issuing key `id` compromised since `since`: its certificates issued from then on fail.
     /// A revoked active key is replaced by a new active key.
     @discardableResult
-    public func revokeIssuer(_ id: String, compromisedSince since: Date, watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
-        var state = try load()
-        guard let i = state.issuers.firstIndex(where: { $0.entry.keyID == id }) else {
-            throw CertificateError(.unknownKey, "no issuing key with id \(id)")
+    public func revokeIssuer(_ id: String, compromisedSince since: Date, watermarkKeys: [WatermarkKey], now: Date = Date(),
+                             holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+        try locked(held) { () throws(CertificateError) -> TrustedRoot in
+            var state = try load()
+            guard let i = state.issuers.firstIndex(where: { $0.entry.keyID == id }) else {
+                throw CertificateError(.unknownKey, "no issuing key with id \(id)")
+            }
+            let wasActive = state.issuers[i].entry.status == .active
+            state.issuers[i].entry.status = .revoked
+            state.issuers[i].entry.compromisedSince = Timestamp.format(since)
+            if state.issuers[i].entry.notAfter == nil { state.issuers[i].entry.notAfter = Timestamp.format(now) }
+            let root = try privateKey(state.rootKeys.last!.seedHex)
+            if wasActive { try addActiveIssuer(&state, endorsedBy: root, now: now) }
+            return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
         }
-        let wasActive = state.issuers[i].entry.status == .active
-        state.issuers[i].entry.status = .revoked
-        state.issuers[i].entry.compromisedSince = Timestamp.format(since)
-        if state.issuers[i].entry.notAfter == nil { state.issuers[i].entry.notAfter = Timestamp.format(now) }
-        let root = try privateKey(state.rootKeys.last!.seedHex)
-        if wasActive { try addActiveIssuer(&state, endorsedBy: root, now: now) }
-        return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
     }
 
     /// Replaces the root key: the new trusted-root version is signed by the old and the new root,
     /// so verifiers pinned to the old version can follow.
     @discardableResult
-    public func rotateRoot(watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
-        var state = try load()
-        let old = try privateKey(state.rootKeys.last!.seedHex)
-        let (new, seed) = try generate()
-        state.rootKeys = [.init(keyID: SigningKeyID.root(new.publicKey), seedHex: Hex.encode(seed), createdAt: Timestamp.format(now))]
-        // Re-endorse live issuing keys under the new root for certificates issued from now on.
-        for i in state.issuers.indices where state.issuers[i].entry.status == .active {
-            let key = try privateKey(state.issuers[i].seedHex)
-            state.issuers[i] = .init(entry: state.issuers[i].entry, seedHex: state.issuers[i].seedHex,
-                                     endorsement: try Endorsement.sign(issuer: key.publicKey, notBefore: Timestamp.parse(state.issuers[i].entry.notBefore) ?? now, notAfter: nil, root: new))
+    public func rotateRoot(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+        try locked(held) { () throws(CertificateError) -> TrustedRoot in
+            var state = try load()
+            let old = try privateKey(state.rootKeys.last!.seedHex)
+            let (new, seed) = try generate()
+            state.rootKeys = [.init(keyID: SigningKeyID.root(new.publicKey), seedHex: Hex.encode(seed), createdAt: Timestamp.format(now))]
+            // Re-endorse live issuing keys under the new root for certificates issued from now on.
+            for i in state.issuers.indices where state.issuers[i].entry.status == .active {
+                let key = try privateKey(state.issuers[i].seedHex)
+                state.issuers[i] = .init(entry: state.issuers[i].entry, seedHex: state.issuers[i].seedHex,
+                                         endorsement: try Endorsement.sign(issuer: key.publicKey, notBefore: Timestamp.parse(state.issuers[i].entry.notBefore) ?? now, notAfter: nil, root: new))
+            }
+            return try publish(&state, signers: [old, new], watermarkKeys: watermarkKeys, now: now)
         }
-        return try publish(&state, signers: [old, new], watermarkKeys: watermarkKeys, now: now)
+    }
+
+    /// Republishes the trusted root when the latest version states no expiry or less than half of
+    /// `trustValidity` remains at `now`; returns the new version, or nil when the latest is fresh enough.
+    @discardableResult
+    public func refreshIfNeeded(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot? {
+        try locked(held) { () throws(CertificateError) -> TrustedRoot? in
+            let body = try trustedRoot().unverifiedBody()
+            if let expires = body.expires.flatMap(Timestamp.parse), expires.timeIntervalSince(now) > trustValidity / 2 { return nil }
+            return try republishLocked(watermarkKeys: watermarkKeys, now: now)
+        }
     }
 
     /// Republishes the trusted root (e.g. after a watermark-key change), signed by the current root.
     @discardableResult
-    public func republish(watermarkKeys: [WatermarkKey], now: Date = Date()) throws(CertificateError) -> TrustedRoot {
+    public func republish(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+        try locked(held) { () throws(CertificateError) -> TrustedRoot in try republishLocked(watermarkKeys: watermarkKeys, now: now) }
+    }
+
+    // MARK: - Internals
+
+    /// `republish`, with the home lock held.
+    private func republishLocked(watermarkKeys: [WatermarkKey], now: Date) throws(CertificateError) -> TrustedRoot {
         var state = try load()
         let root = try privateKey(state.rootKeys.last!.seedHex)
         return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
     }
 
-    // MARK: - Internals
+    /// Runs `body` under the home lock: `held` when the caller has it (checked), else taken here.
+    private func locked<T>(_ held: HomeLock.Held?, _ body: () throws(CertificateError) -> T) throws(CertificateError) -> T {
+        let lock = HomeLock(directory: directory)
+        if let held {
+            do { try lock.check(held) } catch { throw Self.mapped(error) }
+            return try body()
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CertificateError(.signingKeysMissing, "no signing keys at \(path); run `greenmark trust init`")
+        }
+        return try lock.withLock(orElse: Self.mapped) { _ throws(CertificateError) -> T in try body() }
+    }
+
+    /// A writer or lock failure as a signing error: `signing.write_failed` for a failed write, the
+    /// lock's own code (`file.lock_*`) otherwise.
+    private static func mapped(_ error: FileError) -> CertificateError {
+        CertificateError(error.code == .writeFailed ? .writeFailed : .init(rawValue: error.code.rawValue), error.reason)
+    }
 
     /// Generates a new issuing key, active from `now`, endorsed by `root`.
     private func addActiveIssuer(_ state: inout State, endorsedBy root: Ed25519PrivateKey, now: Date) throws(CertificateError) {
@@ -179,35 +244,60 @@ public struct SigningKeyStore: Sendable {
 
     private func publish(_ state: inout State, signers: [Ed25519PrivateKey], watermarkKeys: [WatermarkKey], now: Date) throws(CertificateError) -> TrustedRoot {
         state.trustedRootVersion += 1
+        // A version file beyond the state is left by a publication that stopped before it wrote
+        // `signing.json` (a crash): it may have been served, so it is kept and the next number used.
+        while FileManager.default.fileExists(atPath: trustDirectory + "/trusted-root-v\(state.trustedRootVersion).json") {
+            state.trustedRootVersion += 1
+        }
         let rootKeys = try state.rootKeys.map { r throws(CertificateError) in
             TrustedRoot.RootKey(keyID: r.keyID, publicKey: Base64URL.encode(try privateKey(r.seedHex).publicKey.rawRepresentation))
         }
         let body = TrustedRoot.Body(
-            version: state.trustedRootVersion, issuedAt: Timestamp.format(now), threshold: 1, rootKeys: rootKeys,
+            version: state.trustedRootVersion, issuedAt: Timestamp.format(now), expires: Timestamp.format(now + trustValidity),
+            threshold: 1, rootKeys: rootKeys,
             issuingKeys: state.issuers.map(\.entry),
             watermarkKeys: watermarkKeys.map { .init(keyID: $0.id, state: $0.state.rawValue, scheme: SignedScheme($0.scheme)) }
         )
         let root = try TrustedRoot.sign(body, with: signers)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let rootData: Data, rootKeyData: Data
+        let current = try privateKey(state.rootKeys.last!.seedHex)
+        do {
+            rootData = try encoder.encode(root) + Data([0x0a])
+            rootKeyData = try encoder.encode(RootKeyFile(current.publicKey)) + Data([0x0a])
+        } catch {
+            throw CertificateError(.writeFailed, "cannot encode trust files: \(error.localizedDescription)")
+        }
         do {
             try FileManager.default.createDirectory(atPath: trustDirectory, withIntermediateDirectories: true)
-            let rootData = try encoder.encode(root) + Data([0x0a])
-            try atomicWrite(rootData, to: trustDirectory + "/trusted-root-v\(body.version).json", mode: 0o644)
-            try atomicWrite(rootData, to: trustDirectory + "/trusted-root.json", mode: 0o644)
-            let current = try privateKey(state.rootKeys.last!.seedHex)
-            try atomicWrite(encoder.encode(RootKeyFile(current.publicKey)) + Data([0x0a]), to: trustDirectory + "/root-key.json", mode: 0o644)
-            try writeSecret(state)
-        } catch let error as CertificateError {
-            throw error
         } catch {
-            throw CertificateError(.writeFailed, "cannot write trust files: \(error.localizedDescription)")
+            throw CertificateError(.writeFailed, "cannot create \(trustDirectory): \(error.localizedDescription)")
         }
+        // A version file is written once: one document per version, never replaced.
+        do {
+            try AtomicFileWriter.write(rootData, to: trustDirectory + "/trusted-root-v\(body.version).json", access: .public, existing: .refuse)
+            try AtomicFileWriter.write(rootData, to: trustDirectory + "/trusted-root.json", access: .public)
+            try AtomicFileWriter.write(rootKeyData, to: trustDirectory + "/root-key.json", access: .public)
+        } catch where error.code == .exists {
+            throw CertificateError(.writeFailed, "trusted-root version \(body.version) appeared in \(trustDirectory) while it was being "
+                                   + "published (a writer that does not take the home lock?); refusing to write a second document under that version")
+        } catch {
+            throw Self.mapped(error)
+        }
+        try writeSecret(&state)
         return root
     }
 
-    /// Writes `signing.json` (mode 0600), sealed when a master key is configured.
-    private func writeSecret(_ state: State) throws(CertificateError) {
+    /// Writes `signing.json` (mode 0600) as the next generation of `state`, sealed when a master
+    /// key is configured.
+    private func writeSecret(_ state: inout State) throws(CertificateError) {
+        state.generation = (state.generation ?? 0) + 1
+        if state.lineage == nil {
+            do { state.lineage = Hex.encode(try SecureRandom.bytes(count: 16)) } catch {
+                throw CertificateError(.cryptoFailure, "cannot draw a lineage id: \(error.reason)")
+            }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var secret: Data
@@ -224,7 +314,7 @@ public struct SigningKeyStore: Sendable {
                 throw CertificateError(.init(rawValue: error.code.rawValue), "cannot seal \(path): \(error.reason)")
             }
         }
-        try atomicWrite(secret, to: path, mode: 0o600)
+        do { try AtomicFileWriter.write(secret, to: path, access: .secret) } catch { throw Self.mapped(error) }
     }
 
     /// The master key, nil when none is configured; an unusable configuration throws its error.
@@ -285,28 +375,6 @@ public struct SigningKeyStore: Sendable {
             return try Ed25519PrivateKey(seed: seed)
         } catch {
             throw CertificateError(.signingKeysCorrupt, "a signing key in \(path) is malformed")
-        }
-    }
-
-    /// Writes `data` to a temporary file with `mode`, fsyncs, and renames it over `target`.
-    private func atomicWrite(_ data: Data, to target: String, mode: mode_t) throws(CertificateError) {
-        let tmp = target + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw CertificateError(.writeFailed, "cannot create \(tmp)") }
-        let ok = data.withUnsafeBytes { buf -> Bool in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                off += n
-            }
-            return fsync(fd) == 0
-        }
-        fchmod(fd, mode)
-        close(fd)
-        guard ok, rename(tmp, target) == 0 else {
-            unlink(tmp)
-            throw CertificateError(.writeFailed, "cannot write \(target)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkCrypto
 import GreenmarkStorage
 import Hummingbird
 
@@ -63,9 +64,11 @@ extension GreenmarkRoutes {
 
         router.post("/v1/admin/keys/rotate") { _, context -> KeysResponse in
             let principal = try context.require(.admin)
-            let key = try services.changingKeys {
-                let key = try mapped { () throws(GreenmarkError) in try services.keyring.modify { ring throws(GreenmarkError) in try ring.rotated() } }
-                try republish(services)
+            let key = try await services.changingKeys { held in
+                let key = try mapped { () throws(GreenmarkError) in
+                    try services.keyring.modify(holding: held) { ring throws(GreenmarkError) in try ring.rotated() }
+                }
+                try republish(services, holding: held)
                 return key
             }
             try stored { () throws(StorageError) in try services.registry.audit(actor: principal.id, action: "keys.rotate", detail: "new primary \(key.id)") }
@@ -77,8 +80,10 @@ extension GreenmarkRoutes {
         router.post("/v1/admin/keys/{id}/disclose") { _, context -> DisclosedKey in
             let principal = try context.require(.admin)
             let id = try context.parameters.require("id")
-            let disclosure = try services.changingKeys {
-                try mapped { () throws(GreenmarkError) in try services.keyring.modify { ring throws(GreenmarkError) in try ring.disclosing(id) } }
+            let disclosure = try await services.changingKeys { held in
+                try mapped { () throws(GreenmarkError) in
+                    try services.keyring.modify(holding: held) { ring throws(GreenmarkError) in try ring.disclosing(id) }
+                }
             }
             try stored { () throws(StorageError) in
                 try services.registry.audit(actor: principal.id, action: "keys.disclose", detail: "\(id) commitment \(disclosure.commitment)")
@@ -103,11 +108,11 @@ extension GreenmarkRoutes {
             case "destroy": state = .destroyed
             default: throw APIError(.notFound, code: "admin.unknown_action", "unknown key action \(action); use promote, enable, disable, destroy or disclose")
             }
-            try services.changingKeys {
+            try await services.changingKeys { held in
                 try mapped { () throws(GreenmarkError) in
-                    try services.keyring.modify { ring throws(GreenmarkError) in (try ring.setting(id, to: state), ()) }
+                    try services.keyring.modify(holding: held) { ring throws(GreenmarkError) in (try ring.setting(id, to: state), ()) }
                 }
-                try republish(services)
+                try republish(services, holding: held)
             }
             try stored { () throws(StorageError) in try services.registry.audit(actor: principal.id, action: "keys.\(action)", detail: id) }
             return try keysView(services)
@@ -119,10 +124,11 @@ extension GreenmarkRoutes {
             guard let since = Timestamp.parse(body.compromisedSince) else {
                 throw APIError(.badRequest, code: "input.invalid_time", "compromised_since must look like 2026-11-29T00:00:00Z")
             }
-            try services.changingKeys {
-                let watermarkKeys = (try? services.keyring.load().keys) ?? []
+            try await services.changingKeys { held in
+                // Read under the lock, so the new trusted root carries the watermark keys as they are now.
+                let watermarkKeys = try mapped { () throws(GreenmarkError) in services.keyring.exists ? try services.keyring.load().keys : [] }
                 _ = try signed { () throws(CertificateError) in
-                    try services.signing.revokeIssuer(body.keyID, compromisedSince: since, watermarkKeys: watermarkKeys)
+                    try services.signing.revokeIssuer(body.keyID, compromisedSince: since, watermarkKeys: watermarkKeys, holding: held)
                 }
             }
             try stored { () throws(StorageError) in
@@ -146,10 +152,11 @@ extension GreenmarkRoutes {
         )
     }
 
-    /// Publishes the watermark keys' new states in a new trusted-root version, when signing keys exist.
-    static func republish(_ services: GreenmarkServices) throws {
+    /// Publishes the watermark keys' new states in a new trusted-root version, when signing keys
+    /// exist; the caller holds the home lock (`held`) across the keyring change and this.
+    static func republish(_ services: GreenmarkServices, holding held: HomeLock.Held) throws {
         guard services.signing.exists else { return }
         let keys = try mapped { () throws(GreenmarkError) in try services.keyring.load().keys }
-        _ = try signed { () throws(CertificateError) in try services.signing.republish(watermarkKeys: keys) }
+        _ = try signed { () throws(CertificateError) in try services.signing.republish(watermarkKeys: keys, holding: held) }
     }
 }

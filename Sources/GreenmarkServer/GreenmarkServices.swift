@@ -32,6 +32,8 @@ public struct GreenmarkServices: Sendable {
     let logSigner: LogSigner
     /// Shares the key files with other daemons on the same PostgreSQL registry; nil when alone.
     public let keySync: KeySync?
+    /// This daemon's key changes, one at a time (see `changingKeys`).
+    let keyChanges = GenerationGate(maxActive: 1, maxQueued: 4096)
 
     public init(home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false,
                 model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
@@ -49,10 +51,27 @@ public struct GreenmarkServices: Sendable {
         self.keySync = keySync
     }
 
-    /// Runs a key change: alone, as is; with other daemons, between syncs that bring the home up
-    /// to date and publish the change (`KeySync.change`), a concurrent change elsewhere → 409.
-    func changingKeys<T>(_ body: () throws -> T) throws -> T {
-        guard let keySync else { return try body() }
+    /// Runs a key change holding the home-wide lock (`HomeLock`), which it hands to `body` to pass
+    /// on to the stores (`holding:`): alone, under the lock; with other daemons, under the lock
+    /// between syncs that bring the home up to date and publish the change (`KeySync.change`), a
+    /// concurrent change elsewhere → 409 `keys.sync_conflict` (a retry succeeds). This daemon's
+    /// own key changes queue here first (`keyChanges`), so at most one request thread at a time
+    /// waits for the lock while a CLI command or a sync holds it.
+    func changingKeys<T>(_ body: (HomeLock.Held) throws -> T) async throws -> T {
+        guard await keyChanges.enter() else {
+            throw APIError(.serviceUnavailable, code: "admin.busy", "too many key changes are waiting; retry shortly")
+        }
+        let result = Result { () throws -> T in try changingKeysNow(body) }
+        await keyChanges.leave()
+        return try result.get()
+    }
+
+    private func changingKeysNow<T>(_ body: (HomeLock.Held) throws -> T) throws -> T {
+        guard let keySync else {
+            return try HomeLock(directory: home).withLock(orElse: { error -> any Error in
+                APIError(.serviceUnavailable, code: error.code.rawValue, error.reason)
+            }, { held throws(any Error) -> T in try body(held) })
+        }
         do {
             return try keySync.change(body)
         } catch let error as KeySyncError {

@@ -16,6 +16,9 @@ public struct KeySyncError: CodedError {
         public static let invalidName = Code(rawValue: "keys.sync_invalid_name")
         /// A file of the home could not be written.
         public static let writeFailed = Code(rawValue: "keys.sync_write_failed")
+        /// The database held an older version of a local key file (a lower generation, e.g. a
+        /// replayed copy): it was refused and the local file published over it (logged, not thrown).
+        public static let stale = Code(rawValue: "keys.sync_stale")
     }
 
     public let code: Code

@@ -2,10 +2,12 @@ import Foundation
 import GreenmarkCrypto
 
 /// The transparency log's checkpoint-signing key: an Ed25519 seed in `HOME/log-key.json`
-/// (mode 0600, written atomically, created on first use), and the log's public identity.
+/// (mode 0600, written through `AtomicFileWriter` under the home-wide `HomeLock`, created on first
+/// use), and the log's public identity.
 ///
 /// With a master key the file is written sealed (`greenmark-sealed-v1`, purpose `log-key`,
-/// `docs/secrets-at-rest.md`); a plaintext file still loads.
+/// `docs/secrets-at-rest.md`); a plaintext file still loads. Each write increments the file's
+/// `generation` and keeps its `lineage` (`docs/scale-out.md`).
 public struct LogKey: Sendable {
     public static let fileName = "log-key.json"
 
@@ -13,36 +15,34 @@ public struct LogKey: Sendable {
     /// The log's origin line: `greenmark/log/` + 16 hex digits of SHA-256(public key).
     public let origin: String
 
-    /// Loads the key from `directory`, creating it if there is none. Refuses a key file that
-    /// others can read.
-    public static func loadOrCreate(directory: String, masterKey source: MasterKeySource = .none) throws(TransparencyError) -> LogKey {
+    /// Loads the key from `directory`, creating it if there is none (under the home lock, taken
+    /// here or `held` by the caller, so of two concurrent first uses exactly one key is created
+    /// and the other caller loads it). Refuses a key file that others can read.
+    public static func loadOrCreate(directory: String, masterKey source: MasterKeySource = .none,
+                                    holding held: HomeLock.Held? = nil) throws(TransparencyError) -> LogKey {
         let path = directory + "/" + fileName
-        let fm = FileManager.default
         let masterKey = try configured(source)
-        if fm.fileExists(atPath: path) { return try load(path: path, masterKey: masterKey) }
-        var created: (key: Ed25519PrivateKey, seed: [UInt8])
-        do {
-            created = try Ed25519PrivateKey.generate()
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw TransparencyError(.logKeyUnusable, "cannot create the log key: \(error)")
+        if FileManager.default.fileExists(atPath: path) { return try load(path: path, masterKey: masterKey) }
+        do { try AtomicFileWriter.ensureDirectory(directory) } catch { throw mapped(error) }
+        return try locked(directory, held) { () throws(TransparencyError) -> LogKey in
+            if FileManager.default.fileExists(atPath: path) { return try load(path: path, masterKey: masterKey) }
+            var created: (key: Ed25519PrivateKey, seed: [UInt8])
+            do { created = try Ed25519PrivateKey.generate() } catch {
+                throw TransparencyError(.logKeyUnusable, "cannot create the log key: \(error)")
+            }
+            defer { ConstantTime.wipe(&created.seed) }
+            var data = try encode(File(seed: created.seed, generation: 1, lineage: try newLineage()), path: path, masterKey: masterKey)
+            defer { data.resetBytes(in: 0..<data.count) }
+            // Never replaces: a key file that appeared anyway (a writer without the lock) wins and is loaded.
+            do throws(FileError) {
+                try AtomicFileWriter.write(data, to: path, access: .secret, existing: .refuse)
+            } catch where error.code == .exists {
+                return try load(path: path, masterKey: masterKey)
+            } catch {
+                throw mapped(error)
+            }
+            return LogKey(key: created.key)
         }
-        defer { ConstantTime.wipe(&created.seed) }
-        var data = try encode(seed: created.seed, path: path, masterKey: masterKey)
-        defer { data.resetBytes(in: 0..<data.count) }
-        // Written to a private temporary file, then published with link(2), which fails if the
-        // file exists: of two concurrent first uses (two requests, or two daemons on one home)
-        // exactly one key wins, and the other caller loads it instead of replacing it.
-        let temporary = path + ".tmp-\(UUID().uuidString)"
-        defer { try? fm.removeItem(atPath: temporary) }
-        guard fm.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw TransparencyError(.logKeyUnusable, "cannot write \(path)")
-        }
-        if link(temporary, path) != 0 {
-            guard errno == EEXIST else { throw TransparencyError(.logKeyUnusable, "cannot write \(path)") }
-            return try load(path: path, masterKey: masterKey)
-        }
-        return LogKey(key: created.key)
     }
 
     /// Whether the key file in `directory` is sealed under a master key.
@@ -50,48 +50,60 @@ public struct LogKey: Sendable {
         FileManager.default.contents(atPath: directory + "/" + fileName).map { SealedFile.isSealed($0) } ?? false
     }
 
-    /// Rewrites the key file in `directory` sealed under the configured master key (temporary
-    /// mode-0600 file renamed over it): a plaintext file, or one sealed under `previous`
+    /// Rewrites the key file in `directory` sealed under the configured master key (through
+    /// `AtomicFileWriter`, under the home lock): a plaintext file, or one sealed under `previous`
     /// (master-key rotation); false when there is none or it is sealed under the configured key.
     @discardableResult
-    public static func seal(directory: String, masterKey source: MasterKeySource, previous: MasterKeySource = .none) throws(TransparencyError) -> Bool {
+    public static func seal(directory: String, masterKey source: MasterKeySource, previous: MasterKeySource = .none,
+                            holding held: HomeLock.Held? = nil) throws(TransparencyError) -> Bool {
         let path = directory + "/" + fileName
         guard let masterKey = try configured(source) else {
             throw TransparencyError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
                                     "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
-        guard let existing = FileManager.default.contents(atPath: path) else { return false }
-        let sealedUnder = SealedFile.masterKeyID(of: existing)
-        if sealedUnder == masterKey.id { return false }
-        var seed = try readSeed(path: path, masterKey: sealedUnder == nil ? masterKey : try configured(previous))
-        defer { ConstantTime.wipe(&seed) }
-        var data = try encode(seed: seed, path: path, masterKey: masterKey)
-        defer { data.resetBytes(in: 0..<data.count) }
-        let temporary = path + ".tmp-\(UUID().uuidString)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw TransparencyError(.logKeyUnusable, "cannot write \(path)") }
-        var ok = fchmod(fd, 0o600) == 0
-        ok = ok && data.withUnsafeBytes { buf -> Bool in
-            var off = 0
-            while off < buf.count {
-                let n = write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                off += n
-            }
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        return try locked(directory, held) { () throws(TransparencyError) -> Bool in
+            guard let existing = FileManager.default.contents(atPath: path) else { return false }
+            let sealedUnder = SealedFile.masterKeyID(of: existing)
+            if sealedUnder == masterKey.id { return false }
+            var file = try readFile(path: path, masterKey: sealedUnder == nil ? masterKey : try configured(previous))
+            defer { ConstantTime.wipe(&file.seed) }
+            file.generation += 1
+            if file.lineage == nil { file.lineage = try newLineage() }
+            var data = try encode(file, path: path, masterKey: masterKey)
+            defer { data.resetBytes(in: 0..<data.count) }
+            do throws(FileError) { try AtomicFileWriter.write(data, to: path, access: .secret) } catch { throw mapped(error) }
             return true
         }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw TransparencyError(.logKeyUnusable, "cannot replace \(path)")
-        }
-        return true
     }
 
-    /// The file's bytes for `seed`: JSON, sealed when there is a master key.
-    private static func encode(seed: [UInt8], path: String, masterKey: MasterKey?) throws(TransparencyError) -> Data {
-        var json = Array(#"{"seed":""#.utf8) + Array(Base64URL.encode(seed).utf8) + Array(#"","version":1}"#.utf8)
+    /// Runs `body` under the home lock of `directory`: `held` when the caller has it, else taken here.
+    private static func locked<T>(_ directory: String, _ held: HomeLock.Held?, _ body: () throws(TransparencyError) -> T) throws(TransparencyError) -> T {
+        let lock = HomeLock(directory: directory)
+        if let held {
+            do { try lock.check(held) } catch { throw mapped(error) }
+            return try body()
+        }
+        return try lock.withLock(orElse: mapped) { _ throws(TransparencyError) -> T in try body() }
+    }
+
+    /// A writer or lock failure as a log-key error: `log.key_unusable` for a failed write, the
+    /// lock's own code (`file.lock_*`) otherwise.
+    private static func mapped(_ error: FileError) -> TransparencyError {
+        TransparencyError(error.code == .writeFailed ? .logKeyUnusable : .init(rawValue: error.code.rawValue), error.reason)
+    }
+
+    private static func newLineage() throws(TransparencyError) -> String {
+        do { return Hex.encode(try SecureRandom.bytes(count: 16)) } catch {
+            throw TransparencyError(.logKeyUnusable, "cannot draw a lineage id: \(error.reason)")
+        }
+    }
+
+    /// The file's bytes: JSON, sealed when there is a master key.
+    private static func encode(_ file: File, path: String, masterKey: MasterKey?) throws(TransparencyError) -> Data {
+        var json = Array(#"{"generation":"#.utf8) + Array(String(file.generation).utf8)
+        if let lineage = file.lineage { json += Array(#","lineage":""#.utf8) + Array(lineage.utf8) + [UInt8(ascii: "\"")] }
+        json += Array(#","seed":""#.utf8) + Array(Base64URL.encode(file.seed).utf8) + Array(#"","version":1}"#.utf8)
         defer { ConstantTime.wipe(&json) }
         guard let masterKey else { return Data(json) }
         do {
@@ -109,16 +121,16 @@ public struct LogKey: Sendable {
 
     /// Reads an existing key file; refuses one that others can read.
     private static func load(path: String, masterKey: MasterKey?) throws(TransparencyError) -> LogKey {
-        var seed = try readSeed(path: path, masterKey: masterKey)
-        defer { ConstantTime.wipe(&seed) }
-        guard let key = try? Ed25519PrivateKey(seed: seed) else {
+        var file = try readFile(path: path, masterKey: masterKey)
+        defer { ConstantTime.wipe(&file.seed) }
+        guard let key = try? Ed25519PrivateKey(seed: file.seed) else {
             throw TransparencyError(.logKeyUnusable, "\(path) is not a Greenmark log key file")
         }
         return LogKey(key: key)
     }
 
-    /// The seed in an existing key file (opened with `masterKey` when sealed).
-    private static func readSeed(path: String, masterKey: MasterKey?) throws(TransparencyError) -> [UInt8] {
+    /// An existing key file's contents (opened with `masterKey` when sealed).
+    private static func readFile(path: String, masterKey: MasterKey?) throws(TransparencyError) -> File {
         let fm = FileManager.default
         let attributes = try? fm.attributesOfItem(atPath: path)
         if let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
@@ -136,11 +148,11 @@ public struct LogKey: Sendable {
                 throw TransparencyError(.init(rawValue: error.code.rawValue), "\(path): \(error.reason)")
             }
         }
-        guard let file = try? JSONDecoder().decode(File.self, from: data), file.version == 1,
-              let seed = try? Base64URL.decode(file.seed), seed.count == 32 else {
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.version == 1,
+              let seed = try? Base64URL.decode(stored.seed), seed.count == 32 else {
             throw TransparencyError(.logKeyUnusable, "\(path) is not a Greenmark log key file")
         }
-        return seed
+        return File(seed: seed, generation: stored.generation ?? 0, lineage: stored.lineage)
     }
 
     init(key: Ed25519PrivateKey) {
@@ -154,8 +166,19 @@ public struct LogKey: Sendable {
             + Data([0x01] + key.publicKey.rawRepresentation).base64EncodedString()
     }
 
-    private struct File: Codable {
+    /// A key file's contents: the seed, and the generation (0 in files written before it existed)
+    /// and lineage every write carries.
+    private struct File {
+        var seed: [UInt8]
+        var generation: Int
+        var lineage: String?
+    }
+
+    /// The JSON of the key file.
+    private struct Stored: Decodable {
         let version: Int
         let seed: String
+        let generation: Int?
+        let lineage: String?
     }
 }

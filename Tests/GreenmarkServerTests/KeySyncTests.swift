@@ -1,4 +1,5 @@
 import Foundation
+import GreenmarkCore
 import GreenmarkCrypto
 import GreenmarkServer
 import GreenmarkStorage
@@ -62,7 +63,7 @@ struct KeySyncTests {
         #expect(try w.registry.keyFileVersions()["keyring.json"] == 2)
     }
 
-    @Test("a change on both sides: the database wins and the local edit is kept as a conflict copy; change() reports 409's code")
+    @Test("a change on both sides: the database wins and the local edit is kept as a conflict copy; change() reports 409's code, and its retry succeeds")
     func conflicts() throws {
         let w = try World()
         defer { try? FileManager.default.removeItem(atPath: w.base) }
@@ -84,7 +85,7 @@ struct KeySyncTests {
         let late = try w.sealed("late")
         try w.put(try w.sealed("a again"), a, "keyring.json")
         do {
-            try syncB.change {
+            try syncB.change { _ in
                 try w.put(late, b, "keyring.json")
                 try syncA.sync()   // A publishes while B is changing
             }
@@ -93,6 +94,10 @@ struct KeySyncTests {
             #expect(error.code == .conflict)
         }
         #expect(w.get(b, "keyring.json") == w.get(a, "keyring.json"))
+        // A retry succeeds: it starts from the home brought up to date, and reaches A.
+        try syncB.change { _ in try w.put(late, b, "keyring.json") }
+        #expect(try syncA.sync().pulled == ["keyring.json"])
+        #expect(w.get(a, "keyring.json") == late)
     }
 
     @Test("plaintext secrets are never published; the database cannot name a file outside the shareable set")
@@ -109,5 +114,70 @@ struct KeySyncTests {
         try w.registry.putKeyFile(name: "../escape.json", bytes: [1], expectedVersion: nil)
         #expect(throws: KeySyncError(.invalidName, "")) { try w.sync(b).sync() }
         #expect(!FileManager.default.fileExists(atPath: w.base + "/escape.json"))
+    }
+
+    @Test("a replayed older keyring.json in the database is refused: destroyed keys stay destroyed, the newer file is published over it")
+    func replayRefused() throws {
+        let w = try World()
+        defer { try? FileManager.default.removeItem(atPath: w.base) }
+        let a = try w.home("a"), b = try w.home("b")
+        let store = KeyringStore(directory: a, masterKey: .key(w.masterKey))
+        try store.initialize()
+        let doomed = try store.modify { ring throws(GreenmarkError) in try ring.adding() }
+        let syncA = w.sync(a), syncB = w.sync(b)
+        try syncA.sync(); try syncB.sync()
+        let before = try #require(w.get(a, "keyring.json"))   // the doomed key's secret is in it
+        try store.modify { ring throws(GreenmarkError) in (try ring.setting(doomed.id, to: .destroyed), ()) }
+        #expect(try syncA.sync().pushed == ["keyring.json"])
+        #expect(try syncB.sync().pulled == ["keyring.json"])
+        let after = try #require(w.get(a, "keyring.json"))
+
+        for (home, sync) in [(a, syncA), (b, syncB)] {
+            // Someone with write access to the database puts the old (authentic, sealed) file back.
+            let current = try #require(try w.registry.keyFileVersions()["keyring.json"])
+            try w.registry.putKeyFile(name: "keyring.json", bytes: Array(before), expectedVersion: current)
+            let changes = try sync.sync()
+            #expect(changes.refused == ["keyring.json"] && changes.pulled.isEmpty && changes.conflicts.isEmpty, "\(changes)")
+            #expect(w.get(home, "keyring.json") == after)
+            let ring = try KeyringStore(directory: home, masterKey: .key(w.masterKey)).load()
+            #expect(try ring.key(id: doomed.id).state == .destroyed && ring.key(id: doomed.id).secret.isEmpty)
+            // No copy of the replayed file is kept: it holds the destroyed key's secret.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: home).filter { $0.contains(".conflict-") }.isEmpty)
+        }
+        // The database holds the newer file again; a home joining now takes it.
+        #expect(try w.registry.keyFile(name: "keyring.json")?.bytes == Array(after))
+        let c = try w.home("c")
+        try w.sync(c).sync()
+        #expect(try KeyringStore(directory: c, masterKey: .key(w.masterKey)).load().key(id: doomed.id).state == .destroyed)
+        // A newer file from the database is still taken as usual.
+        _ = try store.modify { ring throws(GreenmarkError) in try ring.rotated() }
+        #expect(try syncA.sync().pushed == ["keyring.json"])
+        #expect(try syncB.sync().pulled == ["keyring.json"])
+        #expect(w.get(b, "keyring.json") == w.get(a, "keyring.json"))
+    }
+
+    @Test("conflict copies made within one second never overwrite each other")
+    func conflictCopiesAreKept() throws {
+        let w = try World()
+        defer { try? FileManager.default.removeItem(atPath: w.base) }
+        let a = try w.home("a"), b = try w.home("b")
+        try w.put(try w.sealed("ring 0"), a, "keyring.json")
+        let syncA = w.sync(a), syncB = w.sync(b)
+        try syncA.sync(); try syncB.sync()
+        var losers: [Data] = []
+        for round in 1...5 {
+            try w.put(try w.sealed("a \(round)"), a, "keyring.json")
+            let lost = try w.sealed("b \(round)")
+            losers.append(lost)
+            try w.put(lost, b, "keyring.json")
+            try syncA.sync()
+            #expect(try syncB.sync().conflicts == ["keyring.json"])
+        }
+        let copies = try FileManager.default.contentsOfDirectory(atPath: b).filter { $0.hasPrefix("keyring.json.conflict-") }
+        #expect(copies.count == 5)
+        #expect(Set(copies.compactMap { w.get(b, $0) }) == Set(losers))
+        for copy in copies {
+            #expect(try FileManager.default.attributesOfItem(atPath: b + "/" + copy)[.posixPermissions] as? Int == 0o600)
+        }
     }
 }

@@ -231,7 +231,8 @@ struct LogKeyTests {
         #expect(try LogKey.loadOrCreate(directory: dir).origin == origins.first)
         let mode = (try FileManager.default.attributesOfItem(atPath: dir + "/log-key.json")[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
         #expect(mode & 0o077 == 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["log-key.json"])
+        // The key and the home lock it was created under; no temporary file.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [HomeLock.fileName, "log-key.json"])
     }
 
     @Test("with a master key the log key file is sealed; it needs that key to load; a plaintext file loads and seals")
@@ -258,6 +259,6 @@ struct LogKeyTests {
         #expect(try LogKey.loadOrCreate(directory: plain, masterKey: .key(masterKey)).origin == plainOrigin)
         let mode = (try FileManager.default.attributesOfItem(atPath: plain + "/log-key.json")[.posixPermissions] as? NSNumber)?.intValue ?? 0o777
         #expect(mode == 0o600)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: plain) == ["log-key.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: plain).sorted() == [HomeLock.fileName, "log-key.json"])
     }
 }

@@ -9,10 +9,14 @@ import Darwin
 
 /// Reads and writes the keyring file `keyring.json` in a Greenmark home directory.
 ///
-/// Writes go to a mode-0600 temporary file in the same directory, are fsynced, then renamed over
-/// the old file (and the directory fsynced), so a crash leaves either the old or the new keyring,
-/// never a half-written one. Changes run under an exclusive `flock` so two processes cannot lose
-/// each other's updates. The file must not be readable by group or others.
+/// Writes go through `AtomicFileWriter` (exclusive mode-0600 temporary file, fsync, rename, fsync
+/// of the directory), so a crash leaves either the old or the new keyring, never a half-written
+/// one. Every change runs under the home-wide `HomeLock`, so two processes (or threads, or a CLI
+/// command and the daemon) cannot lose each other's updates; a caller that holds the lock already
+/// (to change the keyring and republish the trusted root as one step) passes it as `holding:`.
+/// Each write increments the file's `generation` and keeps its `lineage` (a random id given when
+/// the keyring is created), so a replayed older copy can be told apart (`docs/scale-out.md`). The
+/// file must not be readable by group or others.
 ///
 /// With a master key (`MasterKeySource`), every write is sealed (`greenmark-sealed-v1`, purpose
 /// `keyring`, `docs/secrets-at-rest.md`); a sealed file is opened with it, and a plaintext file
@@ -38,19 +42,19 @@ public struct KeyringStore: Sendable {
     }
 
     /// Rewrites the keyring sealed under the configured master key (atomically, mode 0600, under
-    /// the lock): a plaintext file, or one sealed under `previous` (master-key rotation); returns
-    /// false when it is sealed under the configured key already.
+    /// the home lock): a plaintext file, or one sealed under `previous` (master-key rotation);
+    /// returns false when it is sealed under the configured key already.
     @discardableResult
-    public func seal(previous: MasterKeySource = .none) throws(GreenmarkError) -> Bool {
+    public func seal(previous: MasterKeySource = .none, holding held: HomeLock.Held? = nil) throws(GreenmarkError) -> Bool {
         guard let key = try configuredMasterKey() else {
             throw GreenmarkError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
                                  "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
-        return try withLock { () throws(GreenmarkError) -> Bool in
+        return try locked(held) { () throws(GreenmarkError) -> Bool in
             let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)
             if sealedUnder == key.id { return false }
-            let keyring = try (sealedUnder == nil ? self : KeyringStore(directory: directory, masterKey: previous)).load()
-            try write(keyring)
+            let (keyring, revision) = try (sealedUnder == nil ? self : KeyringStore(directory: directory, masterKey: previous)).loadRevision()
+            try write(keyring, after: revision)
             return true
         }
     }
@@ -60,20 +64,32 @@ public struct KeyringStore: Sendable {
 
     /// Creates a new keyring with one primary key; refuses to overwrite an existing one.
     @discardableResult
-    public func initialize(scheme: WatermarkScheme = .default, vocabulary: String? = nil) throws(GreenmarkError) -> Keyring {
-        try ensureDirectory()
-        return try withLock { () throws(GreenmarkError) -> Keyring in
+    public func initialize(scheme: WatermarkScheme = .default, vocabulary: String? = nil, holding held: HomeLock.Held? = nil) throws(GreenmarkError) -> Keyring {
+        do { try AtomicFileWriter.ensureDirectory(directory) } catch { throw Self.mapped(error) }
+        return try locked(held) { () throws(GreenmarkError) -> Keyring in
             guard !exists else {
                 throw GreenmarkError(.keyringExists, "a keyring already exists at \(path); refusing to overwrite it")
             }
             let keyring = try Keyring.create(scheme: scheme, vocabulary: vocabulary)
-            try write(keyring)
+            try write(keyring, after: nil)
             return keyring
         }
     }
 
     /// Loads the keyring.
     public func load() throws(GreenmarkError) -> Keyring {
+        try loadRevision().keyring
+    }
+
+    /// The file's generation and lineage (`docs/scale-out.md`): absent in files written before
+    /// they existed (generation 0, no lineage).
+    struct Revision {
+        let generation: Int
+        let lineage: String?
+    }
+
+    /// Loads the keyring and the revision of the file it came from.
+    func loadRevision() throws(GreenmarkError) -> (keyring: Keyring, revision: Revision) {
         guard exists else {
             throw GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)")
         }
@@ -123,47 +139,58 @@ public struct KeyringStore: Sendable {
             keys.append(WatermarkKey(id: record.id, scheme: record.scheme, state: record.state, createdAt: record.createdAt,
                                      vocabulary: record.vocabulary, secret: secret, disclosedAt: record.disclosedAt))
         }
-        return try Keyring(keys: keys)
+        return (try Keyring(keys: keys), Revision(generation: file.generation ?? 0, lineage: file.lineage))
     }
 
-    /// Loads, transforms and saves the keyring under the lock; returns what `change` returned.
-    public func modify<T>(_ change: (Keyring) throws(GreenmarkError) -> (Keyring, T)) throws(GreenmarkError) -> T {
-        try withLock { () throws(GreenmarkError) -> T in
-            let (next, result) = try change(try load())
-            try write(next)
+    /// Loads, transforms and saves the keyring under the home lock (taken here, or `held` by the
+    /// caller already); returns what `change` returned.
+    public func modify<T>(holding held: HomeLock.Held? = nil, _ change: (Keyring) throws(GreenmarkError) -> (Keyring, T)) throws(GreenmarkError) -> T {
+        try locked(held) { () throws(GreenmarkError) -> T in
+            let (current, revision) = try loadRevision()
+            let (next, result) = try change(current)
+            try write(next, after: revision)
             return result
         }
     }
 
     // MARK: - Internals
 
-    private func ensureDirectory() throws(GreenmarkError) {
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) {
-            guard isDir.boolValue else { throw GreenmarkError(.keyringWriteFailed, "\(directory) is not a directory") }
-            return
+    /// Runs `body` under the home lock: `held` when the caller has it (checked), else taken here.
+    private func locked<T>(_ held: HomeLock.Held?, _ body: () throws(GreenmarkError) -> T) throws(GreenmarkError) -> T {
+        let lock = HomeLock(directory: directory)
+        if let held {
+            do { try lock.check(held) } catch { throw Self.mapped(error) }
+            return try body()
         }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw GreenmarkError(.keyringWriteFailed, "cannot create \(directory): \(error.localizedDescription)")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)")
         }
+        return try lock.withLock(orElse: Self.mapped) { _ throws(GreenmarkError) -> T in try body() }
     }
 
-    private func withLock<T>(_ body: () throws(GreenmarkError) -> T) throws(GreenmarkError) -> T {
-        let lockPath = directory + "/.keyring.lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw GreenmarkError(.keyringWriteFailed, "cannot open lock file \(lockPath): \(errnoString())") }
-        defer { close(fd) }
-        guard flock(fd, LOCK_EX) == 0 else { throw GreenmarkError(.keyringWriteFailed, "cannot lock \(lockPath): \(errnoString())") }
-        defer { flock(fd, LOCK_UN) }
-        return try body()
+    /// A writer or lock failure as a keyring error: `keyring.write_failed` for a failed write,
+    /// the lock's own code (`file.lock_*`) otherwise.
+    private static func mapped(_ error: FileError) -> GreenmarkError {
+        GreenmarkError(error.code == .writeFailed ? .keyringWriteFailed : .init(rawValue: error.code.rawValue), error.reason)
     }
 
-    private func write(_ keyring: Keyring) throws(GreenmarkError) {
+    /// Writes `keyring` as the next revision after `previous` (nil: a new keyring, generation 1
+    /// and a new lineage).
+    private func write(_ keyring: Keyring, after previous: Revision?) throws(GreenmarkError) {
+        let lineage: String
+        if let existing = previous?.lineage {
+            lineage = existing
+        } else {
+            do { lineage = Hex.encode(try SecureRandom.bytes(count: 16)) } catch {
+                throw GreenmarkError(.keyringWriteFailed, "cannot draw a lineage id: \(error.reason)")
+            }
+        }
         let file = KeyringFile(
             format: KeyringFile.formatName,
             version: Keyring.formatVersion,
+            generation: (previous?.generation ?? 0) + 1,
+            lineage: lineage,
             keys: keyring.keys.map {
                 KeyringFile.Record(id: $0.id, state: $0.state, scheme: $0.scheme, createdAt: $0.createdAt,
                                    vocabulary: $0.vocabulary, secretHex: $0.secret.isEmpty ? nil : Hex.encode($0.secret),
@@ -187,36 +214,7 @@ public struct KeyringStore: Sendable {
                 throw GreenmarkError(.init(rawValue: error.code.rawValue), "cannot seal \(path): \(error.reason)")
             }
         }
-        let suffix = Hex.encode((try? SecureRandom.bytes(count: 6)) ?? [])
-        let tmp = "\(path).tmp-\(getpid())-\(suffix)"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw GreenmarkError(.keyringWriteFailed, "cannot create \(tmp): \(errnoString())") }
-        var ok = data.withUnsafeBytes { buf -> Bool in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                off += n
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        let writeErrno = errnoString()
-        close(fd)
-        guard ok else {
-            unlink(tmp)
-            throw GreenmarkError(.keyringWriteFailed, "cannot write \(tmp): \(writeErrno)")
-        }
-        guard rename(tmp, path) == 0 else {
-            let e = errnoString()
-            unlink(tmp)
-            throw GreenmarkError(.keyringWriteFailed, "cannot replace \(path): \(e)")
-        }
-        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
-        }
+        do { try AtomicFileWriter.write(data, to: path, access: .secret) } catch { throw Self.mapped(error) }
     }
 
     /// The master key, nil when none is configured; an unusable configuration throws its error.
@@ -225,8 +223,6 @@ public struct KeyringStore: Sendable {
             throw GreenmarkError(.init(rawValue: error.code.rawValue), error.reason)
         }
     }
-
-    private func errnoString() -> String { String(cString: strerror(errno)) }
 }
 
 /// The on-disk shape of `keyring.json`.
@@ -253,6 +249,10 @@ struct KeyringFile: Codable {
 
     let format: String
     let version: Int
+    /// Incremented by every write; absent (0) in files written before it existed.
+    let generation: Int?
+    /// A random id given when the keyring was created, kept by every write.
+    let lineage: String?
     let keys: [Record]
 }
 
