@@ -82,8 +82,13 @@ struct Trust: ParsableCommand {
 
         func run() throws {
             let store = SigningKeyStore(directory: home.signingStore.directory, masterKey: home.masterKey, trustValidity: TimeInterval(days) * 86_400)
-            let keys = try home.watermarkKeysForTrust()
-            guard let root = ifNeeded ? try store.refreshIfNeeded(watermarkKeys: keys) : try store.republish(watermarkKeys: keys) else {
+            // The watermark keys are read under the same lock as the publication, so a concurrent
+            // `keys disable` cannot be republished with the old state.
+            let published = try home.withHomeLock { held -> TrustedRoot? in
+                let keys = try home.watermarkKeysForTrust()
+                return ifNeeded ? try store.refreshIfNeeded(watermarkKeys: keys, holding: held) : try store.republish(watermarkKeys: keys, holding: held)
+            }
+            guard let root = published else {
                 let body = try store.trustedRoot().unverifiedBody()
                 print("Trusted root version \(body.version) is fresh until \(body.expires ?? "-"); nothing to do")
                 return
@@ -98,7 +103,9 @@ struct Trust: ParsableCommand {
         @OptionGroup var home: HomeOptions
 
         func run() throws {
-            let body = try home.signingStore.rotateIssuer(watermarkKeys: home.watermarkKeysForTrust()).unverifiedBody()
+            let body = try home.withHomeLock { held in
+                try home.signingStore.rotateIssuer(watermarkKeys: home.watermarkKeysForTrust(), holding: held)
+            }.unverifiedBody()
             print("Trusted root version \(body.version); active issuing key \(body.issuingKeys.last { $0.status == .active }?.keyID ?? "none")")
         }
     }
@@ -108,7 +115,9 @@ struct Trust: ParsableCommand {
         @OptionGroup var home: HomeOptions
 
         func run() throws {
-            let body = try home.signingStore.rotateRoot(watermarkKeys: home.watermarkKeysForTrust()).unverifiedBody()
+            let body = try home.withHomeLock { held in
+                try home.signingStore.rotateRoot(watermarkKeys: home.watermarkKeysForTrust(), holding: held)
+            }.unverifiedBody()
             print("Trusted root version \(body.version); root key \(body.rootKeys[0].keyID)")
         }
     }

@@ -6,8 +6,8 @@ import GreenmarkCertificates
 struct TrustOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Pinned trust: root-key.json (with --trust-update) or a trusted-root file.", valueName: "file"))
     var trust: String
-    @Option(name: .customLong("trust-update"),
-            help: ArgumentHelp("Trusted-root versions to chain from the pin, in any order (repeatable; e.g. every trusted-root-v*.json).", valueName: "file"))
+    @Option(name: .customLong("trust-update"), parsing: .upToNextOption,
+            help: ArgumentHelp("Trusted-root versions to chain from the pin, in any order: one or more files per flag, repeatable (e.g. --trust-update trusted-root-v*.json).", valueName: "file"))
     var updates: [String] = []
     @Option(name: .customLong("min-trust-version"), help: "Reject trusted roots older than this version (rollback protection).")
     var minimumVersion: Int?

@@ -20,7 +20,8 @@ struct Verify: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("The certificate file.", valueName: "cert")) var certificate: String
-    @Option(help: ArgumentHelp("The text the certificate is about.", valueName: "file")) var text: String
+    @Option(help: ArgumentHelp("The text the certificate is about (without it, only the certificate itself is checked).", valueName: "file"))
+    var text: String?
     @OptionGroup var trustOptions: TrustOptions
     @Option(name: .customLong("log-proof"), help: ArgumentHelp("Inclusion evidence saved from greenmarkd's /v1/log/proof/{id}: also check the certificate is in the transparency log.", valueName: "file"))
     var logProof: String?
@@ -36,7 +37,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         let certBytes = try Self.read(certificate, limit: CertificateVerifier.maximumCertificateBytes + 1)
         // One byte over the limit is enough to refuse (text.too_large): nothing is truncated.
-        let textBytes = try Self.read(text, limit: CertificateVerifier.maximumTextBytes + 1)
+        let textBytes = try text.map { try Self.read($0, limit: CertificateVerifier.maximumTextBytes + 1) }
         let loaded = try trustOptions.load()
         var report: VerificationReport
         if let anchor = loaded.anchor {

@@ -93,6 +93,10 @@ public struct CertificateVerifier: Sendable {
             list.fail("key.id_mismatch", "the statement names issuer \(statement.predicate.common.issuerKeyID) but was signed by \(kid)")
             return list.report()
         }
+        if case .detection(let detection) = statement.predicate, let reason = detection.inconsistency(scheme: statement.predicate.common.scheme) {
+            list.fail("statement.inconsistent", reason)
+            return list.report()
+        }
         list.pass("statement.valid", "\(statement.predicate.kind.rawValue) \(statement.predicate.common.certificateID)")
 
         // Time: the verification time, then the issuing key's window and compromise time.

@@ -162,9 +162,16 @@ public struct DetectionPredicate: Codable, Sendable, Equatable {
     public let minTokens: Int
     public let keysTried: Int
     public let verdict: String
+    /// Whether the detector also searched windows for a pasted span (then `p_value` is the
+    /// deciding region's); absent in certificates issued before it was recorded.
+    public let searchSpans: Bool?
+    /// The p-value a `watermarked` verdict needs at most (`%.3e`); absent in older certificates.
+    public let pThreshold: String?
 
     enum CodingKeys: String, CodingKey {
         case tokenizer, verdict
+        case searchSpans = "search_spans"
+        case pThreshold = "p_threshold"
         case keysTried = "keys_tried"
         case tokensScored = "tokens_scored"
         case greenTokens = "green_tokens"
@@ -187,6 +194,8 @@ public struct DetectionPredicate: Codable, Sendable, Equatable {
         minTokens = result.minimumScoredTokens
         keysTried = result.keysTried
         verdict = result.verdict.rawValue
+        searchSpans = result.spanSearch
+        pThreshold = String(format: "%.3e", result.pThreshold)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -202,6 +211,8 @@ public struct DetectionPredicate: Codable, Sendable, Equatable {
         minTokens = try c.decode(Int.self, forKey: .minTokens)
         keysTried = try c.decode(Int.self, forKey: .keysTried)
         verdict = try c.decode(String.self, forKey: .verdict)
+        searchSpans = try c.decodeIfPresent(Bool.self, forKey: .searchSpans)
+        pThreshold = try c.decodeIfPresent(String.self, forKey: .pThreshold)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -217,6 +228,8 @@ public struct DetectionPredicate: Codable, Sendable, Equatable {
         try c.encode(minTokens, forKey: .minTokens)
         try c.encode(keysTried, forKey: .keysTried)
         try c.encode(verdict, forKey: .verdict)
+        try c.encodeIfPresent(searchSpans, forKey: .searchSpans)
+        try c.encodeIfPresent(pThreshold, forKey: .pThreshold)
     }
 }
 

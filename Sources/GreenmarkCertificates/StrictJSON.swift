@@ -5,7 +5,7 @@ import Foundation
 /// first, JavaScript's `JSON.parse` and Python's `json` the last. A certificate, endorsement,
 /// statement or trusted root with a repeated name could therefore mean one thing to one verifier
 /// and another to the next (`{"alg":"none","alg":"EdDSA"}`), so verifiers reject them outright.
-/// `certs/verify.html` and `docs/verify_certificate.py` apply the same rule.
+/// `certs/verify.html` and the Python reference (`python/`) apply the same rule.
 enum StrictJSON {
     /// Whether some object in `bytes` repeats a member name (compared after unescaping, as Unicode
     /// scalars, never under canonical equivalence). Meant for input that already parsed as JSON;
@@ -61,26 +61,56 @@ enum StrictJSON {
         return false
     }
 
+    /// Deepest nesting of arrays and objects a Greenmark document may have.
+    static let maximumDepth = 32
+
     /// Whether `bytes` follow the JSON profile of every Greenmark document
     /// (`docs/certificate-format.md`): valid UTF-8 starting (after JSON whitespace) with `{`, so no
-    /// byte-order mark and no UTF-16/32; no byte below 0x20 other than tab, LF and CR; and every
-    /// number an integer (`-?(0|[1-9][0-9]*)`, no fraction or exponent) of magnitude below 2^53.
+    /// byte-order mark and no UTF-16/32; no byte below 0x20 other than tab, LF and CR; nesting at
+    /// most 32 deep; no `\u` escape of a lone surrogate; and every number an integer
+    /// (`-?(0|[1-9][0-9]*)`, no fraction or exponent) of magnitude below 2^53.
     static func followsProfile(_ bytes: [UInt8]) -> Bool {
         guard String(validating: bytes, as: UTF8.self) != nil,
               bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{")
         else { return false }
         var i = 0
         var inString = false
+        var depth = 0
+        /// The 16-bit value of the `\uXXXX` escape at `at` (the backslash), if there is one.
+        func escapedUnit(at: Int) -> UInt16? {
+            guard at + 5 < bytes.count, bytes[at + 1] == UInt8(ascii: "u"),
+                  let value = UInt16(String(decoding: bytes[(at + 2)..<(at + 6)], as: UTF8.self), radix: 16) else { return nil }
+            return value
+        }
         while i < bytes.count {
             let b = bytes[i]
             if b < 0x20, b != 0x09, b != 0x0A, b != 0x0D { return false }
             if inString {
-                if b == UInt8(ascii: "\\") { i += 2; continue }
+                if b == UInt8(ascii: "\\") {
+                    if let unit = escapedUnit(at: i) {
+                        if (0xDC00...0xDFFF).contains(unit) { return false }  // a low surrogate with no high one before it
+                        if (0xD800...0xDBFF).contains(unit) {
+                            guard let low = escapedUnit(at: i + 6), (0xDC00...0xDFFF).contains(low) else { return false }
+                            i += 12
+                            continue
+                        }
+                        i += 6
+                        continue
+                    }
+                    i += 2
+                    continue
+                }
                 if b == UInt8(ascii: "\"") { inString = false }
                 i += 1
                 continue
             }
             if b == UInt8(ascii: "\"") { inString = true; i += 1; continue }
+            if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                depth += 1
+                if depth > maximumDepth { return false }
+            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                depth -= 1
+            }
             if b == UInt8(ascii: "-") || (0x30...0x39).contains(b) {
                 var j = i
                 if bytes[j] == UInt8(ascii: "-") { j += 1 }

@@ -51,17 +51,19 @@ public struct TrustAnchor: Sendable {
             }
             documents.append(document)
         }
-        // 2. One document per version.
+        // 2. One document per version; copies of one payload pool their signature entries.
         var byVersion: [Int: Document] = [:]
         for document in (pinnedRoot.map { [$0] } ?? []) + documents {
             if let other = byVersion[document.body.version] {
                 guard other.root.payload == document.root.payload else {
                     return fail("trust.conflict", "two different trusted roots claim version \(document.body.version)")
                 }
+                byVersion[document.body.version] = other.merged(with: document)
             } else {
                 byVersion[document.body.version] = document
             }
         }
+        if let pinned = pinnedRoot { pinnedRoot = byVersion[pinned.body.version] }
         // 3. Where the chain starts.
         var current: Document
         if let pinnedRoot {
@@ -115,6 +117,16 @@ public struct TrustAnchor: Sendable {
     struct Document {
         let root: TrustedRoot
         let body: TrustedRoot.Body
+
+        init(root: TrustedRoot, body: TrustedRoot.Body) {
+            self.root = root
+            self.body = body
+        }
+
+        /// The same payload with the signature entries of both copies.
+        func merged(with other: Document) -> Document {
+            Document(root: TrustedRoot(payload: root.payload, signatures: root.signatures + other.root.signatures), body: body)
+        }
 
         init?(_ bytes: [UInt8]) {
             guard let object = StrictJSON.object(bytes), StrictJSON.hasExactly(object, ["payload", "signatures"]),

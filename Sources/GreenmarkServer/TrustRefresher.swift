@@ -21,9 +21,13 @@ struct TrustRefresher: Sendable {
         let signing = SigningKeyStore(directory: home, masterKey: masterKey)
         guard signing.exists else { return nil }
         do {
-            let keyring = KeyringStore(directory: home, masterKey: masterKey)
-            let keys = keyring.exists ? try keyring.load().keys : []
-            guard let root = try signing.refreshIfNeeded(watermarkKeys: keys, now: now) else { return nil }
+            // The watermark keys are read under the lock the publication holds.
+            let published = try HomeLock(directory: home).withLock { held -> TrustedRoot? in
+                let keyring = KeyringStore(directory: home, masterKey: masterKey)
+                let keys = keyring.exists ? try keyring.load().keys : []
+                return try signing.refreshIfNeeded(watermarkKeys: keys, now: now, holding: held)
+            }
+            guard let root = published else { return nil }
             let body = try root.unverifiedBody()
             logger.info("republished the trusted root before it expires", metadata: ["version": "\(body.version)", "expires": "\(body.expires ?? "-")"])
             return body.version

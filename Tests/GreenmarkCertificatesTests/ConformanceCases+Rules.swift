@@ -115,6 +115,11 @@ extension ConformanceWorld {
         add("retired-key-after-root-rotation", "issuer-1's certificate dated after its retirement, old root key pinned, following the root rotation (v1 to v4)",
             certificate: json(attest(i1, at: t3 + day)), updates: [v1, v2, v3, v4], code: "key.expired")
 
+        let unsignedV1 = json(TrustedRoot(payload: self.v1.payload, signatures: []))
+        add("valid-copies-pool-signatures", "an unsigned copy of v1 given before the signed one: copies of one payload pool their signatures, so the order never matters", updates: [unsignedV1, v1])
+        add("valid-copies-pool-signatures-reversed", "the same two copies in the other order", updates: [v1, unsignedV1])
+        add("trust-root-key-file-as-update", "root-1's key file given as a trusted-root document", updates: [v1, root1File], code: "trust.unreadable")
+
         // ---- well-formed trusted roots ----
         add("trust-root-key-file-extra-member", "a root key file with an extra member", trust: Array(String(decoding: root1File, as: UTF8.self).replacingOccurrences(of: "{", with: "{\"comment\":\"x\",").utf8), updates: [v1], code: "trust.unreadable")
         add("trust-root-key-file-wrong-type", "a root key file whose _type is another version",
@@ -220,6 +225,17 @@ extension ConformanceWorld {
         add("statement-tokens-as-string", "tokens_scored as the string \"140\"", certificate: predicate { $0["tokens_scored"] = "140" }, code: "statement.invalid")
         add("statement-canonicalization-missing", "no text_canonicalization", certificate: predicate { $0["text_canonicalization"] = nil }, code: "statement.invalid")
         add("valid-predicate-unknown-member", "a predicate member this version does not define (ignored)", certificate: predicate { $0["note"] = "reviewed by hand" })
+        let deep = (0..<31).reduce("0") { inner, _ in "[\(inner)]" }
+        add("statement-nesting-too-deep", "a predicate member nested 33 deep (the limit is 32)", certificate: restatedText { $0 = $0.replacingOccurrences(of: "\"predicate\":{", with: "\"predicate\":{\"note\":\(deep),") }, code: "statement.invalid")
+        let deepOK = (0..<30).reduce("0") { inner, _ in "[\(inner)]" }
+        add("valid-nesting-32", "a predicate member nested exactly 32 deep", certificate: restatedText { $0 = $0.replacingOccurrences(of: "\"predicate\":{", with: "\"predicate\":{\"note\":\(deepOK),") })
+        add("statement-lone-surrogate", "a predicate string holding the escape \\ud800 alone (not Unicode text)", certificate: restatedText { $0 = $0.replacingOccurrences(of: "\"predicate\":{", with: "\"predicate\":{\"note\":\"\\ud800\",") }, code: "statement.invalid")
+        add("valid-surrogate-pair-escape", "a predicate string holding the escaped pair \\ud83d\\ude42 (one character)", certificate: restatedText { $0 = $0.replacingOccurrences(of: "\"predicate\":{", with: "\"predicate\":{\"note\":\"\\ud83d\\ude42\",") })
+        add("statement-gamma-threshold-too-large", "scheme gamma_threshold 2^40 (the range is 0 to 2^32 - 1)", certificate: predicate { p in
+            var scheme = p["scheme"] as! [String: Any]
+            scheme["gamma_threshold"] = 1_099_511_627_776
+            p["scheme"] = scheme
+        }, code: "statement.invalid")
         add("valid-optional-member-null", "watermark_key_commitment null (optional members may be null)", certificate: predicate { $0["watermark_key_commitment"] = NSNull() })
         for (name, why, value) in [("statement-issued-at-february-30", "issued_at on February 30", "2026-02-30T00:00:00Z"),
                                    ("statement-issued-at-hour-24", "issued_at at T24:00:00", "2026-01-01T24:00:00Z"),
@@ -242,6 +258,27 @@ extension ConformanceWorld {
         noncanonical[noncanonical.count - 1] = alphabet[alphabet.firstIndex(of: noncanonical.last!)! + 1]
         add("statement-base64-trailing-bits", "a payload whose last base64url character has non-zero unused bits (signed over that string)",
             certificate: json(rawEncoded(protected: good.protected, payload: String(decoding: noncanonical, as: UTF8.self), key: issuer1, endorsement: good.header.endorsement)), code: "statement.invalid")
+
+        // ---- arithmetic consistency of detection attestations ----
+        add("statement-z-inconsistent", "z_score 7.2500 where 81 green of 140 at gamma 0.25 gives 8.9783", certificate: predicate { $0["z_score"] = "7.2500" }, code: "statement.inconsistent")
+        add("statement-z-not-fixed-form", "z_score written with two decimals", certificate: predicate { $0["z_score"] = "8.98" }, code: "statement.inconsistent")
+        add("statement-p-inconsistent", "p_value 2.100e-13 and log10_p_value -12.6778 (agreeing with each other) where the exact tail of 81 of 140 at 0.25 is about 1.6e-16, without span search",
+            certificate: predicate { $0["p_value"] = "2.100e-13"; $0["log10_p_value"] = "-12.6778" }, code: "statement.inconsistent")
+        add("statement-log10-disagrees", "log10_p_value -10.0000 beside the right p_value", certificate: predicate { $0["log10_p_value"] = "-10.0000" }, code: "statement.inconsistent")
+        add("statement-too-short-rule", "verdict watermarked with 140 tokens scored and min_tokens 200", certificate: predicate { $0["min_tokens"] = 200 }, code: "statement.inconsistent")
+        add("statement-verdict-contradicts", "verdict no_watermark for z 8.98 and p 1.6e-16 without span search", certificate: predicate { $0["verdict"] = "no_watermark" }, code: "statement.inconsistent")
+        add("statement-green-above-scored", "green_tokens 141 of 140 scored", certificate: predicate { $0["green_tokens"] = 141 }, code: "statement.inconsistent")
+        add("statement-watermarked-above-threshold", "a span-search attestation, watermarked with p_value 1.000e-02 above p_threshold 3.167e-05",
+            certificate: predicate { $0["search_spans"] = true; $0["p_value"] = "1.000e-02"; $0["log10_p_value"] = "-2.0000" }, code: "statement.inconsistent")
+        add("statement-gamma-not-decimal", "scheme gamma written as 1/4", certificate: predicate { p in
+            var scheme = p["scheme"] as! [String: Any]
+            scheme["gamma"] = "1/4"
+            p["scheme"] = scheme
+        }, code: "statement.inconsistent")
+        add("valid-span-search-p-value", "a span-search attestation: the p-value is the deciding window's, corrected for the windows (not recomputed), below p_threshold",
+            certificate: predicate { $0["search_spans"] = true; $0["p_value"] = "1.000e-10"; $0["log10_p_value"] = "-10.0000" })
+        add("valid-attestation-before-search-spans", "an attestation issued before search_spans and p_threshold were recorded: z, the too_short rule and the p/log10 agreement are checked",
+            certificate: predicate { $0["search_spans"] = nil; $0["p_threshold"] = nil })
 
         // ---- time: the verification time and window edges ----
         add("time-future", "issued 301 seconds after the verification time", certificate: json(attest(i1, at: t0 + day)), at: t0 + day - 301, code: "time.future")

@@ -169,7 +169,7 @@ struct ConformanceWorld {
         case let c where c.hasPrefix("header."): stage = 2
         case "key.unknown": stage = 3
         case let c where c.hasPrefix("signature."): stage = 4
-        case "statement.invalid", "key.id_mismatch": stage = 5
+        case "statement.invalid", "key.id_mismatch", "statement.inconsistent": stage = 5
         case "time.future", "key.not_yet_valid", "key.expired", "key.revoked": stage = 6
         default: stage = 7
         }
