@@ -45,7 +45,7 @@ public final class Registry: Sendable {
     /// duplicate id. Returns the certificate's leaf index in the log.
     @discardableResult
     public func insert(_ r: CertificateRecord) throws(StorageError) -> Int {
-        try backend.insert(r, leafHash: MerkleTree.leafHash(r.bytes))
+        try backend.insert(r, leafHash: LogLeaf.hash(certificate: r.bytes))
     }
 
     // MARK: - Transparency log

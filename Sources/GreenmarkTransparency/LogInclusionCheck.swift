@@ -48,8 +48,12 @@ public enum LogInclusionCheck {
             out.append(Result(code: "log.inclusion.invalid", passed: false, detail: "the proof is for \(e.tree_size) leaves, the checkpoint has \(checkpoint.size)"))
             return out
         }
-        if MerkleProof.verifyInclusion(leafHash: MerkleTree.leafHash(certificate), index: e.leaf_index, size: e.tree_size, proof: proof, root: checkpoint.root) {
-            out.append(Result(code: "log.inclusion.valid", passed: true, detail: "the certificate is leaf \(e.leaf_index) of \(e.tree_size)"))
+        // The leaf as logged now (v2, the signed parts) or as logged before v2 (v1, the file's bytes).
+        if let version = LogLeaf.candidateHashes(certificate: certificate).firstIndex(where: {
+            MerkleProof.verifyInclusion(leafHash: $0, index: e.leaf_index, size: e.tree_size, proof: proof, root: checkpoint.root)
+        }) {
+            let form = LogLeaf.v2Input(certificate: certificate) != nil && version == 0 ? "v2 leaf" : "v1 leaf"
+            out.append(Result(code: "log.inclusion.valid", passed: true, detail: "the certificate is leaf \(e.leaf_index) of \(e.tree_size) (\(form))"))
         } else {
             out.append(Result(code: "log.inclusion.invalid", passed: false, detail: "the certificate is not leaf \(e.leaf_index) of the signed tree"))
         }

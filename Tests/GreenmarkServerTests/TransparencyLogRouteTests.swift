@@ -14,6 +14,13 @@ import Testing
 /// log's public key.
 @Suite("greenmarkd transparency log (live server on loopback)", .serialized)
 struct TransparencyLogRouteTests {
+    /// The v2 leaf input written out from docs/transparency-log.md (not through LogLeaf).
+    static func leafV2(_ certificate: [UInt8]) throws -> [UInt8] {
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(certificate)) as? [String: Any])
+        let compact = "\(o["protected"] as? String ?? "").\(o["payload"] as? String ?? "").\(o["signature"] as? String ?? "")"
+        return Array("greenmark-log-leaf/v2\n\(compact)".utf8)
+    }
+
     static func json(_ r: TestResponse) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any] ?? [:]
     }
@@ -57,13 +64,13 @@ struct TransparencyLogRouteTests {
                     let j = Self.json(r)
                     let checkpoint = try Checkpoint.verify(note: j["checkpoint"] as? String ?? "", name: origin, publicKey: publicKey)
                     #expect(j["leaf_index"] as? Int == n && j["tree_size"] as? Int == 3 && checkpoint.size == 3)
-                    // The leaf is the stored certificate file, byte for byte.
+                    // The leaf is v2: the prefix and the compact form of the stored certificate's signed parts.
                     let stored = try #require(try s.services.registry.certificate(id: id))
-                    let leaf = MerkleTree.leafHash(stored.bytes)
+                    let leaf = MerkleTree.leafHash(try Self.leafV2(stored.bytes))
                     #expect(Hex.encode(leaf) == j["leaf_hash"] as? String)
                     let proof = try (j["proof"] as? [String] ?? []).map { try Hex.decode($0) }
                     #expect(MerkleProof.verifyInclusion(leafHash: leaf, index: n, size: 3, proof: proof, root: checkpoint.root))
-                    #expect(!MerkleProof.verifyInclusion(leafHash: MerkleTree.leafHash(stored.bytes + [0]), index: n, size: 3, proof: proof, root: checkpoint.root))
+                    #expect(!MerkleProof.verifyInclusion(leafHash: MerkleTree.leafHash(stored.bytes), index: n, size: 3, proof: proof, root: checkpoint.root))
                 }
             }
 
@@ -71,7 +78,7 @@ struct TransparencyLogRouteTests {
                 #expect(r.status == .ok)
                 let j = Self.json(r)
                 let new = try Checkpoint.verify(note: j["checkpoint"] as? String ?? "", name: origin, publicKey: publicKey)
-                let oldRoot = MerkleTree(leafHashes: [MerkleTree.leafHash(try #require(try s.services.registry.certificate(id: ids[0])).bytes)]).root()
+                let oldRoot = MerkleTree(leafHashes: [MerkleTree.leafHash(try Self.leafV2(try #require(try s.services.registry.certificate(id: ids[0])).bytes))]).root()
                 let proof = try (j["proof"] as? [String] ?? []).map { try Hex.decode($0) }
                 #expect(MerkleProof.verifyConsistency(oldSize: 1, newSize: new.size, proof: proof, oldRoot: oldRoot, newRoot: new.root))
             }

@@ -5,7 +5,10 @@ Ed25519, using only hashlib, base64 and the `cryptography` package. Not derived 
 
 Writes docs/test-vectors/log-inclusion-v1/: the example certificate certs/examples/
 detection-attestation.json as leaf 5 of a 7-leaf log, the log key (a fixed test seed, public:
-never use it for anything), and evidence files, valid and not:
+never use it for anything), and evidence files, valid and not. Leaf v1 is the certificate file's
+bytes; leaf v2 (`valid-leaf-v2.json`, a second 7-leaf log) is
+"greenmark-log-leaf/v2\n" || protected "." payload "." signature, which survives re-serializing
+the file:
 
     python3 docs/test-vectors/log_inclusion_v1_reference.py
 
@@ -59,6 +62,13 @@ def note(size, root, signer=key, name=origin):
     kid = h(name.encode() + b"\x0a\x01" + signer.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))[:4]
     return body + "\n" + f"\u2014 {name} {b64(kid + sig)}\n"
 
+def leaf_v2_input(cert_bytes):
+    c = json.loads(cert_bytes)
+    return b"greenmark-log-leaf/v2\n" + f"{c['protected']}.{c['payload']}.{c['signature']}".encode("ascii")
+
+leaves_v2 = [leaf_hash(e) for e in others[:5] + [leaf_v2_input(certificate)] + others[6:]]
+root_v2 = mth(leaves_v2)
+
 def evidence(leaf_index=index, tree_size=size, proof=None, checkpoint=None):
     return {"certificate_id": "example", "leaf_index": leaf_index, "tree_size": tree_size,
             "leaf_hash": leaves[index].hex(), "proof": [p.hex() for p in (proof if proof is not None else path(index, leaves))],
@@ -81,6 +91,9 @@ cases = {
     "checkpoint-signed-by-another-key.json": (evidence(checkpoint=note(size, root, signer=other_signer)), ["log.checkpoint.invalid"]),
     "checkpoint-body-edited.json": (evidence(checkpoint=note(size, root).replace(f"\n{size}\n", f"\n{size + 1}\n", 1)), ["log.checkpoint.invalid"]),
     "not-evidence.json": ({"leaf_index": "five"}, ["log.evidence.invalid"]),
+    "valid-leaf-v2.json": ({"certificate_id": "example", "leaf_index": index, "tree_size": size, "leaf_hash": leaves_v2[index].hex(),
+                            "proof": [p.hex() for p in path(index, leaves_v2)], "checkpoint": note(size, root_v2)},
+                           ["log.checkpoint.valid", "log.inclusion.valid"]),
 }
 expected = {}
 for name, (obj, codes) in cases.items():
