@@ -120,7 +120,7 @@ enum VerifyPage {
         <p class="note">Like <code>--min-trust-version</code> and <code>--at</code>: the highest trusted-root version you have
           seen before, and the time to verify as of (UTC, for example <code>2026-05-01T12:00:00Z</code>; empty means now).</p>
         <p><label for="in-min">Minimum trusted-root version</label>
-          <input type="number" id="in-min" min="0" step="1" inputmode="numeric"></p>
+          <input type="number" id="in-min" min="1" step="1" inputmode="numeric"></p>
         <p><label for="in-at">Verification time (UTC)</label>
           <input type="text" id="in-at" placeholder="YYYY-MM-DDTHH:MM:SSZ" spellcheck="false" autocomplete="off" aria-describedby="hint-at">
           <span class="hint" id="hint-at">Empty: now.</span></p>
@@ -308,23 +308,41 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
   const exactly = (o, ...names) => isObject(o) && Object.keys(o).length === names.length && names.every((n) => own(o, n));
 
   const MAX_SAFE_DIGITS = "9007199254740992";   // 2^53: every number's magnitude must be below it
+  const MAX_DEPTH = 32;                          // arrays and objects nested at most 32 deep (top level: 1)
+  const isHighSurrogate = (u) => u >= 0xd800 && u <= 0xdbff, isLowSurrogate = (u) => u >= 0xdc00 && u <= 0xdfff;
   /**
-   * Token checks on text JSON.parse accepted: every number an integer (optional "-", decimal
-   * digits, no fraction or exponent) of magnitude below 2^53, and no object repeating a member
-   * name (compared after unescaping). Iterative, so any nesting depth is fine.
+   * Token checks on text JSON.parse accepted: nesting at most 32 deep; no \u escape that leaves
+   * a lone surrogate; every number an integer (optional "-", decimal digits, no fraction or
+   * exponent) of magnitude below 2^53; no object repeating a member name (compared after
+   * unescaping). Iterative.
    */
   function profileTokens(s) {
     const frames = [];   // a Set of names per open object, null per open array
     let expectingName = false;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c === 0x7b) { frames.push(new Set()); expectingName = true; }                 // {
-      else if (c === 0x5b) { frames.push(null); expectingName = false; }                // [
+      if (c === 0x7b || c === 0x5b) {                                                   // { [
+        frames.push(c === 0x7b ? new Set() : null);
+        if (frames.length > MAX_DEPTH) return false;
+        expectingName = c === 0x7b;
+      }
       else if (c === 0x7d || c === 0x5d) { frames.pop(); expectingName = false; }       // } ]
       else if (c === 0x2c) { expectingName = frames.length > 0 && frames[frames.length - 1] !== null; }   // ,
       else if (c === 0x22) {                                                            // "
         const start = i;
-        for (i++; s.charCodeAt(i) !== 0x22; i++) if (s.charCodeAt(i) === 0x5c) i++;
+        let pendingHigh = false;   // the previous character was a high-surrogate escape
+        for (i++; s.charCodeAt(i) !== 0x22; i++) {
+          let unit = -1;
+          if (s.charCodeAt(i) === 0x5c) {
+            i++;
+            if (s[i] === "u") { unit = parseInt(s.slice(i + 1, i + 5), 16); i += 4; }
+          }
+          // Raw characters are never surrogates here (the text was decoded from valid UTF-8).
+          if (pendingHigh && !isLowSurrogate(unit)) return false;
+          if (!pendingHigh && isLowSurrogate(unit)) return false;
+          pendingHigh = !pendingHigh && isHighSurrogate(unit);
+        }
+        if (pendingHigh) return false;
         if (expectingName) {
           const name = JSON.parse(s.slice(start, i + 1));
           const seen = frames[frames.length - 1];
@@ -493,10 +511,10 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
     if (t === null) throw new TypeError(`the verification time must be exactly YYYY-MM-DDTHH:MM:SSZ (UTC, a real date), got ${JSON.stringify(String(at))}`);
     return t;
   }
-  /** The minimum trusted-root version: null (none) or a non-negative integer. Throws on anything else. */
+  /** The minimum trusted-root version: null (none) or an integer >= 1. Throws on anything else. */
   function minimumVersionOf(v) {
     if (v === undefined || v === null) return null;
-    if (!Number.isSafeInteger(v) || v < 0) throw new TypeError(`the minimum trusted-root version must be a whole number, got ${JSON.stringify(String(v))}`);
+    if (!Number.isSafeInteger(v) || v < 1) throw new TypeError(`the minimum trusted-root version must be an integer >= 1, got ${JSON.stringify(String(v))}`);
     return v;
   }
 
@@ -576,9 +594,7 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
       if (!optTime(k, "compromised_since") || (k.status !== "revoked" && given(k, "compromised_since"))) return null;
     }
     for (const k of body.watermark_keys) {
-      const s = get(k, "scheme");
-      if (!isStr(k, "key_id") || !WATERMARK_STATES.includes(get(k, "state")) || !isObject(s) || !allStr(s, "prf", "gamma") ||
-          !isInt(s, "h") || !isInt(s, "gamma_threshold") || s.gamma_threshold < 0 || s.gamma_threshold > 0xffffffff) return null;
+      if (!isStr(k, "key_id") || !WATERMARK_STATES.includes(get(k, "state")) || !isScheme(get(k, "scheme"))) return null;
     }
     return { payload: o.payload, signatures: o.signatures, body, version: body.version,
              expires: given(body, "expires") ? parseTime(body.expires) : null };
@@ -613,9 +629,11 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
       ? `${what} is ${input.size.toLocaleString("en")} bytes, over the 4 MiB limit`
       : `${what} is not a well-formed ${what === "the pinned trust file" ? "root key file or trusted root" : "trusted root"}`);
     // 1. Read the pinned file and every document.
+    // A pinned object with a payload or a signatures member is a trusted root, anything else must be a root key file.
     const pinObject = pinned.bytes && profileObject(pinned.bytes);
-    const pinnedKey = pinObject && (await rootKeyFile(pinObject));
-    const pinnedRoot = pinObject && !pinnedKey ? await trustedRoot(pinObject) : null;
+    const isRoot = pinObject && (own(pinObject, "payload") || own(pinObject, "signatures"));
+    const pinnedRoot = isRoot ? await trustedRoot(pinObject) : null;
+    const pinnedKey = pinObject && !isRoot ? await rootKeyFile(pinObject) : null;
     if (!pinnedKey && !pinnedRoot) return unreadable("the pinned trust file", pinned);
     const documents = pinnedRoot ? [pinnedRoot] : [];
     for (let i = 0; i < updates.length; i++) {
@@ -635,11 +653,12 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
     // 3. Start.
     let start = null;
     if (pinnedRoot) {
-      const n = (await signers(pinnedRoot.signatures, pinnedRoot.payload, pinnedRoot.body.root_keys)).size;
-      if (n < pinnedRoot.body.threshold) {
-        return list.fail("trust.signature.invalid", `the pinned trusted root (version ${pinnedRoot.version}) has ${n} of the ${pinnedRoot.body.threshold} signatures its own root keys must make`);
-      }
+      // The signatures of its version, pooled with every copy of it.
       start = versions.get(pinnedRoot.version);
+      const n = (await signers(start.signatures, start.payload, start.body.root_keys)).size;
+      if (n < start.body.threshold) {
+        return list.fail("trust.signature.invalid", `the pinned trusted root (version ${start.version}) has ${n} of the ${start.body.threshold} signatures its own root keys must make`);
+      }
     } else {
       for (const version of [...versions.keys()].sort((a, b) => a - b)) {
         const d = versions.get(version);
@@ -685,8 +704,9 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
   }
 
   // ---- the signed statement -------------------------------------------------------------------
-  /** A scheme object: strings prf, gamma; integers gamma_threshold, h. */
-  const isScheme = (s) => isObject(s) && allStr(s, "prf", "gamma") && isInt(s, "gamma_threshold") && isInt(s, "h");
+  /** A scheme object: strings prf, gamma; integers gamma_threshold (0…2^32−1), h. */
+  const isScheme = (s) => isObject(s) && allStr(s, "prf", "gamma") && isInt(s, "gamma_threshold") && isInt(s, "h") &&
+    s.gamma_threshold >= 0 && s.gamma_threshold <= 0xffffffff;
   function isCommon(p) {
     return allStr(p, "certificate_id", "issued_at", "issuer_key_id", "text_canonicalization") &&
       optStr(p, "watermark_key_id") && optStr(p, "watermark_key_commitment") && (!given(p, "scheme") || isScheme(p.scheme));
@@ -694,7 +714,8 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
   function isDetection(p) {
     return isCommon(p) && isObj(p, "tokenizer") && allStr(p.tokenizer, "name", "vocabulary") &&
       ["tokens_scored", "green_tokens", "min_tokens", "keys_tried"].every((k) => isInt(p, k)) &&
-      allStr(p, "z_score", "p_value", "log10_p_value", "z_threshold", "verdict");
+      allStr(p, "z_score", "p_value", "log10_p_value", "z_threshold", "verdict") &&
+      (!given(p, "search_spans") || typeof p.search_spans === "boolean") && optStr(p, "p_threshold");
   }
   function isGeneration(p) {
     return isCommon(p) && isObj(p, "model") && allStr(p.model, "name", "sha256") &&
@@ -736,6 +757,120 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
         finish_reason: p.finish_reason, generated_at: p.generated_at, prompt_sha256: p.prompt_sha256 });
     }
     return out;
+  }
+
+  // ---- arithmetic consistency of a detection attestation (statement.inconsistent) ------------
+  const FIXED4 = /^-?[0-9]+\.[0-9]{4}$/;
+  const SCIENTIFIC = /^([0-9])\.([0-9]{3})e([+-][0-9]{2,3})$/;
+  /** A `%.3e` decimal as {m, e} with value m × 10^e exactly (m an integer 0…9999), or null. */
+  function scientific(s) {
+    const x = typeof s === "string" ? SCIENTIFIC.exec(s) : null;
+    return x ? { m: Number(x[1] + x[2]), e: Number(x[3]) - 3 } : null;
+  }
+  /** a ≤ b for exact decimals {m, e}. */
+  function decimalLE(a, b) {
+    if (a.m === 0) return true;
+    if (b.m === 0) return false;
+    const d = a.e - b.e;
+    return d >= 0 ? BigInt(a.m) * 10n ** BigInt(d) <= BigInt(b.m) : BigInt(a.m) <= BigInt(b.m) * 10n ** BigInt(-d);
+  }
+  const ONE = { m: 1, e: 0 }, TINY = { m: 1, e: -300 };   // 1 and 1e-300
+  const log10Of = (d) => Math.log10(d.m) + d.e;             // d > 0
+
+  // Binomial upper tail P[Bin(n, p) ≥ k] in log10, by Loader's saddle-point pmf (as R's dbinom)
+  // summed from the side where the terms fall off geometrically: accurate far beyond 1e-4 in
+  // log10, for any n below 2^53.
+  const LN_2PI = Math.log(2 * Math.PI);
+  const LOG_FACTORIAL = (() => { const t = [0]; for (let i = 1; i <= 15; i++) t.push(t[i - 1] + Math.log(i)); return t; })();
+  /** log(n!) − log(√(2πn) (n/e)^n), n a whole number ≥ 1. */
+  function stirlingError(n) {
+    if (n <= 15) return LOG_FACTORIAL[n] - (n + 0.5) * Math.log(n) + n - 0.5 * LN_2PI;
+    const nn = n * n, s0 = 1 / 12, s1 = 1 / 360, s2 = 1 / 1260, s3 = 1 / 1680, s4 = 1 / 1188;
+    if (n > 500) return (s0 - s1 / nn) / n;
+    if (n > 80) return (s0 - (s1 - s2 / nn) / nn) / n;
+    if (n > 35) return (s0 - (s1 - (s2 - s3 / nn) / nn) / nn) / n;
+    return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n;
+  }
+  /** x log(x / np) + np − x without cancellation near x = np. */
+  function bd0(x, np) {
+    if (Math.abs(x - np) < 0.1 * (x + np)) {
+      let v = (x - np) / (x + np), s = (x - np) * v, ej = 2 * x * v;
+      v *= v;
+      for (let j = 1; j < 1000; j++) {
+        ej *= v;
+        const next = s + ej / (2 * j + 1);
+        if (next === s) return next;
+        s = next;
+      }
+      return s;
+    }
+    return x * Math.log(x / np) + np - x;
+  }
+  /** ln P[Bin(n, p) = k]. */
+  function logPMF(k, n, p) {
+    const q = 1 - p;
+    if (k === 0) return p < 0.1 ? -bd0(n, n * q) - n * p : n * Math.log(q);
+    if (k === n) return q < 0.1 ? -bd0(n, n * p) - n * q : n * Math.log(p);
+    const lc = stirlingError(n) - stirlingError(k) - stirlingError(n - k) - bd0(k, n * p) - bd0(n - k, n * q);
+    return lc - 0.5 * (LN_2PI + Math.log(k) + Math.log1p(-k / n));
+  }
+  /** ln of Σ pmf(j) for j = start, start + step, … inside 0…n, until the terms stop mattering. */
+  function logTailSum(start, step, n, p) {
+    const odds = p / (1 - p);
+    let sum = 1, ratio = 1;
+    for (let j = start; j + step >= 0 && j + step <= n; j += step) {
+      ratio *= step > 0 ? ((n - j) / (j + 1)) * odds : (j / (n - j + 1)) / odds;
+      sum += ratio;
+      if (ratio < sum * 1e-17) break;
+    }
+    return logPMF(start, n, p) + Math.log(sum);
+  }
+  /** log10 P[Bin(n, p) ≥ k], 0 < p < 1. */
+  function log10UpperTail(k, n, p) {
+    if (k <= 0) return 0;
+    if (k > n) return -Infinity;
+    const mode = Math.floor((n + 1) * p);
+    if (k > mode) return logTailSum(k, 1, n, p) / Math.LN10;
+    return Math.log1p(-Math.exp(logTailSum(k - 1, -1, n, p))) / Math.LN10;   // 1 − lower tail, which is at most about 1/2
+  }
+
+  /**
+   * Why a detection predicate's numbers do not follow from each other and the decision rule, or
+   * null (docs/certificate-format.md, "Arithmetic consistency", rules 1 to 7 in order).
+   */
+  function inconsistency(p) {
+    const T = p.tokens_scored, g = p.green_tokens, k = p.keys_tried, m = p.min_tokens;
+    // 1. Counts and the verdict's kind.
+    if (!(0 <= g && g <= T && k >= 1 && m >= 1)) return `counts out of range (green_tokens ${g}, tokens_scored ${T}, keys_tried ${k}, min_tokens ${m})`;
+    if (!["watermarked", "no_watermark", "too_short"].includes(p.verdict)) return `unknown verdict ${JSON.stringify(p.verdict)}`;
+    if ((p.verdict === "too_short") !== (T < m)) return `verdict ${p.verdict} with ${T} tokens scored and a minimum of ${m}`;
+    // 2. Forms.
+    const pv = scientific(p.p_value), pt = given(p, "p_threshold") ? scientific(p.p_threshold) : undefined;
+    if (!FIXED4.test(p.z_score) || !FIXED4.test(p.z_threshold) || !FIXED4.test(p.log10_p_value)) return "z_score, z_threshold or log10_p_value is not in the form -?[0-9]+.[0-9]{4}";
+    if (pv === null || !decimalLE(pv, ONE)) return `p_value ${JSON.stringify(p.p_value)} is not a %.3e decimal at most 1`;
+    if (pt === null || (pt !== undefined && !decimalLE(pt, ONE))) return `p_threshold ${JSON.stringify(p.p_threshold)} is not a %.3e decimal at most 1`;
+    const log10P = Number(p.log10_p_value), z = Number(p.z_score), zThreshold = Number(p.z_threshold);
+    if (!(log10P <= 0)) return `log10_p_value ${p.log10_p_value} is above 0`;
+    // 3. p and its logarithm.
+    if (pv.m === 0 ? !(log10P <= -307) : decimalLE(TINY, pv) ? !(Math.abs(log10Of(pv) - log10P) <= 0.0003) : !(log10P < -299)) {
+      return `p_value ${p.p_value} and log10_p_value ${p.log10_p_value} disagree`;
+    }
+    // 4. A watermarked verdict within the stated threshold.
+    if (pt !== undefined && p.verdict === "watermarked" && !decimalLE(pv, pt)) return `watermarked with p_value ${p.p_value} above p_threshold ${p.p_threshold}`;
+    // 5.–7. need the scheme.
+    if (!given(p, "scheme")) return null;
+    const gammaText = p.scheme.gamma;
+    if (!/^0\.[0-9]+$/.test(gammaText) || !/[1-9]/.test(gammaText)) return `scheme gamma ${JSON.stringify(gammaText)} is not a decimal 0.… in (0, 1)`;
+    const gamma = Number(gammaText);
+    const zExpected = (g - gamma * T) / Math.sqrt(T * gamma * (1 - gamma));
+    if (T > 0 && !(Math.abs(z - zExpected) <= 0.00006)) return `z_score ${p.z_score} does not follow from ${g} green of ${T} at gamma ${gammaText} (${zExpected.toFixed(4)})`;
+    if (p.search_spans !== false) return null;   // absent or true: the p-value is not recomputed
+    const L = Math.min(0, (T === 0 ? 0 : log10UpperTail(g, T, gamma)) + Math.log10(k));
+    if (!(Math.abs(log10P - L) <= 0.001)) return `log10_p_value ${p.log10_p_value} does not follow from ${g} green of ${T} at gamma ${gammaText} over ${k} key${k === 1 ? "" : "s"} (${L.toFixed(4)})`;
+    if (pt !== undefined && T >= m && (p.verdict === "watermarked") !== (zExpected >= zThreshold && decimalLE(pv, pt))) {
+      return `verdict ${p.verdict} does not follow from z ${zExpected.toFixed(4)} against ${p.z_threshold} and p_value ${p.p_value} against ${p.p_threshold}`;
+    }
+    return null;
   }
 
   // ---- the certificate stages (docs/certificate-format.md, "Verification") ----------------------
@@ -789,6 +924,10 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
     if (!s) return list.fail("statement.invalid", "the signed payload is not a Greenmark statement (in-toto Statement v1 with one text subject and a known predicate)");
     const p = s.statement.predicate;
     if (p.issuer_key_id !== kid) return list.fail("key.id_mismatch", `the statement names issuer ${p.issuer_key_id} but was signed by ${kid}`);
+    if (s.kind === "detection_attestation") {
+      const why = inconsistency(p);
+      if (why) return list.fail("statement.inconsistent", `the attestation contradicts itself: ${why}`);
+    }
     list.pass("statement.valid", `${s.kind} ${p.certificate_id}`);
 
     // Time: issued_at against the verification time and the key's window.
@@ -862,7 +1001,7 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
   }
 
   /**
-   * The certificate file is leaf `leaf_index` of the tree a checkpoint signed by the log's key
+   * The certificate (leaf v2 or v1) is leaf `leaf_index` of the tree a checkpoint signed by the log's key
    * commits to: `evidence` is the JSON of /v1/log/proof/{id}, `logKey` the JSON of /v1/log/key.
    * Same checks, codes and order as the CLI; the first failure ends them.
    */
@@ -899,9 +1038,16 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
     }
     list.pass("log.checkpoint.valid", `checkpoint of ${size} leaves signed by ${k.origin}`);
     if (size !== e.tree_size) return list.fail("log.inclusion.invalid", `the proof is for ${e.tree_size} leaves, the checkpoint has ${size}`);
-    const leaf = await sha256(concat([0], certificate));
-    if (await verifyInclusion(leaf, e.leaf_index, e.tree_size, proof, root)) {
-      list.pass("log.inclusion.valid", `the certificate is leaf ${e.leaf_index} of ${e.tree_size}`);
+    // Leaf v2: SHA-256(0x00 || "greenmark-log-leaf/v2\n" || protected "." payload "." signature), the
+    // certificate's signed parts (re-serializing the file keeps it); failing that, leaf v1:
+    // SHA-256(0x00 || the file's exact bytes) (docs/transparency-log.md).
+    const c = profileObject(certificate);
+    const leafV2 = await sha256(concat([0], encoder.encode(`greenmark-log-leaf/v2\n${c.protected}.${c.payload}.${c.signature}`)));
+    const leafV1 = await sha256(concat([0], certificate));
+    const version = (await verifyInclusion(leafV2, e.leaf_index, e.tree_size, proof, root)) ? 2
+      : (await verifyInclusion(leafV1, e.leaf_index, e.tree_size, proof, root)) ? 1 : 0;
+    if (version > 0) {
+      list.pass("log.inclusion.valid", `the certificate is leaf ${e.leaf_index} of ${e.tree_size} (leaf v${version})`);
     } else {
       list.fail("log.inclusion.invalid", `the certificate is not leaf ${e.leaf_index} of the signed tree`);
     }
@@ -1068,7 +1214,7 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
     $("result").replaceChildren(el("p", {}, "Checking…"));
     try {
       const min = $("in-min").value.trim(), at = $("in-at").value.trim();
-      if ($("in-min").validity.badInput || (min !== "" && !/^[0-9]+$/.test(min))) throw new Error("the minimum trusted-root version must be a whole number");
+      if ($("in-min").validity.badInput || (min !== "" && !/^[0-9]+$/.test(min))) throw new Error("the minimum trusted-root version must be an integer >= 1");
       const withLog = chosen.logproof && chosen.logkey;
       // Files are passed whole: verify() reads each one completely or refuses it by its size.
       const result = await verify({
