@@ -90,7 +90,8 @@ struct BatchDetection {
         return rows
     }
 
-    /// RFC 4180 CSV, one row per file.
+    /// RFC 4180 CSV, one row per file. Every cell goes through `cell(_:)`, so no file name, key id
+    /// or error message can become a spreadsheet formula (OWASP "CSV Injection").
     static func csv(_ rows: [Row]) -> String {
         var out = "file,tokens_scored,green_tokens,z_score,p_value,verdict,key_id,span_tokens,normalized,error\r\n"
         for row in rows {
@@ -101,14 +102,31 @@ struct BatchDetection {
                 r?.verdict.rawValue ?? "error", r?.keyID ?? "", r?.span.map { "\($0.tokenStart)-\($0.tokenEnd)" } ?? "",
                 r.map { $0.normalized ? "yes" : "no" } ?? "", row.errorCode.map { "\($0): \(row.errorMessage ?? "")" } ?? "",
             ]
-            out += fields.map(quote).joined(separator: ",") + "\r\n"
+            out += fields.map(cell).joined(separator: ",") + "\r\n"
         }
         return out
     }
 
-    private static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    /// Characters that make a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a
+    /// formula or a DDE command when a cell starts with them (OWASP "CSV Injection"): `=`, `+`,
+    /// `-`, `@`, tab and carriage return, plus line feed and the full-width forms of the first four,
+    /// which some applications fold to ASCII.
+    static let formulaTriggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\n", "\r\n", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
+
+    /// One CSV field (RFC 4180). A field that could start a formula — its first character, or its
+    /// first after leading spaces, is a trigger — gets a leading `'` (shown as text, not evaluated)
+    /// and is always quoted; a plain decimal number (a negative z-score) is left as a number.
+    static func cell(_ field: String) -> String {
+        let quoted = { (value: String) in "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        if let first = field.first(where: { $0 != " " }), formulaTriggers.contains(first), !isPlainNumber(field) {
+            return quoted("'" + field)
+        }
+        return field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? quoted(field) : field
+    }
+
+    /// `-12.5`, `3`, `1.2e-05`: what the report's own numeric columns hold.
+    static func isPlainNumber(_ field: String) -> Bool {
+        field.wholeMatch(of: /-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/) != nil
     }
 
     /// Plain-text summary for standard output.

@@ -20,10 +20,11 @@ struct CLIProcess {
 
     /// Runs `greenmark arguments...` with `stdin` as standard input; GREENMARK_HOME is cleared so
     /// only `--home` decides.
-    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Output {
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], directory: String? = nil) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "GREENMARK_HOME")
         env.merge(environment) { $1 }
