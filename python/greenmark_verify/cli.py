@@ -1,5 +1,6 @@
-"""greenmark-verify CERT [--text FILE] --trust PIN [--trust-update FILE]... [--min-trust-version N]
-[--at TIME] [--json]: exit 0 valid, 1 invalid, 2 usage error."""
+"""greenmark-verify CERT [--text FILE] --trust PIN [--trust-update FILE...]... [--min-trust-version N]
+[--at TIME] [--json]: exit 0 valid, 1 invalid, 2 usage error. --trust-update takes one or more files
+and may be repeated (so `--trust-update trusted-root-v*.json` works); their order does not matter."""
 
 from __future__ import annotations
 
@@ -49,8 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--text", metavar="FILE", help="the certified text (checked against the subject digest)")
     parser.add_argument("--trust", metavar="PIN", required=True,
                         help="the pinned trust file: root-key.json or one trusted-root version")
-    parser.add_argument("--trust-update", metavar="FILE", action="append", default=[],
-                        help="a further trusted-root document (repeatable, any order)")
+    parser.add_argument("--trust-update", metavar="FILE", nargs="+", action="extend", default=[],
+                        help="further trusted-root documents: one or more files, repeatable, any order")
     parser.add_argument("--min-trust-version", metavar="N", type=_version,
                         help="the lowest trusted-root version accepted")
     parser.add_argument("--at", metavar="TIME", help="verification time, YYYY-MM-DDTHH:MM:SSZ (default: now)")

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import itertools
 import json
+import operator
 import re
 from datetime import datetime, timezone
 
@@ -48,11 +50,14 @@ def b64url_encode(raw: bytes) -> str:
 # ---- the JSON profile -----------------------------------------------------------------------------
 
 MAX_SAFE = 2**53  # integers must have a magnitude below this
-# Deepest nesting of objects and arrays accepted, the top-level object counting as 1. The spec sets
-# no limit; without one the answer would depend on the parser (Python's recursion limit near 990,
-# Swift's JSONSerialization 512), so this verifier applies an explicit one, the same as Swift's.
-MAX_DEPTH = 512
+# Arrays and objects nest at most 32 deep, the top-level object counting as 1 (JSON profile).
+MAX_DEPTH = 32
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# String literals (escapes skipped) and everything but brackets: what is left is the structure.
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")  # depth change + 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _pairs(pairs):
@@ -79,9 +84,37 @@ def _no_constant(literal: str):
     raise DecodeError(f"{literal} is not JSON")
 
 
+def _check_depth(text: str) -> None:
+    """Refuses nesting deeper than MAX_DEPTH before parsing (so no parser recursion on hostile input).
+    Exact for well-formed JSON; on malformed JSON any refusal is right, the parser refuses it too."""
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text)).encode("ascii").translate(_BRACKET_STEP)
+    # Depth after the i-th bracket (from 1) is the sum of its first i steps (+2 / 0) minus i.
+    depths = map(operator.sub, itertools.accumulate(brackets), itertools.count(1))
+    if max(depths, default=0) > MAX_DEPTH:
+        raise DecodeError(f"JSON nested deeper than {MAX_DEPTH} levels (the top-level object is level 1)")
+
+
+def _check_strings(value: dict) -> None:
+    """No string (member name or value) holds a lone surrogate: the text was valid UTF-8, so one can
+    only come from a \\u escape that is not half of a high+low pair (iterative: no recursion)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            for name, child in node.items():
+                if _SURROGATE.search(name) is not None:
+                    raise DecodeError("a \\u escape leaves a lone surrogate in a member name")
+                stack.append(child)
+        elif type(node) is list:
+            stack.extend(node)
+        elif type(node) is str and _SURROGATE.search(node) is not None:
+            raise DecodeError("a \\u escape leaves a lone surrogate in a string")
+
+
 def parse_json(data: bytes) -> dict:
     """Parses one Greenmark JSON document under the profile: UTF-8 without BOM, no control byte
-    other than tab/LF/CR, one object at top level, integers only (|n| < 2^53), no repeated names."""
+    other than tab/LF/CR, one object at top level, nesting at most 32 deep, no lone surrogate,
+    integers only (|n| < 2^53), no repeated names."""
     if type(data) is not bytes:
         data = bytes(data)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -93,33 +126,20 @@ def parse_json(data: bytes) -> dict:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DecodeError(f"not UTF-8: {error}") from None
+    _check_depth(text)
     try:
         value = json.loads(text, object_pairs_hook=_pairs, parse_int=_integer,
                            parse_float=_no_float, parse_constant=_no_constant)
     except DecodeError:
         raise
-    except RecursionError:
+    except RecursionError:  # not reached after _check_depth; kept so no input can escape as a crash
         raise DecodeError("JSON nested too deeply") from None
     except ValueError as error:  # json.JSONDecodeError and int() limits
         raise DecodeError(f"not JSON: {error}") from None
     if type(value) is not dict:
         raise DecodeError("top level is not a JSON object")
-    if _depth(value) > MAX_DEPTH:
-        raise DecodeError(f"JSON nested deeper than {MAX_DEPTH} levels")
+    _check_strings(value)
     return value
-
-
-def _depth(value: dict) -> int:
-    """Nesting depth of objects and arrays (iterative: no recursion on hostile input)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            break
-        children = node.values() if type(node) is dict else node
-        stack.extend((child, depth + 1) for child in children if type(child) in (dict, list))
-    return deepest
 
 
 # ---- JSON types (bool is not an integer) ----------------------------------------------------------

@@ -167,21 +167,22 @@ def _trusted_root_from(document: dict, name: str) -> TrustedRoot:
 
 
 def read_pin(data: bytes) -> tuple[str, bytes] | TrustedRoot:
-    """The pinned file: a root key file (returns (key_id, raw key)) or one trusted-root version."""
+    """The pinned file: a JSON object with a payload or a signatures member is a trusted root (one
+    version); anything else must be a root key file (returns (key_id, raw key))."""
     if len(data) > MAX_TRUST_BYTES:
         raise DecodeError("the pinned file is over 4 MiB")
     try:
         document = parse_json(data)
     except DecodeError as error:
         raise DecodeError(f"the pinned file: {error}") from None
-    if document.get("_type") == ROOT_KEY_TYPE:
-        if set(document) != {"_type", "key_id", "public_key"}:
-            raise DecodeError("the pinned root key file has members other than _type, key_id, public_key")
-        kid = document["key_id"]
-        return kid, _public_key(document["public_key"], "grk-", kid, "the pinned root key")
-    if set(document) == {"payload", "signatures"}:
+    if "payload" in document or "signatures" in document:
         return _trusted_root_from(document, "the pinned trusted root")
-    raise DecodeError("the pinned file is neither a root key file nor a trusted root")
+    if set(document) != {"_type", "key_id", "public_key"}:
+        raise DecodeError("the pinned file is a root key file with members other than exactly _type, key_id, public_key")
+    if not is_str(document["_type"]) or document["_type"] != ROOT_KEY_TYPE:
+        raise DecodeError(f"the pinned root key file's _type is not {ROOT_KEY_TYPE}")
+    kid = document["key_id"]
+    return kid, _public_key(document["public_key"], "grk-", kid, "the pinned root key")
 
 
 def counting_keys(root: TrustedRoot, keys: dict[str, bytes]) -> set[str]:
@@ -199,7 +200,9 @@ def counting_keys(root: TrustedRoot, keys: dict[str, bytes]) -> set[str]:
         kid = header["kid"]
         if kid not in keys or kid in counted:
             continue
-        if ed25519_verify(keys[kid], raw_signature, (protected + "." + root.payload).encode("ascii")):
+        # The JWS signing input, UTF-8(protected || "." || payload); both are base64url here (the
+        # header was just decoded, the payload decoded to the body), so it is their ASCII bytes.
+        if ed25519_verify(keys[kid], raw_signature, (protected + "." + root.payload).encode("utf-8")):
             counted.add(kid)
     return counted
 
@@ -219,9 +222,8 @@ def establish(pinned: bytes, updates: list[bytes], min_version: int | None, at: 
     if isinstance(pin, TrustedRoot):
         documents.insert(0, pin)
 
-    # 2. Conflict. Documents of one version with the same payload are one document: their
-    #    signature entries are pooled for following the chain (the pinned trusted root's start
-    #    check uses its own entries only).
+    # 2. Conflict. Documents of one version with the same payload are one document whose signature
+    #    entries are all of theirs (pooled), so the order of the files never matters.
     by_version: dict[int, TrustedRoot] = {}
     for document in documents:
         seen = by_version.get(document.version)
@@ -234,10 +236,10 @@ def establish(pinned: bytes, updates: list[bytes], min_version: int | None, at: 
         else:
             seen.signatures.extend(document.signatures)
 
-    # 3. Start.
+    # 3. Start. A pinned trusted root: the pooled signatures of its version must reach its threshold.
     if isinstance(pin, TrustedRoot):
         start = by_version[pin.version]
-        if not _reaches(pin, pin.root_keys, pin.threshold):  # its own signatures, not another copy's
+        if not _reaches(start, start.root_keys, start.threshold):
             raise TrustFailure("trust.signature.invalid",
                                f"the pinned trusted root v{start.version} is not signed by {start.threshold} of its own root keys")
     else:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from .consistency import Inconsistent, check as check_consistency
 from .encoding import (DecodeError, b64url_decode, ed25519_verify, format_time, is_arr, is_int,
                        is_obj, is_str, parse_json, parse_time)
 from .text import canonical, first_unassigned
@@ -129,10 +130,12 @@ def verify(certificate: bytes, text: bytes | None, trust: bytes, updates: list[b
             raise _Stop("signature.invalid", f"signature: {error}") from None
         if len(signature) != 64:
             raise _Stop("signature.invalid", f"signature is {len(signature)} bytes, not 64")
-        signing_input = outer["protected"] + "." + outer["payload"]
-        if not signing_input.isascii():
-            raise _Stop("signature.invalid", "payload is not ASCII, so there is no JWS signing input")
-        if not ed25519_verify(key.public_key, signature, signing_input.encode("ascii")):
+        # The JWS signing input is UTF-8(protected || "." || payload): ASCII when both are base64url;
+        # a payload with other characters is signed over its UTF-8 bytes and fails where it is
+        # decoded (the statement stage) if the signature holds. The JSON profile refuses lone
+        # surrogates, so every string here encodes.
+        signing_input = (outer["protected"] + "." + outer["payload"]).encode("utf-8")
+        if not ed25519_verify(key.public_key, signature, signing_input):
             raise _Stop("signature.invalid", f"the Ed25519 signature does not verify under {kid}")
         passed("signature.valid", f"Ed25519 signature by {kid}")
 
@@ -141,7 +144,13 @@ def verify(certificate: bytes, text: bytes | None, trust: bytes, updates: list[b
         predicate = statement["predicate"]
         if predicate["issuer_key_id"] != kid:
             raise _Stop("key.id_mismatch", f"issuer_key_id {predicate['issuer_key_id']} is not the header's kid {kid}")
-        passed("statement.valid", f"{statement['predicateType'].rsplit('/', 2)[-2]} statement {predicate['certificate_id']}")
+        summary = ""
+        if statement["predicateType"] == DETECTION:
+            try:
+                summary = "; " + check_consistency(predicate)
+            except Inconsistent as error:
+                raise _Stop("statement.inconsistent", str(error)) from None
+        passed("statement.valid", f"{statement['predicateType'].rsplit('/', 2)[-2]} statement {predicate['certificate_id']}{summary}")
 
         # 7. Time.
         issued = parse_time(predicate["issued_at"])  # checked in _check_statement
@@ -199,9 +208,12 @@ def _check_header(protected: str) -> str:
     return header["kid"]
 
 
-# Predicate members: name -> (required, check). Members not listed are ignored.
+# Predicate members: name -> (required, check). Members not listed are ignored; an optional member
+# written as null is the same as an absent one.
 def _string(v): return is_str(v)
 def _integer(v): return is_int(v)
+def _boolean(v): return type(v) is bool
+def _uint32(v): return is_int(v) and 0 <= v <= 2**32 - 1
 def _time(v):
     if not is_str(v):
         return False
@@ -212,11 +224,11 @@ def _time(v):
     return True
 def _object(spec):
     def check(v):
-        return is_obj(v) and _members_ok(v, spec)
+        return is_obj(v) and _first_bad_member(v, spec) is None
     return check
 
 
-_SCHEME = {"prf": (True, _string), "gamma": (True, _string), "gamma_threshold": (True, _integer), "h": (True, _integer)}
+_SCHEME = {"prf": (True, _string), "gamma": (True, _string), "gamma_threshold": (True, _uint32), "h": (True, _integer)}
 _COMMON = {
     "certificate_id": (True, _string),
     "issued_at": (True, _time),
@@ -232,6 +244,7 @@ _DETECTION = {
     "min_tokens": (True, _integer), "keys_tried": (True, _integer),
     "z_score": (True, _string), "p_value": (True, _string), "log10_p_value": (True, _string),
     "z_threshold": (True, _string), "verdict": (True, _string),
+    "search_spans": (False, _boolean), "p_threshold": (False, _string),
 }
 _GENERATION = {
     "model": (True, _object({"name": (True, _string), "sha256": (True, _string)})),
@@ -242,16 +255,18 @@ _GENERATION = {
 }
 
 
-def _members_ok(value: dict, spec: dict) -> bool:
+def _first_bad_member(value: dict, spec: dict) -> str | None:
+    """The first member of `spec` that is missing (required) or of the wrong type, else None. A
+    member written as null is absent."""
     for name, (required, check) in spec.items():
         member = value.get(name)
         if member is None:
             if required:
-                return False
+                return f"{name} is missing"
             continue
         if not check(member):
-            return False
-    return True
+            return f"{name} is not of its type or form"
+    return None
 
 
 def _check_statement(payload: str) -> dict:
@@ -279,10 +294,9 @@ def _check_statement(payload: str) -> dict:
     predicate = statement["predicate"]
     if not is_obj(predicate):
         raise _Stop("statement.invalid", "predicate is not an object")
-    if not _members_ok(predicate, _COMMON):
-        raise _Stop("statement.invalid", "a common predicate member is missing, of the wrong type, or issued_at/text_canonicalization is malformed")
-    if not _members_ok(predicate, _DETECTION if kind == DETECTION else _GENERATION):
-        raise _Stop("statement.invalid", f"a {kind.rsplit('/', 2)[-2]} predicate member is missing or of the wrong type")
+    bad = _first_bad_member(predicate, _COMMON) or _first_bad_member(predicate, _DETECTION if kind == DETECTION else _GENERATION)
+    if bad is not None:
+        raise _Stop("statement.invalid", f"{kind.rsplit('/', 2)[-2]} predicate: {bad}")
     return statement
 
 

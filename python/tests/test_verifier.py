@@ -67,10 +67,24 @@ class Decoders(Base):
                 parse_json(bad)
 
     def test_nesting_limit(self):
-        self.assertIn("a", parse_json(b'{"a":' + b"[" * 511 + b"]" * 511 + b"}"))  # depth 512
-        for n in [512, 600, 980, 1000, 5000]:
+        # At most 32 deep, the top-level object being depth 1: {"a": 31 arrays} is depth 32.
+        self.assertIn("a", parse_json(b'{"a":' + b"[" * 31 + b"]" * 31 + b"}"))
+        self.assertIn("a", parse_json(b'{"a":' + b'{"b":' * 31 + b"1" + b"}" * 31 + b"}"))
+        self.assertIn("a", parse_json(b'{"a":"' + b"[{" * 100 + b'\\"[["}'))  # brackets inside strings
+        for n in [32, 33, 512, 1000, 100000]:
             with self.assertRaises(DecodeError, msg=n):
                 parse_json(b'{"a":' + b"[" * n + b"]" * n + b"}")
+        with self.assertRaises(DecodeError):
+            parse_json(b'{"a":' + b'{"b":' * 32 + b"1" + b"}" * 32 + b"}")
+
+    def test_lone_surrogates(self):
+        self.assertEqual(parse_json(b'{"a":"\\ud83d\\ude42"}'), {"a": "\U0001F642"})  # a pair is one character
+        self.assertEqual(parse_json(b'{"\\ud83d\\ude42":["\\uD83D\\uDE42"]}'), {"\U0001F642": ["\U0001F642"]})
+        for bad in [b'{"a":"\\ud800"}', b'{"a":"\\udc00"}', b'{"a":"x\\ud83d"}', b'{"a":"\\ude42\\ud83d"}',
+                    b'{"a":"\\ud83d\\u0041"}', b'{"a":"\\ud83d\\ud83d"}', b'{"\\ud800":1}', b'{"a":[["\\udfff"]]}',
+                    b'{"a":{"b":"\\ud800"}}']:
+            with self.assertRaises(DecodeError, msg=bad):
+                parse_json(bad)
 
     def test_time_form(self):
         self.assertEqual(parse_time("2024-02-29T23:59:59Z"), datetime(2024, 2, 29, 23, 59, 59, tzinfo=timezone.utc))
@@ -134,10 +148,12 @@ class Trust(Base):
         self.assertFails(run(trust=trusted_root(1, roots=(ROOT1, ROOT2), threshold=2), updates=[]),
                          "trust.signature.invalid")
         self.assertValid(run(trust=trusted_root(1, roots=(ROOT1, ROOT2), threshold=2, signers=(ROOT2, ROOT1)), updates=[]))
-        # The pinned file's own signatures decide, not those of another copy of the same version.
+        # Copies of one version pool their signatures, the pinned one included: an unsigned pinned
+        # copy with a signed copy among the updates is signed.
         unsigned = compact({"payload": json.loads(trusted_root(1))["payload"], "signatures": []})
-        self.assertFails(run(trust=unsigned, updates=[trusted_root(1)]), "trust.signature.invalid")
+        self.assertValid(run(trust=unsigned, updates=[trusted_root(1)]))
         self.assertValid(run(trust=trusted_root(1), updates=[unsigned]))
+        self.assertFails(run(trust=unsigned, updates=[unsigned]), "trust.signature.invalid")
 
     def test_threshold_counts_distinct_keys(self):
         doubled = trusted_root(1, roots=(ROOT1, ROOT2), threshold=2, signers=(ROOT1, ROOT1))
@@ -355,6 +371,131 @@ class Certificate(Base):
         self.assertFails(run(cert=cert(since), updates=[both]), "key.revoked")
 
 
+class Revision(Base):
+    """Rules settled by the revised spec: pooled copies, order independence, the first failing step,
+    the pinned-file form, UTF-8 signing input, null = absent, the gamma_threshold range."""
+
+    def test_copies_pool_signatures_in_any_order(self):
+        import itertools
+        payload = b64json(body(1, roots=(ROOT1, ROOT2), threshold=2))
+        by_root1 = compact(sign_root(payload, (ROOT1,)))
+        by_root2 = compact(sign_root(payload, (ROOT2,)))
+        unsigned = compact(sign_root(payload, ()))
+        # Neither copy reaches threshold 2 alone; together they do, whatever the order or the pin.
+        self.assertFails(run(updates=[by_root1]), "trust.incomplete")
+        for order in itertools.permutations([by_root1, by_root2, unsigned]):
+            self.assertValid(run(updates=list(order)))
+        self.assertValid(run(trust=by_root1, updates=[by_root2]))
+        self.assertValid(run(trust=unsigned, updates=[by_root2, by_root1]))
+        self.assertFails(run(trust=by_root1, updates=[unsigned]), "trust.signature.invalid")
+        # Pooled copies also pass a rotation on: v2 signed by ROOT1 in one copy and ROOT2 in another.
+        v1 = trusted_root(1)
+        v2_payload = b64json(body(2, roots=(ROOT2,)))
+        v2a, v2b = compact(sign_root(v2_payload, (ROOT1,))), compact(sign_root(v2_payload, (ROOT2,)))
+        for order in itertools.permutations([v1, v2a, v2b]):
+            self.assertValid(run(updates=list(order)))
+        self.assertFails(run(updates=[v1, v2a]), "trust.threshold_not_met")
+
+    def test_first_failing_step_decides(self):
+        v1, v3 = trusted_root(1), trusted_root(3)
+        other_v1 = trusted_root(1, expires=w.T0 + timedelta(days=500))
+        garbage = b"not json"
+        for order in [[garbage, v1, other_v1], [v1, other_v1, garbage]]:
+            self.assertFails(run(updates=order), "trust.unreadable")           # read before conflict
+        self.assertFails(run(updates=[v3, v1, other_v1]), "trust.conflict")     # conflict before gap
+        self.assertFails(run(updates=[v1, v3], min_version=9), "trust.version_gap")  # gap before rollback
+        stale = trusted_root(1, expires=w.T0)
+        self.assertFails(run(updates=[stale], min_version=2), "trust.rollback")     # rollback before stale
+        # A conflict among versions older than a pinned trusted root still counts (step 2 before 3).
+        v2 = trusted_root(2)
+        self.assertFails(run(trust=v2, updates=[v1, other_v1]), "trust.conflict")
+        # Step 4: the lowest failing version decides (v2 missing before v4's bad signature).
+        bad_v4 = trusted_root(4, signers=(ROOT2,))
+        self.assertFails(run(updates=[v1, v3, bad_v4]), "trust.version_gap")
+
+    def test_pinned_file_form(self):
+        key = json.loads(ROOT1.root_key_file())
+        # An object with payload or signatures is a trusted root (and then must be a well-formed one).
+        for document in [key | {"payload": json.loads(trusted_root(1))["payload"]}, key | {"signatures": []},
+                         {"payload": json.loads(trusted_root(1))["payload"]}, {"signatures": []}]:
+            with self.subTest(document=sorted(document)):
+                self.assertFails(run(trust=compact(document)), "trust.unreadable")
+        for document in [key | {"_type": "greenmark-root-key/v2"}, key | {"_type": None}, key | {"key_id": None},
+                         {k: v for k, v in key.items() if k != "_type"}, key | {"expires": None}]:
+            with self.subTest(document=document):
+                self.assertFails(run(trust=compact(document)), "trust.unreadable")
+        # A root key file (or any non trusted root) among the updates is unreadable.
+        self.assertFails(run(updates=[trusted_root(1), ROOT1.root_key_file()]), "trust.unreadable")
+        self.assertFails(run(trust=trusted_root(1), updates=[ROOT1.root_key_file()]), "trust.unreadable")
+
+    def test_trust_null_is_absent(self):
+        self.assertValid(run(updates=[trusted_root(1, issuing=[issuing_entry(ISSUER1) | {"not_after": None, "compromised_since": None}])]))
+        self.assertFails(run(updates=[trusted_root(1, issuing=[issuing_entry(ISSUER1, status="retired") | {"not_after": None}])]),
+                         "trust.unreadable")
+        self.assertFails(run(updates=[trusted_root(1, issuing=[issuing_entry(ISSUER1) | {"not_before": None}])]), "trust.unreadable")
+        self.assertFails(run(updates=[compact(sign_root(body(1) | {"threshold": None}, (ROOT1,)))]), "trust.unreadable")
+
+    def test_trust_json_profile(self):
+        deep = body(1) | {"note": json.loads("[" * 31 + "]" * 31)}        # body 1 + 31 arrays = depth 32
+        self.assertValid(run(updates=[compact(sign_root(deep, (ROOT1,)))]))
+        deeper = body(1) | {"note": json.loads("[" * 32 + "]" * 32)}
+        self.assertFails(run(updates=[compact(sign_root(deeper, (ROOT1,)))]), "trust.unreadable")
+        lone = w.b64url_encode(compact(body(1))[:-1] + b',"note":"\\ud800"}')
+        self.assertFails(run(updates=[compact(sign_root(lone, (ROOT1,)))]), "trust.unreadable")
+        self.assertFails(run(trust=ROOT1.root_key_file()[:-1] + b',"x":"\\udfff"}'), "trust.unreadable")
+
+    def test_signing_input_is_utf8(self):
+        obj = certificate_object()
+        # A payload with a non-ASCII character, validly signed over its UTF-8 bytes: the signature
+        # holds and the payload fails where it is decoded.
+        payload = obj["payload"] + "\u00e9"
+        signed = compact(certificate_object(payload=payload))
+        self.assertFails(run(cert=signed), "statement.invalid")
+        self.assertFails(run(cert=compact(obj | {"payload": obj["payload"] + "\U0001F642"})), "signature.invalid")
+        for payload in ["\u2028", "\U0001F642" * 3, "é.é"]:
+            self.assertFails(run(cert=compact(certificate_object(payload=payload))), "statement.invalid")
+        # A lone surrogate never reaches the signature: the certificate file is not the JSON profile.
+        raw = compact(obj)
+        self.assertFails(run(cert=raw.replace(b'"payload":"', b'"payload":"\\ud800')), "format.invalid")
+
+    def test_certificate_json_profile(self):
+        obj = certificate_object()
+        endorsement = obj["header"]["endorsement"]
+        self.assertFails(run(cert=compact(obj).replace(b'"header":{', b'"header":' + b"[" * 31 + b"{")
+                             .replace(b"}}", b"}" + b"]" * 31 + b"}", 1)), "format.invalid")
+        header = {"alg": "EdDSA", "kid": ISSUER1.kid, "typ": w.CERT_TYP}
+        protected = w.b64url_encode(json.dumps(header).encode()[:-1] + b', "x5u": "\\udc00"}')
+        self.assertFails(run(cert=compact(obj | {"protected": protected})), "header.invalid")
+        self.assertTrue(endorsement)
+
+    def test_statement_null_and_ranges(self):
+        predicate = w.detection_predicate
+        scheme = dict(w.WATERMARK["scheme"])
+        for value, ok in [(0, True), (2**32 - 1, True), (2**32, False), (-1, False), (2**40, False), ("1", False), (True, False)]:
+            with self.subTest(gamma_threshold=value):
+                report = run(cert=certificate(statement(predicate(scheme=scheme | {"gamma_threshold": value}))))
+                if ok:
+                    self.assertValid(report)
+                else:
+                    self.assertFails(report, "statement.invalid")
+        # Optional members written as null are absent; required ones are missing.
+        self.assertValid(run(cert=certificate(statement(predicate(watermark_key_commitment=None, search_spans=None,
+                                                                  p_threshold=None, watermark_key_id=None)))))
+        generation = w.generation_predicate()
+        generation["sampling"] = dict(generation["sampling"], seed=None)
+        self.assertValid(run(cert=certificate(statement(generation, kind=w.GENERATION))))
+        for name in ["verdict", "z_score", "tokens_scored", "issued_at", "tokenizer"]:
+            with self.subTest(required=name):
+                self.assertFails(run(cert=certificate(statement(predicate(**{name: None})))), "statement.invalid")
+        self.assertFails(run(cert=certificate(statement(predicate(scheme=scheme | {"h": None})))), "statement.invalid")
+        # Nesting: depth 32 (a predicate member nested to the limit) is fine, 33 is not.
+        nested = json.loads('{"_type":0}')
+        for _ in range(29):
+            nested = {"n": nested}
+        self.assertValid(run(cert=certificate(statement(predicate(note=nested)))))  # statement 1 + predicate 1 + 30 = 32
+        self.assertFails(run(cert=certificate(statement(predicate(note={"n": nested})))), "statement.invalid")
+
+
 class CommandLine(Base):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
@@ -387,11 +528,41 @@ class CommandLine(Base):
                 done = self.cli(*common, *bad)
                 self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
         self.assertEqual(self.cli("cert.json").returncode, 2)  # --trust is required
+
+    def test_trust_update_takes_several_files(self):
+        base = Path(self.dir.name)
+        v1 = trusted_root(1)
+        v2 = trusted_root(2, roots=(ROOT2,), signers=(ROOT1, ROOT2))
+        (base / "trusted-root-v1.json").write_bytes(v1)
+        (base / "trusted-root-v2.json").write_bytes(v2)
+        (base / "trusted-root-v3.json").write_bytes(trusted_root(3, roots=(ROOT2,), signers=(ROOT2,)))
+        common = ["cert.json", "--text", "text.txt", "--trust", "root-key.json", "--at", AT, "--json"]
+        def codes(*args):
+            done = self.cli(*args)
+            self.assertIn(done.returncode, (0, 1), done.stderr)
+            return json.loads(done.stdout)["checks"]
+        for update_args in [["--trust-update", "trusted-root-v1.json", "trusted-root-v2.json", "trusted-root-v3.json"],
+                            ["--trust-update", "trusted-root-v3.json", "trusted-root-v1.json", "--trust-update", "trusted-root-v2.json"],
+                            ["--trust-update", "trusted-root-v2.json", "--trust-update", "trusted-root-v3.json", "--trust-update", "trusted-root-v1.json"]]:
+            with self.subTest(update_args):
+                checks = codes(*common, *update_args)
+                self.assertEqual([c["code"] for c in checks], SUCCESS, checks)
+                self.assertIn("trusted root v3", checks[0]["detail"])
+        # Without the flag's files the pinned key alone is not enough.
+        self.assertEqual([c["code"] for c in codes(*common)], ["trust.incomplete"])
+        # A shell glob expands into one flag with several files.
+        done = subprocess.run(["sh", "-c", f'"{sys.executable}" -m greenmark_verify cert.json --trust root-key.json '
+                               f'--trust-update trusted-root-v*.json --at {AT}'], cwd=self.dir.name, capture_output=True,
+                              text=True, env=dict(os.environ, PYTHONPATH=str(PACKAGE.parent)))
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        # The flag needs at least one file; a missing one is a usage error.
+        self.assertEqual(self.cli(*common, "--trust-update").returncode, 2)
+        self.assertEqual(self.cli(*common, "--trust-update", "trusted-root-v1.json", "missing.json").returncode, 2)
         self.assertEqual(self.cli("missing.json", "--trust", "root-key.json").returncode, 2)
 
     def test_hostile_details_print_safely(self):
-        header = {"alg": "EdDSA", "kid": "gik-x\n  ok   text.digest.match: \ud800", "typ": w.CERT_TYP}
-        protected = w.b64url_encode(json.dumps(header).encode("ascii"))  # an escaped lone surrogate
+        header = {"alg": "EdDSA", "kid": "gik-x\n  ok   text.digest.match: \u202e\x1b[2J\u2028", "typ": w.CERT_TYP}
+        protected = w.b64url_encode(json.dumps(header).encode("ascii"))  # escaped controls and bidi marks
         (Path(self.dir.name) / "hostile.json").write_bytes(compact(certificate_object() | {"protected": protected}))
         for extra in [[], ["--json"]]:
             done = self.cli("hostile.json", "--trust", "root-key.json", "--trust-update", "v1.json", "--at", AT, *extra)

@@ -108,8 +108,8 @@ def detection_predicate(issuer: Key = ISSUER1, issued_at=T0 + timedelta(days=1),
              "scheme": dict(WATERMARK["scheme"]), "text_canonicalization": "greenmark-text-v1",
              "tokenizer": {"name": "SmolLM2", "vocabulary": "49152"},
              "tokens_scored": 140, "green_tokens": 81, "min_tokens": 50, "keys_tried": 1,
-             "z_score": "8.9800", "p_value": "1.600e-16", "log10_p_value": "-15.80", "z_threshold": "4.0000",
-             "verdict": "watermarked"}
+             "z_score": "8.9783", "p_value": "1.598e-16", "log10_p_value": "-15.7965", "z_threshold": "4.0000",
+             "verdict": "watermarked", "search_spans": False, "p_threshold": "3.167e-05"}
     value.update(extra)
     return value
 
