@@ -83,7 +83,7 @@ enum VerifyPage {
     You need the certificate (<code>.json</code>), the text it is about (<code>.txt</code>), the trust file you
     pinned (the root key <code>root-key.json</code> or a trusted-root file) and the trusted-root files the issuer
     publishes (<code>trusted-root-v*.json</code>) — the same inputs as
-    <code>greenmark verify CERT --text TEXT --trust ROOT --trust-update …</code>. A root key alone is not enough:
+    <code>greenmark verify CERT --text TEXT --trust ROOT --trust-update trusted-root-v*.json</code>. A root key alone is not enough:
     the page needs a current trusted root that chains to it.</p>
 
   <form id="form" novalidate>
