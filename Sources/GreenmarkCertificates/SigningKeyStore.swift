@@ -11,7 +11,8 @@ import Glibc
 /// version, the latest as `trusted-root.json`, and `root-key.json`).
 ///
 /// With a master key, `signing.json` is written sealed (`greenmark-sealed-v1`, purpose `signing`,
-/// `docs/secrets-at-rest.md`) and a plaintext one still loads; the trust files stay public.
+/// `docs/secrets-at-rest.md`) and a plaintext one is refused (`secrets.plaintext_refused`; only
+/// `seal()` takes it in); the trust files stay public.
 ///
 /// Every change loads, changes and writes the state under the home-wide `HomeLock` (taken by the
 /// method, or passed as `holding:` by a caller that holds it already, e.g. a command that changes
@@ -56,7 +57,8 @@ public struct SigningKeyStore: Sendable {
         return try locked(held) { () throws(CertificateError) -> Bool in
             let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)
             if sealedUnder == key.id { return false }
-            var state = try (sealedUnder == nil ? self : SigningKeyStore(directory: directory, masterKey: previous)).load()
+            var state = try (sealedUnder == nil ? self : SigningKeyStore(directory: directory, masterKey: previous))
+                .load(acceptingPlaintext: sealedUnder == nil)
             try writeSecret(&state)
             return true
         }
@@ -324,7 +326,9 @@ public struct SigningKeyStore: Sendable {
         }
     }
 
-    func load() throws(CertificateError) -> State {
+    /// The decrypted state. With a master key configured a plaintext file is refused unless
+    /// `acceptingPlaintext` (only `seal()` passes it).
+    func load(acceptingPlaintext: Bool = false) throws(CertificateError) -> State {
         guard exists else {
             throw CertificateError(.signingKeysMissing, "no signing keys at \(path); run `greenmark trust init`")
         }
@@ -344,6 +348,9 @@ public struct SigningKeyStore: Sendable {
             } catch {
                 throw CertificateError(.init(rawValue: error.code.rawValue), "\(path): \(error.reason)")
             }
+        } else if key != nil, !acceptingPlaintext {
+            let error = SealedFile.plaintextRefused(path: path)
+            throw CertificateError(.init(rawValue: error.code.rawValue), error.reason)
         }
         guard let state = try? JSONDecoder().decode(State.self, from: data), state.format == "greenmark-signing-keys", !state.rootKeys.isEmpty
         else {

@@ -35,6 +35,9 @@ public struct CryptoError: CodedError {
         public static let sealedFileCorrupt = Code(rawValue: "secrets.sealed_file_corrupt")
         /// A sealed file was sealed for another purpose (e.g. a keyring where signing keys belong).
         public static let sealedPurposeMismatch = Code(rawValue: "secrets.purpose_mismatch")
+        /// A secret file is plaintext although a master key is configured: refused, never loaded
+        /// or re-sealed (only `greenmark keys seal` takes a plaintext file in).
+        public static let plaintextRefused = Code(rawValue: "secrets.plaintext_refused")
     }
 
     public let code: Code

@@ -96,6 +96,15 @@ public enum SealedFile {
         }
     }
 
+    /// The error for a plaintext secret file at `path` found while a master key is configured.
+    /// A sealed home takes only sealed files: a plaintext one may have been put there by someone
+    /// else (their watermark key, their signing seed), and loading it, or sealing it on the next
+    /// write, would launder it. The one way in is an explicit `greenmark keys seal`.
+    public static func plaintextRefused(path: String) -> CryptoError {
+        CryptoError(.plaintextRefused, "\(path) is not sealed, but a master key is configured: a plaintext secret file is refused "
+                    + "(it may have been put there by someone else). If it is yours, seal it with `greenmark keys seal` (docs/secrets-at-rest.md)")
+    }
+
     private struct Probe: Decodable { let format: String? }
 
     struct Envelope: Decodable {

@@ -19,7 +19,8 @@ import Synchronization
 /// `version`) never replaces it: it is refused and the local file published over it, so a
 /// replayed `keyring.json` cannot bring destroyed keys back. Secret files must be sealed under the
 /// master key (docs/secrets-at-rest.md) before they may leave the host: the database never holds
-/// a plaintext key. Every sync runs under the home-wide `HomeLock`, like the CLI's and the stores'
+/// a plaintext key, and a plaintext secret file found there anyway is never taken (refused,
+/// logged with `keys.not_sealed`, and the local sealed file published over it). Every sync runs under the home-wide `HomeLock`, like the CLI's and the stores'
 /// changes, so it never reads or replaces files in the middle of another change. Daemons sync
 /// every `interval`, and at once around their own key changes.
 public final class KeySync: Sendable {
@@ -178,6 +179,20 @@ public final class KeySync: Sendable {
             let localChanged = local.map { SHA256Digest.hash($0) != last?.digest } ?? false
             if let record = records[name], record.version != last?.version {
                 // Changed in the database (or never seen here).
+                if Self.secretFiles.contains(name), !SealedFile.isSealed(record.bytes) {
+                    // A plaintext secret file is never taken (sealed means sealed: it would be
+                    // refused by every store anyway). The local file, if sealed, is published
+                    // over it; the refusal is logged once per database version.
+                    logger.warning("refused a plaintext secret file from the shared registry; only sealed files are taken",
+                                   metadata: ["file": "\(name)", "code": "\(KeySyncError.Code.notSealed.rawValue)"])
+                    changes.refused.append(name)
+                    if let local, SealedFile.isSealed(local) {
+                        outgoing.append(KeyFileChange(name: name, bytes: local, expectedVersion: record.version))
+                    } else {
+                        agreed[name] = Agreed(version: record.version, digest: local.map { SHA256Digest.hash($0) } ?? [], revision: nil)
+                    }
+                    continue
+                }
                 if let local, local != record.bytes, let incoming = revision(of: record.bytes, name: name),
                    let mine = revision(of: local, name: name), incoming.isOlder(than: mine) {
                     // An older version of the local file: never taken. A change made elsewhere
@@ -227,6 +242,8 @@ public final class KeySync: Sendable {
             do { records = try registry.keyFiles() } catch { throw KeySyncError(.storage, error.reason) }
             for record in records {
                 guard let mine = outgoingBytes[record.name] else { continue }
+                // A plaintext secret file is never taken; the next sync publishes ours over it.
+                if Self.secretFiles.contains(record.name), !SealedFile.isSealed(record.bytes) { continue }
                 if mine != record.bytes {
                     if let incoming = revision(of: record.bytes, name: record.name), let local = revision(of: mine, name: record.name),
                        incoming.isOlder(than: local) { continue }
@@ -301,6 +318,10 @@ public final class KeySync: Sendable {
     /// for public ones, so readers see the old file or the new one.
     private func write(_ bytes: [UInt8], to name: String) throws(KeySyncError) {
         guard Self.isShareable(name) else { throw KeySyncError(.invalidName, "the shared registry names an unexpected key file \(name)") }
+        // The last line of defence: a plaintext secret file is never written into the home.
+        if Self.secretFiles.contains(name), !SealedFile.isSealed(bytes) {
+            throw KeySyncError(.notSealed, "the shared registry holds a plaintext \(name); only sealed secret files are taken")
+        }
         let path = home + "/" + name
         do {
             try AtomicFileWriter.ensureDirectory(AtomicFileWriter.directory(of: path))

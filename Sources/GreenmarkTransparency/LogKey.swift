@@ -6,7 +6,8 @@ import GreenmarkCrypto
 /// use), and the log's public identity.
 ///
 /// With a master key the file is written sealed (`greenmark-sealed-v1`, purpose `log-key`,
-/// `docs/secrets-at-rest.md`); a plaintext file still loads. Each write increments the file's
+/// `docs/secrets-at-rest.md`) and a plaintext file is refused (`secrets.plaintext_refused`; only
+/// `seal` takes it in). Each write increments the file's
 /// `generation` and keeps its `lineage` (`docs/scale-out.md`).
 public struct LogKey: Sendable {
     public static let fileName = "log-key.json"
@@ -66,7 +67,7 @@ public struct LogKey: Sendable {
             guard let existing = FileManager.default.contents(atPath: path) else { return false }
             let sealedUnder = SealedFile.masterKeyID(of: existing)
             if sealedUnder == masterKey.id { return false }
-            var file = try readFile(path: path, masterKey: sealedUnder == nil ? masterKey : try configured(previous))
+            var file = try readFile(path: path, masterKey: sealedUnder == nil ? masterKey : try configured(previous), acceptingPlaintext: sealedUnder == nil)
             defer { ConstantTime.wipe(&file.seed) }
             file.generation += 1
             if file.lineage == nil { file.lineage = try newLineage() }
@@ -129,8 +130,9 @@ public struct LogKey: Sendable {
         return LogKey(key: key)
     }
 
-    /// An existing key file's contents (opened with `masterKey` when sealed).
-    private static func readFile(path: String, masterKey: MasterKey?) throws(TransparencyError) -> File {
+    /// An existing key file's contents (opened with `masterKey` when sealed). With a master key a
+    /// plaintext file is refused unless `acceptingPlaintext` (only `seal` passes it).
+    private static func readFile(path: String, masterKey: MasterKey?, acceptingPlaintext: Bool = false) throws(TransparencyError) -> File {
         let fm = FileManager.default
         let attributes = try? fm.attributesOfItem(atPath: path)
         if let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0 {
@@ -147,6 +149,9 @@ public struct LogKey: Sendable {
             } catch {
                 throw TransparencyError(.init(rawValue: error.code.rawValue), "\(path): \(error.reason)")
             }
+        } else if masterKey != nil, !acceptingPlaintext {
+            let error = SealedFile.plaintextRefused(path: path)
+            throw TransparencyError(.init(rawValue: error.code.rawValue), error.reason)
         }
         guard let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.version == 1,
               let seed = try? Base64URL.decode(stored.seed), seed.count == 32 else {

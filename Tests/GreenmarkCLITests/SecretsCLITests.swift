@@ -63,8 +63,9 @@ struct SecretsCLITests {
         defer { unlink(keyFile) }
         #expect(try CLIProcess.run(["keys", "master-key", "--out", keyFile]).status == 0)
         let env = ["GREENMARK_MASTER_KEY_FILE": keyFile]
-        // Plaintext files load while a master key is configured.
-        #expect(try CLIProcess.run(["keys", "list", "--home", home.path], environment: env).status == 0)
+        // With a master key configured, plaintext files are refused until `keys seal` takes them in.
+        let refused = try CLIProcess.run(["keys", "list", "--home", home.path], environment: env)
+        #expect(refused.status == 1 && refused.stderr.contains("secrets.plaintext_refused") && refused.stderr.contains("keys seal"), "\(refused.stderr)")
         let sealed = try CLIProcess.run(["keys", "seal", "--home", home.path], environment: env)
         #expect(sealed.status == 0, "\(sealed.stderr)")
         #expect(sealed.stdout.contains("Sealed \(home.path)/keyring.json") && sealed.stdout.contains("Sealed \(home.path)/signing.json"))
@@ -78,6 +79,41 @@ struct SecretsCLITests {
         #expect(try CLIProcess.run(["keys", "list", "--home", home.path], environment: ["GREENMARK_MASTER_KEY": inline]).status == 0)
         let trust = try CLIProcess.run(["trust", "show", "--home", home.path])   // public files need no key
         #expect(trust.status == 0, "\(trust.stderr)")
+    }
+
+    @Test("sealed means sealed: an attacker's plaintext keyring.json copied over the sealed one is refused by keys rotate and detect, never loaded nor re-sealed; keys seal still migrates it")
+    func plaintextSwapRefused() throws {
+        let home = try TemporaryHome(initialized: false)
+        let keyFile = temporaryPath("mk")
+        defer { unlink(keyFile) }
+        #expect(try CLIProcess.run(["keys", "master-key", "--out", keyFile]).status == 0)
+        let env = ["GREENMARK_MASTER_KEY_FILE": keyFile]
+        for args in [["keys", "init"], ["trust", "init"]] {
+            let r = try CLIProcess.run(args + ["--home", home.path], environment: env)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+        // The attacker's own keyring, in plaintext, replaces the sealed file (mode 0600, as the stores want).
+        let attacker = try TemporaryHome()
+        let path = home.path + "/keyring.json"
+        let forged = try Data(contentsOf: URL(fileURLWithPath: attacker.path + "/keyring.json"))
+        try forged.write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o600)
+        let attackerKey = try #require(String(decoding: forged, as: UTF8.self).firstMatch(of: /"id" : "(wk-[0-9a-f]+)"/)?.output.1)
+
+        for args in [["keys", "rotate"], ["keys", "list"], ["keys", "add"], ["detect", CLIProcess.fixture("gettysburg.txt")]] {
+            let r = try CLIProcess.run(args + ["--home", home.path], environment: env)
+            #expect(r.status == 1 && r.stderr.contains("secrets.plaintext_refused") && r.stderr.contains("keys seal"), "\(args): \(r.stderr)")
+            #expect(!r.stdout.contains(attackerKey), "\(args) printed the injected key id")
+        }
+        // Never re-sealed, never changed: the injected key was not laundered.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == forged)
+        #expect(!String(decoding: forged, as: UTF8.self).contains("greenmark-sealed-v1"))
+
+        // The one way in is the explicit migration, run by the administrator.
+        let sealed = try CLIProcess.run(["keys", "seal", "--home", home.path], environment: env)
+        #expect(sealed.status == 0 && sealed.stdout.contains("Sealed \(path)"), "\(sealed.stderr)")
+        let list = try CLIProcess.run(["keys", "list", "--home", home.path], environment: env)
+        #expect(list.status == 0 && list.stdout.contains(attackerKey), "\(list.stderr)")
     }
 
     @Test("master-key rotation: keys seal --previous-key-file re-seals all three secret files; only the new key opens them; a rerun skips them; without the old key nothing is rewritten")

@@ -49,19 +49,23 @@ struct SealedSigningKeyStoreTests {
         #expect(throws: CertificateError(.init(rawValue: "secrets.purpose_mismatch"), "")) { try store.activeIssuer() }
     }
 
-    @Test("migration: plaintext signing.json loads with a master key; seal() seals it without publishing a new trusted root")
+    @Test("migration: with a master key a plaintext signing.json is refused (never used, never re-sealed by a change); seal() seals it without publishing a new trusted root")
     func migration() throws {
         let home = temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        try SigningKeyStore(directory: home).initialize(watermarkKeys: [world.watermarkKey])
+        let before = try SigningKeyStore(directory: home).initialize(watermarkKeys: [world.watermarkKey]).unverifiedBody().issuingKeys
         let key = try MasterKey.generate()
         let store = SigningKeyStore(directory: home, masterKey: .key(key))
-        let before = try store.activeIssuer().endorsement
+        #expect(!store.isSealed)
+        let refused = CertificateError(.init(rawValue: "secrets.plaintext_refused"), "")
+        #expect(throws: refused) { try store.activeIssuer() }
+        #expect(throws: refused) { try store.rotateIssuer(watermarkKeys: [world.watermarkKey]) }
         #expect(!store.isSealed)
         #expect(try store.seal())
         #expect(store.isSealed)
         #expect(try store.seal() == false)
-        #expect(try store.activeIssuer().endorsement == before)
+        #expect(try store.trustedRoot().unverifiedBody().issuingKeys == before)
+        _ = try store.activeIssuer()
         #expect(try store.trustedRoot().unverifiedBody().version == 1)
         #expect((try FileManager.default.attributesOfItem(atPath: store.path)[.posixPermissions] as? Int) == 0o600)
         #expect(throws: CertificateError(.init(rawValue: "secrets.master_key_required"), "")) { try SigningKeyStore(directory: home).seal() }

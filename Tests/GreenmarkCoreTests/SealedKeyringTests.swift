@@ -65,7 +65,7 @@ struct SealedKeyringTests {
         }
     }
 
-    @Test("migration: a plaintext keyring loads with a master key configured; seal() rewrites it sealed, atomically and 0600; once")
+    @Test("migration: with a master key configured a plaintext keyring is refused (load, modify: never re-sealed); seal() rewrites it sealed, atomically and 0600; once")
     func migration() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -73,7 +73,12 @@ struct SealedKeyringTests {
         let key = try MasterKey.generate()
         let store = KeyringStore(directory: dir, masterKey: .key(key))
         #expect(!store.isSealed)
-        #expect(try store.load().primary().id == ring.keys[0].id)
+        let plaintext = try Data(contentsOf: URL(fileURLWithPath: store.path))
+        #expect(throws: GreenmarkError(.init(rawValue: "secrets.plaintext_refused"), "")) { try store.load() }
+        #expect(throws: GreenmarkError(.init(rawValue: "secrets.plaintext_refused"), "")) {
+            try store.modify { ring throws(GreenmarkError) in try ring.rotated() }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store.path)) == plaintext)  // not re-sealed, not changed
         #expect(throws: GreenmarkError(.masterKeyRequired, "")) { try KeyringStore(directory: dir).seal() }
         #expect(try store.seal())
         #expect(store.isSealed)

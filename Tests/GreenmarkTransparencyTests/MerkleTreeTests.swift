@@ -235,7 +235,7 @@ struct LogKeyTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == [HomeLock.fileName, "log-key.json"])
     }
 
-    @Test("with a master key the log key file is sealed; it needs that key to load; a plaintext file loads and seals")
+    @Test("with a master key the log key file is sealed; it needs that key to load; a plaintext file is refused until seal() seals it")
     func sealed() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-logkey-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -252,7 +252,10 @@ struct LogKeyTests {
         defer { try? FileManager.default.removeItem(atPath: plain) }
         let plainOrigin = try LogKey.loadOrCreate(directory: plain).origin
         #expect(!LogKey.isSealed(directory: plain))
-        #expect(try LogKey.loadOrCreate(directory: plain, masterKey: .key(masterKey)).origin == plainOrigin)
+        #expect(throws: TransparencyError(.init(rawValue: "secrets.plaintext_refused"), "")) {
+            try LogKey.loadOrCreate(directory: plain, masterKey: .key(masterKey))
+        }
+        #expect(!LogKey.isSealed(directory: plain))
         #expect(try LogKey.seal(directory: plain, masterKey: .key(masterKey)))
         #expect(LogKey.isSealed(directory: plain))
         #expect(try LogKey.seal(directory: plain, masterKey: .key(masterKey)) == false)

@@ -19,9 +19,11 @@ import Darwin
 /// file must not be readable by group or others.
 ///
 /// With a master key (`MasterKeySource`), every write is sealed (`greenmark-sealed-v1`, purpose
-/// `keyring`, `docs/secrets-at-rest.md`); a sealed file is opened with it, and a plaintext file
-/// still loads (it is sealed on the next write, or by `seal()`). Without one, files are written
-/// in plaintext as before and a sealed file cannot be read (`secrets.master_key_required`).
+/// `keyring`, `docs/secrets-at-rest.md`) and a sealed file is opened with it; a plaintext file is
+/// refused (`secrets.plaintext_refused`): never loaded, never re-sealed by a write. Only `seal()`
+/// (`greenmark keys seal`, the migration an administrator runs) takes a plaintext file in.
+/// Without a master key, files are written in plaintext as before and a sealed file cannot be
+/// read (`secrets.master_key_required`).
 public struct KeyringStore: Sendable {
     /// File name of the keyring inside the home directory.
     public static let fileName = "keyring.json"
@@ -53,7 +55,8 @@ public struct KeyringStore: Sendable {
         return try locked(held) { () throws(GreenmarkError) -> Bool in
             let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)
             if sealedUnder == key.id { return false }
-            let (keyring, revision) = try (sealedUnder == nil ? self : KeyringStore(directory: directory, masterKey: previous)).loadRevision()
+            let (keyring, revision) = try (sealedUnder == nil ? self : KeyringStore(directory: directory, masterKey: previous))
+                .loadRevision(acceptingPlaintext: sealedUnder == nil)
             try write(keyring, after: revision)
             return true
         }
@@ -88,8 +91,9 @@ public struct KeyringStore: Sendable {
         let lineage: String?
     }
 
-    /// Loads the keyring and the revision of the file it came from.
-    func loadRevision() throws(GreenmarkError) -> (keyring: Keyring, revision: Revision) {
+    /// Loads the keyring and the revision of the file it came from. With a master key configured
+    /// a plaintext file is refused unless `acceptingPlaintext` (only `seal()` passes it).
+    func loadRevision(acceptingPlaintext: Bool = false) throws(GreenmarkError) -> (keyring: Keyring, revision: Revision) {
         guard exists else {
             throw GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)")
         }
@@ -118,6 +122,9 @@ public struct KeyringStore: Sendable {
             } catch {
                 throw GreenmarkError(.init(rawValue: error.code.rawValue), "\(path): \(error.reason)")
             }
+        } else if key != nil, !acceptingPlaintext {
+            let error = SealedFile.plaintextRefused(path: path)
+            throw GreenmarkError(.init(rawValue: error.code.rawValue), error.reason)
         }
         let file: KeyringFile
         do {
