@@ -10,7 +10,7 @@ struct TrustOptions: ParsableArguments {
             help: ArgumentHelp("Trusted-root versions to chain from the pin, in any order: one or more files per flag, repeatable (e.g. --trust-update trusted-root-v*.json).", valueName: "file"))
     var updates: [String] = []
     @Option(name: .customLong("min-trust-version"), help: "Reject trusted roots older than this version (rollback protection).")
-    var minimumVersion: Int?
+    var minimumVersionText: String?
     @Option(help: ArgumentHelp("Verify as of this time (RFC 3339, e.g. 2026-12-01T00:00:00Z) instead of now.", valueName: "time"))
     var at: String?
 
@@ -18,7 +18,16 @@ struct TrustOptions: ParsableArguments {
         if let at, Timestamp.parse(at) == nil {
             throw ValidationError("--at must be an RFC 3339 UTC time with whole seconds, e.g. 2026-12-01T00:00:00Z")
         }
-        if let minimumVersion, minimumVersion < 1 { throw ValidationError("--min-trust-version must be at least 1") }
+        if let minimumVersionText, minimumVersion == nil {
+            throw ValidationError("--min-trust-version must be decimal digits with a value of at least 1, got \(minimumVersionText)")
+        }
+    }
+
+    /// `--min-trust-version`: decimal digits (leading zeros allowed), at least 1.
+    var minimumVersion: Int? {
+        guard let text = minimumVersionText, !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              let value = Int(text), value >= 1 else { return nil }
+        return value
     }
 
     /// The verification time: `--at`, or now.

@@ -5,6 +5,8 @@ extension DetectionPredicate {
     /// Why the attestation's numbers do not follow from each other and the decision rule, or nil
     /// when they do (`docs/certificate-format.md`, "Arithmetic consistency"): a verifier reports
     /// `statement.inconsistent`, because a signed but self-contradicting verdict must not pass.
+    /// Every comparison is in binary64, as the spec says: stated decimals parsed to the nearest
+    /// double, tolerances as double constants.
     public func inconsistency(scheme: SignedScheme?) -> String? {
         let t = tokensScored, g = greenTokens
         guard t >= 0, g >= 0, g <= t, keysTried >= 1, minTokens >= 1 else {
@@ -32,6 +34,9 @@ extension DetectionPredicate {
         }
         guard let scheme else { return nil }
         guard let gamma = Self.decimal(scheme.gamma), gamma > 0, gamma < 1 else { return "scheme gamma \(scheme.gamma) is not a decimal in (0, 1)" }
+        guard UInt64((gamma * 4_294_967_296.0).rounded(.down)) == UInt64(scheme.gammaThreshold) else {
+            return "scheme gamma_threshold \(scheme.gammaThreshold) is not floor(gamma * 2^32) for gamma \(scheme.gamma)"
+        }
         let zExpected = ZScore.of(green: g, scored: t, gamma: gamma)
         if t > 0, abs(z - zExpected) > 0.00006 {
             return "z_score \(zScore) does not follow from \(g) green of \(t) at gamma \(scheme.gamma) (\(String(format: "%.4f", zExpected)))"

@@ -118,6 +118,7 @@ extension ConformanceWorld {
         let unsignedV1 = json(TrustedRoot(payload: self.v1.payload, signatures: []))
         add("valid-copies-pool-signatures", "an unsigned copy of v1 given before the signed one: copies of one payload pool their signatures, so the order never matters", updates: [unsignedV1, v1])
         add("valid-copies-pool-signatures-reversed", "the same two copies in the other order", updates: [v1, unsignedV1])
+        add("valid-pinned-copy-unsigned", "an unsigned copy of v1 pinned, the signed v1 given as an update: the pinned version's signatures are pooled", trust: unsignedV1, updates: [v1])
         add("trust-root-key-file-as-update", "root-1's key file given as a trusted-root document", updates: [v1, root1File], code: "trust.unreadable")
 
         // ---- well-formed trusted roots ----
@@ -197,6 +198,7 @@ extension ConformanceWorld {
             certificate: json(rawEncoded(protected: goodProtected + "=", payload: good.payload, key: issuer1, endorsement: good.header.endorsement)), code: "header.invalid")
         add("header-base64-standard-alphabet", "the protected header in the standard base64 alphabet (+ and /)",
             certificate: json(rawEncoded(protected: "+/" + goodProtected.dropFirst(2), payload: good.payload, key: issuer1, endorsement: good.header.endorsement)), code: "header.invalid")
+        add("header-crit-null", "crit written as null: a member the header does not allow is refused even when null", certificate: headed("{\"alg\":\"EdDSA\",\"crit\":null,\"kid\":\"\(kid1)\",\"typ\":\"\(typ)\"}"), code: "header.critical_unsupported")
         add("header-duplicate-kid-escaped", "kid twice, the second spelled k\\u0069d",
             certificate: headed("{\"alg\":\"EdDSA\",\"kid\":\"\(kid1)\",\"k\\u0069d\":\"gik-0000000000000000\",\"typ\":\"\(typ)\"}"), code: "header.invalid")
 
@@ -256,6 +258,8 @@ extension ConformanceWorld {
         var noncanonical = Array(Base64URL.encode(payloadBytes).utf8)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
         noncanonical[noncanonical.count - 1] = alphabet[alphabet.firstIndex(of: noncanonical.last!)! + 1]
+        add("statement-payload-not-ascii", "a payload string with a non-ASCII character, validly signed over its UTF-8 bytes: the signature holds, the payload is not base64url",
+            certificate: json(rawEncoded(protected: good.protected, payload: good.payload + "é", key: issuer1, endorsement: good.header.endorsement)), code: "statement.invalid")
         add("statement-base64-trailing-bits", "a payload whose last base64url character has non-zero unused bits (signed over that string)",
             certificate: json(rawEncoded(protected: good.protected, payload: String(decoding: noncanonical, as: UTF8.self), key: issuer1, endorsement: good.header.endorsement)), code: "statement.invalid")
 
@@ -270,6 +274,11 @@ extension ConformanceWorld {
         add("statement-green-above-scored", "green_tokens 141 of 140 scored", certificate: predicate { $0["green_tokens"] = 141 }, code: "statement.inconsistent")
         add("statement-watermarked-above-threshold", "a span-search attestation, watermarked with p_value 1.000e-02 above p_threshold 3.167e-05",
             certificate: predicate { $0["search_spans"] = true; $0["p_value"] = "1.000e-02"; $0["log10_p_value"] = "-2.0000" }, code: "statement.inconsistent")
+        add("statement-gamma-threshold-mismatch", "scheme gamma 0.25 with gamma_threshold 2^30 + 1 (floor(0.25 * 2^32) is 2^30)", certificate: predicate { p in
+            var scheme = p["scheme"] as! [String: Any]
+            scheme["gamma_threshold"] = 1_073_741_825
+            p["scheme"] = scheme
+        }, code: "statement.inconsistent")
         add("statement-gamma-not-decimal", "scheme gamma written as 1/4", certificate: predicate { p in
             var scheme = p["scheme"] as! [String: Any]
             scheme["gamma"] = "1/4"
