@@ -760,22 +760,12 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
   }
 
   // ---- arithmetic consistency of a detection attestation (statement.inconsistent) ------------
+  // IEEE 754 binary64 throughout, as the format requires: every stated decimal is read to the
+  // nearest double (Number), log10, square root and the tail are computed in doubles, and each
+  // tolerance is the double constant written.
   const FIXED4 = /^-?[0-9]+\.[0-9]{4}$/;
-  const SCIENTIFIC = /^([0-9])\.([0-9]{3})e([+-][0-9]{2,3})$/;
-  /** A `%.3e` decimal as {m, e} with value m × 10^e exactly (m an integer 0…9999), or null. */
-  function scientific(s) {
-    const x = typeof s === "string" ? SCIENTIFIC.exec(s) : null;
-    return x ? { m: Number(x[1] + x[2]), e: Number(x[3]) - 3 } : null;
-  }
-  /** a ≤ b for exact decimals {m, e}. */
-  function decimalLE(a, b) {
-    if (a.m === 0) return true;
-    if (b.m === 0) return false;
-    const d = a.e - b.e;
-    return d >= 0 ? BigInt(a.m) * 10n ** BigInt(d) <= BigInt(b.m) : BigInt(a.m) <= BigInt(b.m) * 10n ** BigInt(-d);
-  }
-  const ONE = { m: 1, e: 0 }, TINY = { m: 1, e: -300 };   // 1 and 1e-300
-  const log10Of = (d) => Math.log10(d.m) + d.e;             // d > 0
+  const SCIENTIFIC = /^[0-9]\.[0-9]{3}e[+-][0-9]{2,3}$/;
+  const GAMMA = /^0\.[0-9]+$/;
 
   // Binomial upper tail P[Bin(n, p) ≥ k] in log10, by Loader's saddle-point pmf (as R's dbinom)
   // summed from the side where the terms fall off geometrically: accurate far beyond 1e-4 in
@@ -845,29 +835,30 @@ FFE8-FFEE FFF9-FFFD 10000-1000B 1000D-10026 10028-1003A 1003C-1003D 1003F-1004D 
     if (!["watermarked", "no_watermark", "too_short"].includes(p.verdict)) return `unknown verdict ${JSON.stringify(p.verdict)}`;
     if ((p.verdict === "too_short") !== (T < m)) return `verdict ${p.verdict} with ${T} tokens scored and a minimum of ${m}`;
     // 2. Forms.
-    const pv = scientific(p.p_value), pt = given(p, "p_threshold") ? scientific(p.p_threshold) : undefined;
+    const hasThreshold = given(p, "p_threshold");
     if (!FIXED4.test(p.z_score) || !FIXED4.test(p.z_threshold) || !FIXED4.test(p.log10_p_value)) return "z_score, z_threshold or log10_p_value is not in the form -?[0-9]+.[0-9]{4}";
-    if (pv === null || !decimalLE(pv, ONE)) return `p_value ${JSON.stringify(p.p_value)} is not a %.3e decimal at most 1`;
-    if (pt === null || (pt !== undefined && !decimalLE(pt, ONE))) return `p_threshold ${JSON.stringify(p.p_threshold)} is not a %.3e decimal at most 1`;
+    if (!SCIENTIFIC.test(p.p_value) || !(Number(p.p_value) <= 1)) return `p_value ${JSON.stringify(p.p_value)} is not a %.3e decimal at most 1`;
+    if (hasThreshold && (!SCIENTIFIC.test(p.p_threshold) || !(Number(p.p_threshold) <= 1))) return `p_threshold ${JSON.stringify(p.p_threshold)} is not a %.3e decimal at most 1`;
+    const pValue = Number(p.p_value), pThreshold = hasThreshold ? Number(p.p_threshold) : null;
     const log10P = Number(p.log10_p_value), z = Number(p.z_score), zThreshold = Number(p.z_threshold);
     if (!(log10P <= 0)) return `log10_p_value ${p.log10_p_value} is above 0`;
     // 3. p and its logarithm.
-    if (pv.m === 0 ? !(log10P <= -307) : decimalLE(TINY, pv) ? !(Math.abs(log10Of(pv) - log10P) <= 0.0003) : !(log10P < -299)) {
-      return `p_value ${p.p_value} and log10_p_value ${p.log10_p_value} disagree`;
-    }
+    const agree = pValue >= 1e-300 ? Math.abs(Math.log10(pValue) - log10P) <= 0.0003 : pValue > 0 ? log10P < -299 : log10P <= -307;
+    if (!agree) return `p_value ${p.p_value} and log10_p_value ${p.log10_p_value} disagree`;
     // 4. A watermarked verdict within the stated threshold.
-    if (pt !== undefined && p.verdict === "watermarked" && !decimalLE(pv, pt)) return `watermarked with p_value ${p.p_value} above p_threshold ${p.p_threshold}`;
+    if (hasThreshold && p.verdict === "watermarked" && !(pValue <= pThreshold)) return `watermarked with p_value ${p.p_value} above p_threshold ${p.p_threshold}`;
     // 5.–7. need the scheme.
     if (!given(p, "scheme")) return null;
-    const gammaText = p.scheme.gamma;
-    if (!/^0\.[0-9]+$/.test(gammaText) || !/[1-9]/.test(gammaText)) return `scheme gamma ${JSON.stringify(gammaText)} is not a decimal 0.… in (0, 1)`;
-    const gamma = Number(gammaText);
+    const gammaText = p.scheme.gamma, gamma = Number(gammaText);
+    if (!GAMMA.test(gammaText) || !(gamma > 0 && gamma < 1)) return `scheme gamma ${JSON.stringify(gammaText)} is not a decimal 0.… in (0, 1)`;
+    const threshold = Math.floor(gamma * 4294967296);
+    if (p.scheme.gamma_threshold !== threshold) return `scheme gamma_threshold ${p.scheme.gamma_threshold} is not floor(${gammaText} × 2^32) = ${threshold}`;
     const zExpected = (g - gamma * T) / Math.sqrt(T * gamma * (1 - gamma));
     if (T > 0 && !(Math.abs(z - zExpected) <= 0.00006)) return `z_score ${p.z_score} does not follow from ${g} green of ${T} at gamma ${gammaText} (${zExpected.toFixed(4)})`;
     if (p.search_spans !== false) return null;   // absent or true: the p-value is not recomputed
-    const L = Math.min(0, (T === 0 ? 0 : log10UpperTail(g, T, gamma)) + Math.log10(k));
+    const L = Math.min(0, log10UpperTail(g, T, gamma) + Math.log10(k));
     if (!(Math.abs(log10P - L) <= 0.001)) return `log10_p_value ${p.log10_p_value} does not follow from ${g} green of ${T} at gamma ${gammaText} over ${k} key${k === 1 ? "" : "s"} (${L.toFixed(4)})`;
-    if (pt !== undefined && T >= m && (p.verdict === "watermarked") !== (zExpected >= zThreshold && decimalLE(pv, pt))) {
+    if (hasThreshold && T >= m && (p.verdict === "watermarked") !== (zExpected >= zThreshold && pValue <= pThreshold)) {
       return `verdict ${p.verdict} does not follow from z ${zExpected.toFixed(4)} against ${p.z_threshold} and p_value ${p.p_value} against ${p.p_threshold}`;
     }
     return null;
