@@ -2,7 +2,8 @@ import CoreMetrics
 import GreenmarkStorage
 import Hummingbird
 
-/// Applies the per-caller rate limit to the API routes (`/v1/...`): requests with a token are
+/// Applies the per-caller rate limit to every path but the probes, `/metrics` and the two pages
+/// (`CanonicalPath.isMetered`; paths reach it only in their canonical form): requests with a token are
 /// counted against the token's id, others against the client address. Over the limit → 429
 /// `rate.limited` with `Retry-After`. Runs after `AuthMiddleware`, so a bad token is a 401 first.
 struct RateLimitMiddleware: RouterMiddleware {
@@ -10,7 +11,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/v1/") else { return try await next(request, context) }
+        guard CanonicalPath.isMetered(request.uri.path) else { return try await next(request, context) }
         let key = context.principal.map { "token:" + $0.id } ?? "address:" + (context.clientAddress ?? "unknown")
         if case .limited(let retryAfter) = limiter.acquire(key) {
             ServerMetrics.rateLimited.increment()

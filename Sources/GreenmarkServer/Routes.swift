@@ -68,6 +68,9 @@ extension VerificationReport: ResponseEncodable {}
 public enum GreenmarkRoutes {
     public static func router(services: GreenmarkServices) -> Router<GreenmarkRequestContext> {
         let router = Router(context: GreenmarkRequestContext.self)
+        // Nothing below (routing decisions, metrics, auth, rate limits, handlers) ever sees a
+        // non-canonical path: `//v1/detect` and the like are 400 `http.path_not_canonical` (`CanonicalPath`).
+        router.add(middleware: CanonicalPathMiddleware())
         router.add(middleware: InFlightMiddleware())
         router.add(middleware: MetricsMiddleware())
         let routeTable = RouteTable()
