@@ -19,14 +19,14 @@ struct TrustOptions: ParsableArguments {
             throw ValidationError("--at must be an RFC 3339 UTC time with whole seconds, e.g. 2026-12-01T00:00:00Z")
         }
         if let minimumVersionText, minimumVersion == nil {
-            throw ValidationError("--min-trust-version must be decimal digits with a value of at least 1, got \(minimumVersionText)")
+            throw ValidationError("--min-trust-version must be decimal digits with a value from 1 to 2^53 - 1, got \(minimumVersionText)")
         }
     }
 
     /// `--min-trust-version`: decimal digits (leading zeros allowed), at least 1.
     var minimumVersion: Int? {
         guard let text = minimumVersionText, !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-              let value = Int(text), value >= 1 else { return nil }
+              let value = Int(text), value >= 1, value < 1 << 53 else { return nil }
         return value
     }
 

@@ -23,6 +23,7 @@ public struct CertificateVerifier: Sendable {
     /// certificate is about that text (canonical SHA-256). The stages and their order are those of
     /// `docs/certificate-format.md`, "Verification".
     public func verify(certificate: [UInt8], text: [UInt8]?, at: Date = Date()) -> VerificationReport {
+        let at = Timestamp.wholeSeconds(at)
         var list = CheckList()
         guard certificate.count <= Self.maximumCertificateBytes else {
             list.fail("format.too_large", "the certificate is \(certificate.count) bytes; the limit is \(Self.maximumCertificateBytes)")

@@ -26,7 +26,8 @@ extension DetectionPredicate {
         } else {
             threshold = nil
         }
-        if p > 0 ? abs(log10(p) - log10P) > 0.0003 : log10P > -307 {
+        let agree = p >= 1e-300 ? abs(log10(p) - log10P) <= 0.0003 : (p > 0 ? log10P < -299 : log10P <= -307)
+        if !agree {
             return "p_value \(pValue) and log10_p_value \(log10PValue) disagree"
         }
         if let threshold, verdict == "watermarked", p > threshold {

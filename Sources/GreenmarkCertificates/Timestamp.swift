@@ -10,6 +10,12 @@ public enum Timestamp {
         return f.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
     }
 
+    /// `date` truncated to whole seconds: verification times are whole seconds, like every time
+    /// in a Greenmark document.
+    public static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
+
     /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`: ASCII digits only, a real Gregorian date in years
     /// 0001–9999, hour 00–23, minute and second 00–59; nil for anything else.
     public static func parse(_ string: String) -> Date? {

@@ -26,6 +26,7 @@ public struct TrustAnchor: Sendable {
     /// trusted-root versions, in any order) and checks, as of `at`, that its newest version is
     /// fresh; `minimumVersion` (a verifier's saved state) refuses rollbacks. One check results.
     public static func load(pinned: [UInt8], updates: [[UInt8]] = [], minimumVersion: Int? = nil, at: Date = Date()) -> Loaded {
+        let at = Timestamp.wholeSeconds(at)
         func fail(_ code: String, _ detail: String) -> Loaded {
             Loaded(anchor: nil, checks: [.init(code: code, passed: false, detail: detail)])
         }

@@ -284,6 +284,10 @@ extension ConformanceWorld {
             scheme["gamma"] = "1/4"
             p["scheme"] = scheme
         }, code: "statement.inconsistent")
+        add("valid-p-below-1e-300", "a span-search attestation with p_value 1.000e-305 and log10_p_value -300.0000: below 1e-300 only log10 < -299 is required (binary64 loses the digits there)",
+            certificate: predicate { $0["search_spans"] = true; $0["p_value"] = "1.000e-305"; $0["log10_p_value"] = "-300.0000" })
+        add("statement-p-below-1e-300-log10-too-high", "p_value 1.000e-305 with log10_p_value -298.0000 (span search)",
+            certificate: predicate { $0["search_spans"] = true; $0["p_value"] = "1.000e-305"; $0["log10_p_value"] = "-298.0000" }, code: "statement.inconsistent")
         add("valid-span-search-p-value", "a span-search attestation: the p-value is the deciding window's, corrected for the windows (not recomputed), below p_threshold",
             certificate: predicate { $0["search_spans"] = true; $0["p_value"] = "1.000e-10"; $0["log10_p_value"] = "-10.0000" })
         add("valid-attestation-before-search-spans", "an attestation issued before search_spans and p_threshold were recorded: z, the too_short rule and the p/log10 agreement are checked",
