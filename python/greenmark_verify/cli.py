@@ -36,10 +36,20 @@ def _printable(value: object) -> str:
                    for c in str(value))
 
 
-def _version(value: str) -> int:
-    if re.fullmatch(r"[0-9]+", value, re.ASCII) is None or int(value, 10) < 1:
-        raise argparse.ArgumentTypeError(f"not a decimal integer of at least 1: {value!r}")
-    return int(value, 10)
+def min_trust_version(value: str) -> int:
+    """--min-trust-version: ASCII decimal digits (leading zeros allowed) with a value of at least 1;
+    anything else ("+3", "-1", "0", "", " 3", "3.0", other scripts' digits) is a usage error. The
+    value is exact for any length (no int() of a string over Python's 4,300-digit limit)."""
+    if re.fullmatch(r"[0-9]+", value, re.ASCII) is None:
+        raise argparse.ArgumentTypeError(f"not decimal digits: {value!r}")
+    digits = value.lstrip("0")
+    if not digits:
+        raise argparse.ArgumentTypeError(f"not at least 1: {value!r}")
+    number = 0
+    for start in range(0, len(digits), 4000):
+        chunk = digits[start:start + 4000]
+        number = number * 10 ** len(chunk) + int(chunk, 10)
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="the pinned trust file: root-key.json or one trusted-root version")
     parser.add_argument("--trust-update", metavar="FILE", nargs="+", action="extend", default=[],
                         help="further trusted-root documents: one or more files, repeatable, any order")
-    parser.add_argument("--min-trust-version", metavar="N", type=_version,
+    parser.add_argument("--min-trust-version", metavar="N", type=min_trust_version,
                         help="the lowest trusted-root version accepted")
     parser.add_argument("--at", metavar="TIME", help="verification time, YYYY-MM-DDTHH:MM:SSZ (default: now)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")

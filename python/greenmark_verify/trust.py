@@ -276,7 +276,8 @@ def establish(pinned: bytes, updates: list[bytes], min_version: int | None, at: 
 
     # 5. Floor.
     if min_version is not None and current.version < min_version:
-        raise TrustFailure("trust.rollback", f"newest trusted root v{current.version} is below the minimum v{min_version}")
+        minimum = str(min_version) if min_version < 10 ** 60 else f"(a number of {min_version.bit_length()} bits)"
+        raise TrustFailure("trust.rollback", f"newest trusted root v{current.version} is below the minimum v{minimum}")
 
     # 6. Freshness.
     if current.expires is None:

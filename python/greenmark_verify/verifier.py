@@ -87,8 +87,8 @@ def verify(certificate: bytes, text: bytes | None, trust: bytes, updates: list[b
     """Verifies a certificate offline. `text` None skips the text stage. Raises ValueError only for
     usage errors (a malformed `at` or `min_trust_version`); everything else is in the Report."""
     moment = verification_time(at)
-    if min_trust_version is not None and not is_int(min_trust_version):
-        raise ValueError("min_trust_version must be an integer")
+    if min_trust_version is not None and (not is_int(min_trust_version) or min_trust_version < 1):
+        raise ValueError("min_trust_version must be an integer of at least 1")
     checks: list[Check] = []
 
     def passed(code: str, detail: str) -> None:

@@ -471,13 +471,17 @@ class Revision(Base):
     def test_statement_null_and_ranges(self):
         predicate = w.detection_predicate
         scheme = dict(w.WATERMARK["scheme"])
-        for value, ok in [(0, True), (2**32 - 1, True), (2**32, False), (-1, False), (2**40, False), ("1", False), (True, False)]:
+        # The type and range first (statement.invalid); in range, it must be floor(gamma * 2^32)
+        # (statement.inconsistent, rule 5).
+        for value, code in [(2**30, None), (0, "statement.inconsistent"), (2**32 - 1, "statement.inconsistent"),
+                            (2**32, "statement.invalid"), (-1, "statement.invalid"), (2**40, "statement.invalid"),
+                            ("1", "statement.invalid"), (True, "statement.invalid")]:
             with self.subTest(gamma_threshold=value):
                 report = run(cert=certificate(statement(predicate(scheme=scheme | {"gamma_threshold": value}))))
-                if ok:
+                if code is None:
                     self.assertValid(report)
                 else:
-                    self.assertFails(report, "statement.invalid")
+                    self.assertFails(report, code)
         # Optional members written as null are absent; required ones are missing.
         self.assertValid(run(cert=certificate(statement(predicate(watermark_key_commitment=None, search_spans=None,
                                                                   p_threshold=None, watermark_key_id=None)))))
@@ -494,6 +498,86 @@ class Revision(Base):
             nested = {"n": nested}
         self.assertValid(run(cert=certificate(statement(predicate(note=nested)))))  # statement 1 + predicate 1 + 30 = 32
         self.assertFails(run(cert=certificate(statement(predicate(note={"n": nested})))), "statement.invalid")
+
+
+class Binary64Revision(Base):
+    """Rules settled by the revision of 9c2332c: binary64 arithmetic (test_consistency), the
+    gamma_threshold rule, disallowed members refused even when null, trusted-root signatures over
+    UTF-8, --min-trust-version as decimal digits >= 1 (CommandLine)."""
+
+    def test_gamma_threshold_must_follow_gamma(self):
+        scheme = dict(w.WATERMARK["scheme"])
+        self.assertValid(run(cert=certificate(statement(w.detection_predicate(scheme=scheme)))))
+        report = run(cert=certificate(statement(w.detection_predicate(scheme=scheme | {"gamma_threshold": 2**30 + 1}))))
+        self.assertFails(report, "statement.inconsistent")
+        self.assertIn("gamma_threshold", report.checks[-1].detail)
+        # Without a scheme there is nothing to check; a generation receipt has no consistency rules.
+        self.assertValid(run(cert=certificate(statement(w.detection_predicate(scheme=None)))))
+        generation = w.generation_predicate() | {"scheme": scheme | {"gamma_threshold": 7}}
+        self.assertValid(run(cert=certificate(statement(generation, kind=w.GENERATION))))
+
+    def test_disallowed_members_are_refused_even_when_null(self):
+        base = {"alg": "EdDSA", "kid": ISSUER1.kid, "typ": w.CERT_TYP}
+        for header, code in [(base | {"crit": None}, "header.critical_unsupported"),
+                             (base | {"b64": None}, "header.critical_unsupported"),
+                             (base | {"x5u": None}, "header.invalid"), (base | {"jwk": None}, "header.invalid"),
+                             (base | {"alg": None}, "header.algorithm_unsupported"),
+                             (base | {"typ": None}, "header.type_mismatch"), (base | {"kid": None}, "header.invalid")]:
+            with self.subTest(header=header):
+                self.assertFails(run(cert=compact(certificate_object(header=header))), code)
+        obj = certificate_object()
+        endorsement = obj["header"]["endorsement"]
+        for value in [obj | {"extra": None}, obj | {"signatures": None}, obj | {"header": {"endorsement": endorsement, "kid": None}},
+                      obj | {"header": {"endorsement": endorsement | {"header": None}}}]:
+            with self.subTest(certificate=sorted(value)):
+                self.assertFails(run(cert=compact(value)), "format.invalid")
+        good = statement()
+        for value in [good | {"extra": None}, good | {"subject": [good["subject"][0] | {"uri": None}]},
+                      good | {"subject": [{"name": "text", "digest": {"sha256": good["subject"][0]["digest"]["sha256"], "sha512": None}}]}]:
+            with self.subTest(statement=value):
+                self.assertFails(run(cert=certificate(value)), "statement.invalid")
+        # Trust documents: exact member sets there too.
+        v1 = json.loads(trusted_root(1))
+        for document in [v1 | {"extra": None}, v1 | {"signatures": [v1["signatures"][0] | {"header": None}]}]:
+            with self.subTest(trust=document):
+                self.assertFails(run(updates=[compact(document)]), "trust.unreadable")
+                self.assertFails(run(trust=compact(document), updates=[]), "trust.unreadable")
+        key = json.loads(ROOT1.root_key_file())
+        self.assertFails(run(trust=compact(key | {"payload": None})), "trust.unreadable")   # payload present: a trusted root
+        self.assertFails(run(trust=compact(key | {"comment": None})), "trust.unreadable")
+        # A trusted-root signature header with "crit": null does not count (exactly alg, kid, typ).
+        payload = v1["payload"]
+        protected = b64json({"alg": "EdDSA", "kid": ROOT1.kid, "typ": w.ROOT_TYP, "crit": None})
+        entry = {"protected": protected, "signature": w.b64url_encode(ROOT1.sign((protected + "." + payload).encode("ascii")))}
+        self.assertFails(run(updates=[compact({"payload": payload, "signatures": [entry]})]), "trust.incomplete")
+        self.assertValid(run(updates=[compact({"payload": payload, "signatures": [entry] + v1["signatures"]})]))
+        # Optional members written as null stay absent (the other half of the rule).
+        self.assertValid(run(cert=certificate(statement(w.detection_predicate(watermark_key_id=None, search_spans=None)))))
+
+    def test_trusted_root_signing_input_is_utf8(self):
+        v1 = json.loads(trusted_root(1))
+        payload = v1["payload"]
+        # A signature entry whose protected header is not base64url (a non-ASCII character) is
+        # ignored, never fatal; its signature over the UTF-8 bytes does not make it count.
+        protected = b64json({"alg": "EdDSA", "kid": ROOT1.kid, "typ": w.ROOT_TYP}) + "\u00e9"
+        entry = {"protected": protected, "signature": w.b64url_encode(ROOT1.sign((protected + "." + payload).encode("utf-8")))}
+        self.assertValid(run(updates=[compact({"payload": payload, "signatures": [entry] + v1["signatures"]})]))
+        self.assertFails(run(updates=[compact({"payload": payload, "signatures": [entry]})]), "trust.incomplete")
+        # A non-ASCII payload, even validly signed over its UTF-8 bytes, is unreadable (not base64url).
+        odd = payload + "\u00e9"
+        header = v1["signatures"][0]["protected"]
+        signed = {"protected": header, "signature": w.b64url_encode(ROOT1.sign((header + "." + odd).encode("utf-8")))}
+        self.assertFails(run(updates=[compact({"payload": odd, "signatures": [signed]})]), "trust.unreadable")
+        # The signing input is the bytes of protected "." payload: the ordinary entry counts.
+        self.assertValid(run(updates=[trusted_root(1)]))
+
+    def test_min_trust_version_in_the_library(self):
+        self.assertValid(run(min_version=1))
+        self.assertFails(run(min_version=2), "trust.rollback")
+        self.assertFails(run(min_version=10 ** 5000), "trust.rollback")      # any size; the detail stays small
+        for bad in [0, -1, True, "3", 3.0]:
+            with self.subTest(bad=bad), self.assertRaises(ValueError):
+                run(min_version=bad)
 
 
 class CommandLine(Base):
@@ -523,11 +607,29 @@ class CommandLine(Base):
         self.assertEqual([c["code"] for c in report["checks"]], SUCCESS[:-1] + ["text.digest.mismatch"])
         self.assertEqual(set(report["checks"][0]), {"code", "passed", "detail"})
         for bad in [["--at", "2026-01-03"], ["--at", "2026-02-30T00:00:00Z"], ["--text", "missing.txt"],
-                    ["--text", "."], ["--min-trust-version", "٣"], ["--min-trust-version", "-1"], ["--tru", "x"]]:
+                    ["--text", "."], ["--min-trust-version", "٣"], ["--min-trust-version", "-1"], ["--tru", "x"],
+                    ["--min-trust-version", "+3"], ["--min-trust-version", "0"], ["--min-trust-version", "000"],
+                    ["--min-trust-version", ""], ["--min-trust-version=+1"], ["--min-trust-version", " 1"],
+                    ["--min-trust-version", "1 "], ["--min-trust-version", "1.0"], ["--min-trust-version", "1e0"],
+                    ["--min-trust-version", "３"], ["--min-trust-version", "0x1"], ["--min-trust-version", "1_0"],
+                    ["--min-trust-version"]]:
             with self.subTest(bad):
                 done = self.cli(*common, *bad)
                 self.assertEqual(done.returncode, 2, done.stdout + done.stderr)
         self.assertEqual(self.cli("cert.json").returncode, 2)  # --trust is required
+
+    def test_min_trust_version_is_decimal_digits(self):
+        common = ["cert.json", "--trust", "root-key.json", "--trust-update", "v1.json", "--at", AT, "--json"]
+        def codes(value):
+            done = self.cli(*common, "--min-trust-version", value)
+            self.assertIn(done.returncode, (0, 1), done.stdout + done.stderr)
+            return [c["code"] for c in json.loads(done.stdout)["checks"]]
+        for value in ["1", "01", "0001", "0" * 5000 + "1"]:        # leading zeros allowed, any number of them
+            with self.subTest(value=value[:12]):
+                self.assertEqual(codes(value), SUCCESS[:-1])
+        for value in ["2", "002", "9007199254740993", "9" * 5000]:  # above v1: a rollback, not a usage error
+            with self.subTest(value=value[:12]):
+                self.assertEqual(codes(value), ["trust.rollback"])
 
     def test_trust_update_takes_several_files(self):
         base = Path(self.dir.name)
