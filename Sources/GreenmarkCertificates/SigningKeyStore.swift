@@ -125,6 +125,14 @@ public struct SigningKeyStore: Sendable {
         return CertificateIssuer(key: try privateKey(record.seedHex), endorsement: record.endorsement)
     }
 
+    /// The current root public key (the one that signs the next trusted-root version), derived
+    /// from the seed in `signing.json` (decrypted; callers cache it per file version). This, not
+    /// `trust/root-key.json`, is what the daemon pins: a file in `trust/` may have been replaced.
+    public func rootKeyFile() throws(CertificateError) -> RootKeyFile {
+        let state = try load()
+        return RootKeyFile(try privateKey(state.rootKeys.last!.seedHex).publicKey)
+    }
+
     /// The latest trusted root.
     public func trustedRoot() throws(CertificateError) -> TrustedRoot {
         try readTrustedRoot(at: trustDirectory + "/trusted-root.json")

@@ -145,7 +145,9 @@ extension GreenmarkRoutes {
 
     static func keysView(_ services: GreenmarkServices) throws -> KeysResponse {
         let ring = try mapped { () throws(GreenmarkError) in try services.keyring.load() }
-        let body = try? services.signing.trustedRoot().unverifiedBody()
+        // The newest trusted root that chains from the daemon's root key (`TrustState`), never an
+        // unverified trusted-root.json.
+        let body: TrustedRoot.Body? = if case .chained(let chain) = services.trust.current() { chain.newestBody } else { nil }
         return KeysResponse(
             watermarkKeys: ring.keys.map { KeyView(id: $0.id, state: $0.state.rawValue, scheme: $0.scheme, vocabulary: $0.vocabulary, createdAt: $0.createdAt) },
             issuingKeys: body?.issuingKeys ?? [], trustedRootVersion: body?.version

@@ -34,6 +34,10 @@ public struct GreenmarkServices: Sendable {
     public let keySync: KeySync?
     /// This daemon's key changes, one at a time (see `changingKeys`).
     let keyChanges = GenerationGate(maxActive: 1, maxQueued: 4096)
+    /// The trust chain from the root key in `signing.json`, cached per file version (`TrustState`).
+    let trust: TrustState
+    /// The keyring's status for `/readyz`, cached per file version (`Readiness`).
+    let keyringHealth = KeyringHealth()
 
     public init(home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false,
                 model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
@@ -49,6 +53,7 @@ public struct GreenmarkServices: Sendable {
         self.keyringCache = KeyringCache(store: KeyringStore(directory: home, masterKey: masterKey))
         self.logSigner = LogSigner(directory: home, masterKey: masterKey)
         self.keySync = keySync
+        self.trust = TrustState(home: home, masterKey: masterKey)
     }
 
     /// Runs a key change holding the home-wide lock (`HomeLock`), which it hands to `body` to pass

@@ -35,11 +35,6 @@ struct CertifyBody: Decodable {
     }
 }
 
-struct VerifyBody: Decodable {
-    let certificate: SignedCertificate
-    let text: String
-}
-
 struct CertifyResponse: ResponseEncodable {
     let id: String
     let certificate: SignedCertificate
@@ -88,32 +83,8 @@ public enum GreenmarkRoutes {
         WebRoutes.register(on: router)
         LogRoutes.register(on: router, services: services)
 
-        router.get("/readyz") { _, _ -> Response in
-            var ready = services.keyring.exists && services.tokenizer.vocabularySize > 0
-            var keyring = services.keyring.exists ? "loaded" : "missing"
-            var signing = services.signing.exists ? "loaded" : "missing"
-            // A sealed file this daemon cannot open (no master key, another one, an unusable
-            // one) makes it not ready, with the error code in place of "loaded".
-            if services.keyring.exists {
-                do { _ = try services.currentKeyring() } catch let error as GreenmarkError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
-                    keyring = error.code.rawValue
-                    ready = false
-                } catch {}
-            }
-            if services.signing.exists {
-                do { _ = try services.signing.activeIssuer() } catch let error as CertificateError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
-                    signing = error.code.rawValue
-                    ready = false
-                } catch {}
-            }
-            let body = try JSONEncoder().encode(StatusResponse(status: ready ? "ready" : "not_ready",
-                                                               detail: ["keyring": keyring,
-                                                                        "model": services.tokenizer.name,
-                                                                        "signing": signing,
-                                                                        "master_key": services.masterKey.isConfigured ? "configured" : "none"]))
-            return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: body)))
-        }
+        // Cached state only: never decrypts a secret file (`Readiness`).
+        router.get("/readyz") { _, _ -> Response in try Readiness.response(services) }
 
         router.post("/v1/detect") { request, context -> DetectionResult in
             if !services.publicDetection { _ = try context.require(.verify) }
@@ -159,35 +130,12 @@ public enum GreenmarkRoutes {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: record.bytes)))
         }
 
-        router.post("/v1/certificates/verify") { request, context -> VerificationReport in
-            if !services.publicDetection { _ = try context.require(.verify) }
-            let body = try await decode(VerifyBody.self, request, context)
-            // The daemon's own latest trusted root, as published (its bytes, not a re-encoding).
-            guard let rootBytes = FileManager.default.contents(atPath: services.signing.trustDirectory + "/trusted-root.json") else {
-                throw APIError(.serviceUnavailable, code: "signing.missing", "this daemon has no trusted root; run `greenmark trust init`")
-            }
-            let loaded = TrustAnchor.load(pinned: Array(rootBytes))
-            guard let anchor = loaded.anchor else {
-                throw APIError(.internalServerError, code: "trust.unreadable", "the daemon's trusted root does not load")
-            }
-            let report = CertificateVerifier(anchor: anchor).verify(certificate: try body.certificate.fileBytes(), text: Array(body.text.utf8))
-            return VerificationReport(status: report.status, checks: loaded.checks + report.checks, kind: report.kind, statement: report.statement)
-        }
+        // GET /v1/trust and POST /v1/certificates/verify: trust chained from the held root key (`TrustRoutes`).
+        TrustRoutes.register(on: router, services: services)
 
         addGenerationRoutes(router, services: services)
         addAdminRoutes(router, services: services)
 
-        router.get("/v1/trust") { _, _ -> TrustResponse in
-            do {
-                let root = try services.signing.trustedRoot()
-                let data = try Data(contentsOf: URL(fileURLWithPath: services.signing.trustDirectory + "/root-key.json"))
-                return TrustResponse(trustedRoot: root, rootKey: try JSONDecoder().decode(RootKeyFile.self, from: data))
-            } catch let error as CertificateError {
-                throw APIError(.serviceUnavailable, code: error.code.rawValue, error.reason)
-            } catch {
-                throw APIError(.serviceUnavailable, code: "trust.unreadable", "the trust files cannot be read")
-            }
-        }
         routeTable.load(from: router)
         return router
     }
