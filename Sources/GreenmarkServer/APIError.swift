@@ -5,7 +5,8 @@ import Hummingbird
 public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
-    public let message: String
+    /// Written for the caller: `PublicErrorMiddleware` removes server paths from it.
+    public var message: String
     /// Seconds a client should wait before retrying (sent as Retry-After).
     public var retryAfter: Int?
 

@@ -42,6 +42,8 @@ public struct Serve: AsyncParsableCommand {
     var rateBurst: Int?
     @Option(name: .customLong("key-sync-interval"), help: ArgumentHelp("Seconds between looks for key changes made through other daemons sharing a PostgreSQL registry (default 2).", valueName: "seconds"))
     var keySyncInterval: Double?
+    @Option(name: .customLong("metrics-access"), help: ArgumentHelp("Who may read /metrics: loopback (default; clients on this host only), token (any API token) or public.", valueName: "loopback|token|public"))
+    var metricsAccess: String?
 
     public init() {}
 
@@ -67,6 +69,7 @@ public struct Serve: AsyncParsableCommand {
         put(.rateLimit, rateLimit.map(ConfigContent.double))
         put(.rateBurst, rateBurst.map(ConfigContent.int))
         put(.keySyncInterval, keySyncInterval.map(ConfigContent.double))
+        put(.metricsAccess, metricsAccess.map(ConfigContent.string))
         return values
     }
 
@@ -101,7 +104,8 @@ public struct Serve: AsyncParsableCommand {
         let services = GreenmarkServices(home: config.home, tokenizer: tokenizer, registry: registry,
                                          publicDetection: config.publicDetection, model: llama,
                                          gate: GenerationGate(maxActive: 1, maxQueued: config.maxQueued),
-                                         rateLimit: config.rateLimitPolicy, masterKey: masterKey, keySync: keySync)
+                                         rateLimit: config.rateLimitPolicy, masterKey: masterKey, keySync: keySync,
+                                         metricsAccess: config.metricsAccess)
         let syncLoop = keySync.map { sync in Task { await sync.run() } }
         defer { syncLoop?.cancel() }
         let refresher = keySync == nil ? TrustRefresher(home: config.home, masterKey: masterKey, interval: .seconds(3_600)) : nil

@@ -30,6 +30,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var rateBurst: Int?
     /// Seconds between looks for key changes made through other daemons sharing a PostgreSQL registry.
     public var keySyncInterval: Double = 2
+    /// Who may read `/metrics`: loopback clients only (the default), any API token, or anyone.
+    public var metricsAccess: MetricsAccess = .loopback
 
     public init() {}
 
@@ -43,6 +45,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         case rateLimit = "rate_limit"
         case rateBurst = "rate_burst"
         case keySyncInterval = "key_sync_interval"
+        case metricsAccess = "metrics_access"
 
         /// The environment variable that sets this key.
         public var environmentVariable: String { "GREENMARK_" + rawValue.uppercased() }
@@ -87,6 +90,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
         if let v = try values.double(.rateLimit) { rateLimit = v }
         rateBurst = try values.int(.rateBurst)
         if let v = try values.double(.keySyncInterval) { keySyncInterval = v }
+        if let v = try values.string(.metricsAccess) {
+            guard let access = MetricsAccess(rawValue: v) else {
+                throw DaemonConfigurationError(.invalidValue, "metrics_access must be loopback, token or public, not \"\(v.prefix(40))\"")
+            }
+            metricsAccess = access
+        }
         try validate()
     }
 

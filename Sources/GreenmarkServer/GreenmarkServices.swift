@@ -38,10 +38,13 @@ public struct GreenmarkServices: Sendable {
     let trust: TrustState
     /// The keyring's status for `/readyz`, cached per file version (`Readiness`).
     let keyringHealth = KeyringHealth()
+    /// Who may read `/metrics` (`MetricsAccess`; default loopback clients only).
+    public let metricsAccess: MetricsAccess
 
     public init(home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false,
                 model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
-                rateLimit: RateLimiter.Policy? = nil, masterKey: MasterKeySource = .none, keySync: KeySync? = nil) {
+                rateLimit: RateLimiter.Policy? = nil, masterKey: MasterKeySource = .none, keySync: KeySync? = nil,
+                metricsAccess: MetricsAccess = .loopback) {
         self.home = home
         self.tokenizer = tokenizer
         self.registry = registry
@@ -54,6 +57,7 @@ public struct GreenmarkServices: Sendable {
         self.logSigner = LogSigner(directory: home, masterKey: masterKey)
         self.keySync = keySync
         self.trust = TrustState(home: home, masterKey: masterKey)
+        self.metricsAccess = metricsAccess
     }
 
     /// Runs a key change holding the home-wide lock (`HomeLock`), which it hands to `body` to pass

@@ -63,6 +63,8 @@ extension VerificationReport: ResponseEncodable {}
 public enum GreenmarkRoutes {
     public static func router(services: GreenmarkServices) -> Router<GreenmarkRequestContext> {
         let router = Router(context: GreenmarkRequestContext.self)
+        // Outermost: error bodies carry no server paths or storage internals (`PublicErrors`).
+        router.add(middleware: PublicErrorMiddleware(home: services.home))
         // Nothing below (routing decisions, metrics, auth, rate limits, handlers) ever sees a
         // non-canonical path: `//v1/detect` and the like are 400 `http.path_not_canonical` (`CanonicalPath`).
         router.add(middleware: CanonicalPathMiddleware())
@@ -73,8 +75,9 @@ public enum GreenmarkRoutes {
         router.add(middleware: AuthMiddleware(registry: services.registry))
         if let limiter = services.rateLimiter { router.add(middleware: RateLimitMiddleware(limiter: limiter)) }
 
-        router.get("/metrics") { _, _ -> Response in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+        router.get("/metrics") { _, context -> Response in
+            try services.metricsAccess.check(context)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
         }
 
@@ -241,7 +244,10 @@ public enum GreenmarkRoutes {
         do {
             return try body()
         } catch {
-            var apiError = APIError(error.code == .duplicate ? .conflict : .serviceUnavailable, code: error.code.rawValue, error.reason)
+            // The reason (database host, SQLite path, driver text) goes to the log only (`PublicErrors`).
+            PublicErrors.log(error)
+            var apiError = APIError(error.code == .duplicate ? .conflict : .serviceUnavailable, code: error.code.rawValue,
+                                    PublicErrors.storageMessage(error))
             // An unreachable database, a full disk, a failed read: worth retrying in a few seconds.
             if [.openFailed, .writeFailed, .readFailed].contains(error.code) { apiError.retryAfter = 5 }
             throw apiError
