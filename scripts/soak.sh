@@ -121,8 +121,8 @@ function done(summary, latency, requests)
 end
 LUA
 
-echo "== start greenmarkd (loopback :$port, --no-generation, rate limiting off)"
-GREENMARK_RATE_LIMIT=0 $bin/greenmarkd serve --home "$home" --host 127.0.0.1 --port "$port" --no-generation >"$work/daemon.log" 2>&1 &
+echo "== start greenmarkd (loopback :$port, --no-generation, rate limiting and token budgets off)"
+GREENMARK_RATE_LIMIT=0 GREENMARK_TOKEN_BUDGET=0 $bin/greenmarkd serve --home "$home" --host 127.0.0.1 --port "$port" --no-generation >"$work/daemon.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "daemon not ready"; cat "$work/daemon.log"; exit 1; }

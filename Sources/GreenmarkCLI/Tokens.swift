@@ -11,7 +11,9 @@ struct Tokens: ParsableCommand {
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
         @OptionGroup var options: RegistryOptions
-        @Option(help: "verify (detect, verify), stamp (also generate, certify) or admin (also keys).") var role: String
+        @Option(help: "verify (detect, verify), stamp (also generate, certify) or admin (also keys; always inspects).") var role: String
+        @Flag(help: "Also let the token inspect detections: per-token colours, key and span-search choice, scores of unwatermarked texts. Enough to forge the watermark; give it only to people you would trust with the key (docs/threat-model.md).")
+        var inspect = false
         @Option(name: .customLong("expires-in"), help: "Lifetime in seconds (default: no expiry).") var expiresIn: Int?
 
         func validate() throws {
@@ -21,8 +23,10 @@ struct Tokens: ParsableCommand {
 
         func run() throws {
             let registry = try options.registry()
-            let (id, token) = try registry.createToken(role: Role(rawValue: role)!, expiresAt: expiresIn.map { Date().addingTimeInterval(Double($0)) })
-            try registry.audit(actor: "cli", action: "tokens.create", detail: "\(id) \(role)")
+            let permissions: Set<Permission> = inspect ? [.inspect] : []
+            let (id, token) = try registry.createToken(role: Role(rawValue: role)!, expiresAt: expiresIn.map { Date().addingTimeInterval(Double($0)) },
+                                                       permissions: permissions)
+            try registry.audit(actor: "cli", action: "tokens.create", detail: "\(id) \(role)" + (inspect ? " +inspect" : ""))
             print("id:    \(id)\ntoken: \(token)\n(the token is shown once; store it now)")
         }
     }
@@ -33,7 +37,9 @@ struct Tokens: ParsableCommand {
 
         func run() throws {
             for t in try options.registry().tokens() {
-                print("\(t.id)  \(t.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) created \(t.createdAt)"
+                let permissions = TokenRecord.encode(t.permissions)
+                print("\(t.id)  \(t.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))"
+                      + (permissions.isEmpty ? "" : " +" + permissions.replacingOccurrences(of: ",", with: " +")) + " created \(t.createdAt)"
                       + (t.expiresAt.map { " expires \($0)" } ?? "") + (t.revokedAt.map { " REVOKED \($0)" } ?? ""))
             }
         }

@@ -44,6 +44,10 @@ public struct Serve: AsyncParsableCommand {
     var keySyncInterval: Double?
     @Option(name: .customLong("metrics-access"), help: ArgumentHelp("Who may read /metrics: loopback (default; clients on this host only), token (any API token) or public.", valueName: "loopback|token|public"))
     var metricsAccess: String?
+    @Option(name: .customLong("token-budget"), help: ArgumentHelp("Scored tokens a day each API token may have scored on /v1/detect and /v1/certificates; 0 is off (default 200000).", valueName: "tokens"))
+    var tokenBudget: Int?
+    @Option(name: .customLong("address-budget"), help: ArgumentHelp("Scored tokens a day each client address (IPv6: each /64) may have scored without a token; 0 is off (default 50000).", valueName: "tokens"))
+    var addressBudget: Int?
 
     public init() {}
 
@@ -70,6 +74,8 @@ public struct Serve: AsyncParsableCommand {
         put(.rateBurst, rateBurst.map(ConfigContent.int))
         put(.keySyncInterval, keySyncInterval.map(ConfigContent.double))
         put(.metricsAccess, metricsAccess.map(ConfigContent.string))
+        put(.tokenBudget, tokenBudget.map(ConfigContent.int))
+        put(.addressBudget, addressBudget.map(ConfigContent.int))
         return values
     }
 
@@ -105,7 +111,8 @@ public struct Serve: AsyncParsableCommand {
                                          publicDetection: config.publicDetection, model: llama,
                                          gate: GenerationGate(maxActive: 1, maxQueued: config.maxQueued),
                                          rateLimit: config.rateLimitPolicy, masterKey: masterKey, keySync: keySync,
-                                         metricsAccess: config.metricsAccess)
+                                         metricsAccess: config.metricsAccess,
+                                         budget: config.budgetPolicy)
         let syncLoop = keySync.map { sync in Task { await sync.run() } }
         defer { syncLoop?.cancel() }
         let refresher = keySync == nil ? TrustRefresher(home: config.home, masterKey: masterKey, interval: .seconds(3_600)) : nil

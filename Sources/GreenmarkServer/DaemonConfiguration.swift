@@ -32,6 +32,10 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var keySyncInterval: Double = 2
     /// Who may read `/metrics`: loopback clients only (the default), any API token, or anyone.
     public var metricsAccess: MetricsAccess = .loopback
+    /// Scored tokens a day each API token may have scored on the detection routes; 0 turns it off.
+    public var tokenBudget = ScoringBudget.Policy.default.perToken ?? 0
+    /// Scored tokens a day each client address (IPv6: each /64) may have scored without a token; 0 turns it off.
+    public var addressBudget = ScoringBudget.Policy.default.perAddress ?? 0
 
     public init() {}
 
@@ -46,6 +50,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         case rateBurst = "rate_burst"
         case keySyncInterval = "key_sync_interval"
         case metricsAccess = "metrics_access"
+        case tokenBudget = "token_budget"
+        case addressBudget = "address_budget"
 
         /// The environment variable that sets this key.
         public var environmentVariable: String { "GREENMARK_" + rawValue.uppercased() }
@@ -55,6 +61,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var rateLimitPolicy: RateLimiter.Policy? {
         guard rateLimit > 0 else { return nil }
         return RateLimiter.Policy(ratePerSecond: rateLimit, burst: rateBurst ?? max(1, Int(rateLimit.rounded(.up))))
+    }
+
+    /// The scoring budgets these settings ask for, or nil when both are off.
+    public var budgetPolicy: ScoringBudget.Policy? {
+        guard tokenBudget > 0 || addressBudget > 0 else { return nil }
+        return ScoringBudget.Policy(perToken: tokenBudget > 0 ? tokenBudget : nil, perAddress: addressBudget > 0 ? addressBudget : nil)
     }
 
     /// Resolves the settings from values given on the command line (`arguments`, keyed by
@@ -96,6 +108,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
             }
             metricsAccess = access
         }
+        if let v = try values.int(.tokenBudget) { tokenBudget = v }
+        if let v = try values.int(.addressBudget) { addressBudget = v }
         try validate()
     }
 
@@ -110,6 +124,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
         try check(rateLimit >= 0 && rateLimit.isFinite, .rateLimit, ">= 0 (0 turns rate limiting off)")
         try check((rateBurst ?? 1) >= 1, .rateBurst, ">= 1")
         try check(keySyncInterval >= 0.1 && keySyncInterval <= 3600, .keySyncInterval, "between 0.1 and 3600 seconds")
+        let budgetRule = "0 (off) or at least \(ScoringBudget.minimumCharge) scored tokens a day"
+        try check(tokenBudget == 0 || tokenBudget >= ScoringBudget.minimumCharge, .tokenBudget, budgetRule)
+        try check(addressBudget == 0 || addressBudget >= ScoringBudget.minimumCharge, .addressBudget, budgetRule)
     }
 
     /// Typed reads that refuse a present but unconvertible value instead of silently using the default.

@@ -23,6 +23,8 @@ public struct GreenmarkServices: Sendable {
     public let gate: GenerationGate
     /// Per-caller request limits on the API routes; nil serves without limits.
     public let rateLimiter: RateLimiter?
+    /// Per-caller budgets of scored tokens on the detection routes; nil scores without budgets.
+    public let scoringBudget: ScoringBudget?
     /// The master key that seals the home's secret files (`docs/secrets-at-rest.md`), if any.
     public let masterKey: MasterKeySource
     let keyringCache: KeyringCache
@@ -44,7 +46,8 @@ public struct GreenmarkServices: Sendable {
     public init(home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false,
                 model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
                 rateLimit: RateLimiter.Policy? = nil, masterKey: MasterKeySource = .none, keySync: KeySync? = nil,
-                metricsAccess: MetricsAccess = .loopback) {
+                metricsAccess: MetricsAccess = .loopback,
+                budget: ScoringBudget.Policy? = nil) {
         self.home = home
         self.tokenizer = tokenizer
         self.registry = registry
@@ -52,6 +55,7 @@ public struct GreenmarkServices: Sendable {
         self.model = model
         self.gate = gate
         self.rateLimiter = rateLimit.map { RateLimiter(policy: $0) }
+        self.scoringBudget = budget.map { ScoringBudget(policy: $0) }
         self.masterKey = masterKey
         self.keyringCache = KeyringCache(store: KeyringStore(directory: home, masterKey: masterKey))
         self.logSigner = LogSigner(directory: home, masterKey: masterKey)

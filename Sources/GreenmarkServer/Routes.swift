@@ -89,31 +89,38 @@ public enum GreenmarkRoutes {
         // Cached state only: never decrypts a secret file (`Readiness`).
         router.get("/readyz") { _, _ -> Response in try Readiness.response(services) }
 
-        router.post("/v1/detect") { request, context -> DetectionResult in
+        // What each caller may ask for and see, and the budgets: DetectionAccess (docs/threat-model.md).
+        router.post("/v1/detect") { request, context -> DetectResponse in
             if !services.publicDetection { _ = try context.require(.verify) }
+            try DetectionAccess.admit(services, context, route: "/v1/detect")
             let body = try await decode(DetectBody.self, request, context)
             try checkLength(body.text)
-            let keys = try detectionKeys(services, keyID: body.keyID)
+            let options = try DetectionAccess.options(body, context: context)
+            let keys = try detectionKeys(services, keyID: options.keyID)
             let result = try await offload {
                 try mapped { () throws(GreenmarkError) in
-                    try Detector(tokenizer: services.tokenizer, configuration: .default.searchingSpans(body.searchSpans ?? false))
-                        .detect(body.text, keys: keys, includeMask: body.includeMask ?? false)
+                    try Detector(tokenizer: services.tokenizer, configuration: .default.searchingSpans(options.searchSpans))
+                        .detect(body.text, keys: keys, includeMask: options.includeMask)
                 }
             }
+            DetectionAccess.charge(services, context, scored: result.tokensScored)
             ServerMetrics.detections.increment()
-            return result
+            return DetectResponse(result: result, view: options.view)
         }
 
         router.post("/v1/certificates") { request, context -> EditedResponse<CertifyResponse> in
             let principal = try context.require(.stamp)
+            try DetectionAccess.admit(services, context, route: "/v1/certificates")
             let body = try await decode(CertifyBody.self, request, context)
             try checkLength(body.text)
+            try DetectionAccess.checkCertifyKey(body.keyID, context: context)
             let keys = try detectionKeys(services, keyID: body.keyID)
             let result = try await offload {
                 try mapped { () throws(GreenmarkError) in
                     try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: false)
                 }
             }
+            DetectionAccess.charge(services, context, scored: result.tokensScored)
             let certificate = try signed { () throws(CertificateError) in
                 try services.signing.activeIssuer().attestDetection(text: body.text, result: result, vocabulary: services.tokenizer.vocabularyID,
                                                                     keyCommitment: keys.first { $0.id == result.keyID }?.commitment)

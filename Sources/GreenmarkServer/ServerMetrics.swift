@@ -21,5 +21,11 @@ public enum ServerMetrics {
     static var generatedTokens: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_generated_tokens_total") }
     static var generationsRefused: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_generations_refused_total") }
     static var rateLimited: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_rate_limited_total") }
+    /// Scored tokens charged to callers' budgets on the detection routes (docs/daemon.md, "Budgets").
+    static var scoredTokensCharged: CoreMetrics.Counter { CoreMetrics.Counter(label: "greenmark_scored_tokens_charged_total") }
+    /// Detection requests refused because the caller's budget was used up, by caller kind (token, address).
+    static func budgetRefused(_ caller: String) -> CoreMetrics.Counter {
+        CoreMetrics.Counter(label: "greenmark_budget_exhausted_total", dimensions: [("caller", caller)])
+    }
     static var requestsInFlight: CoreMetrics.Gauge { CoreMetrics.Gauge(label: "greenmark_http_requests_in_flight") }
 }

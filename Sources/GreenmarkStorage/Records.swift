@@ -44,6 +44,16 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     }
 }
 
+/// A capability granted to a token on top of its role (`greenmark tokens create --inspect`).
+/// The admin role has every permission.
+public enum Permission: String, Sendable, Codable, CaseIterable {
+    /// Inspect detections: per-token colours (`include_mask`), the choice of watermark key
+    /// (`key_id`) and of span search, and the scores of texts that are not watermarked. This is
+    /// what it takes to forge the watermark, so it is never implied by `verify` or `stamp`
+    /// (docs/threat-model.md).
+    case inspect
+}
+
 /// An API token's public record (the token itself is only ever stored as a SHA-256 hash).
 public struct TokenRecord: Sendable, Codable, Equatable {
     public let id: String
@@ -51,6 +61,29 @@ public struct TokenRecord: Sendable, Codable, Equatable {
     public let createdAt: String
     public let expiresAt: String?
     public let revokedAt: String?
+    /// Permissions granted on top of the role (stored as a comma-separated list; names this
+    /// version does not know are ignored, so a newer registry never grants more here).
+    public let permissions: Set<Permission>
+
+    public init(id: String, role: Role, createdAt: String, expiresAt: String?, revokedAt: String?, permissions: Set<Permission> = []) {
+        self.id = id
+        self.role = role
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.permissions = permissions
+    }
+
+    /// Whether the token has `permission`: granted explicitly, or through the admin role.
+    public func has(_ permission: Permission) -> Bool { role == .admin || permissions.contains(permission) }
+
+    /// The stored form of a permission set: sorted names joined by commas ("" for none).
+    public static func encode(_ permissions: Set<Permission>) -> String { permissions.map(\.rawValue).sorted().joined(separator: ",") }
+
+    /// Reads the stored form; unknown names are dropped.
+    public static func decodePermissions(_ stored: String?) -> Set<Permission> {
+        Set((stored ?? "").split(separator: ",").compactMap { Permission(rawValue: String($0)) })
+    }
 }
 
 /// A key file shared through the registry (docs/scale-out.md): a file of a Greenmark home, by

@@ -82,7 +82,7 @@ public final class Registry: Sendable {
     // MARK: - API tokens
 
     /// Creates a token; returns its id and the secret token, which is shown once and stored only as a hash.
-    public func createToken(role: Role, expiresAt: Date? = nil) throws(StorageError) -> (id: String, token: String) {
+    public func createToken(role: Role, expiresAt: Date? = nil, permissions: Set<Permission> = []) throws(StorageError) -> (id: String, token: String) {
         let secret: [UInt8]
         let idBytes: [UInt8]
         do {
@@ -93,7 +93,8 @@ public final class Registry: Sendable {
         }
         let token = "gmt_" + Base64URL.encode(secret)
         let id = "tok-" + Hex.encode(idBytes)
-        try backend.insertToken(id: id, digest: Self.hash(token), role: role, createdAt: Self.now(), expiresAt: expiresAt.map(Self.format))
+        try backend.insertToken(id: id, digest: Self.hash(token), role: role, permissions: TokenRecord.encode(permissions),
+                                createdAt: Self.now(), expiresAt: expiresAt.map(Self.format))
         return (id, token)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What a registry database does; `Registry` is the public façade over one of these. Both
-/// backends run the same migrations (`v1`, `v2-transparency-log`, `v3-key-files`) and keep the
+/// backends run the same migrations (`v1`, `v2-transparency-log`, `v3-key-files`,
+/// `v4-token-permissions`) and keep the
 /// same tables, so the behaviour above this line does not depend on the database.
 protocol RegistryBackend: Sendable {
     /// "SQLite at PATH" or "PostgreSQL at HOST:PORT/DB", never with a password.
@@ -18,7 +19,8 @@ protocol RegistryBackend: Sendable {
     func appendAudit(at: String, actor: String, action: String, detail: String) throws(StorageError)
     func auditLog(limit: Int) throws(StorageError) -> [AuditEntry]
 
-    func insertToken(id: String, digest: String, role: Role, createdAt: String, expiresAt: String?) throws(StorageError)
+    /// `permissions`: the stored form, `TokenRecord.encode`.
+    func insertToken(id: String, digest: String, role: Role, permissions: String, createdAt: String, expiresAt: String?) throws(StorageError)
     /// The token record whose stored hash is `digest`, with that stored hash.
     func token(digest: String) throws(StorageError) -> (record: TokenRecord, storedDigest: String)?
     func revokeToken(id: String, at: String) throws(StorageError) -> Bool

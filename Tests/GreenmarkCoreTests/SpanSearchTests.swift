@@ -63,6 +63,44 @@ struct SpanSearchTests {
         #expect(abs(searched.log10PValue - (plain.log10PValue + log10(2.0))) < 1e-9)
     }
 
+    @Test("the best window is the one every window's tail would pick (one tail per length is computed), on null, planted and short texts")
+    func bestWindowMatchesEveryTail() throws {
+        var rng = SystemRandomNumberGenerator()
+        let search = SpanSearch(minimumLength: DetectorConfiguration.default.minimumScoredTokens)
+        let prf = try key.prf()
+        // The reference: every window's tail, in grid order, the first strictly smallest kept
+        // (windows at or below the expected count after the first cannot win and are skipped).
+        func reference(_ scores: TokenScores) -> (window: SpanSearch.Window, green: Int, tail: BinomialTail.Value, windows: Int)? {
+            var prefix = [0]
+            for i in scores.skips.indices where scores.skips[i] == nil { prefix.append(prefix.last! + (scores.greenFlags[i] == true ? 1 : 0)) }
+            let grid = search.grid(scored: prefix.count - 1)
+            var best: (window: SpanSearch.Window, green: Int, tail: BinomialTail.Value, windows: Int)?
+            for w in grid {
+                let green = prefix[w.start + w.length] - prefix[w.start]
+                if Double(green) <= 0.25 * Double(w.length), best != nil { continue }
+                let tail = BinomialTail.upper(successes: green, trials: w.length, probability: 0.25)
+                if best == nil || tail.log10Probability < best!.tail.log10Probability {
+                    best = (w, green, tail, grid.count)
+                }
+            }
+            return best
+        }
+        for trial in 0..<400 {
+            let length = [40, 51, 99, 100, 101, 180, 400, 777, 1500][trial % 9]
+            var text = randomText(length, using: &rng)
+            if trial % 3 == 1 {
+                // A green run planted at a random place.
+                let green = fullyGreenText(prf: prf, length: 60 + trial % 90)
+                let at = text.index(text.startIndex, offsetBy: Int.random(in: 0...length, using: &rng))
+                text.insert(contentsOf: green, at: at)
+            }
+            let scores = TokenScores(tokens: text.utf8.map { UInt32($0) }, prf: prf, ignoreRepeats: true)
+            let fast = search.best(in: scores, gamma: 0.25), slow = reference(scores)
+            #expect(fast?.window == slow?.window && fast?.green == slow?.green && fast?.tail == slow?.tail && fast?.windows == slow?.windows,
+                    "length \(length), trial \(trial)")
+        }
+    }
+
     @Test("under the null, the corrected p-value is valid while the uncorrected best window is not")
     func nullCalibration() throws {
         var rng = SystemRandomNumberGenerator()

@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCore
 import GreenmarkServer
+import GreenmarkStorage
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -13,7 +14,9 @@ struct KeyringCacheTests {
     func changesOnDiskTakeEffect() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
-        let headers: HTTPFields = [.authorization: "Bearer \(s.reader)", .contentType: "application/json"]
+        // Choosing the key (key_id) needs the inspect permission.
+        let inspector = try s.services.registry.createToken(role: .verify, permissions: [.inspect]).token
+        let headers: HTTPFields = [.authorization: "Bearer \(inspector)", .contentType: "application/json"]
         let store = KeyringStore(directory: s.home)
         try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
             let detect = { (keyID: String?) -> HTTPResponse.Status in

@@ -56,7 +56,19 @@ struct ServerTests {
             try await client.execute(uri: "/v1/detect", method: .post, headers: auth("gmt_wrong"), body: json(["text": Self.human])) { r in
                 #expect(r.status == .unauthorized)
             }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": Self.human])) { r in
+                #expect(r.status == .ok)
+                let body = parse(r.body)
+                #expect(body["watermarked"] as? Bool == false)
+                // A verify token sees the verdict; the scores of an unwatermarked text only with inspect (DetectionOracleTests).
+                #expect(body["view"] as? String == "verdict" && body["z_score"] == nil)
+            }
             try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": Self.human, "include_mask": true])) { r in
+                #expect(r.status == .forbidden)
+                #expect(ErrorBody(r.body).code == "detect.inspect_required")
+            }
+            let inspector = try s.services.registry.createToken(role: .verify, permissions: [.inspect]).token
+            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(inspector), body: json(["text": Self.human, "include_mask": true])) { r in
                 #expect(r.status == .ok)
                 let body = parse(r.body)
                 #expect(body["watermarked"] as? Bool == false)

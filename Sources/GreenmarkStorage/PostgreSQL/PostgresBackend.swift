@@ -35,6 +35,9 @@ final class PostgresBackend: RegistryBackend {
         ("v3-key-files", [
             "CREATE TABLE key_file (name TEXT PRIMARY KEY, version BIGINT NOT NULL, bytes BYTEA NOT NULL, updated_at TEXT NOT NULL)",
         ]),
+        ("v4-token-permissions", [
+            "ALTER TABLE api_token ADD COLUMN permissions TEXT NOT NULL DEFAULT ''",
+        ]),
     ]
 
     init(location: DatabaseLocation) throws(StorageError) {
@@ -125,9 +128,9 @@ final class PostgresBackend: RegistryBackend {
         }
     }
 
-    func insertToken(id: String, digest: String, role: Role, createdAt: String, expiresAt: String?) throws(StorageError) {
-        try query("INSERT INTO api_token (id, token_sha256, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-                  [.text(id), .text(digest), .text(role.rawValue), .text(createdAt), .optional(expiresAt)])
+    func insertToken(id: String, digest: String, role: Role, permissions: String, createdAt: String, expiresAt: String?) throws(StorageError) {
+        try query("INSERT INTO api_token (id, token_sha256, role, permissions, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                  [.text(id), .text(digest), .text(role.rawValue), .text(permissions), .text(createdAt), .optional(expiresAt)])
     }
 
     func token(digest: String) throws(StorageError) -> (record: TokenRecord, storedDigest: String)? {
@@ -147,7 +150,8 @@ final class PostgresBackend: RegistryBackend {
 
     private static func tokenRecord(_ rows: PostgresRows, _ i: Int) -> TokenRecord {
         TokenRecord(id: rows.text(i, "id") ?? "", role: Role(rawValue: rows.text(i, "role") ?? "") ?? .verify,
-                    createdAt: rows.text(i, "created_at") ?? "", expiresAt: rows.text(i, "expires_at"), revokedAt: rows.text(i, "revoked_at"))
+                    createdAt: rows.text(i, "created_at") ?? "", expiresAt: rows.text(i, "expires_at"), revokedAt: rows.text(i, "revoked_at"),
+                    permissions: TokenRecord.decodePermissions(rows.text(i, "permissions")))
     }
 
     // MARK: - Key files

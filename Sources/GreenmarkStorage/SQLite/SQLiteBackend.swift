@@ -85,6 +85,10 @@ final class SQLiteBackend: RegistryBackend {
                 t.column("updated_at", .text).notNull()
             }
         }
+        // Permissions granted to a token on top of its role (`tokens create --inspect`).
+        m.registerMigration("v4-token-permissions") { db in
+            try db.alter(table: "api_token") { t in t.add(column: "permissions", .text).notNull().defaults(to: "") }
+        }
         return m
     }
 
@@ -148,10 +152,10 @@ final class SQLiteBackend: RegistryBackend {
         }
     }
 
-    func insertToken(id: String, digest: String, role: Role, createdAt: String, expiresAt: String?) throws(StorageError) {
+    func insertToken(id: String, digest: String, role: Role, permissions: String, createdAt: String, expiresAt: String?) throws(StorageError) {
         try write("create a token") { db in
-            try db.execute(sql: "INSERT INTO api_token (id, token_sha256, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, digest, role.rawValue, createdAt, expiresAt])
+            try db.execute(sql: "INSERT INTO api_token (id, token_sha256, role, permissions, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id, digest, role.rawValue, permissions, createdAt, expiresAt])
         }
     }
 
@@ -174,7 +178,7 @@ final class SQLiteBackend: RegistryBackend {
 
     private static func tokenRecord(_ row: Row) -> TokenRecord {
         TokenRecord(id: row["id"], role: Role(rawValue: row["role"]) ?? .verify, createdAt: row["created_at"],
-                    expiresAt: row["expires_at"], revokedAt: row["revoked_at"])
+                    expiresAt: row["expires_at"], revokedAt: row["revoked_at"], permissions: TokenRecord.decodePermissions(row["permissions"]))
     }
 
     // MARK: - Key files

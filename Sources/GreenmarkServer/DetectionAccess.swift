@@ -1,0 +1,156 @@
+import CoreMetrics
+import Foundation
+import GreenmarkCore
+import GreenmarkStorage
+import Hummingbird
+import Logging
+
+/// What a caller of the detection routes may ask for and see (docs/threat-model.md).
+///
+/// - **inspect** (the admin role, or a token created with `--inspect`): the full result, per-token
+///   colours on request (`include_mask`), a chosen key (`key_id`) and span search on or off.
+/// - **verdict** (every other caller: verify and stamp tokens, and anyone when detection is
+///   public): one fixed test — every detection key with the Bonferroni correction, span search
+///   always on — and the verdict. The scores (z, p, green count, span, matched key, length
+///   guidance) are shown only when the verdict is `watermarked`: below the threshold they are a
+///   gradient a forger can climb, and above it the text already carries the watermark. Asking
+///   for colours, a key or span search off is 403 `detect.inspect_required`.
+enum DetectionAccess {
+    /// Which view a response is.
+    enum View: String, Encodable {
+        case inspect, verdict
+    }
+
+    /// The detection a request asked for, after the access rules.
+    struct Options {
+        let includeMask: Bool
+        let keyID: String?
+        let searchSpans: Bool
+        let view: View
+    }
+
+    /// The options `body` asks for, or 403 `detect.inspect_required` when the caller may not choose them.
+    static func options(_ body: DetectBody, context: GreenmarkRequestContext) throws -> Options {
+        if context.mayInspect {
+            return Options(includeMask: body.includeMask ?? false, keyID: body.keyID, searchSpans: body.searchSpans ?? true, view: .inspect)
+        }
+        var asked: [String] = []
+        if body.includeMask == true { asked.append("include_mask") }
+        if body.keyID != nil { asked.append("key_id") }
+        if body.searchSpans == false { asked.append("search_spans: false") }
+        guard asked.isEmpty else { throw inspectRequired(asked) }
+        return Options(includeMask: false, keyID: nil, searchSpans: true, view: .verdict)
+    }
+
+    /// `key_id` on `/v1/certificates` needs the inspect permission too (choosing the key per
+    /// request would test each key at the full level instead of correcting for all of them).
+    static func checkCertifyKey(_ keyID: String?, context: GreenmarkRequestContext) throws {
+        if keyID != nil && !context.mayInspect { throw inspectRequired(["key_id"]) }
+    }
+
+    static func inspectRequired(_ fields: [String]) -> APIError {
+        APIError(.forbidden, code: "detect.inspect_required",
+                 "\(fields.joined(separator: ", ")) needs a token with the inspect permission (greenmark tokens create --inspect, or an admin token); without it detection always tests every key with span search and shows the verdict")
+    }
+
+    /// Admission to a scoring request under the budget: 429 `budget.exhausted` with Retry-After
+    /// when the caller's bucket is empty. The first refusal of an episode is audited and logged.
+    static func admit(_ services: GreenmarkServices, _ context: GreenmarkRequestContext, route: String) throws {
+        guard let budget = services.scoringBudget else { return }
+        let caller = context.budgetCaller
+        guard case .exhausted(let retryAfter, let first) = budget.admit(caller) else { return }
+        let kind = caller.isToken ? "token" : "address"
+        ServerMetrics.budgetRefused(kind).increment()
+        let allowance = budget.allowance(for: caller) ?? 0
+        if first {
+            let detail = "\(route): budget of \(allowance) scored tokens a day used up; retry after \(retryAfter) s"
+            context.logger.notice("detection budget exhausted", metadata: ["caller": .string(caller.auditActor), "route": .string(route)])
+            do {
+                try services.registry.audit(actor: caller.auditActor, action: "budget.exhausted", detail: detail)
+            } catch {
+                context.logger.error("cannot audit an exhausted budget", metadata: ["caller": .string(caller.auditActor), "error": .string(error.code.rawValue)])
+            }
+        }
+        var error = APIError(.tooManyRequests, code: "budget.exhausted",
+                             "this \(kind == "token" ? "token" : "address") may score \(allowance) tokens a day on the detection routes (each request counts its scored tokens, at least \(ScoringBudget.minimumCharge)); that budget is used up; retry after \(retryAfter) s")
+        error.retryAfter = retryAfter
+        throw error
+    }
+
+    /// Charges the caller for the tokens a request scored.
+    static func charge(_ services: GreenmarkServices, _ context: GreenmarkRequestContext, scored: Int) {
+        let charged = services.scoringBudget?.charge(context.budgetCaller, scored: scored) ?? max(scored, ScoringBudget.minimumCharge)
+        ServerMetrics.scoredTokensCharged.increment(by: Int64(charged))
+    }
+}
+
+extension ScoringBudget.Caller {
+    var isToken: Bool { if case .token = self { true } else { false } }
+}
+
+extension GreenmarkRequestContext {
+    /// Whether the request's token may inspect detections (admin, or `--inspect`).
+    var mayInspect: Bool { principal?.has(.inspect) ?? false }
+
+    /// Who the scoring budget charges: the token, else the client address (IPv6 by /64).
+    var budgetCaller: ScoringBudget.Caller {
+        if let principal { return .token(principal.id) }
+        return .address(ScoringBudget.addressKey(clientAddress ?? "unknown"))
+    }
+}
+
+/// The `/v1/detect` response: the detection result as the caller's view allows, with `view`.
+struct DetectResponse: ResponseEncodable {
+    let result: DetectionResult
+    let view: DetectionAccess.View
+
+    /// The fields every view shows: nothing here depends on the watermark key's green lists
+    /// (for SelfHash keys, which repeats are skipped does; see docs/threat-model.md).
+    private struct VerdictFields: Encodable {
+        let verdict: GreenmarkCore.Verdict
+        let watermarked: Bool
+        let tokensScored: Int
+        let tokensTotal: Int
+        let moreTokensNeeded: Int?
+        let keysTried: Int
+        let zThreshold: Double
+        let pThreshold: Double
+        let minimumScoredTokens: Int
+        let normalized: Bool
+        let normalizer: String
+        let normalization: TextNormalizer.Changes
+        let spanSearch: Bool
+        let tokenizer: String
+        let view: DetectionAccess.View
+
+        enum CodingKeys: String, CodingKey {
+            case verdict, watermarked
+            case tokensScored = "tokens_scored"
+            case tokensTotal = "tokens_total"
+            case moreTokensNeeded = "more_tokens_needed"
+            case keysTried = "keys_tried"
+            case zThreshold = "z_threshold"
+            case pThreshold = "p_threshold"
+            case minimumScoredTokens = "min_tokens"
+            case normalized, normalizer, normalization
+            case spanSearch = "span_search"
+            case tokenizer, view
+        }
+    }
+
+    private enum ViewKey: String, CodingKey { case view }
+
+    func encode(to encoder: any Encoder) throws {
+        if view == .inspect || result.watermarked {
+            try result.encode(to: encoder)
+            var container = encoder.container(keyedBy: ViewKey.self)
+            try container.encode(view, forKey: .view)
+            return
+        }
+        let r = result
+        try VerdictFields(verdict: r.verdict, watermarked: r.watermarked, tokensScored: r.tokensScored, tokensTotal: r.tokensTotal,
+                    moreTokensNeeded: r.moreTokensNeeded, keysTried: r.keysTried, zThreshold: r.zThreshold, pThreshold: r.pThreshold,
+                    minimumScoredTokens: r.minimumScoredTokens, normalized: r.normalized, normalizer: r.normalizer,
+                    normalization: r.normalization, spanSearch: r.spanSearch, tokenizer: r.tokenizer, view: view).encode(to: encoder)
+    }
+}
