@@ -20,12 +20,15 @@ struct Bench: ParsableCommand {
     var generateTokens: Int = 128
     @Option(help: "Rounds of the generation comparison (each: one watermarked and one plain generation, interleaved).")
     var rounds: Int = 3
+    @Option(name: .customLong("stop-tokens"), help: "Tokens of output in the stop-string matcher comparison (0 skips it).")
+    var stopTokens: Int = 400
 
     func validate() throws {
         guard seconds > 0, seconds <= 60 else { throw ValidationError("--seconds must be in (0, 60]") }
         guard generateTokens >= 0, generateTokens <= 2048, rounds >= 1, rounds <= 50 else {
             throw ValidationError("--generate-tokens must be in 0...2048 and --rounds in 1...50")
         }
+        guard stopTokens >= 0, stopTokens <= 2048 else { throw ValidationError("--stop-tokens must be in 0...2048") }
     }
 
     func run() throws {
@@ -62,6 +65,7 @@ struct Bench: ParsableCommand {
             for _ in 0..<n { sink &+= TokenScores(tokens: tokens, prf: prf, ignoreRepeats: true).green }
             return sink
         })
+        if stopTokens > 0 { rows += stopStringRows() }
         rows += logTreeRows()
         rows += try logCheckpointRows()
 
@@ -229,6 +233,60 @@ struct Bench: ParsableCommand {
             rows.append(BenchRow(name: "openssl_speed_ed25519_verify", unit: "verify/s", rate: verify, detail: "\(Int(verify)) verify/s (openssl speed, same run)"))
         }
         return rows
+    }
+
+    /// The generator's stop-string handling per output token, old and new in one run, on the
+    /// issue's workload: 20 stop strings of 30,000 characters (random letters: no stop matches,
+    /// which is the old code's worst case) over `stopTokens` pieces of an essay (4 bytes each,
+    /// about a token). Both implementations see the same pieces and must give the same text.
+    /// (The API now refuses more than 16 stop strings or any longer than 1,024 characters; this
+    /// measures the matcher itself.)
+    private func stopStringRows() -> [BenchRow] {
+        var state: UInt64 = 7
+        func letter() -> Character {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Character(Unicode.Scalar(UInt8(97 + (state >> 33) % 26)))
+        }
+        let stops = (0..<20).map { _ in String((0..<30_000).map { _ in letter() }) }
+        let bytes = Array(String(repeating: BenchText.essay + " ", count: 1 + stopTokens * 4 / BenchText.essay.utf8.count).utf8.prefix(stopTokens * 4))
+        let pieces = stride(from: 0, to: bytes.count, by: 4).map { Array(bytes[$0..<min(bytes.count, $0 + 4)]) }
+        func time(_ body: () -> String) -> (Double, String) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let text = body()
+            return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, text)
+        }
+        let (oldSeconds, oldText) = time {
+            var output = LegacyOutputText(stops: stops)
+            for piece in pieces { _ = output.append(piece) }
+            _ = output.finish()
+            return output.text
+        }
+        // The new matcher: building the automaton once per generation, then each token.
+        let (buildSeconds, _) = time { OutputText(stops: stops).text }
+        let prepared = OutputText(stops: stops)   // copies share the automaton
+        var repetitions = 0
+        var newText = ""
+        let (newSeconds, _) = time {
+            repeat {
+                var output = prepared
+                for piece in pieces { _ = output.append(piece) }
+                _ = output.finish()
+                newText = output.text
+                repetitions += 1
+            } while repetitions < 20
+            return newText
+        }
+        precondition(oldText == newText, "the stop-string matchers disagree")
+        let oldPerToken = oldSeconds / Double(pieces.count) * 1e3
+        let old = BenchRow(name: "stop_strings_20x30000_old", unit: "ms/token", rate: oldPerToken,
+                           detail: "\(f(oldPerToken)) ms/token, \(f(oldSeconds)) s for \(pieces.count) tokens (re-decode, range(of:), tail comparisons; grows with the output)")
+        let perToken = newSeconds / Double(repetitions * pieces.count) * 1e3
+        let whole = buildSeconds + newSeconds / Double(repetitions)
+        let new = BenchRow(name: "stop_strings_20x30000", unit: "ms/token", rate: perToken,
+                           detail: String(format: "%.5f ms/token", perToken) + " (\(grouped(oldPerToken / perToken))× faster per token than the old code), plus "
+                               + String(format: "%.0f ms to build the automaton once; %.3f s for the %d tokens in all", buildSeconds * 1e3, whole, pieces.count)
+                               + " (\(grouped(oldSeconds / whole))× faster)")
+        return [old, new]
     }
 
     /// The transparency log's per-request work on a 65,536-leaf log: building the tree from its

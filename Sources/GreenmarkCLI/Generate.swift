@@ -24,7 +24,7 @@ struct Generate: ParsableCommand {
     @Option(name: .customLong("top-p"), help: "Nucleus sampling mass (1 = off).") var topP: Double = SamplingParameters.default.topP
     @Option(help: "Random seed, for reproducible output.") var seed: UInt64?
     @Option(help: "Logit bias added to green tokens.") var delta: Double = 2.0
-    @Option(name: .customLong("stop"), help: "Stop before this string (repeatable).") var stops: [String] = []
+    @Option(name: .customLong("stop"), help: "Stop before this string (repeatable; at most 16, each at most 1,024 characters).") var stops: [String] = []
     @Option(help: "CPU threads for llama.cpp.") var threads: Int = 1
     @Flag(name: .customLong("no-watermark"), help: "Generate without a watermark (for comparisons).") var noWatermark = false
     @Flag(help: "Print the generation record as JSON.") var json = false
@@ -47,12 +47,14 @@ struct Generate: ParsableCommand {
         if receiptPath != nil, !home.signingStore.exists {
             throw CertificateError(.signingKeysMissing, "--receipt needs signing keys; run `greenmark trust init` first")
         }
-        let key = noWatermark ? nil : try home.store.load().primary()
-        let llama = try LlamaModel(path: model.path(), threads: threads)
         let request = GenerationRequest(
             prompt: prompt, system: system, rawPrompt: raw, maxTokens: maxTokens, stopStrings: stops,
             sampling: SamplingParameters(temperature: temperature, topK: topK, topP: topP, seed: seed), delta: delta
         )
+        // Bad stop strings and the like fail with their code before the model is loaded.
+        try request.validate()
+        let key = noWatermark ? nil : try home.store.load().primary()
+        let llama = try LlamaModel(path: model.path(), threads: threads)
         let progress = Progress(enabled: isatty(STDERR_FILENO) == 1, total: maxTokens)
         var pieces = 0
         let result = try Generator(model: llama).generate(request, key: key) { _ in
@@ -63,7 +65,7 @@ struct Generate: ParsableCommand {
         // Sign a receipt when this home has signing keys.
         var receipt: SignedCertificate?
         if home.signingStore.exists {
-            receipt = try home.signingStore.activeIssuer().receipt(for: result.record, keyCommitment: key?.commitment)
+            receipt = try home.signingStore.activeIssuer().receipt(for: result)
         }
         if let receiptPath, let receipt {
             try Data(receipt.fileBytes()).write(to: URL(fileURLWithPath: receiptPath), options: .atomic)

@@ -28,7 +28,8 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
     public let scheme: WatermarkScheme?
     public let delta: Double
     public let sampling: SamplingParameters
-    /// SHA-256 (hex) of the prompt text as sent to the model (after the chat template).
+    /// SHA-256 (hex) of the prompt's token ids as fed to the model, each 4 bytes big-endian
+    /// (`Prompt.sha256`): the chat template's special tokens and the messages as plain text.
     public let promptSHA256: String
     public let text: String
     /// Tokens generated (before any stop-string truncation).

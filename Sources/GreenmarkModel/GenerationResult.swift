@@ -3,6 +3,9 @@ import Foundation
 /// A finished generation: the record to sign, plus measurements.
 public struct GenerationResult: Sendable {
     public let record: GenerationRecord
+    /// The watermark key's commitment (nil without a watermark), taken from the key that
+    /// watermarked: what the receipt commits to (`CertificateIssuer.receipt(for:)`).
+    public let keyCommitment: String?
     /// Generated tokens that were green when drawn (the generator's own count; detection
     /// re-tokenizes the text and may split it differently).
     public let greenTokensDrawn: Int

@@ -12,47 +12,88 @@ public struct Generator: Sendable {
         self.model = model
     }
 
+    /// A request checked against the model and the key, its prompt built and tokenized:
+    /// everything that can fail on bad input, done before the model is taken.
+    public struct Prepared: Sendable {
+        public let request: GenerationRequest
+        public let prompt: Prompt
+        public let key: WatermarkKey?
+        let prf: GreenListPRF?
+        /// The key's commitment (`docs/key-disclosure.md`), for the receipt.
+        let keyCommitment: String?
+        /// Context tokens to allocate: prompt, output and one spare.
+        let contextTokens: Int
+    }
+
+    /// Checks `request` (`GenerationRequest.validate()`), the key (usable, made for this
+    /// model's vocabulary) and the prompt's size, and tokenizes the prompt.
+    public func prepare(_ request: GenerationRequest, key: WatermarkKey?) throws(GreenmarkError) -> Prepared {
+        try request.validate()
+        // Every token is at most `longestTokenBytes` long, so a longer prompt cannot fit: refused
+        // before it is tokenized (a 4 MiB body would otherwise take seconds).
+        let budget = request.maxTokens < model.trainedContextLength ? model.trainedContextLength - request.maxTokens - 1 : 0
+        let texts = request.messages.map { $0.map(\.content) } ?? [request.prompt] + (request.system.map { [$0] } ?? [])
+        let visibleBytes = texts.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + (LlamaModel.isSpace($1) ? 0 : 1) } }
+        guard visibleBytes <= budget * model.longestTokenBytes else {
+            throw GreenmarkError(.generationInvalid, "the prompt cannot fit: with max tokens \(request.maxTokens) the model's context of \(model.trainedContextLength) leaves \(budget) tokens for it")
+        }
+        let prompt: Prompt
+        if let messages = request.messages {
+            prompt = try model.prompt(messages: messages)
+        } else {
+            prompt = request.rawPrompt ? try model.rawPrompt(request.prompt) : try model.prompt(system: request.system, user: request.prompt)
+        }
+        guard !prompt.tokens.isEmpty else { throw GreenmarkError(.emptyText, "the prompt is empty") }
+        // maxTokens comes from the request (up to Int.max): compared before it is added, so the sum cannot overflow.
+        let needed = request.maxTokens < model.trainedContextLength ? prompt.tokens.count + request.maxTokens + 1 : Int.max
+        guard needed <= model.trainedContextLength else {
+            throw GreenmarkError(.generationInvalid, "prompt (\(prompt.tokens.count) tokens) plus max tokens (\(request.maxTokens)) exceeds the model's context of \(model.trainedContextLength)")
+        }
+        var commitment: String?
+        let prf = try key.map { k throws(GreenmarkError) in
+            guard k.state == .primary || k.state == .enabled else {
+                throw GreenmarkError(.keyNotUsable, "key \(k.id) is \(k.state.rawValue) and cannot watermark")
+            }
+            try k.checkVocabulary(of: model.tokenizer)
+            // Taken from the key that watermarks, so the receipt commits to exactly that key.
+            guard let c = k.commitment else { throw GreenmarkError(.keyNotUsable, "key \(k.id) is destroyed and cannot watermark") }
+            commitment = c
+            return try k.prf()
+        }
+        return Prepared(request: request, prompt: prompt, key: key, prf: prf, keyCommitment: commitment, contextTokens: needed)
+    }
+
     /// Generates text for `request`, watermarked with `key` (nil: no watermark). `onText` receives
     /// the output as it grows.
     public func generate(
         _ request: GenerationRequest, key: WatermarkKey?, cancel: CancellationFlag? = nil,
         onText: (String) -> Void = { _ in }
     ) throws(GreenmarkError) -> GenerationResult {
-        try validate(request)
+        try generate(prepare(request, key: key), cancel: cancel, onText: onText)
+    }
+
+    /// Generates text for a prepared request. `onText` receives the output as it grows; a
+    /// cancelled `cancel` stops the generation before the next token (finish reason `cancelled`).
+    public func generate(
+        _ prepared: Prepared, cancel: CancellationFlag? = nil, onText: (String) -> Void = { _ in }
+    ) throws(GreenmarkError) -> GenerationResult {
+        let request = prepared.request
+        let promptTokens = prepared.prompt.tokens
         let started = DispatchTime.now().uptimeNanoseconds
-        let promptText: String
-        if let messages = request.messages {
-            promptText = try model.chatPrompt(messages: messages)
-        } else {
-            promptText = request.rawPrompt ? request.prompt : try model.chatPrompt(system: request.system, user: request.prompt)
-        }
-        let promptTokens = try model.tokenizer.tokenize(promptText, parseSpecial: true, addSpecial: true)
-        guard !promptTokens.isEmpty else { throw GreenmarkError(.emptyText, "the prompt is empty") }
-        // maxTokens comes from the request (up to Int.max): compared before it is added, so the sum cannot overflow.
-        let needed = request.maxTokens < model.trainedContextLength ? promptTokens.count + request.maxTokens + 1 : Int.max
-        guard needed <= model.trainedContextLength else {
-            throw GreenmarkError(.generationInvalid, "prompt (\(promptTokens.count) tokens) plus max tokens (\(request.maxTokens)) exceeds the model's context of \(model.trainedContextLength)")
-        }
-        let prf = try key.map { k throws(GreenmarkError) in
-            guard k.state == .primary || k.state == .enabled else {
-                throw GreenmarkError(.keyNotUsable, "key \(k.id) is \(k.state.rawValue) and cannot watermark")
-            }
-            try k.checkVocabulary(of: model.tokenizer)
-            return try k.prf()
-        }
+        let prf = prepared.prf
         let sampler = WatermarkSampler(prf: prf, delta: request.delta, parameters: request.sampling)
         let h = prf?.scheme.contextWidth ?? 1
         var rng = SeededRandom(seed: request.sampling.seed ?? UInt64.random(in: .min ... .max))
 
         var params = llama_context_default_params()
-        params.n_ctx = UInt32(needed)
+        params.n_ctx = UInt32(prepared.contextTokens)
         params.n_batch = UInt32(max(promptTokens.count, 32))
         params.n_ubatch = params.n_batch
         params.n_threads = Int32(model.threads)
         params.n_threads_batch = Int32(model.threads)
         params.no_perf = true
         guard let ctx = llama_init_from_model(model.handle.pointer, params) else {
-            throw GreenmarkError(.modelLoadFailed, "llama.cpp could not create a context of \(needed) tokens")
+            throw GreenmarkError(.modelLoadFailed, "llama.cpp could not create a context of \(prepared.contextTokens) tokens")
         }
         defer { llama_free(ctx) }
         let vocabularySize = Int(llama_vocab_n_tokens(model.handle.vocab))
@@ -61,8 +102,7 @@ public struct Generator: Sendable {
         try decode(ctx, &feed)
 
         var history = promptTokens
-        var bytes: [UInt8] = []
-        var emitted = 0          // unicode scalars already handed to onText
+        var output = OutputText(stops: request.stopStrings)
         var generated = 0
         var greenDrawn = 0
         var evaluations = 0
@@ -70,7 +110,6 @@ public struct Generator: Sendable {
         var decodeNanos: UInt64 = 0
         var logLikelihood = 0.0
         var finish = GenerationRecord.FinishReason.length
-        var finalText: String?
 
         while generated < request.maxTokens {
             if cancel?.isCancelled == true {
@@ -103,22 +142,12 @@ public struct Generator: Sendable {
             generated += 1
             if draw.green == true { greenDrawn += 1 }
             history.append(draw.token)
-            bytes.append(contentsOf: model.tokenizer.pieceBytes(of: draw.token))
 
-            let text = String(decoding: bytes[0..<Self.completeUTF8Prefix(bytes)], as: UTF8.self)
-            if let cut = Self.firstStop(in: text, stops: request.stopStrings) {
-                finalText = String(text[..<cut])
+            let piece = output.append(model.tokenizer.pieceBytes(of: draw.token))
+            if !piece.isEmpty { onText(piece) }
+            if output.stopped {
                 finish = .stop
-                let scalars = Array(finalText!.unicodeScalars)
-                if scalars.count > emitted { onText(String(String.UnicodeScalarView(scalars[emitted...]))) }
-                emitted = scalars.count
                 break
-            }
-            let scalars = Array(text.unicodeScalars)
-            let safe = scalars.count - Self.heldBack(text, stops: request.stopStrings)
-            if safe > emitted {
-                onText(String(String.UnicodeScalarView(scalars[emitted..<safe])))
-                emitted = safe
             }
             if generated == request.maxTokens { break }
             var next = [llama_token(bitPattern: draw.token)]
@@ -127,19 +156,16 @@ public struct Generator: Sendable {
             decodeNanos += DispatchTime.now().uptimeNanoseconds - d0
         }
 
-        let text = finalText ?? String(decoding: bytes, as: UTF8.self)
-        let scalars = Array(text.unicodeScalars)
-        if finalText == nil, scalars.count > emitted {
-            onText(String(String.UnicodeScalarView(scalars[emitted...])))
-        }
+        let rest = output.finish()
+        if !rest.isEmpty { onText(rest) }
         let record = GenerationRecord(
             model: .init(name: model.name, sha256: model.sha256),
-            keyID: key?.id, scheme: key?.scheme, delta: sampler.delta, sampling: request.sampling,
-            promptSHA256: Hex.encode(SHA256Digest.hash(Array(promptText.utf8))),
-            text: text, tokens: generated, finishReason: finish, createdAt: Date()
+            keyID: prepared.key?.id, scheme: prepared.key?.scheme, delta: sampler.delta, sampling: request.sampling,
+            promptSHA256: prepared.prompt.sha256,
+            text: output.text, tokens: generated, finishReason: finish, createdAt: Date()
         )
         return GenerationResult(
-            record: record, greenTokensDrawn: greenDrawn, prfEvaluations: evaluations,
+            record: record, keyCommitment: prepared.keyCommitment, greenTokensDrawn: greenDrawn, prfEvaluations: evaluations,
             promptTokens: promptTokens.count,
             seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
             samplingSeconds: Double(samplingNanos) / 1e9,
@@ -150,39 +176,35 @@ public struct Generator: Sendable {
 
     /// Streams the generation as events; cancelling the consuming task stops it at the next token.
     public func stream(_ request: GenerationRequest, key: WatermarkKey?) -> AsyncThrowingStream<GenerationEvent, any Error> {
+        do {
+            return stream(try prepare(request, key: key))
+        } catch {
+            return AsyncThrowingStream { $0.finish(throwing: error) }
+        }
+    }
+
+    /// Streams a prepared generation as events on a thread of its own. It stops at the next
+    /// token when `cancel` is cancelled or the stream is dropped or its consumer cancelled;
+    /// `onExit` runs on that thread once the model is no longer in use (after the last token,
+    /// an error or a cancellation), before the stream finishes.
+    public func stream(_ prepared: Prepared, cancel: CancellationFlag = CancellationFlag(),
+                       onExit: @escaping @Sendable () -> Void = {}) -> AsyncThrowingStream<GenerationEvent, any Error> {
         AsyncThrowingStream { continuation in
-            let flag = CancellationFlag()
-            continuation.onTermination = { _ in flag.cancel() }
+            continuation.onTermination = { _ in cancel.cancel() }
             // llama_decode blocks: run on a thread of its own, not on the cooperative pool.
             let thread = Thread {
                 do {
-                    let result = try generate(request, key: key, cancel: flag) { continuation.yield(.text($0)) }
+                    let result = try generate(prepared, cancel: cancel) { continuation.yield(.text($0)) }
+                    onExit()
                     continuation.yield(.finished(result))
                     continuation.finish()
                 } catch {
+                    onExit()
                     continuation.finish(throwing: error)
                 }
             }
             thread.start()
         }
-    }
-
-    private func validate(_ r: GenerationRequest) throws(GreenmarkError) {
-        if let messages = r.messages {
-            guard !messages.isEmpty, messages.allSatisfy({ !$0.role.isEmpty }) else {
-                throw GreenmarkError(.emptyText, "the conversation is empty")
-            }
-        } else {
-            guard !r.prompt.isEmpty else { throw GreenmarkError(.emptyText, "the prompt is empty") }
-        }
-        guard r.maxTokens >= 1 else { throw GreenmarkError(.generationInvalid, "max tokens must be at least 1") }
-        guard r.sampling.temperature.isFinite, r.sampling.temperature >= 0 else {
-            throw GreenmarkError(.generationInvalid, "temperature must be a finite number >= 0")
-        }
-        guard r.sampling.topP > 0, r.sampling.topP <= 1 else { throw GreenmarkError(.generationInvalid, "top-p must be in (0, 1]") }
-        guard r.sampling.topK >= 0 else { throw GreenmarkError(.generationInvalid, "top-k must be >= 0") }
-        guard r.delta.isFinite, r.delta >= 0 else { throw GreenmarkError(.generationInvalid, "delta must be a finite number >= 0") }
-        guard r.stopStrings.allSatisfy({ !$0.isEmpty }) else { throw GreenmarkError(.generationInvalid, "stop strings must not be empty") }
     }
 
     private func decode(_ ctx: OpaquePointer, _ tokens: inout [llama_token]) throws(GreenmarkError) {
@@ -216,24 +238,5 @@ public struct Generator: Sendable {
             return bytes.count - i >= length ? bytes.count : i
         }
         return bytes.count
-    }
-
-    /// Where the first stop string starts in `text`, if any.
-    static func firstStop(in text: String, stops: [String]) -> String.Index? {
-        stops.compactMap { text.range(of: $0)?.lowerBound }.min()
-    }
-
-    /// How many trailing unicode scalars of `text` could begin a stop string, and so are held back.
-    static func heldBack(_ text: String, stops: [String]) -> Int {
-        var held = 0
-        let tail = Array(text.unicodeScalars.suffix(stops.map { $0.unicodeScalars.count }.max() ?? 0))
-        for stop in stops {
-            let s = Array(stop.unicodeScalars)
-            for k in stride(from: min(s.count - 1, tail.count), through: 1, by: -1) where Array(tail.suffix(k)) == Array(s.prefix(k)) {
-                held = max(held, k)
-                break
-            }
-        }
-        return held
     }
 }

@@ -17,6 +17,9 @@ public final class LlamaModel: @unchecked Sendable {
     public let trainedContextLength: Int
     /// CPU threads per generation (1 holds up on a busy 2-core machine; see docs/generation.md).
     public let threads: Int
+    /// Bytes of the vocabulary's longest token: a prompt of more than this many bytes per token
+    /// of context cannot fit, whatever its tokenization.
+    public let longestTokenBytes: Int
 
     /// Loads the model at `path` with `threads` CPU threads per generation.
     public init(path: String, threads: Int = 1) throws(GreenmarkError) {
@@ -31,35 +34,20 @@ public final class LlamaModel: @unchecked Sendable {
         }
         trainedContextLength = Int(llama_model_n_ctx_train(handle.pointer))
         self.threads = threads
+        let tokenizer = tokenizer
+        longestTokenBytes = max(1, (0..<tokenizer.vocabularySize).reduce(0) { max($0, tokenizer.pieceBytes(of: UInt32($1)).count) })
     }
 
     /// The prompt text for one chat turn, through the model's own chat template, ending with the
-    /// assistant's turn opener.
+    /// assistant's turn opener (`prompt(system:user:)` gives its tokens).
     public func chatPrompt(system: String?, user: String) throws(GreenmarkError) -> String {
-        var messages: [ChatMessage] = []
-        if let system { messages.append(ChatMessage(role: "system", content: system)) }
-        messages.append(ChatMessage(role: "user", content: user))
-        return try chatPrompt(messages: messages)
+        try prompt(system: system, user: user).text
     }
 
-    /// The prompt text for a whole conversation, ending with the assistant's turn opener.
+    /// The prompt text for a whole conversation, ending with the assistant's turn opener
+    /// (`prompt(messages:)` gives its tokens).
     public func chatPrompt(messages conversation: [ChatMessage]) throws(GreenmarkError) -> String {
-        let template = llama_model_chat_template(handle.pointer, nil)
-        let cStrings = conversation.map { (strdup($0.role)!, strdup($0.content)!) }
-        defer { for (r, c) in cStrings { free(r); free(c) } }
-        let messages = cStrings.map { llama_chat_message(role: $0.0, content: $0.1) }
-        var capacity = 2 * conversation.reduce(0) { $0 + $1.content.utf8.count } + 256
-        while true {
-            var buffer = [CChar](repeating: 0, count: capacity)
-            let n = llama_chat_apply_template(template, messages, messages.count, true, &buffer, Int32(capacity))
-            guard n >= 0 else {
-                throw GreenmarkError(.modelLoadFailed, "the model's chat template is not supported by llama.cpp")
-            }
-            if Int(n) <= capacity {
-                return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            }
-            capacity = Int(n)
-        }
+        try prompt(messages: conversation).text
     }
 
     /// Whether `token` ends a generation (EOS, end-of-turn, ...).

@@ -76,6 +76,7 @@ struct GenerationResponse: ResponseEncodable {
 
 extension GreenmarkRoutes {
     static func addGenerationRoutes(_ router: Router<GreenmarkRequestContext>, services: GreenmarkServices) {
+        services.gate.publishMetrics(prefix: "greenmark_generations")
         router.post("/v1/generate") { request, context -> Response in
             _ = try context.require(.stamp)
             let body = try await decode(GenerateBody.self, request, context)
@@ -83,7 +84,7 @@ extension GreenmarkRoutes {
                 prompt: body.prompt, system: body.system, maxTokens: body.maxTokens ?? 200, stopStrings: body.stop ?? [],
                 sampling: SamplingParameters(temperature: body.temperature ?? 1, topK: body.topK ?? 0, topP: body.topP ?? 1, seed: body.seed)
             )
-            return try await run(generation, services: services, stream: body.stream ?? false, format: .greenmark)
+            return try await run(generation, services: services, context: context, stream: body.stream ?? false, format: .greenmark)
         }
 
         router.post("/v1/chat/completions") { request, context -> Response in
@@ -98,37 +99,68 @@ extension GreenmarkRoutes {
                 sampling: SamplingParameters(temperature: body.temperature ?? 1, topK: 0, topP: body.topP ?? 1, seed: body.seed)
             )
             generation.messages = body.messages.map { ChatMessage(role: $0.role, content: $0.content) }
-            return try await run(generation, services: services, stream: body.stream ?? false, format: .openAI)
+            return try await run(generation, services: services, context: context, stream: body.stream ?? false, format: .openAI)
         }
     }
 
     enum Format { case greenmark, openAI }
 
+    /// How long a generation running at SIGTERM may still take before it is cancelled.
+    static let shutdownGrace: Duration = .seconds(10)
+    /// How long after SIGTERM any request may still be open: then it is cut and the process exits.
+    static let drainBound: Duration = .seconds(20)
+
     /// Runs a generation through the gate, then answers as JSON or server-sent events.
-    static func run(_ generation: GenerationRequest, services: GreenmarkServices, stream: Bool, format: Format) async throws -> Response {
+    ///
+    /// The request is checked and its prompt tokenized first (bad input: 400, no place taken).
+    /// From then on the client's connection is watched: if the client resets or closes it, its
+    /// queue place is given up, or its generation stops at the next token. The model's place is
+    /// held by the generation thread and released when that thread ends, on every path (done,
+    /// failed, cancelled, or the response never written).
+    static func run(_ generation: GenerationRequest, services: GreenmarkServices, context: GreenmarkRequestContext,
+                    stream: Bool, format: Format) async throws -> Response {
         guard let model = services.model else {
             throw APIError(.serviceUnavailable, code: "generation.unavailable", "this daemon was started without a model for generation")
         }
         let key = try mapped { () throws(GreenmarkError) in try services.currentKeyring().primary() }
-        guard await services.gate.enter() else {
-            ServerMetrics.generationsRefused.increment()
-            var e = APIError(.serviceUnavailable, code: "generation.busy", "the model is busy; retry shortly")
-            e.retryAfter = 2
-            throw e
+        let generator = Generator(model: model)
+        let prepared: Generator.Prepared
+        do {
+            prepared = try await offload { try generator.prepare(generation, key: key) }
+        } catch let error as GreenmarkError {
+            throw requestError(error)
         }
-        let events = Generator(model: model).stream(generation, key: key)
-        let id = "chatcmpl-" + Hex.encode((try? SecureRandom.bytes(count: 12)) ?? [])
+        let id = "chatcmpl-" + Hex.encode(try SecureRandom.bytes(count: 12))
         let created = Int(Date().timeIntervalSince1970)
+
+        // Cancelled when the client goes away (which also cancels the slot's flag).
+        let clientGone = CancellationFlag()
+        let stopWatching = await ClientWatch.start(context.channel, gone: clientGone)
+        let slot: GenerationGate.Slot
+        do {
+            slot = try await services.gate.acquire(abandon: clientGone)
+        } catch {
+            stopWatching()
+            throw refusal(error)
+        }
+        let events = generator.stream(prepared, cancel: slot.cancellation, onExit: { slot.release() })
+
         if !stream {
-            defer { Task { await services.gate.leave() } }
+            defer { stopWatching() }
             var final: GenerationResult?
             do {
                 for try await event in events { if case .finished(let r) = event { final = r } }
             } catch let error as GreenmarkError {
-                throw APIError(.badRequest, code: error.code.rawValue, error.reason)
+                throw APIError(.internalServerError, code: error.code.rawValue, error.reason)
             }
-            guard let result = final else { throw APIError(.internalServerError, code: "generation.failed", "the generation ended without a result") }
-            let (receipt, receiptID) = try issueReceipt(result.record, services: services)
+            // Nobody to answer: the client left, or the drain bound cancelled this request.
+            if clientGone.isCancelled || Task.isCancelled { throw CancellationError() }
+            guard let result = final else {
+                throw APIError(.internalServerError, code: "generation.failed", "the generation ended without a result")
+            }
+            // Only the shutdown's grace period cancels a generation whose client is still here.
+            if result.record.finishReason == .cancelled { throw refusal(GenerationGate.Refusal.shuttingDown) }
+            let (receipt, receiptID) = try issueReceipt(result, services: services)
             let data: Data
             switch format {
             case .greenmark:
@@ -141,9 +173,13 @@ extension GreenmarkRoutes {
             if let receiptID { headers[HTTPField.Name("Greenmark-Receipt-Id")!] = receiptID }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
-        // Server-sent events: the gate is held until the stream ends.
+        // Server-sent events. If this body is never written (the client is gone before the
+        // head), dropping it drops `events`, which cancels the generation.
         let body = ResponseBody { writer in
-            defer { Task { await services.gate.leave() } }
+            defer {
+                stopWatching()
+                slot.cancellation.cancel()   // a write failed or the stream ended: stop generating
+            }
             do {
                 for try await event in events {
                     switch event {
@@ -154,7 +190,10 @@ extension GreenmarkRoutes {
                             : ["text": piece]
                         try await writer.write(sse(chunk))
                     case .finished(let result):
-                        let (receipt, receiptID) = try issueReceipt(result.record, services: services)
+                        if clientGone.isCancelled { return }
+                        // The text already went out: even a generation cut short by a shutdown
+                        // gets its receipt, stating finish_reason "cancelled".
+                        let (receipt, receiptID) = try issueReceipt(result, services: services)
                         let receiptObject = try receipt.map { try JSONSerialization.jsonObject(with: JSONEncoder.api.encode($0)) } ?? NSNull()
                         if format == .openAI {
                             try await writer.write(sse(["id": id, "object": "chat.completion.chunk", "created": created, "model": model.name,
@@ -169,11 +208,53 @@ extension GreenmarkRoutes {
                     }
                 }
             } catch {
-                try await writer.write(sse(["error": ["code": (error as? GreenmarkError)?.code.rawValue ?? "generation.failed", "message": "\(error)"]]))
+                if clientGone.isCancelled { return }
+                let code: String, message: String
+                switch error {
+                case let e as APIError: (code, message) = (e.code, e.message)
+                case let e as GreenmarkError: (code, message) = (e.code.rawValue, e.reason)
+                default: (code, message) = ("generation.failed", "\(error)")
+                }
+                try await writer.write(sse(["error": ["code": code, "message": message]]))
             }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+
+    /// A request the generator refused before running: its own code, 400 for bad input.
+    static func requestError(_ error: GreenmarkError) -> APIError {
+        let raw = error.code.rawValue
+        let status: HTTPResponse.Status
+        if raw.hasPrefix("generation.") || raw.hasPrefix("input.") || error.code == .tokenizerFailure {
+            status = .badRequest
+        } else if error.code == .keyNotUsable || error.code == .vocabularyMismatch {
+            status = .unprocessableContent
+        } else {
+            status = .internalServerError
+        }
+        return APIError(status, code: raw, error.reason)
+    }
+
+    /// The gate's refusal as a 503 with Retry-After (or the cancellation of a client that left).
+    static func refusal(_ error: any Error) -> any Error {
+        guard let refusal = error as? GenerationGate.Refusal else { return error }
+        var e: APIError
+        switch refusal {
+        case .cancelled:
+            return CancellationError()
+        case .busy:
+            e = APIError(.serviceUnavailable, code: "generation.busy", "the model is busy and its queue is full; retry shortly")
+            e.retryAfter = 2
+        case .timedOut:
+            e = APIError(.serviceUnavailable, code: "generation.queue_timeout", "waited too long for the model; retry later")
+            e.retryAfter = 10
+        case .shuttingDown:
+            e = APIError(.serviceUnavailable, code: "generation.shutting_down", "this daemon is shutting down; retry (another instance)")
+            e.retryAfter = 5
+        }
+        ServerMetrics.generationsRefused.increment()
+        return e
     }
 
     static func sse(_ object: [String: Any]) throws -> ByteBuffer {
@@ -201,12 +282,13 @@ extension GreenmarkRoutes {
         ]
     }
 
-    /// Signs and stores a receipt when the home has signing keys.
-    static func issueReceipt(_ r: GenerationRecord, services: GreenmarkServices) throws -> (SignedCertificate?, String?) {
-        ServerMetrics.generatedTokens.increment(by: r.tokens)
+    /// Signs and stores a receipt when the home has signing keys. The key commitment comes with
+    /// the result (from the key that watermarked); without it the receipt is not signed
+    /// (`signing.key_commitment_missing`, 500), never signed without the field.
+    static func issueReceipt(_ result: GenerationResult, services: GreenmarkServices) throws -> (SignedCertificate?, String?) {
+        ServerMetrics.generatedTokens.increment(by: result.record.tokens)
         guard services.signing.exists else { return (nil, nil) }
-        let commitment = r.keyID.flatMap { id in try? services.currentKeyring().key(id: id).commitment }
-        let receipt = try signed { () throws(CertificateError) in try services.signing.activeIssuer().receipt(for: r, keyCommitment: commitment) }
+        let receipt = try signed { () throws(CertificateError) in try services.signing.activeIssuer().receipt(for: result) }
         return (receipt, try store(receipt, services: services))
     }
 }

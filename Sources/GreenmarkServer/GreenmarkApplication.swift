@@ -7,10 +7,13 @@ public enum GreenmarkApplication {
     public static func make(services: GreenmarkServices, host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil) -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "greenmarkd")
         if logger == nil { log.logLevel = .info }
-        return Application(
+        let application = Application(
             router: GreenmarkRoutes.router(services: services),
             configuration: .init(address: .hostname(host, port: port), serverName: "greenmarkd"),
             logger: log
         )
+        // SIGTERM: generations drained within their grace, the whole drain within its bound (docs/daemon.md).
+        return DrainingApplication(base: application, gate: services.gate,
+                                   generationGrace: GreenmarkRoutes.shutdownGrace, drainBound: GreenmarkRoutes.drainBound)
     }
 }

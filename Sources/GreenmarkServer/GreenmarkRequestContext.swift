@@ -10,11 +10,14 @@ public struct GreenmarkRequestContext: RequestContext, RemoteAddressRequestConte
     public var principal: TokenRecord?
     /// The peer of the connection (for rate limits of requests without a token).
     public let remoteAddress: SocketAddress?
+    /// The connection, watched while a generation runs for it (`ClientWatch`).
+    let channel: any Channel
 
     public init(source: Source) {
         coreContext = .init(source: source)
         principal = nil
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// The client's IP address (or socket path), without the port.

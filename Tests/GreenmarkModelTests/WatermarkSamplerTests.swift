@@ -155,9 +155,14 @@ struct WatermarkSamplerTests {
         let snowman = Array("a☃".utf8)  // 61 e2 98 83
         #expect(Generator.completeUTF8Prefix(Array(snowman.prefix(3))) == 1)
         #expect(Generator.completeUTF8Prefix(snowman) == 4)
-        #expect(Generator.heldBack("hello wor", stops: ["world"]) == 3)
-        #expect(Generator.heldBack("hello", stops: ["xyz"]) == 0)
-        let text = "one. END two"
-        #expect(Generator.firstStop(in: text, stops: ["END", "two"]).map { String(text[..<$0]) } == "one. ")
+        var world = StopStringMatcher(stops: ["world"])
+        for scalar in "hello wor".unicodeScalars { _ = world.consume(scalar) }
+        #expect(world.heldBack == 3)
+        var xyz = StopStringMatcher(stops: ["xyz"])
+        for scalar in "hello".unicodeScalars { _ = xyz.consume(scalar) }
+        #expect(xyz.heldBack == 0)
+        var output = OutputText(stops: ["END", "two"])
+        _ = output.append(Array("one. END two".utf8))
+        #expect(output.stopped && output.text == "one. ")
     }
 }
