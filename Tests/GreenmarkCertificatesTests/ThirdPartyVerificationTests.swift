@@ -11,19 +11,8 @@ import Testing
 struct ThirdPartyVerificationTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// What a case expects (`ConformanceTests` reads the same file).
-    struct Expected: Decodable {
-        let status: String
-        let code: String?
-        let checks: [String]
-        let at: String
-        let minTrustVersion: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case status, code, checks, at
-            case minTrustVersion = "min_trust_version"
-        }
-    }
+    /// What a case expects: `expected.json`, as `ConformanceTests` reads it.
+    typealias Expected = ConformanceTests.Expected
 
     /// `greenmark-verify --json` output.
     struct Output: Decodable {

@@ -37,19 +37,17 @@ def _printable(value: object) -> str:
 
 
 def min_trust_version(value: str) -> int:
-    """--min-trust-version: ASCII decimal digits (leading zeros allowed) with a value of at least 1;
-    anything else ("+3", "-1", "0", "", " 3", "3.0", other scripts' digits) is a usage error. The
-    value is exact for any length (no int() of a string over Python's 4,300-digit limit)."""
+    """--min-trust-version: ASCII decimal digits (leading zeros allowed) with a value from 1 to
+    2^53 - 1; anything else ("+3", "-1", "0", "", " 3", "3.0", other scripts' digits, 2^53) is a
+    usage error. Leading zeros are stripped before conversion, so any length is safe."""
     if re.fullmatch(r"[0-9]+", value, re.ASCII) is None:
         raise argparse.ArgumentTypeError(f"not decimal digits: {value!r}")
     digits = value.lstrip("0")
     if not digits:
         raise argparse.ArgumentTypeError(f"not at least 1: {value!r}")
-    number = 0
-    for start in range(0, len(digits), 4000):
-        chunk = digits[start:start + 4000]
-        number = number * 10 ** len(chunk) + int(chunk, 10)
-    return number
+    if len(digits) > 16 or int(digits, 10) >= 2 ** 53:
+        raise argparse.ArgumentTypeError(f"above 2^53 - 1: {value[:40]!r}")
+    return int(digits, 10)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -627,9 +627,12 @@ class CommandLine(Base):
         for value in ["1", "01", "0001", "0" * 5000 + "1"]:        # leading zeros allowed, any number of them
             with self.subTest(value=value[:12]):
                 self.assertEqual(codes(value), SUCCESS[:-1])
-        for value in ["2", "002", "9007199254740993", "9" * 5000]:  # above v1: a rollback, not a usage error
+        for value in ["2", "002", "9007199254740991"]:  # above v1, up to 2^53 - 1: a rollback, not a usage error
             with self.subTest(value=value[:12]):
                 self.assertEqual(codes(value), ["trust.rollback"])
+        for value in ["9007199254740992", "9" * 5000]:  # 2^53 and above: a usage error (the spec's range)
+            with self.subTest(value=value[:12]):
+                self.assertEqual(self.cli(*common, "--min-trust-version", value).returncode, 2)
 
     def test_trust_update_takes_several_files(self):
         base = Path(self.dir.name)
