@@ -153,8 +153,9 @@ extension GreenmarkRoutes {
             } catch let error as GreenmarkError {
                 throw APIError(.internalServerError, code: error.code.rawValue, error.reason)
             }
-            // Nobody to answer: the client left, or the drain bound cancelled this request.
-            if clientGone.isCancelled || Task.isCancelled { throw CancellationError() }
+            // Nobody to answer: the client left. (Or the drain bound cancelled this request.)
+            if clientGone.isCancelled { throw clientClosed }
+            if Task.isCancelled { throw refusal(GenerationGate.Refusal.shuttingDown) }
             guard let result = final else {
                 throw APIError(.internalServerError, code: "generation.failed", "the generation ended without a result")
             }
@@ -236,13 +237,18 @@ extension GreenmarkRoutes {
         return APIError(status, code: raw, error.reason)
     }
 
-    /// The gate's refusal as a 503 with Retry-After (or the cancellation of a client that left).
+    /// The answer for a client that left while its generation waited or ran: nobody reads it, but
+    /// logs and metrics say 499 (nginx's "client closed request"), not a server error.
+    static let clientClosed = APIError(HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
+                                       code: "http.client_closed", "the client closed the connection before the answer")
+
+    /// The gate's refusal as a 503 with Retry-After (or 499 for a client that left).
     static func refusal(_ error: any Error) -> any Error {
         guard let refusal = error as? GenerationGate.Refusal else { return error }
         var e: APIError
         switch refusal {
         case .cancelled:
-            return CancellationError()
+            return clientClosed
         case .busy:
             e = APIError(.serviceUnavailable, code: "generation.busy", "the model is busy and its queue is full; retry shortly")
             e.retryAfter = 2

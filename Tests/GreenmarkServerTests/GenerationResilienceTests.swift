@@ -148,6 +148,11 @@ struct GenerationResilienceTests {
             keepAlive.read(timeout: 60) { _ in String(decoding: keepAlive.received[before...], as: UTF8.self).contains("\"chat.completion\"") }
             #expect(String(decoding: keepAlive.received[before...], as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         }
+        // Clients that left are 499 in the metrics, never 500 (the one 503 is the full queue above).
+        let metrics = try await HTTP.text(d.process.baseURL + "/metrics", timeout: 10) ?? ""
+        #expect(!metrics.split(separator: "\n").contains { $0.hasPrefix("hb_request_errors") && $0.contains("error_type=\"500\"") },
+                "\(metrics.split(separator: "\n").filter { $0.hasPrefix("hb_request_errors") })")
+        #expect(metrics.contains("error_type=\"499\""))
         print("places given back: stream reset \(String(format: "%.3f", streamFreed)) s, queued resets \(String(format: "%.3f", queueFreed)) s, plain reset \(String(format: "%.3f", plainFreed)) s")
     }
 
