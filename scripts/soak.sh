@@ -177,6 +177,31 @@ grep '^SOAK' "$work/wrk-certify.txt"
 cpu2=$(cpu_ticks)
 sleep 1
 rss_end=$(rss); fds_end=$(fds)
+
+# The adversarial mix (#17): 60 detections of a unique 300,000-letter word each. Before the word
+# cache was bounded in bytes they grew RSS by 140 MB and kept it; the cache now never holds such a
+# word, and the growth must stay within ADVERSARIAL_MAX_GROWTH_KB (default 30 MB over the RSS
+# before the mix; what remains is the allocator's high-water mark, which does not grow further).
+echo "== adversarial: 60 unique 300,000-letter words on /v1/detect"
+rss_before_words=$(rss)
+GREENMARK_SOAK_TOKEN="$token" python3 - "$port" <<'PY'
+import json, os, random, string, sys, urllib.request
+statuses = {}
+for _ in range(60):
+    word = "".join(random.choice(string.ascii_lowercase) for _ in range(300_000))
+    req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/v1/detect", data=json.dumps({"text": word}).encode(),
+                                 headers={"Content-Type": "application/json", "Authorization": "Bearer " + os.environ["GREENMARK_SOAK_TOKEN"]})
+    try:
+        status = urllib.request.urlopen(req, timeout=120).status
+    except urllib.error.HTTPError as e:
+        status = e.code
+    statuses[status] = statuses.get(status, 0) + 1
+print("adversarial statuses:", statuses)
+PY
+sleep 1
+rss_after_words=$(rss)
+words_growth=$((rss_after_words - rss_before_words))
+echo "RSS before the words $rss_before_words kB, after $rss_after_words kB: +$words_growth kB"
 kill "$sampler" 2>/dev/null || true; sampler=""
 
 hz=$(getconf CLK_TCK)
@@ -197,6 +222,9 @@ echo "open fds: start $fds_start, after warm-up $fds_warm, end $fds_end"
 if [ -n "${SOAK_SAMPLES_OUT:-}" ]; then cp "$work/samples.txt" "$SOAK_SAMPLES_OUT"; fi
 
 fail=0
+if [ "$words_growth" -gt "${ADVERSARIAL_MAX_GROWTH_KB:-30720}" ]; then
+  echo "FAIL: 60 unique 300,000-letter words grew RSS by $words_growth kB (limit ${ADVERSARIAL_MAX_GROWTH_KB:-30720})"; fail=1
+fi
 for phase in detect certify; do
   line=$(grep '^SOAK' "$work/wrk-$phase.txt" || true)
   [ -n "$line" ] || { echo "FAIL: no wrk summary for $phase"; fail=1; continue; }

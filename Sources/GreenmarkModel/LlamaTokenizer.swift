@@ -11,9 +11,24 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
     private var vocab: OpaquePointer { handle.vocab }
     private let pieces: [[UInt8]]
 
-    /// Word to tokens, for the fast path (`GPT2PreTokenizer`); cleared when it grows past `wordCacheLimit`.
-    private let wordCache = Mutex<[[UInt8]: [UInt32]]>([:])
-    private static let wordCacheLimit = 200_000
+    /// Word to tokens, for the fast path (`GPT2PreTokenizer`), bounded in bytes: cleared when it
+    /// would grow past `wordCacheByteLimit`; words longer than `cachedWordMaximumBytes` are never
+    /// cached (a 300,000-letter "word" is an attack or a typo, not a word that comes back).
+    private let wordCache = Mutex(WordCache())
+    static let wordCacheByteLimit = 16 << 20
+    static let cachedWordMaximumBytes = 128
+
+    /// The cache and the bytes it accounts for (keys, token arrays and a fixed per-entry overhead).
+    struct WordCache {
+        var entries: [[UInt8]: [UInt32]] = [:]
+        var bytes = 0
+
+        /// What one entry costs: its key and tokens plus dictionary and array headers.
+        static func cost(key: [UInt8], tokens: [UInt32]) -> Int { key.count + 4 * tokens.count + 96 }
+    }
+
+    /// The bytes the word cache accounts for now (for tests and `greenmark bench`).
+    public var wordCacheBytes: Int { wordCache.withLock { $0.bytes } }
     /// Whether the vocabulary's pre-tokenizer is the one `GPT2PreTokenizer` ports ("smollm").
     public let hasFastPath: Bool
 
@@ -68,7 +83,7 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
 
     /// Empties the word cache (for measurements of the cold path).
     public func clearWordCache() {
-        wordCache.withLock { $0.removeAll() }
+        wordCache.withLock { $0 = WordCache() }
     }
 
     /// The tokens of `text` assembled from the word cache alone, or nil when the text is not
@@ -98,7 +113,7 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
         let bytes = Array(text.utf8)
         guard let words = bytes.withUnsafeBufferPointer({ GPT2PreTokenizer.words(in: $0) }) else { return nil }
         let keys = words.map { Array(bytes[$0]) }
-        return WordLookup(words: words, keys: keys, found: wordCache.withLock { cache in keys.map { cache[$0] } })
+        return WordLookup(words: words, keys: keys, found: wordCache.withLock { cache in keys.map { cache.entries[$0] } })
     }
 
     private func fastTokenize(_ text: String) throws(GreenmarkError) -> [UInt32]? {
@@ -114,7 +129,7 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
             offset += pieceBytes(of: t).count
             guard word < words.count else { break }
             if offset == words[word].upperBound {
-                if found[word] == nil { fresh[keys[word]] = Array(tokens[first...i]) }
+                if found[word] == nil, keys[word].count <= Self.cachedWordMaximumBytes { fresh[keys[word]] = Array(tokens[first...i]) }
                 word += 1
                 first = i + 1
             } else if offset > words[word].upperBound {
@@ -123,8 +138,12 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
         }
         if !fresh.isEmpty {
             wordCache.withLock { cache in
-                if cache.count + fresh.count > Self.wordCacheLimit { cache.removeAll(keepingCapacity: true) }
-                cache.merge(fresh) { old, _ in old }
+                let added = fresh.reduce(0) { $0 + (cache.entries[$1.key] == nil ? WordCache.cost(key: $1.key, tokens: $1.value) : 0) }
+                if cache.bytes + added > Self.wordCacheByteLimit { cache = WordCache() }
+                for (key, value) in fresh where cache.entries[key] == nil {
+                    cache.entries[key] = value
+                    cache.bytes += WordCache.cost(key: key, tokens: value)
+                }
             }
         }
         return tokens

@@ -7,6 +7,24 @@ import Testing
 /// llama.cpp's tokens; these tests compare the two on real and adversarial text.
 @Suite("Fast tokenization agrees with llama.cpp")
 struct FastTokenizerTests {
+    @Test("the word cache is bounded in bytes: a 300,000-letter word is tokenized right and never cached; new words are accounted")
+    func cacheBoundedInBytes() throws {
+        let tokenizer = try LlamaTokenizer(modelPath: ModelLocator.resolve())   // its own, empty cache
+        #expect(tokenizer.wordCacheBytes == 0)
+        _ = try tokenizer.tokenize("A few ordinary words to start the cache.")
+        let ordinary = tokenizer.wordCacheBytes
+        #expect(ordinary > 0)
+        for seed in 0..<3 {
+            var generator = SystemRandomNumberGenerator()
+            let word = String((0..<300_000).map { _ in Character(Unicode.Scalar(UInt8.random(in: 0x61...0x7A, using: &generator))) })
+            let text = "Here is a long one: \(word) and its end \(seed)."
+            #expect(try tokenizer.tokenize(text) == (try tokenizer.referenceTokenize(text)))
+            #expect(tokenizer.cachedTokens(text) == nil)
+        }
+        // Only the short new words ("Here", "is", "long", "one", ...) were added: a few hundred bytes.
+        #expect(tokenizer.wordCacheBytes - ordinary < 4_096, "\(tokenizer.wordCacheBytes - ordinary) bytes for three 300k-letter words")
+    }
+
     @Test("the default model's vocabulary has the ported pre-tokenizer")
     func fastPathAvailable() {
         #expect(sharedTokenizer.hasFastPath)
