@@ -225,16 +225,7 @@ public struct SigningKeyStore: Sendable {
 
     /// Runs `body` under the home lock: `held` when the caller has it (checked), else taken here.
     private func locked<T>(_ held: HomeLock.Held?, _ body: () throws(CertificateError) -> T) throws(CertificateError) -> T {
-        let lock = HomeLock(directory: directory)
-        if let held {
-            do { try lock.check(held) } catch { throw Self.mapped(error) }
-            return try body()
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CertificateError(.signingKeysMissing, "no signing keys at \(path); run `greenmark trust init`")
-        }
-        return try lock.withLock(orElse: Self.mapped) { _ throws(CertificateError) -> T in try body() }
+        try HomeLock(directory: directory).withLock(reusing: held, orElse: Self.mapped, missingHome: CertificateError(.signingKeysMissing, "no signing keys at \(path); run `greenmark trust init`"), body)
     }
 
     /// A writer or lock failure as a signing error: `signing.write_failed` for a failed write, the

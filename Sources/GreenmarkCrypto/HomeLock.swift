@@ -56,6 +56,21 @@ public struct HomeLock: Sendable {
         try withLock(orElse: { $0 as any Error }, body)
     }
 
+    /// Runs `body` under the lock for a store of this home: with `held` when the caller holds it
+    /// already (checked, not taken again), else taken here, after checking that the home exists
+    /// (`missingHome` otherwise). Failures of the lock are thrown as `lockFailure(error)`.
+    public func withLock<T, E: Error>(
+        reusing held: Held?, orElse lockFailure: (FileError) -> E, missingHome: @autoclosure () -> E, _ body: () throws(E) -> T
+    ) throws(E) -> T {
+        if let held {
+            do { try check(held) } catch { throw lockFailure(error) }
+            return try body()
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else { throw missingHome() }
+        return try withLock(orElse: lockFailure) { _ throws(E) -> T in try body() }
+    }
+
     /// Checks that `held` is this home's lock, held by the calling thread right now.
     public func check(_ held: Held) throws(FileError) {
         var st = stat()

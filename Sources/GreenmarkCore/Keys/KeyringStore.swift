@@ -164,16 +164,7 @@ public struct KeyringStore: Sendable {
 
     /// Runs `body` under the home lock: `held` when the caller has it (checked), else taken here.
     private func locked<T>(_ held: HomeLock.Held?, _ body: () throws(GreenmarkError) -> T) throws(GreenmarkError) -> T {
-        let lock = HomeLock(directory: directory)
-        if let held {
-            do { try lock.check(held) } catch { throw Self.mapped(error) }
-            return try body()
-        }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)")
-        }
-        return try lock.withLock(orElse: Self.mapped) { _ throws(GreenmarkError) -> T in try body() }
+        try HomeLock(directory: directory).withLock(reusing: held, orElse: Self.mapped, missingHome: GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)"), body)
     }
 
     /// A writer or lock failure as a keyring error: `keyring.write_failed` for a failed write,
