@@ -200,6 +200,7 @@ let package = Package(
                 "GreenmarkCLI",
                 "GreenmarkCore",
                 "GreenmarkCrypto",
+                "GreenmarkStorage",
                 "GreenmarkTransparency",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

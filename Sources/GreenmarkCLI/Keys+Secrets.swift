@@ -87,6 +87,7 @@ extension Keys {
                     else { print("Sealed \(path) under master key \(key.id)") }
                 }
             }
+            home.audit("keys.seal", "\(files.count) secret files under master key \(key.id.prefix(32))")
         }
     }
 }

@@ -25,6 +25,7 @@ struct Keys: ParsableCommand {
             let primary = try keyring.primary()
             print("Created keyring \(home.store.path)")
             print("Primary watermark key: \(primary.id) (\(primary.scheme), \(vocabulary ?? "not bound to a vocabulary"))")
+            home.audit("keys.init", "primary \(primary.id)")
         }
     }
 
@@ -63,6 +64,7 @@ struct Keys: ParsableCommand {
                 }
                 print("Added watermark key \(key.id) (enabled for detection; promote it with `greenmark keys promote \(key.id)`)")
                 try republishTrust(home, holding: held)
+                home.audit("keys.add", key.id)
             }
         }
     }
@@ -79,6 +81,7 @@ struct Keys: ParsableCommand {
                 }
                 print("New primary watermark key: \(key.id) (\(key.scheme))")
                 try republishTrust(home, holding: held)
+                home.audit("keys.rotate", "new primary \(key.id)")
             }
         }
     }
@@ -141,6 +144,7 @@ struct Keys: ParsableCommand {
             let data = try JSONOutput.encode(disclosure)
             try (data + "\n").write(toFile: output, atomically: true, encoding: .utf8)
             print("Disclosed watermark key \(id) to \(output) (commitment \(disclosure.commitment)); it can no longer be enabled")
+            home.audit("keys.disclose", "\(id) commitment \(disclosure.commitment)")
         }
     }
 
@@ -171,6 +175,7 @@ struct Keys: ParsableCommand {
                 try home.signingStore.revokeIssuer(id, compromisedSince: since, watermarkKeys: home.watermarkKeysForTrust(), holding: held).unverifiedBody()
             }
             print("Issuing key \(id) revoked (compromised since \(compromisedSince)); trusted root version \(body.version)")
+            home.audit("signing.revoke", "\(id) since \(compromisedSince); trusted root version \(body.version)")
         }
     }
 }
@@ -181,6 +186,7 @@ private func transition(_ home: HomeOptions, _ id: String, _ state: KeyState) th
         print("Key \(id) is now \(state.rawValue)")
         try republishTrust(home, holding: held)
     }
+    home.audit("keys.\(state.rawValue == "primary" ? "promote" : state.rawValue)", id)
 }
 
 /// Publishes a new trusted-root version with the watermark keys' new states, when this home

@@ -21,6 +21,7 @@ struct Trust: ParsableCommand {
             print("Created signing keys \(store.path)")
             print("Root key: \(body.rootKeys[0].keyID); issuing key: \(body.issuingKeys[0].keyID)")
             print("Trusted root version \(body.version): \(store.trustDirectory)/trusted-root.json")
+            home.audit("trust.init", "root \(body.rootKeys[0].keyID), issuing \(body.issuingKeys[0].keyID), version \(body.version)")
         }
     }
 
@@ -95,6 +96,7 @@ struct Trust: ParsableCommand {
             }
             let body = try root.unverifiedBody()
             print("Trusted root version \(body.version), fresh until \(body.expires ?? "-"); publish it again (greenmark trust export)")
+            home.audit("trust.refresh", "version \(body.version), expires \(body.expires ?? "-")")
         }
     }
 
@@ -106,7 +108,9 @@ struct Trust: ParsableCommand {
             let body = try home.withHomeLock { held in
                 try home.signingStore.rotateIssuer(watermarkKeys: home.watermarkKeysForTrust(), holding: held)
             }.unverifiedBody()
-            print("Trusted root version \(body.version); active issuing key \(body.issuingKeys.last { $0.status == .active }?.keyID ?? "none")")
+            let active = body.issuingKeys.last { $0.status == .active }?.keyID ?? "none"
+            print("Trusted root version \(body.version); active issuing key \(active)")
+            home.audit("trust.rotate_issuer", "active \(active), version \(body.version)")
         }
     }
 
@@ -119,6 +123,7 @@ struct Trust: ParsableCommand {
                 try home.signingStore.rotateRoot(watermarkKeys: home.watermarkKeysForTrust(), holding: held)
             }.unverifiedBody()
             print("Trusted root version \(body.version); root key \(body.rootKeys[0].keyID)")
+            home.audit("trust.rotate_root", "root \(body.rootKeys[0].keyID), version \(body.version)")
         }
     }
 }
