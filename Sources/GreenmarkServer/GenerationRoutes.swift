@@ -294,6 +294,7 @@ extension GreenmarkRoutes {
     static func issueReceipt(_ result: GenerationResult, services: GreenmarkServices) throws -> (SignedCertificate?, String?) {
         ServerMetrics.generatedTokens.increment(by: result.record.tokens)
         guard services.signing.exists else { return (nil, nil) }
+        try services.syncSharedKeysBeforeIssuing()
         let receipt = try signed { () throws(CertificateError) in try services.signing.activeIssuer().receipt(for: result) }
         return (receipt, try store(receipt, services: services))
     }

@@ -79,6 +79,22 @@ public struct GreenmarkServices: Sendable {
         return try result.get()
     }
 
+    /// Before signing a certificate or receipt: with a shared registry, one key sync (a cheap
+    /// version query; a full pull only when a key file changed), so a key another daemon revoked is
+    /// never used, whatever the sync interval. Fails closed: when the registry cannot be asked,
+    /// 503 `keys.sync_unavailable` and nothing is signed. Without a shared registry, nothing to do.
+    func syncSharedKeysBeforeIssuing() throws {
+        guard let keySync else { return }
+        do {
+            try keySync.sync()
+        } catch {
+            var refusal = APIError(.serviceUnavailable, code: "keys.sync_unavailable",
+                                   "the shared key state cannot be checked, so nothing is signed (\(error.code.rawValue)); retry shortly")
+            refusal.retryAfter = 5
+            throw refusal
+        }
+    }
+
     private func changingKeysNow<T>(_ body: (HomeLock.Held) throws -> T) throws -> T {
         guard let keySync else {
             return try HomeLock(directory: home).withLock(orElse: { error -> any Error in

@@ -128,6 +128,55 @@ struct ScaleOutTests {
         #expect(await b.waitForExit() == 0)
     }
 
+    @Test("an issuing key revoked through one daemon is never used by the other, even with a key-sync interval of ten minutes")
+    func revocationBeforeIssuing() async throws {
+        let pg = try PostgresServer.shared()
+        let database = try pg.createDatabase()
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gm-scale-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let homeA = base + "/a", homeB = base + "/b", masterKeyFile = base + "/master.key"
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        var env = pg.environment
+        env["GREENMARK_MASTER_KEY_FILE"] = masterKeyFile
+        env["GREENMARK_DATABASE"] = pg.uri(database: database)
+        for step in [["keys", "master-key", "--out", masterKeyFile], ["keys", "init", "--home", homeA], ["trust", "init", "--home", homeA]] {
+            let r = try Self.greenmark(step, environment: env)
+            try #require(r.status == 0, "greenmark \(step.joined(separator: " ")): \(r.output)")
+        }
+        let admin = try #require(Self.token(try Self.greenmark(["tokens", "create", "--role", "admin", "--home", homeA], environment: env).output))
+        let stamp = try #require(Self.token(try Self.greenmark(["tokens", "create", "--role", "stamp", "--home", homeA], environment: env).output))
+        let portA = DaemonProcess.freePort(), portB = DaemonProcess.freePort()
+        let a = try DaemonProcess(arguments: ["serve", "--home", homeA, "--port", String(portA), "--no-generation", "--key-sync-interval", "600"],
+                                  environment: env, port: portA)
+        #expect(await a.waitUntilReady(timeout: .seconds(300)), "daemon A did not start: \(a.log)")
+        let b = try DaemonProcess(arguments: ["serve", "--home", homeB, "--port", String(portB), "--no-generation", "--key-sync-interval", "600"],
+                                  environment: env, port: portB)
+        #expect(await b.waitUntilReady(timeout: .seconds(300)), "daemon B did not start: \(b.log)")
+
+        func issuerKeyID(_ body: [String: Any]) throws -> String {
+            let certificate = try #require(body["certificate"] as? [String: Any])
+            var protected = try #require(certificate["protected"] as? String)
+            protected = protected.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            protected += String(repeating: "=", count: (4 - protected.count % 4) % 4)
+            let headerBytes = try #require(Data(base64Encoded: protected))
+            let header = try #require(try JSONSerialization.jsonObject(with: headerBytes) as? [String: Any])
+            return try #require(header["kid"] as? String)
+        }
+        let first = try await HTTP.request("POST", b.baseURL + "/v1/certificates", token: stamp, json: ["text": ServerTests.human + " Before."])
+        #expect(first.0 == 201, "\(first.1)")
+        let revokedKey = try issuerKeyID(first.1)
+        // Revoked through A; B's periodic sync is ten minutes away.
+        let revoke = try await HTTP.request("POST", a.baseURL + "/v1/admin/signing/revoke", token: admin,
+                                            json: ["key_id": revokedKey, "compromised_since": "2026-01-01T00:00:00Z"])
+        #expect(revoke.0 == 200, "\(revoke.1)")
+        let after = try await HTTP.request("POST", b.baseURL + "/v1/certificates", token: stamp, json: ["text": ServerTests.human + " After."])
+        #expect(after.0 == 201, "\(after.1)")
+        #expect(try issuerKeyID(after.1) != revokedKey, "B signed with the key A had revoked")
+        a.terminate(); b.terminate()
+        #expect(await a.waitForExit() == 0)
+        #expect(await b.waitForExit() == 0)
+    }
+
     @Test("a daemon on a shared database refuses to start without a master key, and a password on its command line")
     func refusals() async throws {
         let pg = try PostgresServer.shared()
