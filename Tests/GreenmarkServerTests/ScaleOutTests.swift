@@ -21,38 +21,50 @@ struct ScaleOutTests {
         (body["watermark_keys"] as? [[String: Any]])?.first { $0["state"] as? String == "primary" }?["id"] as? String
     }
 
+    /// Two daemons on one fresh PostgreSQL database and a sealed home: A initialized through the
+    /// CLI, B started with an empty home (it takes the keys from the database).
+    struct Cluster {
+        let pg: PostgresServer, database: String
+        let base: String, homeA: String, homeB: String
+        let env: [String: String]
+        let admin: String, stamp: String, stampID: String
+        let a: DaemonProcess, b: DaemonProcess
+
+        static func start(keySyncInterval: String) async throws -> Cluster {
+            let pg = try PostgresServer.shared()
+            let database = try pg.createDatabase()
+            let base = FileManager.default.temporaryDirectory.appendingPathComponent("gm-scale-\(UUID().uuidString)").path
+            let homeA = base + "/a", homeB = base + "/b", masterKeyFile = base + "/master.key"
+            try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+            // The shared settings travel in the environment: the URI has no password (PGPASSWORD has it).
+            var env = pg.environment
+            env["GREENMARK_MASTER_KEY_FILE"] = masterKeyFile
+            env["GREENMARK_DATABASE"] = pg.uri(database: database)
+            for step in [["keys", "master-key", "--out", masterKeyFile], ["keys", "init", "--home", homeA], ["trust", "init", "--home", homeA]] {
+                let r = try ScaleOutTests.greenmark(step, environment: env)
+                try #require(r.status == 0, "greenmark \(step.joined(separator: " ")): \(r.output)")
+            }
+            let admin = try #require(ScaleOutTests.token(try ScaleOutTests.greenmark(["tokens", "create", "--role", "admin", "--home", homeA], environment: env).output))
+            let stampRun = try ScaleOutTests.greenmark(["tokens", "create", "--role", "stamp", "--home", homeA], environment: env)
+            let stamp = try #require(ScaleOutTests.token(stampRun.output))
+            let stampID = try #require(stampRun.output.split(separator: "\n").first { $0.hasPrefix("id:") }?.split(separator: " ").last.map(String.init))
+            let portA = DaemonProcess.freePort(), portB = DaemonProcess.freePort()
+            let a = try DaemonProcess(arguments: ["serve", "--home", homeA, "--port", String(portA), "--no-generation", "--key-sync-interval", keySyncInterval],
+                                      environment: env, port: portA)
+            #expect(await a.waitUntilReady(timeout: .seconds(300)), "daemon A did not start: \(a.log)")
+            let b = try DaemonProcess(arguments: ["serve", "--home", homeB, "--port", String(portB), "--no-generation", "--key-sync-interval", keySyncInterval],
+                                      environment: env, port: portB)
+            #expect(await b.waitUntilReady(timeout: .seconds(300)), "daemon B did not start: \(b.log)")
+            return Cluster(pg: pg, database: database, base: base, homeA: homeA, homeB: homeB, env: env, admin: admin, stamp: stamp, stampID: stampID, a: a, b: b)
+        }
+    }
+
     @Test("certificates, tokens and audit entries are shared; a rotation through one daemon reaches the other without a restart, within seconds")
     func twoDaemons() async throws {
-        let pg = try PostgresServer.shared()
-        let database = try pg.createDatabase()
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gm-scale-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: base) }
-        let homeA = base + "/a", homeB = base + "/b", masterKeyFile = base + "/master.key"
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-
-        // The shared settings travel in the environment: the URI has no password (PGPASSWORD has it).
-        var env = pg.environment
-        env["GREENMARK_MASTER_KEY_FILE"] = masterKeyFile
-        env["GREENMARK_DATABASE"] = pg.uri(database: database)
-        for step in [["keys", "master-key", "--out", masterKeyFile],
-                     ["keys", "init", "--home", homeA],
-                     ["trust", "init", "--home", homeA]] {
-            let r = try Self.greenmark(step, environment: env)
-            try #require(r.status == 0, "greenmark \(step.joined(separator: " ")): \(r.output)")
-        }
-        let admin = try #require(Self.token(try Self.greenmark(["tokens", "create", "--role", "admin", "--home", homeA], environment: env).output))
-        let stampRun = try Self.greenmark(["tokens", "create", "--role", "stamp", "--home", homeA], environment: env)
-        let stamp = try #require(Self.token(stampRun.output))
-        let stampID = try #require(stampRun.output.split(separator: "\n").first { $0.hasPrefix("id:") }?.split(separator: " ").last.map(String.init))
-
-        let portA = DaemonProcess.freePort(), portB = DaemonProcess.freePort()
-        let a = try DaemonProcess(arguments: ["serve", "--home", homeA, "--port", String(portA), "--no-generation", "--key-sync-interval", "0.5"],
-                                  environment: env, port: portA)
-        #expect(await a.waitUntilReady(timeout: .seconds(300)), "daemon A did not start: \(a.log)")
-        // B starts with an empty home: it takes the keys from the database.
-        let b = try DaemonProcess(arguments: ["serve", "--home", homeB, "--port", String(portB), "--no-generation", "--key-sync-interval", "0.5"],
-                                  environment: env, port: portB)
-        #expect(await b.waitUntilReady(timeout: .seconds(300)), "daemon B did not start: \(b.log)")
+        let cluster = try await Cluster.start(keySyncInterval: "0.5")
+        defer { try? FileManager.default.removeItem(atPath: cluster.base) }
+        let (pg, database, env, homeA, homeB) = (cluster.pg, cluster.database, cluster.env, cluster.homeA, cluster.homeB)
+        let (admin, stamp, stampID, a, b) = (cluster.admin, cluster.stamp, cluster.stampID, cluster.a, cluster.b)
         for home in [homeA, homeB] {
             for file in ["keyring.json", "signing.json", "log-key.json"] {
                 let bytes = try String(contentsOfFile: home + "/" + file, encoding: .utf8)
@@ -130,28 +142,9 @@ struct ScaleOutTests {
 
     @Test("an issuing key revoked through one daemon is never used by the other, even with a key-sync interval of ten minutes")
     func revocationBeforeIssuing() async throws {
-        let pg = try PostgresServer.shared()
-        let database = try pg.createDatabase()
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("gm-scale-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: base) }
-        let homeA = base + "/a", homeB = base + "/b", masterKeyFile = base + "/master.key"
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        var env = pg.environment
-        env["GREENMARK_MASTER_KEY_FILE"] = masterKeyFile
-        env["GREENMARK_DATABASE"] = pg.uri(database: database)
-        for step in [["keys", "master-key", "--out", masterKeyFile], ["keys", "init", "--home", homeA], ["trust", "init", "--home", homeA]] {
-            let r = try Self.greenmark(step, environment: env)
-            try #require(r.status == 0, "greenmark \(step.joined(separator: " ")): \(r.output)")
-        }
-        let admin = try #require(Self.token(try Self.greenmark(["tokens", "create", "--role", "admin", "--home", homeA], environment: env).output))
-        let stamp = try #require(Self.token(try Self.greenmark(["tokens", "create", "--role", "stamp", "--home", homeA], environment: env).output))
-        let portA = DaemonProcess.freePort(), portB = DaemonProcess.freePort()
-        let a = try DaemonProcess(arguments: ["serve", "--home", homeA, "--port", String(portA), "--no-generation", "--key-sync-interval", "600"],
-                                  environment: env, port: portA)
-        #expect(await a.waitUntilReady(timeout: .seconds(300)), "daemon A did not start: \(a.log)")
-        let b = try DaemonProcess(arguments: ["serve", "--home", homeB, "--port", String(portB), "--no-generation", "--key-sync-interval", "600"],
-                                  environment: env, port: portB)
-        #expect(await b.waitUntilReady(timeout: .seconds(300)), "daemon B did not start: \(b.log)")
+        let cluster = try await Cluster.start(keySyncInterval: "600")
+        defer { try? FileManager.default.removeItem(atPath: cluster.base) }
+        let (admin, stamp, a, b) = (cluster.admin, cluster.stamp, cluster.a, cluster.b)
 
         func issuerKeyID(_ body: [String: Any]) throws -> String {
             let certificate = try #require(body["certificate"] as? [String: Any])
