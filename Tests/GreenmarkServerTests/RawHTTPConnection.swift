@@ -6,27 +6,14 @@ import Glibc
 /// One HTTP/1.1 connection over a plain socket, for what URLSession cannot do: stop reading,
 /// half-close, or reset the connection (TCP RST, `SO_LINGER {1, 0}`) at a chosen moment.
 final class RawHTTPConnection: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    typealias Failure = LoopbackSocket.Failure
 
     private var fd: Int32
     /// Everything received so far.
     private(set) var received: [UInt8] = []
 
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            let e = errno
-            close(fd)
-            throw Failure(description: "connect to port \(port): errno \(e)")
-        }
+        fd = try LoopbackSocket.connect(port: port)
     }
 
     deinit { if fd >= 0 { close(fd) } }
@@ -39,15 +26,7 @@ final class RawHTTPConnection: @unchecked Sendable {
         try send(Array(head.utf8) + Array(body))
     }
 
-    func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw Failure(description: "send: errno \(errno)") }
-            offset += n
-        }
-    }
+    func send(_ bytes: [UInt8]) throws { try LoopbackSocket.sendAll(bytes, to: fd) }
 
     /// Reads until `done(text so far)` holds, the peer closes, or `timeout` seconds pass; returns
     /// everything received as text.
