@@ -46,7 +46,7 @@ echo "== fresh home $work/home"
 home="$work/home"
 $bin/greenmark keys init --home "$home" >/dev/null
 $bin/greenmark trust init --home "$home" >/dev/null
-token=$($bin/greenmark tokens create --role stamp --home "$home" | awk '/^token:/{print $2}')
+token=$($bin/greenmark tokens create --role stamp --inspect --home "$home" | awk '/^token:/{print $2}')
 [ -n "$token" ] || { echo "no token"; exit 1; }
 ( umask 077; printf 'Authorization: Bearer %s\n' "$token" > "$work/auth-header" )
 

@@ -48,6 +48,19 @@ enum DetectionAccess {
         if keyID != nil && !context.mayInspect { throw inspectRequired(["key_id"]) }
     }
 
+    /// A certificate of a text below the threshold needs the inspect permission: it would sign the
+    /// text's z-score, green count and p-value, the gradient the verdict view withholds, so a
+    /// stamp token could hill-climb through `/v1/certificates` (about 70 certificates,
+    /// docs/threat-model.md). Refused with 422 `certificate.not_watermarked`; the message names
+    /// only the verdict and the number of scored tokens, which every view shows.
+    static func checkCertifiable(_ result: DetectionResult, context: GreenmarkRequestContext) throws {
+        guard !result.watermarked, !context.mayInspect else { return }
+        throw APIError(.unprocessableContent, code: "certificate.not_watermarked",
+                       "the text does not carry the watermark (verdict \(result.verdict.rawValue), \(result.tokensScored) tokens scored); "
+                       + "a certificate of a text below the threshold signs its scores and needs a token with the inspect permission "
+                       + "(greenmark tokens create --inspect, or an admin token); POST /v1/detect gives the verdict")
+    }
+
     static func inspectRequired(_ fields: [String]) -> APIError {
         APIError(.forbidden, code: "detect.inspect_required",
                  "\(fields.joined(separator: ", ")) needs a token with the inspect permission (greenmark tokens create --inspect, or an admin token); without it detection always tests every key with span search and shows the verdict")

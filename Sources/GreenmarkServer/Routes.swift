@@ -121,6 +121,7 @@ public enum GreenmarkRoutes {
                 }
             }
             DetectionAccess.charge(services, context, scored: result.tokensScored)
+            try DetectionAccess.checkCertifiable(result, context: context)
             try services.syncSharedKeysBeforeIssuing()
             let certificate = try signed { () throws(CertificateError) in
                 try services.signing.activeIssuer().attestDetection(text: body.text, result: result, vocabulary: services.tokenizer.vocabularyID,

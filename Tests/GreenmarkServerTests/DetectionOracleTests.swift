@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkKeys
 import GreenmarkModel
 import GreenmarkServer
 import GreenmarkStorage
@@ -93,9 +94,15 @@ struct DetectionOracleTests {
         let defaults = ScoringBudget.Policy.default
         try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
             // 250-word texts (about 249 scored tokens a query): the budgets allow 50,000 / 249 ≈ 201
-            // queries without a token and 200,000 / 249 ≈ 804 with a verify token.
-            for (name, token, allowance) in [("no token", nil, defaults.perAddress!), ("verify", s.verify, defaults.perToken!)] as [(String, String?, Int)] {
-                let o = try await OracleAttacks.hillClimb(Self.ask(client, token), vocabulary: Self.vocabulary, seed: 29, length: 250)
+            // queries without a token and 200,000 / 249 ≈ 804 with a verify token, or a stamp token
+            // asking /v1/certificates (below the threshold it gets 422 certificate.not_watermarked:
+            // the verdict and the scored tokens, never the scores a certificate would sign).
+            let climbs: [(String, String?, String, Int)] = [
+                ("no token", nil, "/v1/detect", defaults.perAddress!), ("verify", s.verify, "/v1/detect", defaults.perToken!),
+                ("stamp, /v1/certificates", s.stamp, "/v1/certificates", defaults.perToken!),
+            ]
+            for (name, token, path, allowance) in climbs {
+                let o = try await OracleAttacks.hillClimb(Self.ask(client, token), path: path, vocabulary: Self.vocabulary, seed: 29, length: 250)
                 Self.report("hill-climb, \(name)", o)
                 guard case .budget(let retryAfter) = o.stop else {
                     Issue.record("\(name): the climb was not stopped by the budget: \(o.stop) after \(o.queries) queries")
@@ -162,8 +169,20 @@ struct DetectionOracleTests {
             #expect(r.status == 403 && r.errorCode == "detect.inspect_required")
             r = try await Self.ask(client, s.admin)("/v1/certificates", ["text": human, "key_id": key])
             #expect(r.status == 201)
+            // A certificate signs the scores: below the threshold only for inspectors. A stamp token
+            // gets 422 with the verdict and the scored tokens, which every view shows, and nothing more.
             r = try await Self.ask(client, s.stamp)("/v1/certificates", ["text": human])
-            #expect(r.status == 201)
+            #expect(r.status == 422 && r.errorCode == "certificate.not_watermarked")
+            #expect(r.json.keys.sorted() == ["error"] && ErrorBody(r.json).message?.contains("verdict no_watermark") == true, "no scores")
+            r = try await Self.ask(client, s.stamp)("/v1/certificates", ["text": "Too short."])
+            #expect(r.status == 422 && ErrorBody(r.json).message?.contains("verdict too_short") == true)
+            r = try await Self.ask(client, s.stamp)("/v1/certificates", ["text": forged.text])
+            #expect(r.status == 201 && r.watermarked, "a watermarked text is certified for a stamp token")
+            r = try await Self.ask(client, s.inspector)("/v1/certificates", ["text": human])
+            #expect(r.status == 403, "inspect without stamp does not certify")
+            let inspectingStamp = try s.services.registry.createToken(role: .stamp, permissions: [.inspect]).token
+            r = try await Self.ask(client, inspectingStamp)("/v1/certificates", ["text": human])
+            #expect(r.status == 201 && r.verdict == "no_watermark" && r.zScore != nil)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import GreenmarkModel
 import GreenmarkStorage
 import Testing
@@ -55,7 +56,7 @@ struct GenerationResilienceTests {
         _ = try store.initialize(vocabulary: vocabulary)
         try store.modify { _ throws(GreenmarkError) in (try Keyring(keys: [key]), ()) }
         try SigningKeyStore(directory: home).initialize(watermarkKeys: [key])
-        let token = try Registry(path: home + "/registry.sqlite").createToken(role: .stamp).token
+        let token = try Registry(path: home + "/registry.sqlite").createToken(role: .stamp, permissions: [.inspect]).token
         let port = DaemonProcess.freePort()
         let process = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--max-queued", "2"], environment: [:], port: port)
         #expect(await process.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(process.log)")

@@ -64,12 +64,19 @@ struct AttackOutcome {
     mutating func count(_ reply: OracleReply) {
         queries += 1
         if reply.status == 200 || reply.status == 201, let t = reply.tokensScored { charged += max(t, 50) }
+        // 422 certificate.not_watermarked names the scored tokens (charged too) in its message.
+        if reply.errorCode == "certificate.not_watermarked", let message = ErrorBody(reply.json).message,
+           let match = message.firstMatch(of: /(\d+) tokens scored/), let t = Int(match.1) {
+            charged += max(t, 50)
+        }
     }
 
     /// Classifies an answer that is not a success; nil when the attack may go on.
     static func stop(for reply: OracleReply) -> AttackStop? {
         switch reply.status {
+        // A stamp token's certificate request for a text below the threshold: the verdict only, go on.
         case 200, 201: nil
+        case 422 where reply.errorCode == "certificate.not_watermarked": nil
         case 429 where reply.errorCode == "budget.exhausted": .budget(retryAfter: reply.retryAfter ?? 0)
         case 401, 403: .refused(reply.errorCode ?? "?")
         default: .failed(reply.status, reply.errorCode ?? "?")

@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkKeys
 import GreenmarkModel
 import GreenmarkServer
 import GreenmarkStorage
@@ -24,7 +25,7 @@ struct PostgresOutageRouteTests {
         let ring = try KeyringStore(directory: home).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(location: DatabaseLocation(server.uriWithPassword(database: try server.createDatabase())))
-        let issuer = try registry.createToken(role: .stamp).token
+        let issuer = try registry.createToken(role: .stamp, permissions: [.inspect]).token
         let services = GreenmarkServices(home: home, tokenizer: ServerTests.tokenizer, registry: registry)
         let headers: HTTPFields = [.authorization: "Bearer \(issuer)", .contentType: "application/json"]
 

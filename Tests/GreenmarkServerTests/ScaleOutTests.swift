@@ -45,7 +45,7 @@ struct ScaleOutTests {
                 try #require(r.status == 0, "greenmark \(step.joined(separator: " ")): \(r.output)")
             }
             let admin = try #require(ScaleOutTests.token(try ScaleOutTests.greenmark(["tokens", "create", "--role", "admin", "--home", homeA], environment: env).output))
-            let stampRun = try ScaleOutTests.greenmark(["tokens", "create", "--role", "stamp", "--home", homeA], environment: env)
+            let stampRun = try ScaleOutTests.greenmark(["tokens", "create", "--role", "stamp", "--inspect", "--home", homeA], environment: env)
             let stamp = try #require(ScaleOutTests.token(stampRun.output))
             let stampID = try #require(stampRun.output.split(separator: "\n").first { $0.hasPrefix("id:") }?.split(separator: " ").last.map(String.init))
             let portA = DaemonProcess.freePort(), portB = DaemonProcess.freePort()

@@ -2,6 +2,7 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import GreenmarkModel
 import GreenmarkServer
 import GreenmarkStorage
@@ -22,7 +23,7 @@ struct SealedHomeServerTests {
         let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home, masterKey: .key(key)).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(path: home + "/registry.sqlite")
-        return (home, try registry.createToken(role: .verify).token, try registry.createToken(role: .stamp).token)
+        return (home, try registry.createToken(role: .verify).token, try registry.createToken(role: .stamp, permissions: [.inspect]).token)
     }
 
     func services(_ home: String, _ masterKey: MasterKeySource) throws -> GreenmarkServices {

@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkKeys
 import GreenmarkModel
 import GreenmarkServer
 import GreenmarkStorage
@@ -29,7 +30,8 @@ struct ServerTests {
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(path: home + "/registry.sqlite")
         let reader = try registry.createToken(role: .verify).token
-        let issuer = try registry.createToken(role: .stamp).token
+        // Stamp with inspect: the tests certify unwatermarked texts, which needs inspect (DetectionOracleTests).
+        let issuer = try registry.createToken(role: .stamp, permissions: [.inspect]).token
         return Setup(services: GreenmarkServices(home: home, tokenizer: Self.tokenizer, registry: registry), reader: reader, issuer: issuer, home: home)
     }
 

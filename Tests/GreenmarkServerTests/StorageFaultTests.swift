@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkKeys
 import GreenmarkModel
 import GreenmarkStorage
 import Testing
@@ -20,7 +21,7 @@ struct StorageFaultTests {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let ring = try KeyringStore(directory: home).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
-        return try Registry(path: home + "/registry.sqlite").createToken(role: .stamp).token
+        return try Registry(path: home + "/registry.sqlite").createToken(role: .stamp, permissions: [.inspect]).token
     }
 
     static func start(home: String) throws -> DaemonProcess {
