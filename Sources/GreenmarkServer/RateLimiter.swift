@@ -24,57 +24,28 @@ public final class RateLimiter: Sendable {
         case limited(retryAfter: Int)
     }
 
-    private struct Bucket {
-        var tokens: Double
-        var updated: ContinuousClock.Instant
-    }
-
-    private struct State {
-        var buckets: [String: Bucket] = [:]
-        var lastSweep: ContinuousClock.Instant
-    }
-
     public let policy: Policy
     private let clock = ContinuousClock()
-    private let state: Mutex<State>
-    /// Above this many callers, full (idle) buckets are dropped: they are equivalent to no bucket.
-    private let sweepThreshold: Int
+    /// Above `sweepThreshold` callers, full (idle) buckets are dropped: they are equivalent to no bucket.
+    private let buckets: Mutex<TokenBuckets>
 
     public init(policy: Policy, sweepThreshold: Int = 10_000) {
         self.policy = policy
-        self.sweepThreshold = sweepThreshold
-        state = Mutex(State(lastSweep: ContinuousClock().now))
+        buckets = Mutex(TokenBuckets(sweepThreshold: sweepThreshold, now: ContinuousClock().now))
     }
 
     /// Takes one request from `key`'s bucket.
     public func acquire(_ key: String) -> Decision {
         let now = clock.now
-        let policy = policy
-        let sweepThreshold = sweepThreshold
-        return state.withLock { state in
-            var bucket = state.buckets[key] ?? Bucket(tokens: Double(policy.burst), updated: now)
-            bucket.tokens = min(Double(policy.burst), bucket.tokens + Self.seconds(now - bucket.updated) * policy.ratePerSecond)
-            bucket.updated = now
-            let decision: Decision
-            if bucket.tokens >= 1 {
-                bucket.tokens -= 1
-                decision = .allowed
-            } else {
-                decision = .limited(retryAfter: max(1, Int(((1 - bucket.tokens) / policy.ratePerSecond).rounded(.up))))
-            }
-            state.buckets[key] = bucket
-            if state.buckets.count > sweepThreshold, Self.seconds(now - state.lastSweep) >= 1 {
-                state.buckets = state.buckets.filter { _, b in
-                    b.tokens + Self.seconds(now - b.updated) * policy.ratePerSecond < Double(policy.burst)
+        let refill = TokenBuckets.Refill(capacity: Double(policy.burst), perSecond: policy.ratePerSecond)
+        return buckets.withLock { buckets in
+            buckets.update(key, refill: refill, now: now, sweeping: { _ in refill }) { bucket in
+                if bucket.balance >= 1 {
+                    bucket.balance -= 1
+                    return .allowed
                 }
-                state.lastSweep = now
+                return .limited(retryAfter: max(1, Int(((1 - bucket.balance) / refill.perSecond).rounded(.up))))
             }
-            return decision
         }
-    }
-
-    private static func seconds(_ d: Duration) -> Double {
-        let c = d.components
-        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
     }
 }

@@ -66,26 +66,13 @@ public final class ScoringBudget: Sendable {
     /// The least a scoring request is charged: the minimum number of scored tokens for a verdict.
     public static let minimumCharge = 50
 
-    private struct Bucket {
-        var balance: Double
-        var updated: ContinuousClock.Instant
-        var refusing = false
-    }
-
-    private struct State {
-        var buckets: [String: Bucket] = [:]
-        var lastSweep: ContinuousClock.Instant
-    }
-
     public let policy: Policy
     private let clock = ContinuousClock()
-    private let state: Mutex<State>
-    private let sweepThreshold: Int
+    private let buckets: Mutex<TokenBuckets>
 
     public init(policy: Policy, sweepThreshold: Int = 10_000) {
         self.policy = policy
-        self.sweepThreshold = sweepThreshold
-        state = Mutex(State(lastSweep: ContinuousClock().now))
+        buckets = Mutex(TokenBuckets(sweepThreshold: sweepThreshold, now: ContinuousClock().now))
     }
 
     /// The daily allowance that applies to `caller`, or nil when unlimited.
@@ -127,43 +114,29 @@ public final class ScoringBudget: Sendable {
         return update(caller, perDay: perDay) { bucket, _ in bucket.balance }
     }
 
-    private func update<T>(_ caller: Caller, perDay: Int, _ body: (inout Bucket, Double) -> T) -> T {
+    private func update<T>(_ caller: Caller, perDay: Int, _ body: (inout TokenBuckets.Bucket, Double) -> T) -> T {
         let now = clock.now
-        let capacity = Double(perDay)
-        let rate = capacity / 86_400
-        let sweepThreshold = sweepThreshold
-        return state.withLock { state in
-            let key = caller.key
-            var bucket = state.buckets[key] ?? Bucket(balance: capacity, updated: now)
-            bucket.balance = min(capacity, bucket.balance + Self.seconds(now - bucket.updated) * rate)
-            bucket.updated = now
-            let result = body(&bucket, rate)
-            state.buckets[key] = bucket
-            if state.buckets.count > sweepThreshold, Self.seconds(now - state.lastSweep) >= 1 {
-                // A full bucket is the same as no bucket; drop those (their allowance may differ
-                // by kind, so each is judged against its own).
-                let perToken = policy.perToken.map(Double.init), perAddress = policy.perAddress.map(Double.init)
-                state.buckets = state.buckets.filter { key, b in
-                    guard let cap = key.hasPrefix("token:") ? perToken : perAddress else { return false }
-                    return b.balance + Self.seconds(now - b.updated) * cap / 86_400 < cap
-                }
-                state.lastSweep = now
+        let refill = Self.refill(perDay)
+        // A full bucket is the same as no bucket; the sweep drops those (their allowance may differ
+        // by kind, so each is judged against its own).
+        let perToken = policy.perToken.map(Self.refill), perAddress = policy.perAddress.map(Self.refill)
+        return buckets.withLock { buckets in
+            buckets.update(caller.key, refill: refill, now: now, sweeping: { $0.hasPrefix("token:") ? perToken : perAddress }) {
+                body(&$0, refill.perSecond)
             }
-            return result
         }
     }
 
-    private static func seconds(_ d: Duration) -> Double {
-        let c = d.components
-        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    /// A bucket holding one day's allowance, refilled at that allowance per day.
+    private static func refill(_ perDay: Int) -> TokenBuckets.Refill {
+        TokenBuckets.Refill(capacity: Double(perDay), perSecond: Double(perDay) / 86_400)
     }
 
     /// The budget key of a client address: an IPv4 address as it is (an IPv4-mapped IPv6 address
     /// as its IPv4 form), an IPv6 address by its /64 prefix, anything else (a socket path) as is.
     public static func addressKey(_ address: String) -> String {
-        var v6 = in6_addr()
-        guard address.contains(":"), inet_pton(AF_INET6, address, &v6) == 1 else { return address }
-        let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+        var bytes = [UInt8](repeating: 0, count: 16)  // an in6_addr
+        guard address.contains(":"), inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
         if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xFF && bytes[11] == 0xFF {
             return bytes[12..<16].map(String.init).joined(separator: ".")
         }
