@@ -3,20 +3,10 @@ public enum MerkleProof {
     /// Whether `proof` shows the leaf with hash `leafHash` at `index` in the tree of `size` leaves with `root` (RFC 9162 §2.1.3.2).
     public static func verifyInclusion(leafHash: [UInt8], index: Int, size: Int, proof: [[UInt8]], root: [UInt8]) -> Bool {
         guard index >= 0, index < size, leafHash.count == 32, root.count == 32, proof.allSatisfy({ $0.count == 32 }) else { return false }
-        var fn = index, sn = size - 1
         var r = leafHash
-        for p in proof {
-            if sn == 0 { return false }
-            if fn & 1 == 1 || fn == sn {
-                r = MerkleTree.nodeHash(p, r)
-                while fn & 1 == 0 && fn != 0 { fn >>= 1; sn >>= 1 }
-            } else {
-                r = MerkleTree.nodeHash(r, p)
-            }
-            fn >>= 1
-            sn >>= 1
-        }
-        return sn == 0 && r == root
+        return walk(proof, fn: index, sn: size - 1) { p, onLeft in
+            r = onLeft ? MerkleTree.nodeHash(p, r) : MerkleTree.nodeHash(r, p)
+        } && r == root
     }
 
     /// Whether `proof` shows that the tree of `oldSize` leaves with `oldRoot` is a prefix of the
@@ -31,18 +21,33 @@ public enum MerkleProof {
         var fn = oldSize - 1, sn = newSize - 1
         while fn & 1 == 1 { fn >>= 1; sn >>= 1 }
         var fr = path[0], sr = path[0]
-        for c in path.dropFirst() {
-            if sn == 0 { return false }
-            if fn & 1 == 1 || fn == sn {
+        let complete = walk(path.dropFirst(), fn: fn, sn: sn) { c, onLeft in
+            if onLeft {
                 fr = MerkleTree.nodeHash(c, fr)
                 sr = MerkleTree.nodeHash(c, sr)
-                while fn & 1 == 0 && fn != 0 { fn >>= 1; sn >>= 1 }
             } else {
                 sr = MerkleTree.nodeHash(sr, c)
+            }
+        }
+        return fr == oldRoot && sr == newRoot && complete
+    }
+
+    /// The loop both verifications share (RFC 9162 §2.1.3.2 and §2.1.4.2): walks `path` up from
+    /// node `fn` of a tree whose last node is `sn`, calling `step(hash, onLeft)` for each hash
+    /// (`onLeft` when it is the left sibling); true when the path ends exactly at the root.
+    private static func walk(_ path: some Sequence<[UInt8]>, fn start: Int, sn last: Int, _ step: ([UInt8], Bool) -> Void) -> Bool {
+        var fn = start, sn = last
+        for p in path {
+            if sn == 0 { return false }
+            if fn & 1 == 1 || fn == sn {
+                step(p, true)
+                while fn & 1 == 0 && fn != 0 { fn >>= 1; sn >>= 1 }
+            } else {
+                step(p, false)
             }
             fn >>= 1
             sn >>= 1
         }
-        return fr == oldRoot && sr == newRoot && sn == 0
+        return sn == 0
     }
 }
