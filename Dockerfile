@@ -31,6 +31,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends $RUNTIME_PACKAG
 COPY --from=build /usr/local/share/greenmark/models /usr/local/share/greenmark/models
 COPY --from=build /src/.build/release/greenmarkd /src/.build/release/greenmark /usr/local/bin/
 COPY --from=build /src/.build/release/GRDB_GRDB.resources /usr/local/bin/GRDB_GRDB.resources
+# greenmarkd's web pages (the essay page's files and certs/verify.html), read from beside the binary.
+COPY --from=build /src/.build/release/greenmark_GreenmarkServer.resources /usr/local/bin/greenmark_GreenmarkServer.resources
 USER greenmark
 # Configuration by environment (docs/daemon.md lists every GREENMARK_* key).
 ENV GREENMARK_HOME=/var/lib/greenmark \

@@ -106,8 +106,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
-            swiftSettings: swiftSettings
+            // The web pages (Resources/web); certs/verify.html is added by the VerifyPageResource plugin.
+            resources: [.process("Resources")],
+            swiftSettings: swiftSettings,
+            plugins: ["VerifyPageResource"]
         ),
+        // Copies certs/verify.html into GreenmarkServer's resources, so greenmarkd serves that very file at /verify.
+        .plugin(name: "VerifyPageResource", capability: .buildTool()),
         .executableTarget(
             name: "greenmarkd",
             dependencies: [

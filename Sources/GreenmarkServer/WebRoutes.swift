@@ -1,21 +1,19 @@
-import HTTPTypes
 import Hummingbird
 
-/// The human pages: the essay checker at `/` and the offline certificate checker at `/verify`
-/// (`certs/verify.html`, embedded). Self-contained documents with a strict Content-Security-Policy.
+/// The human pages: the essay checker at `/` (`Resources/web/essay.*`, assembled into one
+/// document, `EssayPage`) and the offline certificate checker at `/verify` (`certs/verify.html`
+/// itself: the `VerifyPageResource` build plugin copies that file into the server's resource
+/// bundle, so the daemon serves its exact bytes). Both are self-contained documents with a strict
+/// Content-Security-Policy.
 enum WebRoutes {
-    static func register(on router: Router<GreenmarkRequestContext>) {
-        router.get("/") { _, _ in page(EssayPage.html, connect: "'self' blob:") }
-        router.get("/verify") { _, _ in page(VerifyPage.html, connect: "'none'") }
-    }
+    /// `certs/verify.html`'s own policy (inline script and style, no loads) with no connection either.
+    static let verifyPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'"
 
-    static func page(_ html: String, connect: String) -> Response {
-        Response(status: .ok, headers: [
-            .contentType: "text/html; charset=utf-8",
-            .contentSecurityPolicy: "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src \(connect)",
-            .cacheControl: "no-cache",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            HTTPField.Name("Referrer-Policy")!: "no-referrer",
-        ], body: .init(byteBuffer: ByteBuffer(string: html)))
+    static func register(on router: Router<GreenmarkRequestContext>) {
+        // Read once, here, when the router is built at start-up.
+        let essay = EssayPage.page
+        let verify = WebPage(html: WebPage.resource("verify.html"), contentSecurityPolicy: verifyPolicy)
+        router.get("/") { _, _ in essay.response() }
+        router.get("/verify") { _, _ in verify.response() }
     }
 }

@@ -46,4 +46,22 @@ struct DockerfileTests {
         #expect(text.contains("greenmarkd") && text.contains("/usr/local/share/greenmark/models"))
         #expect(text.contains("GREENMARK_HOST=0.0.0.0"))
     }
+
+    @Test("the runtime stage copies greenmarkd's resource bundle beside the binary; the built bundle holds the pages as real files")
+    func resourceBundle() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        let bundle = "greenmark_GreenmarkServer.resources"
+        #expect(text.contains("COPY --from=build /src/.build/release/\(bundle) /usr/local/bin/\(bundle)"))
+        // The bundle the build put beside greenmarkd: what the Dockerfile copies, so no symlink into the source tree.
+        let built = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent(bundle)
+        let web = Self.root.appendingPathComponent("Sources/GreenmarkServer/Resources/web")
+        let sources = ["essay.html", "essay.css", "essay.js"].map { ($0, web.appendingPathComponent($0)) }
+            + [("verify.html", Self.root.appendingPathComponent("certs/verify.html"))]
+        for (name, source) in sources {
+            let file = built.appendingPathComponent(name)
+            let type = try FileManager.default.attributesOfItem(atPath: file.path)[.type] as? FileAttributeType
+            #expect(type == .typeRegular, "\(name) in \(bundle) is \(type.map { "\($0)" } ?? "missing"), not a regular file")
+            #expect(try Data(contentsOf: file) == Data(contentsOf: source), "\(name) in \(bundle) differs from its source")
+        }
+    }
 }

@@ -25,7 +25,7 @@ struct EssayPageBrowserTests {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let inspector = try s.services.registry.createToken(role: .verify, permissions: [.inspect]).token
-        let stamp = try s.services.registry.createToken(role: .stamp).token
+        let stampToken = try s.services.registry.createToken(role: .stamp).token
         // A real watermarked essay from the model under the home's primary key.
         let key = try KeyringStore(directory: s.home).load().primary()
         let model = try LlamaModel(path: ModelLocator.resolve())
@@ -48,8 +48,8 @@ struct EssayPageBrowserTests {
         let screenshot = Self.artifacts.appendingPathComponent("essay-page.png").path
         let config: [String: Any] = [
             "base": daemon.baseURL, "pasted_file": pastedFile.path, "files": [aiFile.path, humanFile.path], "screenshot": screenshot,
-            "passes": [["name": "stamp", "token": stamp, "inspect": false, "certify": true],
-                       ["name": "refused", "token": stamp, "inspect": true, "certify": false],
+            "passes": [["name": "stamp", "token": stampToken, "inspect": false, "certify": true],
+                       ["name": "refused", "token": stampToken, "inspect": true, "certify": false],
                        ["name": "inspector", "token": inspector, "inspect": true, "certify": false]],
         ]
         let configFile = dir.appendingPathComponent("config.json")
