@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "greenmark", targets: ["greenmark"]),
         .executable(name: "greenmarkd", targets: ["greenmarkd"]),
         .library(name: "GreenmarkCore", targets: ["GreenmarkCore"]),
+        .library(name: "GreenmarkKeys", targets: ["GreenmarkKeys"]),
         .library(name: "GreenmarkModel", targets: ["GreenmarkModel"]),
         // For the separate fuzzing package in Fuzz/ (a path dependency sees products only).
         .library(name: "GreenmarkCertificates", targets: ["GreenmarkCertificates"]),
@@ -54,11 +55,18 @@ let package = Package(
             dependencies: ["COpenSSL"],
             swiftSettings: swiftSettings
         ),
-        // Core: PRF and green lists, detector, statistics, normalization, keyring, tokenizer protocol.
+        // Core: PRF and green lists, detector, statistics, normalization, keys as values, tokenizer protocol.
+        // Pure: no file I/O (docs/architecture.md; ModuleEdgeTests checks its imports).
         .target(
             name: "GreenmarkCore",
             dependencies: ["GreenmarkCrypto"],
             exclude: ["Normalization/Data"],
+            swiftSettings: swiftSettings
+        ),
+        // Keys: the keyring file in a Greenmark home (atomic, locked, optionally sealed) and where the home is.
+        .target(
+            name: "GreenmarkKeys",
+            dependencies: ["GreenmarkCore", "GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
         // Certificates: formats, signing, trust roots and offline verification.
@@ -96,7 +104,8 @@ let package = Package(
         .target(
             name: "GreenmarkServer",
             dependencies: [
-                "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkStorage", "GreenmarkCrypto", "GreenmarkTransparency",
+                "GreenmarkCore", "GreenmarkKeys", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkStorage", "GreenmarkCrypto",
+                "GreenmarkTransparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,6 +135,7 @@ let package = Package(
             name: "GreenmarkCLI",
             dependencies: [
                 "GreenmarkCore",
+                "GreenmarkKeys",
                 "GreenmarkModel",
                 "GreenmarkEval",
                 "GreenmarkCertificates",
@@ -149,8 +159,13 @@ let package = Package(
         ),
         .testTarget(
             name: "GreenmarkCoreTests",
-            dependencies: ["GreenmarkCore", "GreenmarkCrypto"],
+            dependencies: ["GreenmarkCore", "GreenmarkKeys", "GreenmarkCrypto"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkKeysTests",
+            dependencies: ["GreenmarkKeys", "GreenmarkCore", "GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -188,8 +203,8 @@ let package = Package(
         .testTarget(
             name: "GreenmarkServerTests",
             dependencies: [
-                "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkTestSupport",
-                "GreenmarkCrypto", "GreenmarkTransparency",
+                "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkKeys", "GreenmarkCertificates",
+                "GreenmarkModel", "GreenmarkTestSupport", "GreenmarkCrypto", "GreenmarkTransparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -204,6 +219,7 @@ let package = Package(
             dependencies: [
                 "GreenmarkCLI",
                 "GreenmarkCore",
+                "GreenmarkKeys",
                 "GreenmarkCrypto",
                 "GreenmarkStorage",
                 "GreenmarkTransparency",

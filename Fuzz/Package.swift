@@ -16,6 +16,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 let core = Target.Dependency.product(name: "GreenmarkCore", package: "greenmark")
+let keys = Target.Dependency.product(name: "GreenmarkKeys", package: "greenmark")
 let certificates = Target.Dependency.product(name: "GreenmarkCertificates", package: "greenmark")
 
 let package = Package(
@@ -34,7 +35,7 @@ let package = Package(
         // (b) pinned trust file NUL update NUL update ... → TrustAnchor.load.
         .executableTarget(name: "FuzzTrustAnchor", dependencies: ["FuzzSupport", certificates], swiftSettings: swiftSettings),
         // (c) keyring.json bytes → KeyringStore.load (through a 0600 file on tmpfs) and a save/load round trip.
-        .executableTarget(name: "FuzzKeyring", dependencies: ["FuzzSupport", core], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzKeyring", dependencies: ["FuzzSupport", core, keys], swiftSettings: swiftSettings),
         // (d) bytes → TextInput.decodeUTF8 → TextNormalizer (idempotence) → CanonicalText → Detector.
         .executableTarget(name: "FuzzDetect", dependencies: ["FuzzSupport", core], swiftSettings: swiftSettings),
     ]

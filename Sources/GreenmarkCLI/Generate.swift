@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkKeys
 import GreenmarkModel
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import Foundation
 import GreenmarkCore
+import GreenmarkKeys
 import GreenmarkStorage
 
 #if canImport(Glibc)

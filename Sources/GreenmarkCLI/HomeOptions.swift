@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 
 /// Options shared by every command that touches the keyring.
 struct HomeOptions: ParsableArguments {

@@ -3,6 +3,7 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import GreenmarkTransparency
 
 extension Keys {

@@ -3,6 +3,7 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 
 /// `greenmark keys`: create and manage watermark keys. Secrets are never printed.
 struct Keys: ParsableCommand {

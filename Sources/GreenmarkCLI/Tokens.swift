@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GreenmarkCore
+import GreenmarkKeys
 import GreenmarkStorage
 
 /// `greenmark tokens`: API tokens for greenmarkd (shown once, stored as SHA-256 hashes).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkKeys
 
 /// `greenmark trust`: signing keys, the trusted-root file and its rotation.
 struct Trust: ParsableCommand {

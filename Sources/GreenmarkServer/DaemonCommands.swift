@@ -4,6 +4,7 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import GreenmarkTransparency
 import GreenmarkModel
 import GreenmarkStorage

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import GreenmarkCore
+import GreenmarkKeys
 import SystemPackage
 
 /// The settings of `greenmarkd serve`, resolved with swift-configuration from (highest precedence

@@ -1,5 +1,6 @@
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import Synchronization
 
 /// The keyring of a home, re-read only when its file changes. Every request compares the file's

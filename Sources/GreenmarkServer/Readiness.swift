@@ -1,4 +1,5 @@
 import GreenmarkCore
+import GreenmarkKeys
 import GreenmarkModel
 import Foundation
 import GreenmarkCrypto

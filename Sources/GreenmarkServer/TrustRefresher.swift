@@ -2,6 +2,7 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import Logging
 
 /// Keeps the published trusted root fresh: at start and every `interval`, republishes it when it

@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import Testing
 
 /// Inputs that once broke a property checked by the libFuzzer targets in `Fuzz/`, kept in

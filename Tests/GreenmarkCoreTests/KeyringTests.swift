@@ -3,98 +3,9 @@ import GreenmarkCore
 import GreenmarkCrypto
 import Testing
 
-@Suite("Keyring and its store")
+/// `Keyring` and `WatermarkKey` as values (no files): staged rotation and a redacted description.
+@Suite("Keyring and keys as values")
 struct KeyringTests {
-    @Test("init writes a 0600 keyring with one primary key and refuses to overwrite it")
-    func initialize() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = KeyringStore(directory: dir)
-        let ring = try store.initialize()
-        #expect(ring.keys.count == 1)
-        let primary = try ring.primary()
-        #expect(primary.id.hasPrefix("wk-") && primary.id.count == 19)
-        let attrs = try FileManager.default.attributesOfItem(atPath: store.path)
-        #expect((attrs[.posixPermissions] as? Int) == 0o600)
-        #expect(throws: GreenmarkError(.keyringExists, "")) { try store.initialize() }
-        let loaded = try store.load()
-        #expect(try loaded.primary().id == primary.id)
-        #expect(try loaded.primary().secret == primary.secret)
-        // No temporary files are left behind.
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".") }
-        #expect(files == [KeyringStore.fileName])
-    }
-
-    @Test("a missing keyring is a clear error")
-    func missing() {
-        let store = KeyringStore(directory: temporaryDirectory())
-        #expect(throws: GreenmarkError(.keyringMissing, "")) { try store.load() }
-    }
-
-    @Test("a keyring readable by others is refused")
-    func permissions() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = KeyringStore(directory: dir)
-        try store.initialize()
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: store.path)
-        #expect(throws: GreenmarkError(.keyringPermissions, "")) { try store.load() }
-    }
-
-    @Test("corrupt or tampered keyring files are rejected, and the file is left as it was")
-    func corrupt() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = KeyringStore(directory: dir)
-        try store.initialize()
-        let original = try String(contentsOfFile: store.path, encoding: .utf8)
-        let tampered = [
-            "not json",
-            original.replacingOccurrences(of: "\"primary\"", with: "\"enabled\""),
-            original.replacingOccurrences(of: "\"wk-", with: "\"wk-0"),
-            original.replacingOccurrences(of: "greenmark-keyring", with: "something-else"),
-        ]
-        for body in tampered {
-            try body.write(toFile: store.path, atomically: false, encoding: .utf8)
-            #expect(throws: GreenmarkError(.keyringCorrupt, "")) { try store.load() }
-            #expect(try String(contentsOfFile: store.path, encoding: .utf8) == body)
-        }
-    }
-
-    @Test("rotation keeps the old key for detection; transitions follow the state machine")
-    func rotation() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = KeyringStore(directory: dir)
-        let first = try store.initialize().primary()
-        let second = try store.modify { ring throws(GreenmarkError) in try ring.rotated() }
-        var ring = try store.load()
-        #expect(try ring.primary().id == second.id)
-        #expect(try ring.key(id: first.id).state == .enabled)
-        #expect(ring.detectionKeys.map(\.id) == [second.id, first.id])
-
-        #expect(throws: GreenmarkError(.invalidKeyTransition, "")) { try ring.setting(second.id, to: .disabled) }
-        ring = try ring.setting(first.id, to: .disabled)
-        #expect(ring.detectionKeys.map(\.id) == [second.id])
-        #expect(throws: GreenmarkError(.invalidKeyTransition, "")) { try ring.setting(first.id, to: .primary) }
-        ring = try ring.setting(first.id, to: .enabled).setting(first.id, to: .primary)
-        #expect(try ring.primary().id == first.id)
-        #expect(try ring.key(id: second.id).state == .enabled)
-        ring = try ring.setting(second.id, to: .destroyed)
-        #expect(try ring.key(id: second.id).secret.isEmpty)
-        #expect(throws: GreenmarkError(.invalidKeyTransition, "")) { try ring.setting(second.id, to: .enabled) }
-        #expect(throws: GreenmarkError(.keyNotFound, "")) { try ring.setting("wk-nope", to: .enabled) }
-
-        // A destroyed key round-trips through the file without a secret.
-        try store.modify { _ throws(GreenmarkError) in (ring, ()) }
-        let reloaded = try store.load()
-        #expect(try reloaded.key(id: second.id).state == .destroyed)
-        let file = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: store.path))) as! [String: Any]
-        let records = file["keys"] as! [[String: Any]]
-        let destroyed = try #require(records.first { $0["id"] as? String == second.id })
-        #expect(destroyed["secret_hex"] == nil)
-    }
-
     @Test("add then promote: the staged key detects first, then watermarks")
     func addThenPromote() throws {
         let ring = try Keyring.create()
@@ -104,22 +15,6 @@ struct KeyringTests {
         let promoted = try added.setting(staged.id, to: .primary)
         #expect(try promoted.primary().id == staged.id)
         #expect(promoted.keys.count { $0.state == .enabled } == 1)
-    }
-
-    @Test("concurrent rotations from many threads are all kept (the store locks)")
-    func concurrentRotations() async throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let store = KeyringStore(directory: dir)
-        try store.initialize()
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<8 {
-                group.addTask { _ = try? store.modify { ring throws(GreenmarkError) in try ring.rotated() } }
-            }
-        }
-        let ring = try store.load()
-        #expect(ring.keys.count == 9)
-        #expect(ring.keys.count { $0.state == .primary } == 1)
     }
 
     @Test("a key's description never contains its secret")
@@ -132,24 +27,5 @@ struct KeyringTests {
         dump(key, to: &dumped)
         #expect(dumped.contains("<redacted>") && !dumped.contains("32 elements"))
         #expect(dumped.contains(key.id))
-    }
-}
-
-@Suite("Key commitments (docs/key-disclosure.md)")
-struct KeyCommitmentTests {
-    struct Vector: Decodable { let key_hex: String; let key_id: String; let commitment: String }
-
-    @Test("commitments and ids match docs/test-vectors/key-commitment-v1.json; a disclosure round-trips and re-derives the id")
-    func vectors() throws {
-        let url = repositoryRoot.appendingPathComponent("docs/test-vectors/key-commitment-v1.json")
-        let vectors = try JSONDecoder().decode([Vector].self, from: Data(contentsOf: url))
-        #expect(vectors.count == 4)
-        for v in vectors {
-            let key = try WatermarkKey(secret: try Hex.decode(v.key_hex), scheme: .default, state: .disabled)
-            #expect(key.id == v.key_id)
-            #expect(key.commitment == v.commitment)
-            let disclosed = try JSONDecoder().decode(DisclosedKey.self, from: JSONEncoder().encode(try DisclosedKey(key: key)))
-            #expect(try disclosed.watermarkKey().id == v.key_id)
-        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import GreenmarkServer
 import GreenmarkStorage
 import GreenmarkTestSupport

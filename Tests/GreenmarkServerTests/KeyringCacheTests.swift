@@ -1,5 +1,6 @@
 import Foundation
 import GreenmarkCore
+import GreenmarkKeys
 import GreenmarkServer
 import GreenmarkStorage
 import HTTPTypes

@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -5,6 +5,7 @@ import GreenmarkCrypto
 
 #if canImport(Glibc)
 import Glibc
+import GreenmarkKeys
 #endif
 
 /// libFuzzer entry point: the input is a `keyring.json`, plaintext or sealed (`greenmark-sealed-v1`,

@@ -33,7 +33,8 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
         self.secret = secret
     }
 
-    init(id: String, scheme: WatermarkScheme, state: KeyState, createdAt: Date, vocabulary: String?, secret: [UInt8], disclosedAt: Date? = nil) {
+    /// A key exactly as stored (the id taken from the file; `Keyring` checks it against the secret), for the keyring store.
+    package init(id: String, scheme: WatermarkScheme, state: KeyState, createdAt: Date, vocabulary: String?, secret: [UInt8], disclosedAt: Date? = nil) {
         self.id = id
         self.scheme = scheme
         self.state = state

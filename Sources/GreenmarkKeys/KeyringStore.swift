@@ -1,4 +1,5 @@
 import Foundation
+import GreenmarkCore
 import GreenmarkCrypto
 
 #if canImport(Glibc)

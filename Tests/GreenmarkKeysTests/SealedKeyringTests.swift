@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkKeys
 import Testing
 
 @Suite("Keyring sealed under a master key")
