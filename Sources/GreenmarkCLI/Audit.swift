@@ -27,7 +27,7 @@ struct Audit: ParsableCommand {
         let textBytes = try Verify.read(text, limit: CertificateVerifier.maximumTextBytes + 1)
         let loaded = try trustOptions.load()
         guard let anchor = loaded.anchor else {
-            return try finish([(false, loaded.checks.last?.code ?? "trust.unreadable", loaded.checks.last?.detail ?? "unusable trust file")])
+            return try finish([(false, loaded.checks.last?.code ?? VerificationCode.trustUnreadable.rawValue, loaded.checks.last?.detail ?? "unusable trust file")])
         }
         let report = CertificateVerifier(anchor: anchor).verify(certificate: certBytes, text: textBytes, at: trustOptions.time)
         guard report.status == .valid, let statement = report.statement else {

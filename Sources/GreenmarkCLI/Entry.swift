@@ -1,10 +1,6 @@
 import ArgumentParser
 import Foundation
-import GreenmarkCertificates
-import GreenmarkCore
 import GreenmarkCrypto
-import GreenmarkStorage
-import GreenmarkTransparency
 
 #if canImport(Glibc)
 import Glibc
@@ -17,18 +13,10 @@ public enum GreenmarkEntry {
             var command = try Greenmark.parseAsRoot(arguments)
             try command.run()
             exit(0)
-        } catch let error as GreenmarkError {
-            fail(error.reason, code: error.code.rawValue)
-        } catch let error as CertificateError {
-            fail(error.reason, code: error.code.rawValue)
-        } catch let error as StorageError {
-            fail(error.reason, code: error.code.rawValue)
-        } catch let error as CryptoError {
-            fail(error.reason, code: error.code.rawValue)
-        } catch let error as TransparencyError {
-            fail(error.reason, code: error.code.rawValue)
-        } catch let error as FileError {
-            fail(error.reason, code: error.code.rawValue)
+        } catch let error as any CodedError {
+            // Every domain error (GreenmarkError, CertificateError, StorageError, CryptoError, ...).
+            FileHandle.standardError.write(Data("greenmark: error: \(error.reason) [\(error.code.rawValue)]\n".utf8))
+            exit(1)
         } catch {
             // `verify` promises 0 valid / 1 invalid / 2 usage error, so its parse errors exit 2.
             let args = arguments ?? Array(CommandLine.arguments.dropFirst())
@@ -38,10 +26,5 @@ public enum GreenmarkEntry {
             }
             Greenmark.exit(withError: error)
         }
-    }
-
-    private static func fail(_ message: String, code: String) -> Never {
-        FileHandle.standardError.write(Data("greenmark: error: \(message) [\(code)]\n".utf8))
-        exit(1)
     }
 }

@@ -70,7 +70,7 @@ extension Keys {
             let usable = Set([key.id] + (previousID.map { [$0] } ?? []))
             for (path, sealedUnder) in files {
                 guard let id = sealedUnder, !usable.contains(id) else { continue }
-                throw GreenmarkError(.init(rawValue: CryptoError.Code.wrongMasterKey.rawValue),
+                throw GreenmarkError(.wrongMasterKey,
                                      "\(path) is sealed under master key \(id.prefix(32)), not \(usable.sorted().joined(separator: " or ")); "
                                      + "to re-seal it under \(key.id), pass that key's file with --previous-key-file")
             }

@@ -2,36 +2,43 @@ import GreenmarkCrypto
 
 /// An error while issuing certificates or managing signing keys, with a stable code.
 public struct CertificateError: CodedError {
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-
+    /// Stable machine-readable codes; equality of errors is equality of codes.
+    public enum Code: String, CaseIterable, Sendable {
         /// No signing keys exist yet in the home (`greenmark trust init`).
-        public static let signingKeysMissing = Code(rawValue: "signing.missing")
+        case signingKeysMissing = "signing.missing"
         /// Signing keys exist already.
-        public static let signingKeysExist = Code(rawValue: "signing.exists")
+        case signingKeysExist = "signing.exists"
         /// The signing-key file is malformed or readable by others.
-        public static let signingKeysCorrupt = Code(rawValue: "signing.corrupt")
+        case signingKeysCorrupt = "signing.corrupt"
         /// No active issuing key.
-        public static let noActiveIssuer = Code(rawValue: "signing.no_active_issuer")
+        case noActiveIssuer = "signing.no_active_issuer"
         /// The key to revoke or rotate is unknown.
-        public static let unknownKey = Code(rawValue: "signing.unknown_key")
+        case unknownKey = "signing.unknown_key"
         /// A trust file could not be read or parsed.
-        public static let trustUnreadable = Code(rawValue: "trust.unreadable")
+        case trustUnreadable = "trust.unreadable"
         /// Writing a file failed.
-        public static let writeFailed = Code(rawValue: "signing.write_failed")
+        case writeFailed = "signing.write_failed"
         /// The text has a code point not assigned in Unicode 14.0, so it has no canonical form
         /// (`greenmark-text-v1`) and cannot be certified.
-        public static let textUnassigned = Code(rawValue: "text.unassigned")
+        case textUnassigned = "text.unassigned"
         /// A crypto primitive failed.
-        public static let cryptoFailure = Code(rawValue: "signing.crypto_failure")
+        case cryptoFailure = "signing.crypto_failure"
+        /// A watermarked generation's receipt was to be signed without the key's commitment.
+        case keyCommitmentMissing = "signing.key_commitment_missing"
+
+        /// Relayed unchanged from the signing keys' master key, sealed file and lock: `CryptoError.relayedCodes`
+        /// and `FileError.relayedCodes` (the meanings are theirs; `docs/secrets-at-rest.md`).
+        case masterKeyRequired = "secrets.master_key_required", wrongMasterKey = "secrets.wrong_master_key",
+             masterKeyInvalid = "secrets.master_key_invalid", masterKeyPermissions = "secrets.master_key_insecure_permissions",
+             sealedFileCorrupt = "secrets.sealed_file_corrupt", sealedPurposeMismatch = "secrets.purpose_mismatch",
+             plaintextRefused = "secrets.plaintext_refused", authenticationFailed = "crypto.authentication_failed",
+             openSSLFailure = "crypto.openssl_failure", randomUnavailable = "crypto.random_unavailable", invalidKey = "crypto.invalid_key",
+             fileExists = "file.exists", lockFailed = "file.lock_failed", lockAlreadyHeld = "file.lock_already_held",
+             lockNotHeld = "file.lock_not_held"
     }
 
     public let code: Code
     public let reason: String
 
-    public init(_ code: Code, _ reason: String) {
-        self.code = code
-        self.reason = reason
-    }
+    public init(_ code: Code, _ reason: String) { (self.code, self.reason) = (code, reason) }
 }

@@ -26,7 +26,7 @@ public struct CertificateVerifier: Sendable {
         let at = Timestamp.wholeSeconds(at)
         var list = CheckList()
         guard certificate.count <= Self.maximumCertificateBytes else {
-            list.fail("format.too_large", "the certificate is \(certificate.count) bytes; the limit is \(Self.maximumCertificateBytes)")
+            list.fail(.formatTooLarge, "the certificate is \(certificate.count) bytes; the limit is \(Self.maximumCertificateBytes)")
             return list.report()
         }
         guard let outer = StrictJSON.object(certificate),
@@ -35,48 +35,48 @@ public struct CertificateVerifier: Sendable {
               StrictJSON.hasExactlyStrings((outer["header"] as? [String: Any])?["endorsement"], ["protected", "payload", "signature"]),
               let cert = StrictJSON.decode(SignedCertificate.self, from: certificate)
         else {
-            list.fail("format.invalid", "not a certificate: expected one JSON object with exactly protected, payload, signature and header.endorsement")
+            list.fail(.formatInvalid, "not a certificate: expected one JSON object with exactly protected, payload, signature and header.endorsement")
             return list.report()
         }
-        list.pass("format.valid", "a flattened JWS of \(certificate.count) bytes")
+        list.pass(.formatValid, "a flattened JWS of \(certificate.count) bytes")
         guard let headerBytes = try? Base64URL.decode(cert.protected),
               let headerObject = StrictJSON.object(headerBytes)
         else {
-            list.fail("header.invalid", "the protected header is not base64url-encoded JSON")
+            list.fail(.headerInvalid, "the protected header is not base64url-encoded JSON")
             return list.report()
         }
         guard let alg = headerObject["alg"] as? String, alg == "EdDSA" else {
-            list.fail("header.algorithm_unsupported", "only alg EdDSA (Ed25519) is accepted, got \(headerObject["alg"].map { "\($0)" } ?? "none")")
+            list.fail(.headerAlgorithmUnsupported, "only alg EdDSA (Ed25519) is accepted, got \(headerObject["alg"].map { "\($0)" } ?? "none")")
             return list.report()
         }
         guard headerObject["crit"] == nil, headerObject["b64"] == nil else {
-            list.fail("header.critical_unsupported", "the protected header has critical or b64 parameters this verifier does not implement")
+            list.fail(.headerCriticalUnsupported, "the protected header has critical or b64 parameters this verifier does not implement")
             return list.report()
         }
         guard headerObject["typ"] as? String == SignedCertificate.type else {
-            list.fail("header.type_mismatch", "typ must be \(SignedCertificate.type)")
+            list.fail(.headerTypeMismatch, "typ must be \(SignedCertificate.type)")
             return list.report()
         }
         guard let kid = headerObject["kid"] as? String, StrictJSON.hasExactly(headerObject, ["alg", "kid", "typ"]) else {
-            list.fail("header.invalid", "the protected header must have exactly alg, kid (a string) and typ")
+            list.fail(.headerInvalid, "the protected header must have exactly alg, kid (a string) and typ")
             return list.report()
         }
-        list.pass("header.valid", "EdDSA, kid \(kid)")
+        list.pass(.headerValid, "EdDSA, kid \(kid)")
 
         let root = anchor.trustedRoot
         guard let listed = root.issuingKey(kid), let key = TrustedRoot.publicKey(listed.publicKey), let notBefore = Timestamp.parse(listed.notBefore) else {
-            list.fail("key.unknown", "issuing key \(kid) is not in trusted root version \(root.version)")
+            list.fail(.keyUnknown, "issuing key \(kid) is not in trusted root version \(root.version)")
             return list.report()
         }
-        list.pass("key.trusted", "issuing key \(kid) is listed in trusted root version \(root.version) (\(listed.status.rawValue))")
+        list.pass(.keyTrusted, "issuing key \(kid) is listed in trusted root version \(root.version) (\(listed.status.rawValue))")
 
         guard let signature = try? Base64URL.decode(cert.signature), signature.count == 64,
               key.isValidSignature(signature, for: JWS.signingInput(protected: cert.protected, payload: cert.payload))
         else {
-            list.fail("signature.invalid", "the signature does not verify under issuing key \(kid)")
+            list.fail(.signatureInvalid, "the signature does not verify under issuing key \(kid)")
             return list.report()
         }
-        list.pass("signature.valid", "Ed25519 signature by \(kid)")
+        list.pass(.signatureValid, "Ed25519 signature by \(kid)")
 
         // Only now are signed fields read.
         guard let payload = try? Base64URL.decode(cert.payload),
@@ -87,52 +87,52 @@ public struct CertificateVerifier: Sendable {
               statement.predicate.common.textCanonicalization == CanonicalText.version,
               let issuedAt = Timestamp.parse(statement.predicate.common.issuedAt)
         else {
-            list.fail("statement.invalid", "the signed payload is not a Greenmark statement")
+            list.fail(.statementInvalid, "the signed payload is not a Greenmark statement")
             return list.report()
         }
         guard statement.predicate.common.issuerKeyID == kid else {
-            list.fail("key.id_mismatch", "the statement names issuer \(statement.predicate.common.issuerKeyID) but was signed by \(kid)")
+            list.fail(.keyIDMismatch, "the statement names issuer \(statement.predicate.common.issuerKeyID) but was signed by \(kid)")
             return list.report()
         }
         if case .detection(let detection) = statement.predicate, let reason = detection.inconsistency(scheme: statement.predicate.common.scheme) {
-            list.fail("statement.inconsistent", reason)
+            list.fail(.statementInconsistent, reason)
             return list.report()
         }
-        list.pass("statement.valid", "\(statement.predicate.kind.rawValue) \(statement.predicate.common.certificateID)")
+        list.pass(.statementValid, "\(statement.predicate.kind.rawValue) \(statement.predicate.common.certificateID)")
 
         // Time: the verification time, then the issuing key's window and compromise time.
         let compromisedSince = listed.status == .revoked ? (listed.compromisedSince.flatMap(Timestamp.parse) ?? .distantPast) : nil
         if issuedAt > at + Self.clockSkew {
-            list.fail("time.future", "issued at \(Timestamp.format(issuedAt)), after the verification time \(Timestamp.format(at)) plus \(Int(Self.clockSkew)) s")
+            list.fail(.timeFuture, "issued at \(Timestamp.format(issuedAt)), after the verification time \(Timestamp.format(at)) plus \(Int(Self.clockSkew)) s")
             return list.report()
         } else if issuedAt < notBefore {
-            list.fail("key.not_yet_valid", "issued at \(Timestamp.format(issuedAt)), before the key's window opens at \(Timestamp.format(notBefore))")
+            list.fail(.keyNotYetValid, "issued at \(Timestamp.format(issuedAt)), before the key's window opens at \(Timestamp.format(notBefore))")
             return list.report()
         } else if let notAfter = listed.notAfter.flatMap(Timestamp.parse), issuedAt > notAfter {
-            list.fail("key.expired", "issued at \(Timestamp.format(issuedAt)), after the key's window closed at \(Timestamp.format(notAfter))")
+            list.fail(.keyExpired, "issued at \(Timestamp.format(issuedAt)), after the key's window closed at \(Timestamp.format(notAfter))")
             return list.report()
         } else if let compromisedSince, issuedAt >= compromisedSince {
-            list.fail("key.revoked", "issuing key \(kid) is revoked" + (listed.compromisedSince.map { " as compromised since \($0)" } ?? " for all time"))
+            list.fail(.keyRevoked, "issuing key \(kid) is revoked" + (listed.compromisedSince.map { " as compromised since \($0)" } ?? " for all time"))
             return list.report()
         }
-        list.pass("key.valid", "issued at \(Timestamp.format(issuedAt)) inside the key's window" + (compromisedSince != nil ? ", before its compromise" : ""))
+        list.pass(.keyValid, "issued at \(Timestamp.format(issuedAt)) inside the key's window" + (compromisedSince != nil ? ", before its compromise" : ""))
 
         if let text {
             if text.count > Self.maximumTextBytes {
-                list.fail("text.too_large", "the text is \(text.count) bytes or more; the limit is \(Self.maximumTextBytes)")
+                list.fail(.textTooLarge, "the text is \(text.count) bytes or more; the limit is \(Self.maximumTextBytes)")
             } else if let string = String(validating: text, as: UTF8.self) {
                 if let scalar = CanonicalText.firstUnassigned(in: string) {
-                    list.fail("text.unassigned", "the text contains U+\(String(scalar.value, radix: 16, uppercase: true)), not assigned in Unicode \(CanonicalText.unicodeVersion); it has no canonical form")
+                    list.fail(.textUnassigned, "the text contains U+\(String(scalar.value, radix: 16, uppercase: true)), not assigned in Unicode \(CanonicalText.unicodeVersion); it has no canonical form")
                 } else {
                     let actual = CanonicalText.sha256(of: string)
                     if ConstantTime.equals(Array(actual.utf8), Array(digest.utf8)) {
-                        list.pass("text.digest.match", "canonical SHA-256 \(actual)")
+                        list.pass(.textDigestMatch, "canonical SHA-256 \(actual)")
                     } else {
-                        list.fail("text.digest.mismatch", "the text's canonical SHA-256 is \(actual), the certificate names \(digest)")
+                        list.fail(.textDigestMismatch, "the text's canonical SHA-256 is \(actual), the certificate names \(digest)")
                     }
                 }
             } else {
-                list.fail("text.encoding_invalid", "the text is not valid UTF-8")
+                list.fail(.textEncodingInvalid, "the text is not valid UTF-8")
             }
         }
         return list.report(kind: statement.predicate.kind, statement: statement)

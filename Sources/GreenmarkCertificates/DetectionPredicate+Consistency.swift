@@ -4,9 +4,9 @@ import GreenmarkCore
 extension DetectionPredicate {
     /// Why the attestation's numbers do not follow from each other and the decision rule, or nil
     /// when they do (`docs/certificate-format.md`, "Arithmetic consistency"): a verifier reports
-    /// `statement.inconsistent`, because a signed but self-contradicting verdict must not pass.
-    /// Every comparison is in binary64, as the spec says: stated decimals parsed to the nearest
-    /// double, tolerances as double constants.
+    /// `statement.inconsistent` (`VerificationCode.statementInconsistent`), because a signed but
+    /// self-contradicting verdict must not pass. Every comparison is in binary64, as the spec says:
+    /// stated decimals parsed to the nearest double, tolerances as double constants.
     public func inconsistency(scheme: SignedScheme?) -> String? {
         let t = tokensScored, g = greenTokens
         guard t >= 0, g >= 0, g <= t, keysTried >= 1, minTokens >= 1 else {

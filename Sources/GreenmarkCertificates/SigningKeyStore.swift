@@ -51,7 +51,7 @@ public struct SigningKeyStore: Sendable {
     @discardableResult
     public func seal(previous: MasterKeySource = .none, holding held: HomeLock.Held? = nil) throws(CertificateError) -> Bool {
         guard let key = try configuredMasterKey() else {
-            throw CertificateError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
+            throw CertificateError(.masterKeyRequired,
                                    "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
         return try locked(held) { () throws(CertificateError) -> Bool in
@@ -231,7 +231,7 @@ public struct SigningKeyStore: Sendable {
     /// A writer or lock failure as a signing error: `signing.write_failed` for a failed write, the
     /// lock's own code (`file.lock_*`) otherwise.
     private static func mapped(_ error: FileError) -> CertificateError {
-        CertificateError(error.code == .writeFailed ? .writeFailed : .init(rawValue: error.code.rawValue), error.reason)
+        CertificateError(relaying: error, else: .writeFailed)
     }
 
     /// Generates a new issuing key, active from `now`, endorsed by `root`.
@@ -312,7 +312,7 @@ public struct SigningKeyStore: Sendable {
                 secret.resetBytes(in: 0..<secret.count)
                 secret = Data(sealed)
             } catch {
-                throw CertificateError(.init(rawValue: error.code.rawValue), "cannot seal \(path): \(error.reason)")
+                throw CertificateError(relaying: error, else: .cryptoFailure, "cannot seal \(path): \(error.reason)")
             }
         }
         do { try AtomicFileWriter.write(secret, to: path, access: .secret) } catch { throw Self.mapped(error) }
@@ -321,7 +321,7 @@ public struct SigningKeyStore: Sendable {
     /// The master key, nil when none is configured; an unusable configuration throws its error.
     private func configuredMasterKey() throws(CertificateError) -> MasterKey? {
         do { return try masterKey.masterKey() } catch {
-            throw CertificateError(.init(rawValue: error.code.rawValue), error.reason)
+            throw CertificateError(relaying: error, else: .cryptoFailure)
         }
     }
 
@@ -345,11 +345,11 @@ public struct SigningKeyStore: Sendable {
                 let plaintext = try SealedFile.open(data, purpose: .signing, masterKey: key)
                 data = plaintext.withUnsafeBytes { Data($0) }
             } catch {
-                throw CertificateError(.init(rawValue: error.code.rawValue), "\(path): \(error.reason)")
+                throw CertificateError(relaying: error, else: .cryptoFailure, "\(path): \(error.reason)")
             }
         } else if key != nil, !acceptingPlaintext {
             let error = SealedFile.plaintextRefused(path: path)
-            throw CertificateError(.init(rawValue: error.code.rawValue), error.reason)
+            throw CertificateError(relaying: error, else: .cryptoFailure)
         }
         guard let state = try? JSONDecoder().decode(State.self, from: data), state.format == "greenmark-signing-keys", !state.rootKeys.isEmpty
         else {

@@ -27,28 +27,28 @@ public struct TrustAnchor: Sendable {
     /// fresh; `minimumVersion` (a verifier's saved state) refuses rollbacks. One check results.
     public static func load(pinned: [UInt8], updates: [[UInt8]] = [], minimumVersion: Int? = nil, at: Date = Date()) -> Loaded {
         let at = Timestamp.wholeSeconds(at)
-        func fail(_ code: String, _ detail: String) -> Loaded {
-            Loaded(anchor: nil, checks: [.init(code: code, passed: false, detail: detail)])
+        func fail(_ code: VerificationCode, _ detail: String) -> Loaded {
+            Loaded(anchor: nil, checks: [.init(code, passed: false, detail: detail)])
         }
         // 1. Read everything.
         guard pinned.count <= maximumTrustFileBytes, let pinObject = StrictJSON.object(pinned) else {
-            return fail("trust.unreadable", "the pinned trust file is not a JSON object (UTF-8, integers only, no repeated names, at most 4 MiB)")
+            return fail(.trustUnreadable, "the pinned trust file is not a JSON object (UTF-8, integers only, no repeated names, at most 4 MiB)")
         }
         var pinnedKey: TrustedRoot.RootKey?
         var pinnedRoot: Document?
         if pinObject["signatures"] == nil, pinObject["payload"] == nil {
             guard let key = RootKeyFile.pinnedKey(pinObject) else {
-                return fail("trust.unreadable", "the trust file is neither a root key file nor a trusted root")
+                return fail(.trustUnreadable, "the trust file is neither a root key file nor a trusted root")
             }
             pinnedKey = key
         } else {
-            guard let root = Document(pinned) else { return fail("trust.unreadable", "the pinned trusted root is malformed") }
+            guard let root = Document(pinned) else { return fail(.trustUnreadable, "the pinned trusted root is malformed") }
             pinnedRoot = root
         }
         var documents: [Document] = []
         for (i, bytes) in updates.enumerated() {
             guard bytes.count <= maximumTrustFileBytes, let document = Document(bytes) else {
-                return fail("trust.unreadable", "trusted-root document \(i + 1) of \(updates.count) is malformed")
+                return fail(.trustUnreadable, "trusted-root document \(i + 1) of \(updates.count) is malformed")
             }
             documents.append(document)
         }
@@ -57,7 +57,7 @@ public struct TrustAnchor: Sendable {
         for document in (pinnedRoot.map { [$0] } ?? []) + documents {
             if let other = byVersion[document.body.version] {
                 guard other.root.payload == document.root.payload else {
-                    return fail("trust.conflict", "two different trusted roots claim version \(document.body.version)")
+                    return fail(.trustConflict, "two different trusted roots claim version \(document.body.version)")
                 }
                 byVersion[document.body.version] = other.merged(with: document)
             } else {
@@ -69,7 +69,7 @@ public struct TrustAnchor: Sendable {
         var current: Document
         if let pinnedRoot {
             guard pinnedRoot.root.validSignatureCount(keys: pinnedRoot.body.rootKeys) >= pinnedRoot.body.threshold else {
-                return fail("trust.signature.invalid", "the pinned trusted root (version \(pinnedRoot.body.version)) is not signed by a threshold of its own root keys")
+                return fail(.trustSignatureInvalid, "the pinned trusted root (version \(pinnedRoot.body.version)) is not signed by a threshold of its own root keys")
             }
             current = pinnedRoot
         } else {
@@ -79,7 +79,7 @@ public struct TrustAnchor: Sendable {
                     && d.root.validSignatureCount(keys: d.body.rootKeys) >= d.body.threshold
             }
             guard let start = signedByPin.min(by: { $0.body.version < $1.body.version }) else {
-                return fail("trust.incomplete", documents.isEmpty
+                return fail(.trustIncomplete, documents.isEmpty
                     ? "a root key alone is not enough: pass the trusted roots it signed (--trust-update trusted-root-v*.json)"
                     : "no trusted root given lists and is signed by the pinned root key \(key.keyID)")
             }
@@ -90,27 +90,27 @@ public struct TrustAnchor: Sendable {
         while current.body.version < highest {
             let n = current.body.version
             guard let next = byVersion[n + 1] else {
-                return fail("trust.version_gap", "version \(n + 1) is missing between version \(n) and version \(highest)")
+                return fail(.trustVersionGap, "version \(n + 1) is missing between version \(n) and version \(highest)")
             }
             let byOld = next.root.validSignatureCount(keys: current.body.rootKeys)
             let byNew = next.root.validSignatureCount(keys: next.body.rootKeys)
             guard byOld >= current.body.threshold, byNew >= next.body.threshold else {
-                return fail("trust.threshold_not_met", "version \(n + 1) has \(byOld) of \(current.body.threshold) signatures from version \(n)'s root keys and \(byNew) of \(next.body.threshold) from its own")
+                return fail(.trustThresholdNotMet, "version \(n + 1) has \(byOld) of \(current.body.threshold) signatures from version \(n)'s root keys and \(byNew) of \(next.body.threshold) from its own")
             }
             current = next
         }
         // 5. The floor, 6. freshness.
         if let minimumVersion, current.body.version < minimumVersion {
-            return fail("trust.rollback", "trusted root version \(current.body.version) is older than version \(minimumVersion) seen before")
+            return fail(.trustRollback, "trusted root version \(current.body.version) is older than version \(minimumVersion) seen before")
         }
         guard let expiresText = current.body.expires, let expires = Timestamp.parse(expiresText) else {
-            return fail("trust.stale", "trusted root version \(current.body.version) states no expiry; get a newer version from the issuer")
+            return fail(.trustStale, "trusted root version \(current.body.version) states no expiry; get a newer version from the issuer")
         }
         guard at < expires else {
-            return fail("trust.stale", "trusted root version \(current.body.version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); get a newer version from the issuer")
+            return fail(.trustStale, "trusted root version \(current.body.version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); get a newer version from the issuer")
         }
         return Loaded(anchor: TrustAnchor(trustedRoot: current.body), checks: [
-            .init(code: "trust.valid", passed: true, detail: "trusted root version \(current.body.version), fresh until \(expiresText)"),
+            .init(.trustValid, passed: true, detail: "trusted root version \(current.body.version), fresh until \(expiresText)"),
         ])
     }
 

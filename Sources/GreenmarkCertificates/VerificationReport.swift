@@ -8,6 +8,8 @@ public struct VerificationReport: Codable, Sendable {
 
     /// One check.
     public struct Check: Codable, Sendable, Equatable {
+        /// A `VerificationCode`'s string, or a `log.*` code of `LogInclusionCheck` when the report
+        /// also carries the transparency-log checks; the JSON has the string.
         public let code: String
         public let passed: Bool
         public let detail: String
@@ -17,6 +19,14 @@ public struct VerificationReport: Codable, Sendable {
             self.passed = passed
             self.detail = detail
         }
+
+        /// A certificate or trust check.
+        public init(_ code: VerificationCode, passed: Bool, detail: String) {
+            self.init(code: code.rawValue, passed: passed, detail: detail)
+        }
+
+        /// The code as a `VerificationCode`; nil for a `log.*` check.
+        public var verificationCode: VerificationCode? { VerificationCode(rawValue: code) }
     }
 
     public let status: Status
@@ -40,8 +50,8 @@ public struct VerificationReport: Codable, Sendable {
 struct CheckList {
     private(set) var checks: [VerificationReport.Check] = []
 
-    mutating func pass(_ code: String, _ detail: String) { checks.append(.init(code: code, passed: true, detail: detail)) }
-    mutating func fail(_ code: String, _ detail: String) { checks.append(.init(code: code, passed: false, detail: detail)) }
+    mutating func pass(_ code: VerificationCode, _ detail: String) { checks.append(.init(code, passed: true, detail: detail)) }
+    mutating func fail(_ code: VerificationCode, _ detail: String) { checks.append(.init(code, passed: false, detail: detail)) }
 
     var failed: Bool { checks.contains { !$0.passed } }
 

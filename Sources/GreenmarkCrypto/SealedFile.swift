@@ -16,16 +16,13 @@ public enum SealedFile {
     public static let algorithm = "A256GCM"
 
     /// What a sealed file holds; bound into the associated data.
-    public struct Purpose: RawRepresentable, Hashable, Sendable {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-
+    public enum Purpose: String, CaseIterable, Sendable {
         /// `keyring.json`: the watermark keys.
-        public static let keyring = Purpose(rawValue: "keyring")
+        case keyring
         /// `signing.json`: the root and issuing Ed25519 seeds.
-        public static let signing = Purpose(rawValue: "signing")
+        case signing
         /// `log-key.json`: the transparency log's Ed25519 seed.
-        public static let logKey = Purpose(rawValue: "log-key")
+        case logKey = "log-key"
     }
 
     /// The associated data for `purpose` and master key `id`.

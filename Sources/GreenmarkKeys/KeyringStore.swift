@@ -50,7 +50,7 @@ public struct KeyringStore: Sendable {
     @discardableResult
     public func seal(previous: MasterKeySource = .none, holding held: HomeLock.Held? = nil) throws(GreenmarkError) -> Bool {
         guard let key = try configuredMasterKey() else {
-            throw GreenmarkError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
+            throw GreenmarkError(.masterKeyRequired,
                                  "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
         return try locked(held) { () throws(GreenmarkError) -> Bool in
@@ -121,11 +121,11 @@ public struct KeyringStore: Sendable {
                 data.resetBytes(in: 0..<data.count)
                 data = plaintext.withUnsafeBytes { Data($0) }
             } catch {
-                throw GreenmarkError(.init(rawValue: error.code.rawValue), "\(path): \(error.reason)")
+                throw GreenmarkError(relaying: error, else: .cryptoFailure, "\(path): \(error.reason)")
             }
         } else if key != nil, !acceptingPlaintext {
             let error = SealedFile.plaintextRefused(path: path)
-            throw GreenmarkError(.init(rawValue: error.code.rawValue), error.reason)
+            throw GreenmarkError(relaying: error, else: .cryptoFailure)
         }
         let file: KeyringFile
         do {
@@ -171,7 +171,7 @@ public struct KeyringStore: Sendable {
     /// A writer or lock failure as a keyring error: `keyring.write_failed` for a failed write,
     /// the lock's own code (`file.lock_*`) otherwise.
     private static func mapped(_ error: FileError) -> GreenmarkError {
-        GreenmarkError(error.code == .writeFailed ? .keyringWriteFailed : .init(rawValue: error.code.rawValue), error.reason)
+        GreenmarkError(relaying: error, else: .keyringWriteFailed)
     }
 
     /// Writes `keyring` as the next revision after `previous` (nil: a new keyring, generation 1
@@ -210,7 +210,7 @@ public struct KeyringStore: Sendable {
                 data.resetBytes(in: 0..<data.count)
                 data = Data(sealed)
             } catch {
-                throw GreenmarkError(.init(rawValue: error.code.rawValue), "cannot seal \(path): \(error.reason)")
+                throw GreenmarkError(relaying: error, else: .cryptoFailure, "cannot seal \(path): \(error.reason)")
             }
         }
         do { try AtomicFileWriter.write(data, to: path, access: .secret) } catch { throw Self.mapped(error) }
@@ -219,7 +219,7 @@ public struct KeyringStore: Sendable {
     /// The master key, nil when none is configured; an unusable configuration throws its error.
     private func configuredMasterKey() throws(GreenmarkError) -> MasterKey? {
         do { return try masterKey.masterKey() } catch {
-            throw GreenmarkError(.init(rawValue: error.code.rawValue), error.reason)
+            throw GreenmarkError(relaying: error, else: .cryptoFailure)
         }
     }
 }

@@ -6,14 +6,6 @@ import GreenmarkCrypto
 import Glibc
 #endif
 
-extension GreenmarkError.Code {
-    /// A chat message's role is not one of `ChatRoles.allowed`.
-    public static let invalidRole = Self(rawValue: "generation.invalid_role")
-    /// The model's chat template does not pass message content through unchanged, so the
-    /// content cannot be kept apart from the template's markup.
-    public static let templateUnsupported = Self(rawValue: "model.template_unsupported")
-}
-
 /// The roles a chat message may have.
 public enum ChatRoles {
     /// `developer` (OpenAI's newer name for the system role) is sent to the model as `system`.

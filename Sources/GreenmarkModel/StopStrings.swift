@@ -1,13 +1,6 @@
 import Foundation
 import GreenmarkCore
 
-extension GreenmarkError.Code {
-    /// More stop strings than `StopStrings.maximumCount`.
-    public static let tooManyStopStrings = Self(rawValue: "generation.too_many_stops")
-    /// A stop string longer than `StopStrings.maximumLength` Unicode scalars.
-    public static let stopStringTooLong = Self(rawValue: "generation.stop_too_long")
-}
-
 /// Limits on stop strings, checked before a generation is admitted (`GenerationRequest.validate()`).
 public enum StopStrings {
     /// Most stop strings per request (OpenAI allows 4).

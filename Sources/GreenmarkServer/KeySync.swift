@@ -294,7 +294,7 @@ public final class KeySync: Sendable {
     }
 
     private static func lockFailure(_ error: FileError) -> KeySyncError {
-        KeySyncError(.init(rawValue: error.code.rawValue), error.reason)
+        KeySyncError(relaying: error, else: .writeFailed)
     }
 
     // MARK: - Files

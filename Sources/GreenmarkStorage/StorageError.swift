@@ -2,29 +2,24 @@ import GreenmarkCrypto
 
 /// An error from the registry database, with a stable code.
 public struct StorageError: CodedError {
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-
+    /// Stable machine-readable codes; equality of errors is equality of codes.
+    public enum Code: String, CaseIterable, Sendable {
         /// The database could not be opened or migrated.
-        public static let openFailed = Code(rawValue: "storage.open_failed")
+        case openFailed = "storage.open_failed"
         /// A write failed (disk full, read-only database, constraint).
-        public static let writeFailed = Code(rawValue: "storage.write_failed")
+        case writeFailed = "storage.write_failed"
         /// A read failed.
-        public static let readFailed = Code(rawValue: "storage.read_failed")
+        case readFailed = "storage.read_failed"
         /// A record with the same id exists.
-        public static let duplicate = Code(rawValue: "storage.duplicate")
+        case duplicate = "storage.duplicate"
         /// Another writer changed the record first (a shared key file's version moved on).
-        public static let conflict = Code(rawValue: "storage.conflict")
+        case conflict = "storage.conflict"
         /// The database location is not a usable path or PostgreSQL URL.
-        public static let invalidLocation = Code(rawValue: "storage.invalid_location")
+        case invalidLocation = "storage.invalid_location"
     }
 
     public let code: Code
     public let reason: String
 
-    public init(_ code: Code, _ reason: String) {
-        self.code = code
-        self.reason = reason
-    }
+    public init(_ code: Code, _ reason: String) { (self.code, self.reason) = (code, reason) }
 }

@@ -59,7 +59,7 @@ public struct LogKey: Sendable {
                             holding held: HomeLock.Held? = nil) throws(TransparencyError) -> Bool {
         let path = directory + "/" + fileName
         guard let masterKey = try configured(source) else {
-            throw TransparencyError(.init(rawValue: CryptoError.Code.masterKeyRequired.rawValue),
+            throw TransparencyError(.masterKeyRequired,
                                     "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
         }
         guard FileManager.default.fileExists(atPath: path) else { return false }
@@ -91,7 +91,7 @@ public struct LogKey: Sendable {
     /// A writer or lock failure as a log-key error: `log.key_unusable` for a failed write, the
     /// lock's own code (`file.lock_*`) otherwise.
     private static func mapped(_ error: FileError) -> TransparencyError {
-        TransparencyError(error.code == .writeFailed ? .logKeyUnusable : .init(rawValue: error.code.rawValue), error.reason)
+        TransparencyError(relaying: error, else: .logKeyUnusable)
     }
 
     private static func newLineage() throws(TransparencyError) -> String {
@@ -110,13 +110,13 @@ public struct LogKey: Sendable {
         do {
             return Data(try SealedFile.seal(json, purpose: .logKey, masterKey: masterKey))
         } catch {
-            throw TransparencyError(.init(rawValue: error.code.rawValue), "cannot seal \(path): \(error.reason)")
+            throw TransparencyError(relaying: error, else: .logKeyUnusable, "cannot seal \(path): \(error.reason)")
         }
     }
 
     private static func configured(_ source: MasterKeySource) throws(TransparencyError) -> MasterKey? {
         do { return try source.masterKey() } catch {
-            throw TransparencyError(.init(rawValue: error.code.rawValue), error.reason)
+            throw TransparencyError(relaying: error, else: .logKeyUnusable)
         }
     }
 
@@ -147,11 +147,11 @@ public struct LogKey: Sendable {
                 let plaintext = try SealedFile.open(data, purpose: .logKey, masterKey: masterKey)
                 data = plaintext.withUnsafeBytes { Data($0) }
             } catch {
-                throw TransparencyError(.init(rawValue: error.code.rawValue), "\(path): \(error.reason)")
+                throw TransparencyError(relaying: error, else: .logKeyUnusable, "\(path): \(error.reason)")
             }
         } else if masterKey != nil, !acceptingPlaintext {
             let error = SealedFile.plaintextRefused(path: path)
-            throw TransparencyError(.init(rawValue: error.code.rawValue), error.reason)
+            throw TransparencyError(relaying: error, else: .logKeyUnusable)
         }
         guard let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.version == 1,
               let seed = try? Base64URL.decode(stored.seed), seed.count == 32 else {

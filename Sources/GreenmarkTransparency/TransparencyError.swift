@@ -3,25 +3,29 @@ import GreenmarkCrypto
 /// Errors of the transparency log, with stable codes.
 public struct TransparencyError: CodedError {
     /// Stable machine-readable codes; equality of errors is equality of codes.
-    public struct Code: RawRepresentable, Hashable, Sendable {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-
+    public enum Code: String, CaseIterable, Sendable {
         /// A proof was asked for sizes or indices outside the tree.
-        public static let proofRange = Code(rawValue: "tlog.proof_range")
+        case proofRange = "tlog.proof_range"
         /// A checkpoint note does not parse.
-        public static let checkpointMalformed = Code(rawValue: "tlog.checkpoint_malformed")
+        case checkpointMalformed = "tlog.checkpoint_malformed"
         /// A checkpoint signature does not verify.
-        public static let checkpointSignature = Code(rawValue: "tlog.checkpoint_signature")
+        case checkpointSignature = "tlog.checkpoint_signature"
         /// The log key file cannot be created or read.
-        public static let logKeyUnusable = Code(rawValue: "tlog.log_key_unusable")
+        case logKeyUnusable = "tlog.log_key_unusable"
+
+        /// Relayed unchanged from the log key's master key, sealed file and lock: `CryptoError.relayedCodes`
+        /// and `FileError.relayedCodes` (the meanings are theirs; `docs/secrets-at-rest.md`).
+        case masterKeyRequired = "secrets.master_key_required", wrongMasterKey = "secrets.wrong_master_key",
+             masterKeyInvalid = "secrets.master_key_invalid", masterKeyPermissions = "secrets.master_key_insecure_permissions",
+             sealedFileCorrupt = "secrets.sealed_file_corrupt", sealedPurposeMismatch = "secrets.purpose_mismatch",
+             plaintextRefused = "secrets.plaintext_refused", authenticationFailed = "crypto.authentication_failed",
+             openSSLFailure = "crypto.openssl_failure", randomUnavailable = "crypto.random_unavailable", invalidKey = "crypto.invalid_key",
+             fileExists = "file.exists", lockFailed = "file.lock_failed", lockAlreadyHeld = "file.lock_already_held",
+             lockNotHeld = "file.lock_not_held"
     }
 
     public let code: Code
     public let reason: String
 
-    public init(_ code: Code, _ reason: String) {
-        self.code = code
-        self.reason = reason
-    }
+    public init(_ code: Code, _ reason: String) { (self.code, self.reason) = (code, reason) }
 }

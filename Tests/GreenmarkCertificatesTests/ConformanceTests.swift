@@ -110,6 +110,7 @@ struct ConformanceTests {
                                                at: Timestamp.format(c.at ?? world.defaultTime(for: c)), minTrustVersion: c.minTrustVersion))
             try Data(expected).write(to: dir.appendingPathComponent("expected.json"))
         }
+        index += "\n" + CodeCatalogTests.conformanceSection
         try Data(index.utf8).write(to: Self.sourceRoot.appendingPathComponent("README.md"))
         guard all else { return }
 

@@ -31,8 +31,8 @@ struct SealedSigningKeyStoreTests {
         try store.rotateIssuer(watermarkKeys: [world.watermarkKey])
         #expect(store.isSealed)
 
-        #expect(throws: CertificateError(.init(rawValue: "secrets.master_key_required"), "")) { try SigningKeyStore(directory: home).activeIssuer() }
-        #expect(throws: CertificateError(.init(rawValue: "secrets.wrong_master_key"), "")) {
+        #expect(throws: CertificateError(.masterKeyRequired, "")) { try SigningKeyStore(directory: home).activeIssuer() }
+        #expect(throws: CertificateError(.wrongMasterKey, "")) {
             try SigningKeyStore(directory: home, masterKey: .key(try MasterKey.generate())).activeIssuer()
         }
     }
@@ -47,7 +47,7 @@ struct SealedSigningKeyStoreTests {
         try store.initialize(watermarkKeys: ring.keys)
         try FileManager.default.removeItem(atPath: store.path)
         try FileManager.default.copyItem(atPath: home + "/" + KeyringStore.fileName, toPath: store.path)
-        #expect(throws: CertificateError(.init(rawValue: "secrets.purpose_mismatch"), "")) { try store.activeIssuer() }
+        #expect(throws: CertificateError(.sealedPurposeMismatch, "")) { try store.activeIssuer() }
     }
 
     @Test("migration: with a master key a plaintext signing.json is refused (never used, never re-sealed by a change); seal() seals it without publishing a new trusted root")
@@ -58,7 +58,7 @@ struct SealedSigningKeyStoreTests {
         let key = try MasterKey.generate()
         let store = SigningKeyStore(directory: home, masterKey: .key(key))
         #expect(!store.isSealed)
-        let refused = CertificateError(.init(rawValue: "secrets.plaintext_refused"), "")
+        let refused = CertificateError(.plaintextRefused, "")
         #expect(throws: refused) { try store.activeIssuer() }
         #expect(throws: refused) { try store.rotateIssuer(watermarkKeys: [world.watermarkKey]) }
         #expect(!store.isSealed)
@@ -69,6 +69,6 @@ struct SealedSigningKeyStoreTests {
         _ = try store.activeIssuer()
         #expect(try store.trustedRoot().unverifiedBody().version == 1)
         #expect((try FileManager.default.attributesOfItem(atPath: store.path)[.posixPermissions] as? Int) == 0o600)
-        #expect(throws: CertificateError(.init(rawValue: "secrets.master_key_required"), "")) { try SigningKeyStore(directory: home).seal() }
+        #expect(throws: CertificateError(.masterKeyRequired, "")) { try SigningKeyStore(directory: home).seal() }
     }
 }

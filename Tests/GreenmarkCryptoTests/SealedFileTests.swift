@@ -35,7 +35,7 @@ struct SealedFileTests {
         for v in vectors {
             let key = try MasterKey.decode(v.masterKeyB64url)
             #expect(key.id == v.masterKeyID)
-            let purpose = SealedFile.Purpose(rawValue: v.purpose)
+            let purpose = try #require(SealedFile.Purpose(rawValue: v.purpose))
             let plaintext = try Hex.decode(v.plaintextHex)
             let envelope = try SealedFile.seal(plaintext, purpose: purpose, masterKey: key, nonce: try Hex.decode(v.nonceHex))
             #expect(String(decoding: envelope, as: UTF8.self) == v.envelope)

@@ -61,7 +61,7 @@ struct SealedKeyringTests {
         let at = bytes.firstIndex(of: UInt8(ascii: ":"))! + 30  // inside "ciphertext"
         bytes[at] = bytes[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        #expect(throws: GreenmarkError(.init(rawValue: "crypto.authentication_failed"), "")) {
+        #expect(throws: GreenmarkError(.authenticationFailed, "")) {
             try KeyringStore(directory: dir, masterKey: .key(key)).load()
         }
     }
@@ -75,8 +75,8 @@ struct SealedKeyringTests {
         let store = KeyringStore(directory: dir, masterKey: .key(key))
         #expect(!store.isSealed)
         let plaintext = try Data(contentsOf: URL(fileURLWithPath: store.path))
-        #expect(throws: GreenmarkError(.init(rawValue: "secrets.plaintext_refused"), "")) { try store.load() }
-        #expect(throws: GreenmarkError(.init(rawValue: "secrets.plaintext_refused"), "")) {
+        #expect(throws: GreenmarkError(.plaintextRefused, "")) { try store.load() }
+        #expect(throws: GreenmarkError(.plaintextRefused, "")) {
             try store.modify { ring throws(GreenmarkError) in try ring.rotated() }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: store.path)) == plaintext)  // not re-sealed, not changed

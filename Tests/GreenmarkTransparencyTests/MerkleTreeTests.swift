@@ -243,8 +243,8 @@ struct LogKeyTests {
         let origin = try LogKey.loadOrCreate(directory: dir, masterKey: .key(masterKey)).origin
         #expect(LogKey.isSealed(directory: dir))
         #expect(try LogKey.loadOrCreate(directory: dir, masterKey: .key(masterKey)).origin == origin)
-        #expect(throws: TransparencyError(.init(rawValue: "secrets.master_key_required"), "")) { try LogKey.loadOrCreate(directory: dir) }
-        #expect(throws: TransparencyError(.init(rawValue: "secrets.wrong_master_key"), "")) {
+        #expect(throws: TransparencyError(.masterKeyRequired, "")) { try LogKey.loadOrCreate(directory: dir) }
+        #expect(throws: TransparencyError(.wrongMasterKey, "")) {
             try LogKey.loadOrCreate(directory: dir, masterKey: .key(try MasterKey.generate()))
         }
 
@@ -252,7 +252,7 @@ struct LogKeyTests {
         defer { try? FileManager.default.removeItem(atPath: plain) }
         let plainOrigin = try LogKey.loadOrCreate(directory: plain).origin
         #expect(!LogKey.isSealed(directory: plain))
-        #expect(throws: TransparencyError(.init(rawValue: "secrets.plaintext_refused"), "")) {
+        #expect(throws: TransparencyError(.plaintextRefused, "")) {
             try LogKey.loadOrCreate(directory: plain, masterKey: .key(masterKey))
         }
         #expect(!LogKey.isSealed(directory: plain))

@@ -6,64 +6,72 @@ import GreenmarkCrypto
 /// codes rather than messages.
 public struct GreenmarkError: CodedError {
     /// Stable machine-readable codes.
-    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
-
+    public enum Code: String, CaseIterable, Sendable, CustomStringConvertible {
         /// The text to score is empty (or only whitespace).
-        public static let emptyText = Code(rawValue: "input.empty_text")
+        case emptyText = "input.empty_text"
         /// The input bytes are not valid UTF-8.
-        public static let invalidUTF8 = Code(rawValue: "input.invalid_utf8")
+        case invalidUTF8 = "input.invalid_utf8"
         /// The input file could not be read.
-        public static let unreadableInput = Code(rawValue: "input.unreadable")
+        case unreadableInput = "input.unreadable"
         /// No keyring exists in the Greenmark home.
-        public static let keyringMissing = Code(rawValue: "keyring.missing")
+        case keyringMissing = "keyring.missing"
         /// A keyring exists already where one was to be created.
-        public static let keyringExists = Code(rawValue: "keyring.exists")
+        case keyringExists = "keyring.exists"
         /// The keyring file cannot be parsed or violates an invariant.
-        public static let keyringCorrupt = Code(rawValue: "keyring.corrupt")
+        case keyringCorrupt = "keyring.corrupt"
         /// The keyring file or its directory is readable by other users.
-        public static let keyringPermissions = Code(rawValue: "keyring.insecure_permissions")
+        case keyringPermissions = "keyring.insecure_permissions"
         /// The keyring could not be written.
-        public static let keyringWriteFailed = Code(rawValue: "keyring.write_failed")
+        case keyringWriteFailed = "keyring.write_failed"
         /// No key has the given id.
-        public static let keyNotFound = Code(rawValue: "key.not_found")
+        case keyNotFound = "key.not_found"
         /// The keyring has no primary key.
-        public static let noPrimaryKey = Code(rawValue: "key.no_primary")
+        case noPrimaryKey = "key.no_primary"
         /// The requested key state change is not allowed.
-        public static let invalidKeyTransition = Code(rawValue: "key.invalid_transition")
+        case invalidKeyTransition = "key.invalid_transition"
         /// The key exists but its state does not allow this use.
-        public static let keyNotUsable = Code(rawValue: "key.not_usable")
+        case keyNotUsable = "key.not_usable"
         /// Watermark scheme parameters are out of range.
-        public static let invalidScheme = Code(rawValue: "scheme.invalid")
+        case invalidScheme = "scheme.invalid"
         /// The tokenizer failed on the input.
-        public static let tokenizerFailure = Code(rawValue: "tokenizer.failure")
+        case tokenizerFailure = "tokenizer.failure"
         /// The model file was not found.
-        public static let modelNotFound = Code(rawValue: "model.not_found")
+        case modelNotFound = "model.not_found"
         /// The model file is not a GGUF file.
-        public static let modelInvalid = Code(rawValue: "model.invalid")
+        case modelInvalid = "model.invalid"
         /// The tokenizer's vocabulary is not the one the watermark key was made for.
-        public static let vocabularyMismatch = Code(rawValue: "model.vocabulary_mismatch")
+        case vocabularyMismatch = "model.vocabulary_mismatch"
         /// llama.cpp could not load the model.
-        public static let modelLoadFailed = Code(rawValue: "model.load_failed")
+        case modelLoadFailed = "model.load_failed"
+        /// The model's chat template does not pass message content through unchanged, so the
+        /// content cannot be kept apart from the template's markup.
+        case templateUnsupported = "model.template_unsupported"
         /// A generation request is out of range.
-        public static let generationInvalid = Code(rawValue: "generation.invalid_request")
+        case generationInvalid = "generation.invalid_request"
+        /// More stop strings than `StopStrings.maximumCount`.
+        case tooManyStopStrings = "generation.too_many_stops"
+        /// A stop string longer than `StopStrings.maximumLength` Unicode scalars.
+        case stopStringTooLong = "generation.stop_too_long"
+        /// A chat message's role is not one of `ChatRoles.allowed`.
+        case invalidRole = "generation.invalid_role"
         /// A crypto primitive failed.
-        public static let cryptoFailure = Code(rawValue: "crypto.failure")
-        /// A sealed secret file needs a master key and none is configured (`docs/secrets-at-rest.md`).
-        public static let masterKeyRequired = Code(rawValue: CryptoError.Code.masterKeyRequired.rawValue)
-        /// The configured master key did not seal the file.
-        public static let wrongMasterKey = Code(rawValue: CryptoError.Code.wrongMasterKey.rawValue)
-        /// The master-key configuration is unusable.
-        public static let masterKeyInvalid = Code(rawValue: CryptoError.Code.masterKeyInvalid.rawValue)
+        case cryptoFailure = "crypto.failure"
+
+        /// Relayed unchanged from the keyring's master key, sealed file and lock: `CryptoError.relayedCodes`
+        /// and `FileError.relayedCodes` (the meanings are theirs; `docs/secrets-at-rest.md`).
+        case masterKeyRequired = "secrets.master_key_required", wrongMasterKey = "secrets.wrong_master_key",
+             masterKeyInvalid = "secrets.master_key_invalid", masterKeyPermissions = "secrets.master_key_insecure_permissions",
+             sealedFileCorrupt = "secrets.sealed_file_corrupt", sealedPurposeMismatch = "secrets.purpose_mismatch",
+             plaintextRefused = "secrets.plaintext_refused", authenticationFailed = "crypto.authentication_failed",
+             openSSLFailure = "crypto.openssl_failure", randomUnavailable = "crypto.random_unavailable", invalidKey = "crypto.invalid_key",
+             fileExists = "file.exists", lockFailed = "file.lock_failed", lockAlreadyHeld = "file.lock_already_held",
+             lockNotHeld = "file.lock_not_held"
+
+        public var description: String { rawValue }
     }
 
     public let code: Code
     public let reason: String
 
-    public init(_ code: Code, _ reason: String) {
-        self.code = code
-        self.reason = reason
-    }
+    public init(_ code: Code, _ reason: String) { (self.code, self.reason) = (code, reason) }
 }
