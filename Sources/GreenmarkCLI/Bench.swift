@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
-import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
 import GreenmarkModel
-import GreenmarkTransparency
 
 /// `greenmark bench`: single-core throughput of the PRF, the scorer and the tokenizer, next to the
 /// raw OpenSSL HMAC rate measured in the same run. Build with `-c release` for meaningful numbers.
@@ -150,201 +148,6 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Generates `generateTokens` tokens with and without the watermark, interleaved over `rounds`,
-    /// with max tokens fixed and end-of-generation ignored by using a long-form prompt.
-    private func compareGeneration(path: String, key: [UInt8]) throws -> GenerationComparison {
-        let llama = try LlamaModel(path: path, threads: 1)
-        let wk = try WatermarkKey(secret: key, scheme: .default, state: .primary)
-        let generator = Generator(model: llama)
-        var marked: [GenerationResult] = []
-        var plain: [GenerationResult] = []
-        for round in 0..<rounds {
-            let request = GenerationRequest(
-                prompt: "Write a long, detailed essay about the history of science, from antiquity to today.",
-                maxTokens: generateTokens, sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: UInt64(round))
-            )
-            marked.append(try generator.generate(request, key: wk))
-            plain.append(try generator.generate(request, key: nil))
-        }
-        func sum(_ r: [GenerationResult], _ f: (GenerationResult) -> Double) -> Double { r.map(f).reduce(0, +) }
-        let markedTokens = sum(marked) { Double($0.record.tokens) }
-        let plainTokens = sum(plain) { Double($0.record.tokens) }
-        let markedDecode = sum(marked) { $0.decodeSeconds }
-        let markedSwift = sum(marked) { $0.samplingSeconds }
-        let plainSwift = sum(plain) { $0.samplingSeconds }
-        return GenerationComparison(
-            tokensPerGeneration: generateTokens, rounds: rounds,
-            watermarkedTokensPerSecond: markedTokens / sum(marked) { $0.seconds },
-            plainTokensPerSecond: plainTokens / sum(plain) { $0.seconds },
-            watermarkedSwiftMsPerToken: markedSwift / markedTokens * 1000,
-            plainSwiftMsPerToken: plainSwift / plainTokens * 1000,
-            decodeMsPerToken: markedDecode / markedTokens * 1000,
-            watermarkedPRFPerToken: sum(marked) { Double($0.prfEvaluations) } / markedTokens,
-            watermarkCostShareOfDecode: markedSwift / markedDecode
-        )
-    }
-
-    /// Ed25519 and whole-certificate rates, next to `openssl speed ed25519` run in the same process.
-    private func signatureRows() throws -> [BenchRow] {
-        var rows: [BenchRow] = []
-        let (key, _) = try Ed25519PrivateKey.generate()
-        let message = [UInt8](repeating: 0x5a, count: 600)
-        let signature = try key.signature(for: message)
-        rows.append(measure("ed25519_sign", unit: "sign/s") { n in
-            var sink = 0
-            for _ in 0..<n { sink &+= Int((try! key.signature(for: message))[0]) }
-            return sink
-        })
-        rows.append(measure("ed25519_verify", unit: "verify/s") { n in
-            var sink = 0
-            for _ in 0..<n where key.publicKey.isValidSignature(signature, for: message) { sink += 1 }
-            return sink
-        })
-        // Whole certificates: build, encode and sign an attestation; parse and verify it fully.
-        let (root, _) = try Ed25519PrivateKey.generate()
-        let endorsement = try Endorsement.sign(issuer: key.publicKey, notBefore: Date(timeIntervalSinceNow: -60), notAfter: nil, root: root)
-        let issuer = CertificateIssuer(key: key, endorsement: endorsement)
-        let text = BenchText.essay
-        let wk = try WatermarkKey.generate(state: .primary)
-        let result = DetectionResult(zScore: 5, pValue: 1e-7, log10PValue: -7, tokensScored: 400, greenTokens: 180, tokensTotal: 401,
-                                     verdict: .watermarked, moreTokensNeeded: nil, keyID: wk.id, scheme: .default, zThreshold: 4,
-                                     pThreshold: 3.17e-5, minimumScoredTokens: 50, normalized: false, tokenizer: "bench", mask: nil)
-        rows.append(measure("certificate_issue", unit: "certificates/s") { n in
-            var sink = 0
-            for _ in 0..<n { sink &+= (try! issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench")).signature.count }
-            return sink
-        })
-        let certificate = try issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench").fileBytes()
-        let anchor = TrustAnchor(trustedRoot: .init(
-            version: 1, issuedAt: Timestamp.format(Date()), expires: Timestamp.format(Date() + 86_400), threshold: 1,
-            rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), publicKey: Base64URL.encode(root.publicKey.rawRepresentation))],
-            issuingKeys: [.init(keyID: issuer.keyID, publicKey: Base64URL.encode(key.publicKey.rawRepresentation),
-                                notBefore: Timestamp.format(Date(timeIntervalSinceNow: -60)), notAfter: nil, status: .active, compromisedSince: nil)],
-            watermarkKeys: []))
-        let verifier = CertificateVerifier(anchor: anchor)
-        let textBytes = Array(text.utf8)
-        rows.append(measure("certificate_verify", unit: "certificates/s") { n in
-            var sink = 0
-            for _ in 0..<n where verifier.verify(certificate: certificate, text: textBytes).status == .valid { sink += 1 }
-            return sink
-        })
-        if let (sign, verify) = Self.opensslSpeed() {
-            rows.append(BenchRow(name: "openssl_speed_ed25519_sign", unit: "sign/s", rate: sign, detail: "\(Int(sign)) sign/s (openssl speed, same run)"))
-            rows.append(BenchRow(name: "openssl_speed_ed25519_verify", unit: "verify/s", rate: verify, detail: "\(Int(verify)) verify/s (openssl speed, same run)"))
-        }
-        return rows
-    }
-
-    /// The generator's stop-string handling per output token, old and new in one run, on the
-    /// issue's workload: 20 stop strings of 30,000 characters (random letters: no stop matches,
-    /// which is the old code's worst case) over `stopTokens` pieces of an essay (4 bytes each,
-    /// about a token). Both implementations see the same pieces and must give the same text.
-    /// (The API now refuses more than 16 stop strings or any longer than 1,024 characters; this
-    /// measures the matcher itself.)
-    private func stopStringRows() -> [BenchRow] {
-        var state: UInt64 = 7
-        func letter() -> Character {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Character(Unicode.Scalar(UInt8(97 + (state >> 33) % 26)))
-        }
-        let stops = (0..<20).map { _ in String((0..<30_000).map { _ in letter() }) }
-        let bytes = Array(String(repeating: BenchText.essay + " ", count: 1 + stopTokens * 4 / BenchText.essay.utf8.count).utf8.prefix(stopTokens * 4))
-        let pieces = stride(from: 0, to: bytes.count, by: 4).map { Array(bytes[$0..<min(bytes.count, $0 + 4)]) }
-        func time(_ body: () -> String) -> (Double, String) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let text = body()
-            return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, text)
-        }
-        let (oldSeconds, oldText) = time {
-            var output = LegacyOutputText(stops: stops)
-            for piece in pieces { _ = output.append(piece) }
-            _ = output.finish()
-            return output.text
-        }
-        // The new matcher: building the automaton once per generation, then each token.
-        let (buildSeconds, _) = time { OutputText(stops: stops).text }
-        let prepared = OutputText(stops: stops)   // copies share the automaton
-        var repetitions = 0
-        var newText = ""
-        let (newSeconds, _) = time {
-            repeat {
-                var output = prepared
-                for piece in pieces { _ = output.append(piece) }
-                _ = output.finish()
-                newText = output.text
-                repetitions += 1
-            } while repetitions < 20
-            return newText
-        }
-        precondition(oldText == newText, "the stop-string matchers disagree")
-        let oldPerToken = oldSeconds / Double(pieces.count) * 1e3
-        let old = BenchRow(name: "stop_strings_20x30000_old", unit: "ms/token", rate: oldPerToken,
-                           detail: "\(f(oldPerToken)) ms/token, \(f(oldSeconds)) s for \(pieces.count) tokens (re-decode, range(of:), tail comparisons; grows with the output)")
-        let perToken = newSeconds / Double(repetitions * pieces.count) * 1e3
-        let whole = buildSeconds + newSeconds / Double(repetitions)
-        let new = BenchRow(name: "stop_strings_20x30000", unit: "ms/token", rate: perToken,
-                           detail: String(format: "%.5f ms/token", perToken) + " (\(grouped(oldPerToken / perToken))× faster per token than the old code), plus "
-                               + String(format: "%.0f ms to build the automaton once; %.3f s for the %d tokens in all", buildSeconds * 1e3, whole, pieces.count)
-                               + " (\(grouped(oldSeconds / whole))× faster)")
-        return [old, new]
-    }
-
-    /// The transparency log's per-request work on a 65,536-leaf log: building the tree from its
-    /// leaf hashes (what every log request did before the daemon kept the tree) against the root
-    /// and one inclusion proof from the kept tree (what a request does now), in one run.
-    private func logTreeRows() -> [BenchRow] {
-        let leaves = (0..<65_536).map { MerkleTree.leafHash([UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)]) }
-        let build = measure("log_tree_build_64k_leaves", unit: "trees/s") { n in
-            var sink = 0
-            for _ in 0..<n { sink &+= Int(MerkleTree(leafHashes: leaves).root()[0]) }
-            return sink
-        }
-        let tree = MerkleTree(leafHashes: leaves)
-        let proof = measure("log_root_and_proof_64k_leaves", unit: "requests/s") { n in
-            var sink = 0
-            for i in 0..<n { sink &+= Int(tree.root()[0]) &+ (try! tree.inclusionProof(index: (i &* 7919) % leaves.count)).count }
-            return sink
-        }
-        return [build, compared(proof, to: build, "a rebuild per request")]
-    }
-
-    /// The transparency log's key and checkpoint per request, in a temporary home with a
-    /// plaintext key file: loading the key file and signing (what every log request did before the
-    /// daemon kept them) against the kept key signing a grown tree, and against the kept note of an
-    /// unchanged tree (a stat of the key file and a comparison).
-    private func logCheckpointRows() throws -> [BenchRow] {
-        let home = FileManager.default.temporaryDirectory.path + "/greenmark-bench-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(atPath: home) }
-        let root = MerkleTree.leafHash([1, 2, 3])
-        let signer = LogSigner(directory: home)
-        _ = try signer.signedCheckpoint(size: 1, root: root)  // creates the key file
-        let load = measure("log_checkpoint_load_and_sign", unit: "requests/s") { n in
-            var sink = 0
-            for i in 0..<n {
-                let key = try! LogKey.loadOrCreate(directory: home)
-                sink &+= (try! Checkpoint(origin: key.origin, size: i, root: root).signed(name: key.origin, key: key.key)).utf8.count
-            }
-            return sink
-        }
-        let grown = measure("log_checkpoint_kept_key_new_size", unit: "requests/s") { n in
-            var sink = 0
-            for i in 0..<n { sink &+= (try! signer.signedCheckpoint(size: 2 + i, root: root)).utf8.count }
-            return sink
-        }
-        let kept = measure("log_checkpoint_kept_note", unit: "requests/s") { n in
-            var sink = 0
-            for _ in 0..<n { sink &+= (try! signer.signedCheckpoint(size: 1, root: root)).utf8.count }
-            return sink
-        }
-        return [load, compared(grown, to: load, "loading the key per request"), compared(kept, to: load, "loading the key per request")]
-    }
-
-    /// `row` with its speed-up over `baseline`, measured in the same run, added to its detail.
-    private func compared(_ row: BenchRow, to baseline: BenchRow, _ baselineName: String) -> BenchRow {
-        BenchRow(name: row.name, unit: row.unit, rate: row.rate, detail: row.detail + " (\(grouped(row.rate / baseline.rate))× \(baselineName))")
-    }
-
     /// Runs `openssl speed -seconds 1 ed25519` and parses sign/s and verify/s.
     static func opensslSpeed() -> (Double, Double)? {
         let p = Process()
@@ -363,7 +166,7 @@ struct Bench: ParsableCommand {
     }
 
     /// Runs `body(n)` with growing n until `seconds` have passed; returns the rate per second.
-    private func measure(_ name: String, unit: String, per: Int = 1, _ body: (Int) -> Int) -> BenchRow {
+    func measure(_ name: String, unit: String, per: Int = 1, _ body: (Int) -> Int) -> BenchRow {
         var n = 1
         var sink = 0
         while true {
@@ -378,82 +181,11 @@ struct Bench: ParsableCommand {
         }
     }
 
-    private func f(_ x: Double) -> String { String(format: "%.2f", x) }
-    private func grouped(_ x: Double) -> String {
+    func f(_ x: Double) -> String { String(format: "%.2f", x) }
+    func grouped(_ x: Double) -> String {
         let formatter = NumberFormatter()
         formatter.numberStyle = .decimal
         formatter.maximumFractionDigits = 0
         return formatter.string(from: NSNumber(value: x)) ?? String(Int(x))
-    }
-}
-
-/// One benchmark measurement.
-struct BenchRow: Encodable {
-    let name: String
-    let unit: String
-    let rate: Double
-    let detail: String
-}
-
-/// Watermarked vs plain (delta 0) generation with the same sampler, measured in one run.
-struct GenerationComparison: Encodable {
-    let tokensPerGeneration: Int
-    let rounds: Int
-    let watermarkedTokensPerSecond: Double
-    let plainTokensPerSecond: Double
-    let watermarkedSwiftMsPerToken: Double
-    let plainSwiftMsPerToken: Double
-    let decodeMsPerToken: Double
-    let watermarkedPRFPerToken: Double
-    /// Swift time per token (PRF, bias, softmax, draw) over llama.cpp decode time per token.
-    let watermarkCostShareOfDecode: Double
-
-    var throughputRatio: Double { watermarkedTokensPerSecond / plainTokensPerSecond }
-    /// The watermark's own cost (Swift time per token beyond the plain sampler) over decode time.
-    var watermarkOnlyShareOfDecode: Double { (watermarkedSwiftMsPerToken - plainSwiftMsPerToken) / decodeMsPerToken }
-
-    enum CodingKeys: String, CodingKey {
-        case tokensPerGeneration = "tokens_per_generation", rounds
-        case watermarkedTokensPerSecond = "watermarked_tokens_per_second"
-        case plainTokensPerSecond = "plain_tokens_per_second"
-        case watermarkedSwiftMsPerToken = "watermarked_swift_ms_per_token"
-        case plainSwiftMsPerToken = "plain_swift_ms_per_token"
-        case decodeMsPerToken = "decode_ms_per_token"
-        case watermarkedPRFPerToken = "watermarked_prf_per_token"
-        case watermarkCostShareOfDecode = "watermark_cost_share_of_decode"
-        case throughputRatio = "throughput_ratio"
-        case watermarkOnlyShareOfDecode = "watermark_only_share_of_decode"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(tokensPerGeneration, forKey: .tokensPerGeneration)
-        try c.encode(rounds, forKey: .rounds)
-        try c.encode(watermarkedTokensPerSecond, forKey: .watermarkedTokensPerSecond)
-        try c.encode(plainTokensPerSecond, forKey: .plainTokensPerSecond)
-        try c.encode(watermarkedSwiftMsPerToken, forKey: .watermarkedSwiftMsPerToken)
-        try c.encode(plainSwiftMsPerToken, forKey: .plainSwiftMsPerToken)
-        try c.encode(decodeMsPerToken, forKey: .decodeMsPerToken)
-        try c.encode(watermarkedPRFPerToken, forKey: .watermarkedPRFPerToken)
-        try c.encode(watermarkCostShareOfDecode, forKey: .watermarkCostShareOfDecode)
-        try c.encode(throughputRatio, forKey: .throughputRatio)
-        try c.encode(watermarkOnlyShareOfDecode, forKey: .watermarkOnlyShareOfDecode)
-    }
-}
-
-/// All measurements of one run, with the ratios that matter.
-struct BenchSummary: Encodable {
-    let rows: [BenchRow]
-    let preparedOverOneshot: Double
-    let scoringOverPreparedHMAC: Double
-    let nanosecondsPerPRF: Double
-    let generation: GenerationComparison?
-
-    enum CodingKeys: String, CodingKey {
-        case rows
-        case preparedOverOneshot = "prepared_over_oneshot"
-        case scoringOverPreparedHMAC = "scoring_over_prepared_hmac"
-        case nanosecondsPerPRF = "ns_per_prf"
-        case generation
     }
 }
