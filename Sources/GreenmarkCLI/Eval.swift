@@ -66,10 +66,9 @@ struct EvalGeneration: ParsableCommand {
         config.humanPassages = humanPassages
         config.humanDirectory = humanDirectory
         config.attackStrengths = attackStrengths
-        let llama = try LlamaModel(path: model.path(), threads: threads)
-        let bar = ProgressBar()
-        let report = try GenerationEvaluation(model: llama, configuration: config).run(progress: bar.update)
-        bar.finish()
+        let report = try ProgressBar.evaluate(modelAt: model.path(), threads: threads) { llama, progress in
+            try GenerationEvaluation(model: llama, configuration: config).run(progress: progress)
+        }
         if let output {
             try JSONOutput.encode(report).write(toFile: output, atomically: true, encoding: .utf8)
         }
@@ -94,26 +93,4 @@ struct EvalGeneration: ParsableCommand {
             humanSDZ: report.human?.standardDeviationZ, auc: report.roc?.auc, robustness: report.robustness
         )))
     }
-}
-
-/// A progress line on standard error: stage, bar, counts, elapsed time and an estimate.
-final class ProgressBar {
-    private var stage = ""
-    private var start = Date()
-
-    func update(_ stage: String, _ done: Int, _ total: Int) {
-        if stage != self.stage {
-            if !self.stage.isEmpty { FileHandle.standardError.write(Data("\n".utf8)) }
-            self.stage = stage
-            start = Date()
-        }
-        let elapsed = Date().timeIntervalSince(start)
-        let eta = elapsed / Double(max(done, 1)) * Double(total - done)
-        let width = 30
-        let filled = total > 0 ? width * min(done, total) / total : width
-        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        FileHandle.standardError.write(Data(String(format: "\r%@ [%@] %d/%d, %.0f s, ~%.0f s left ", stage, bar, done, total, elapsed, eta).utf8))
-    }
-
-    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
 }

@@ -58,10 +58,9 @@ struct EvalRobustness: ParsableCommand {
         config.humanMinimumWords = humanMinWords
         config.humanDirectory = humanDirectory
         config.multiKeyCount = keyCount
-        let llama = try LlamaModel(path: model.path(), threads: threads)
-        let bar = ProgressBar()
-        let report = try RobustnessEvaluation(model: llama, configuration: config).run(progress: bar.update)
-        bar.finish()
+        let report = try ProgressBar.evaluate(modelAt: model.path(), threads: threads) { llama, progress in
+            try RobustnessEvaluation(model: llama, configuration: config).run(progress: progress)
+        }
         let json = try JSONOutput.encode(report)
         if let output { try json.write(toFile: output, atomically: true, encoding: .utf8) }
         print(json)

@@ -64,22 +64,19 @@ public struct GenerationEvaluation: Sendable {
         let detector = Detector(tokenizer: model.tokenizer)
         var samples: [EvaluationSample] = []
         let total = c.prompts * (c.seedsPerPrompt + (c.unwatermarkedControl ? 1 : 0))
-        for round in 0..<c.seedsPerPrompt {
-            for (index, prompt) in EvaluationPrompts.all.prefix(c.prompts).enumerated() {
-                for watermark in (c.unwatermarkedControl && round == 0 ? [true, false] : [true]) {
-                    var request = GenerationRequest(
-                        prompt: prompt, maxTokens: c.maxTokens,
-                        sampling: SamplingParameters(temperature: c.temperature, topK: c.topK, topP: c.topP,
-                                                     seed: c.seedBase + UInt64(index) + 1000 * UInt64(round)),
-                        delta: c.delta
-                    )
-                    request.measureLogLikelihood = true
-                    let result = try generator.generate(request, key: watermark ? key : nil)
-                    let detection = try detector.detect(result.record.text, key: key, includeMask: true)
-                    samples.append(EvaluationSample(prompt: index, watermarked: watermark, result: result, detection: detection,
-                                                    tokenizer: model.tokenizer, prefixLengths: c.prefixLengths))
-                    progress("generate", samples.count, total)
-                }
+        for slot in EvaluationPrompts.schedule(prompts: c.prompts, rounds: c.seedsPerPrompt, seedBase: c.seedBase) {
+            for watermark in (c.unwatermarkedControl && slot.round == 0 ? [true, false] : [true]) {
+                var request = GenerationRequest(
+                    prompt: slot.prompt, maxTokens: c.maxTokens,
+                    sampling: SamplingParameters(temperature: c.temperature, topK: c.topK, topP: c.topP, seed: slot.seed),
+                    delta: c.delta
+                )
+                request.measureLogLikelihood = true
+                let result = try generator.generate(request, key: watermark ? key : nil)
+                let detection = try detector.detect(result.record.text, key: key, includeMask: true)
+                samples.append(EvaluationSample(prompt: slot.index, watermarked: watermark, result: result, detection: detection,
+                                                tokenizer: model.tokenizer, prefixLengths: c.prefixLengths))
+                progress("generate", samples.count, total)
             }
         }
 
@@ -106,16 +103,14 @@ public struct GenerationEvaluation: Sendable {
             for attack in attacks {
                 for strength in c.attackStrengths {
                     var rng = SeededRandom(seed: 7 + UInt64(strength * 1000))
-                    var detected = 0, zSum = 0.0, n = 0
+                    var tally = DetectionTally()
                     for (i, s) in marked.enumerated() {
                         let attacked = attack.apply(to: s.text, strength: strength, human: fillers[i % fillers.count], using: &rng)
                         guard let r = try? detector.detect(attacked, key: key, includeMask: false) else { continue }
-                        n += 1
-                        zSum += r.zScore
-                        if r.verdict == .watermarked { detected += 1 }
+                        tally.add(r)
                     }
-                    robustness.append(RobustnessPoint(attack: attack, strength: strength, samples: n,
-                                                      detectedRate: n == 0 ? 0 : Double(detected) / Double(n), meanZ: n == 0 ? 0 : zSum / Double(n)))
+                    robustness.append(RobustnessPoint(attack: attack, strength: strength, samples: tally.count,
+                                                      detectedRate: tally.detectedRate, meanZ: tally.meanZ))
                     done += 1
                     progress("attack", done, attacks.count * c.attackStrengths.count)
                 }

@@ -97,17 +97,15 @@ public struct RobustnessEvaluation: Sendable {
         var texts: [String] = []
         var generated: [Int] = []
         let total = c.prompts * c.seedsPerPrompt
-        for round in 0..<c.seedsPerPrompt {
-            for (index, prompt) in EvaluationPrompts.all.prefix(c.prompts).enumerated() {
-                let request = GenerationRequest(
-                    prompt: prompt, maxTokens: c.maxTokens,
-                    sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: c.seedBase + UInt64(index) + 1000 * UInt64(round)),
-                    delta: c.delta)
-                let result = try generator.generate(request, key: key)
-                generated.append(result.record.tokens)
-                if result.record.tokens >= c.minimumGeneratedTokens { texts.append(result.record.text) }
-                progress("\(stage): generate", generated.count, total)
-            }
+        for slot in EvaluationPrompts.schedule(prompts: c.prompts, rounds: c.seedsPerPrompt, seedBase: c.seedBase) {
+            let request = GenerationRequest(
+                prompt: slot.prompt, maxTokens: c.maxTokens,
+                sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: slot.seed),
+                delta: c.delta)
+            let result = try generator.generate(request, key: key)
+            generated.append(result.record.tokens)
+            if result.record.tokens >= c.minimumGeneratedTokens { texts.append(result.record.text) }
+            progress("\(stage): generate", generated.count, total)
         }
 
         // 2. Attacks on the full-length texts.
@@ -115,17 +113,14 @@ public struct RobustnessEvaluation: Sendable {
         func measure(_ name: String, _ strength: Double, detector: Detector = plain, keys: [WatermarkKey]? = nil,
                      _ transform: (String, Int, inout SeededRandom) throws(GreenmarkError) -> String) throws(GreenmarkError) {
             var rng = SeededRandom(seed: 0x5eed ^ UInt64(strength * 1000) ^ name.utf8.reduce(UInt64(0)) { $0 &* 31 &+ UInt64($1) })
-            var detected = 0
-            var zs: [Double] = []
+            var tally = DetectionTally()
             for (i, text) in texts.enumerated() {
                 let attacked = try transform(text, i, &rng)
                 guard let r = try? detector.detect(attacked, keys: keys ?? [key], includeMask: false) else { continue }
-                zs.append(r.zScore)
-                if r.verdict == .watermarked { detected += 1 }
+                tally.add(r)
             }
-            rows.append(.init(attack: name, strength: strength, samples: zs.count,
-                              detectedRate: zs.isEmpty ? 0 : Double(detected) / Double(zs.count),
-                              meanZ: zs.isEmpty ? 0 : zs.reduce(0, +) / Double(zs.count), medianZ: median(zs)))
+            rows.append(.init(attack: name, strength: strength, samples: tally.count, detectedRate: tally.detectedRate,
+                              meanZ: tally.meanZ, medianZ: median(tally.zScores)))
             progress("\(stage): attacks", rows.count, 6 + c.replacementFractions.count + 3 * c.editStrengths.count)
         }
         try measure("none", 0) { t, _, _ in t }
@@ -196,24 +191,21 @@ public struct RobustnessEvaluation: Sendable {
         ]
         for (m, (name, detector, modeKeys)) in modeList.enumerated() {
             var pValues: [Double] = []
-            var zs: [Double] = []
-            var flagged = 0
+            var tally = DetectionTally()
             for passage in corpus.passages {
                 guard let r = try? detector.detect(passage.text, keys: modeKeys, includeMask: false) else { continue }
                 pValues.append(r.pValue)
-                zs.append(r.zScore)
-                if r.verdict == .watermarked { flagged += 1 }
+                tally.add(r)
             }
-            modes.append(.init(mode: name, keys: modeKeys.count, passages: pValues.count, watermarkedVerdicts: flagged,
+            modes.append(.init(mode: name, keys: modeKeys.count, passages: pValues.count, watermarkedVerdicts: tally.watermarked,
                                rates: c.alphas.map { a in .init(alpha: a, count: pValues.filter { $0 <= a }.count, passages: pValues.count) },
-                               meanZ: zs.reduce(0, +) / Double(max(1, zs.count)), maxZ: zs.max() ?? 0))
+                               meanZ: tally.meanZ, maxZ: tally.maxZ))
             progress("\(stage): human", m + 1, modeList.count)
         }
 
         // 5. Per-key calibration: mean z of human passages under each of the keys alone.
-        let perKeyMeanZ = keys.map { k -> Double in
-            let zs = corpus.passages.compactMap { try? plain.detect($0.text, key: k, includeMask: false).zScore }
-            return zs.reduce(0, +) / Double(max(1, zs.count))
+        let perKeyMeanZ = keys.map { k in
+            DetectionTally.mean(corpus.passages.compactMap { try? plain.detect($0.text, key: k, includeMask: false).zScore })
         }
 
         return .init(scheme: scheme, keyID: key.id, generations: generated.count, fullLength: texts.count,
