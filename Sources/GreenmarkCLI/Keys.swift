@@ -59,13 +59,8 @@ struct Keys: ParsableCommand {
         @OptionGroup var schemeOptions: SchemeOptions
 
         func run() throws {
-            try home.withHomeLock { held in
-                let key = try home.store.modify(holding: held) { keyring throws(GreenmarkError) in
-                    try keyring.adding(scheme: schemeOptions.isEmpty ? nil : schemeOptions.scheme(base: keyring.primary().scheme))
-                }
-                print("Added watermark key \(key.id) (enabled for detection; promote it with `greenmark keys promote \(key.id)`)")
-                try republishTrust(home, holding: held)
-                home.audit("keys.add", key.id)
+            try addKey(home, schemeOptions, primary: false, audit: "keys.add") { key in
+                ("Added watermark key \(key.id) (enabled for detection; promote it with `greenmark keys promote \(key.id)`)", key.id)
             }
         }
     }
@@ -76,13 +71,8 @@ struct Keys: ParsableCommand {
         @OptionGroup var schemeOptions: SchemeOptions
 
         func run() throws {
-            try home.withHomeLock { held in
-                let key = try home.store.modify(holding: held) { keyring throws(GreenmarkError) in
-                    try keyring.rotated(scheme: schemeOptions.isEmpty ? nil : schemeOptions.scheme(base: keyring.primary().scheme))
-                }
-                print("New primary watermark key: \(key.id) (\(key.scheme))")
-                try republishTrust(home, holding: held)
-                home.audit("keys.rotate", "new primary \(key.id)")
+            try addKey(home, schemeOptions, primary: true, audit: "keys.rotate") { key in
+                ("New primary watermark key: \(key.id) (\(key.scheme))", "new primary \(key.id)")
             }
         }
     }
@@ -172,12 +162,31 @@ struct Keys: ParsableCommand {
             let since = Timestamp.parse(compromisedSince)!
             // One lock across reading the watermark keys and publishing, so the new trusted root
             // carries them as they are now.
-            let body = try home.withHomeLock { held in
-                try home.signingStore.revokeIssuer(id, compromisedSince: since, watermarkKeys: home.watermarkKeysForTrust(), holding: held).unverifiedBody()
+            let body = try home.changeTrust { store, keys, held in
+                try store.revokeIssuer(id, compromisedSince: since, watermarkKeys: keys, holding: held)
             }
             print("Issuing key \(id) revoked (compromised since \(compromisedSince)); trusted root version \(body.version)")
             home.audit("signing.revoke", "\(id) since \(compromisedSince); trusted root version \(body.version)")
         }
+    }
+}
+
+/// Adds a fresh key under the home lock (`primary`: rotates to it; else enabled for detection only),
+/// with the scheme the options ask for (over the primary's; the primary's when no option is given),
+/// prints `report`'s message, republishes the trusted root and audits `action` with `report`'s detail.
+private func addKey(
+    _ home: HomeOptions, _ schemeOptions: SchemeOptions, primary: Bool, audit action: String,
+    report: (WatermarkKey) -> (message: String, detail: String)
+) throws {
+    try home.withHomeLock { held in
+        let key = try home.store.modify(holding: held) { keyring throws(GreenmarkError) in
+            let scheme = schemeOptions.isEmpty ? nil : try schemeOptions.scheme(base: keyring.primary().scheme)
+            return try primary ? keyring.rotated(scheme: scheme) : keyring.adding(scheme: scheme)
+        }
+        let (message, detail) = report(key)
+        print(message)
+        try republishTrust(home, holding: held)
+        home.audit(action, detail)
     }
 }
 

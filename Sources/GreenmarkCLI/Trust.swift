@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkCrypto
 import GreenmarkKeys
 
 /// `greenmark trust`: signing keys, the trusted-root file and its rotation.
@@ -106,9 +107,7 @@ struct Trust: ParsableCommand {
         @OptionGroup var home: HomeOptions
 
         func run() throws {
-            let body = try home.withHomeLock { held in
-                try home.signingStore.rotateIssuer(watermarkKeys: home.watermarkKeysForTrust(), holding: held)
-            }.unverifiedBody()
+            let body = try home.changeTrust { store, keys, held in try store.rotateIssuer(watermarkKeys: keys, holding: held) }
             let active = body.issuingKeys.last { $0.status == .active }?.keyID ?? "none"
             print("Trusted root version \(body.version); active issuing key \(active)")
             home.audit("trust.rotate_issuer", "active \(active), version \(body.version)")
@@ -120,9 +119,7 @@ struct Trust: ParsableCommand {
         @OptionGroup var home: HomeOptions
 
         func run() throws {
-            let body = try home.withHomeLock { held in
-                try home.signingStore.rotateRoot(watermarkKeys: home.watermarkKeysForTrust(), holding: held)
-            }.unverifiedBody()
+            let body = try home.changeTrust { store, keys, held in try store.rotateRoot(watermarkKeys: keys, holding: held) }
             print("Trusted root version \(body.version); root key \(body.rootKeys[0].keyID)")
             home.audit("trust.rotate_root", "root \(body.rootKeys[0].keyID), version \(body.version)")
         }
@@ -136,5 +133,11 @@ extension HomeOptions {
     /// The watermark keys to publish in the trusted root (none when there is no keyring yet).
     func watermarkKeysForTrust() throws -> [WatermarkKey] {
         store.exists ? try store.load().keys : []
+    }
+
+    /// Runs `change` on the signing store under the home lock, with the watermark keys as they are
+    /// under that lock (so the new trusted root carries them as they are now); the new version's body.
+    func changeTrust(_ change: (SigningKeyStore, [WatermarkKey], HomeLock.Held) throws -> TrustedRoot) throws -> TrustedRoot.Body {
+        try withHomeLock { held in try change(signingStore, watermarkKeysForTrust(), held) }.unverifiedBody()
     }
 }
