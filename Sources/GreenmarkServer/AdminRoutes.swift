@@ -66,13 +66,11 @@ extension GreenmarkRoutes {
         router.post("/v1/admin/keys/rotate") { _, context -> KeysResponse in
             let principal = try context.require(.admin)
             let key = try await services.changingKeys { held in
-                let key = try mapped { () throws(GreenmarkError) in
-                    try services.keyring.modify(holding: held) { ring throws(GreenmarkError) in try ring.rotated() }
-                }
+                let key = try services.keyring.modify(holding: held) { ring throws(GreenmarkError) in try ring.rotated() }
                 try republish(services, holding: held)
                 return key
             }
-            try stored { () throws(StorageError) in try services.registry.audit(actor: principal.id, action: "keys.rotate", detail: "new primary \(key.id)") }
+            try services.registry.audit(actor: principal.id, action: "keys.rotate", detail: "new primary \(key.id)")
             return try keysView(services)
         }
 
@@ -82,19 +80,15 @@ extension GreenmarkRoutes {
             let principal = try context.require(.admin)
             let id = try context.parameters.require("id")
             let disclosure = try await services.changingKeys { held in
-                try mapped { () throws(GreenmarkError) in
-                    try services.keyring.modify(holding: held) { ring throws(GreenmarkError) in try ring.disclosing(id) }
-                }
+                try services.keyring.modify(holding: held) { ring throws(GreenmarkError) in try ring.disclosing(id) }
             }
-            try stored { () throws(StorageError) in
-                try services.registry.audit(actor: principal.id, action: "keys.disclose", detail: "\(id) commitment \(disclosure.commitment)")
-            }
+            try services.registry.audit(actor: principal.id, action: "keys.disclose", detail: "\(id) commitment \(disclosure.commitment)")
             return disclosure
         }
 
         // Public: every disclosed key, for anyone auditing certificates (`greenmark audit --disclosed-key`).
         router.get("/v1/keys/disclosed") { _, _ -> DisclosuresResponse in
-            DisclosuresResponse(disclosedKeys: try mapped { () throws(GreenmarkError) in try services.currentKeyring().disclosures })
+            DisclosuresResponse(disclosedKeys: try services.currentKeyring().disclosures)
         }
 
         router.post("/v1/admin/keys/{id}/{action}") { _, context -> KeysResponse in
@@ -107,15 +101,13 @@ extension GreenmarkRoutes {
             case "enable": state = .enabled
             case "disable": state = .disabled
             case "destroy": state = .destroyed
-            default: throw APIError(.notFound, code: "admin.unknown_action", "unknown key action \(action); use promote, enable, disable, destroy or disclose")
+            default: throw APIError(.notFound, code: .adminUnknownAction, "unknown key action \(action); use promote, enable, disable, destroy or disclose")
             }
             try await services.changingKeys { held in
-                try mapped { () throws(GreenmarkError) in
-                    try services.keyring.modify(holding: held) { ring throws(GreenmarkError) in (try ring.setting(id, to: state), ()) }
-                }
+                try services.keyring.modify(holding: held) { ring throws(GreenmarkError) in (try ring.setting(id, to: state), ()) }
                 try republish(services, holding: held)
             }
-            try stored { () throws(StorageError) in try services.registry.audit(actor: principal.id, action: "keys.\(action)", detail: id) }
+            try services.registry.audit(actor: principal.id, action: "keys.\(action)", detail: id)
             return try keysView(services)
         }
 
@@ -123,29 +115,25 @@ extension GreenmarkRoutes {
             let principal = try context.require(.admin)
             let body = try await decode(RevokeBody.self, request, context)
             guard let since = Timestamp.parse(body.compromisedSince) else {
-                throw APIError(.badRequest, code: "input.invalid_time", "compromised_since must look like 2026-11-29T00:00:00Z")
+                throw APIError(.badRequest, code: .invalidTime, "compromised_since must look like 2026-11-29T00:00:00Z")
             }
             try await services.changingKeys { held in
                 // Read under the lock, so the new trusted root carries the watermark keys as they are now.
-                let watermarkKeys = try mapped { () throws(GreenmarkError) in services.keyring.exists ? try services.keyring.load().keys : [] }
-                _ = try signed { () throws(CertificateError) in
-                    try services.signing.revokeIssuer(body.keyID, compromisedSince: since, watermarkKeys: watermarkKeys, holding: held)
-                }
+                let watermarkKeys = services.keyring.exists ? try services.keyring.load().keys : []
+                _ = try services.signing.revokeIssuer(body.keyID, compromisedSince: since, watermarkKeys: watermarkKeys, holding: held)
             }
-            try stored { () throws(StorageError) in
-                try services.registry.audit(actor: principal.id, action: "signing.revoke", detail: "\(body.keyID) since \(body.compromisedSince)")
-            }
+            try services.registry.audit(actor: principal.id, action: "signing.revoke", detail: "\(body.keyID) since \(body.compromisedSince)")
             return try keysView(services)
         }
 
         router.get("/v1/admin/audit") { _, context -> AuditResponse in
             _ = try context.require(.admin)
-            return AuditResponse(entries: try stored { () throws(StorageError) in try services.registry.auditLog(limit: 200) })
+            return AuditResponse(entries: try services.registry.auditLog(limit: 200))
         }
     }
 
     static func keysView(_ services: GreenmarkServices) throws -> KeysResponse {
-        let ring = try mapped { () throws(GreenmarkError) in try services.keyring.load() }
+        let ring = try services.keyring.load()
         // The newest trusted root that chains from the daemon's root key (`TrustState`), never an
         // unverified trusted-root.json.
         let body: TrustedRoot.Body? = if case .chained(let chain) = services.trust.current() { chain.newestBody } else { nil }
@@ -159,7 +147,7 @@ extension GreenmarkRoutes {
     /// exist; the caller holds the home lock (`held`) across the keyring change and this.
     static func republish(_ services: GreenmarkServices, holding held: HomeLock.Held) throws {
         guard services.signing.exists else { return }
-        let keys = try mapped { () throws(GreenmarkError) in try services.keyring.load().keys }
-        _ = try signed { () throws(CertificateError) in try services.signing.republish(watermarkKeys: keys, holding: held) }
+        let keys = try services.keyring.load().keys
+        _ = try services.signing.republish(watermarkKeys: keys, holding: held)
     }
 }

@@ -88,7 +88,7 @@ struct CanonicalPathMiddleware: RouterMiddleware {
         guard let problem = CanonicalPath.problem(path) else { return try await next(request, context) }
         CoreMetrics.Counter(label: "greenmark_http_noncanonical_paths_total").increment()
         let hint = CanonicalPath.suggestion(path).map { "; use \($0)" } ?? ""
-        return try APIError(.badRequest, code: "http.path_not_canonical", "\(problem): every path must be sent in its one canonical form\(hint)")
+        return try APIError(.badRequest, code: .pathNotCanonical, "\(problem): every path must be sent in its one canonical form\(hint)")
             .response(from: request, context: context)
     }
 }

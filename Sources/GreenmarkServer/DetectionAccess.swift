@@ -55,14 +55,14 @@ enum DetectionAccess {
     /// only the verdict and the number of scored tokens, which every view shows.
     static func checkCertifiable(_ result: DetectionResult, context: GreenmarkRequestContext) throws {
         guard !result.watermarked, !context.mayInspect else { return }
-        throw APIError(.unprocessableContent, code: "certificate.not_watermarked",
+        throw APIError(.unprocessableContent, code: .certificateNotWatermarked,
                        "the text does not carry the watermark (verdict \(result.verdict.rawValue), \(result.tokensScored) tokens scored); "
                        + "a certificate of a text below the threshold signs its scores and needs a token with the inspect permission "
                        + "(greenmark tokens create --inspect, or an admin token); POST /v1/detect gives the verdict")
     }
 
     static func inspectRequired(_ fields: [String]) -> APIError {
-        APIError(.forbidden, code: "detect.inspect_required",
+        APIError(.forbidden, code: .inspectRequired,
                  "\(fields.joined(separator: ", ")) needs a token with the inspect permission (greenmark tokens create --inspect, or an admin token); without it detection always tests every key with span search and shows the verdict")
     }
 
@@ -84,7 +84,7 @@ enum DetectionAccess {
                 context.logger.error("cannot audit an exhausted budget", metadata: ["caller": .string(caller.auditActor), "error": .string(error.code.rawValue)])
             }
         }
-        var error = APIError(.tooManyRequests, code: "budget.exhausted",
+        var error = APIError(.tooManyRequests, code: .budgetExhausted,
                              "this \(kind == "token" ? "token" : "address") may score \(allowance) tokens a day on the detection routes (each request counts its scored tokens, at least \(ScoringBudget.minimumCharge)); that budget is used up; retry after \(retryAfter) s")
         error.retryAfter = retryAfter
         throw error

@@ -92,7 +92,7 @@ extension GreenmarkRoutes {
             let body = try await decode(ChatCompletionBody.self, request, context)
             // max_completion_tokens wins when both are given; a max_tokens below 1 is still refused.
             if let n = body.maxTokens, n < 1 {
-                throw APIError(.badRequest, code: "generation.invalid_request", "max tokens must be at least 1")
+                throw APIError(.badRequest, relaying: GreenmarkError.Code.generationInvalid.rawValue, "max tokens must be at least 1")
             }
             var generation = GenerationRequest(
                 prompt: "", maxTokens: body.maxCompletionTokens ?? body.maxTokens ?? 200, stopStrings: body.stop?.values ?? [],
@@ -120,9 +120,9 @@ extension GreenmarkRoutes {
     static func run(_ generation: GenerationRequest, services: GreenmarkServices, context: GreenmarkRequestContext,
                     stream: Bool, format: Format) async throws -> Response {
         guard let model = services.model else {
-            throw APIError(.serviceUnavailable, code: "generation.unavailable", "this daemon was started without a model for generation")
+            throw APIError(.serviceUnavailable, code: .generationUnavailable, "this daemon was started without a model for generation")
         }
-        let key = try mapped { () throws(GreenmarkError) in try services.currentKeyring().primary() }
+        let key = try services.currentKeyring().primary()
         let generator = Generator(model: model)
         let prepared: Generator.Prepared
         do {
@@ -151,13 +151,13 @@ extension GreenmarkRoutes {
             do {
                 for try await event in events { if case .finished(let r) = event { final = r } }
             } catch let error as GreenmarkError {
-                throw APIError(.internalServerError, code: error.code.rawValue, error.reason)
+                throw APIError(.internalServerError, relaying: error.code.rawValue, error.reason)
             }
             // Nobody to answer: the client left. (Or the drain bound cancelled this request.)
             if clientGone.isCancelled { throw clientClosed }
             if Task.isCancelled { throw refusal(GenerationGate.Refusal.shuttingDown) }
             guard let result = final else {
-                throw APIError(.internalServerError, code: "generation.failed", "the generation ended without a result")
+                throw APIError(.internalServerError, code: .generationFailed, "the generation ended without a result")
             }
             // Only the shutdown's grace period cancels a generation whose client is still here.
             if result.record.finishReason == .cancelled { throw refusal(GenerationGate.Refusal.shuttingDown) }
@@ -212,9 +212,10 @@ extension GreenmarkRoutes {
                 if clientGone.isCancelled { return }
                 let code: String, message: String
                 switch error {
-                case let e as APIError: (code, message) = (e.code, e.message)
-                case let e as GreenmarkError: (code, message) = (e.code.rawValue, e.reason)
-                default: (code, message) = ("generation.failed", "\(error)")
+                case let e as any HTTPCodedError:
+                    let answer = PublicErrors.answer(e, home: services.home, logger: context.logger)
+                    (code, message) = (answer.code, answer.message)
+                default: (code, message) = (APIError.Code.generationFailed.rawValue, "\(error)")
                 }
                 try await writer.write(sse(["error": ["code": code, "message": message]]))
             }
@@ -234,13 +235,13 @@ extension GreenmarkRoutes {
         } else {
             status = .internalServerError
         }
-        return APIError(status, code: raw, error.reason)
+        return APIError(status, relaying: raw, error.reason)
     }
 
     /// The answer for a client that left while its generation waited or ran: nobody reads it, but
     /// logs and metrics say 499 (nginx's "client closed request"), not a server error.
     static let clientClosed = APIError(HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
-                                       code: "http.client_closed", "the client closed the connection before the answer")
+                                       code: .clientClosed, "the client closed the connection before the answer")
 
     /// The gate's refusal as a 503 with Retry-After (or 499 for a client that left).
     static func refusal(_ error: any Error) -> any Error {
@@ -250,13 +251,13 @@ extension GreenmarkRoutes {
         case .cancelled:
             return clientClosed
         case .busy:
-            e = APIError(.serviceUnavailable, code: "generation.busy", "the model is busy and its queue is full; retry shortly")
+            e = APIError(.serviceUnavailable, code: .generationBusy, "the model is busy and its queue is full; retry shortly")
             e.retryAfter = 2
         case .timedOut:
-            e = APIError(.serviceUnavailable, code: "generation.queue_timeout", "waited too long for the model; retry later")
+            e = APIError(.serviceUnavailable, code: .generationQueueTimeout, "waited too long for the model; retry later")
             e.retryAfter = 10
         case .shuttingDown:
-            e = APIError(.serviceUnavailable, code: "generation.shutting_down", "this daemon is shutting down; retry (another instance)")
+            e = APIError(.serviceUnavailable, code: .generationShuttingDown, "this daemon is shutting down; retry (another instance)")
             e.retryAfter = 5
         }
         ServerMetrics.generationsRefused.increment()
@@ -295,7 +296,7 @@ extension GreenmarkRoutes {
         ServerMetrics.generatedTokens.increment(by: result.record.tokens)
         guard services.signing.exists else { return (nil, nil) }
         try services.syncSharedKeysBeforeIssuing()
-        let receipt = try signed { () throws(CertificateError) in try services.signing.activeIssuer().receipt(for: result) }
+        let receipt = try services.signing.activeIssuer().receipt(for: result.record, keyCommitment: result.keyCommitment)
         return (receipt, try store(receipt, services: services))
     }
 }

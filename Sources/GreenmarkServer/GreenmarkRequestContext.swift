@@ -38,7 +38,7 @@ public struct GreenmarkRequestContext: RequestContext, RemoteAddressRequestConte
     func require(_ role: Role) throws -> TokenRecord {
         guard let principal else { throw APIError.unauthorized }
         guard principal.role >= role else {
-            throw APIError(.forbidden, code: "auth.forbidden", "this route needs the \(role.rawValue) role; the token has \(principal.role.rawValue)")
+            throw APIError(.forbidden, code: .forbidden, "this route needs the \(role.rawValue) role; the token has \(principal.role.rawValue)")
         }
         return principal
     }

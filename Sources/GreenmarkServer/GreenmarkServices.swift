@@ -73,7 +73,7 @@ public struct GreenmarkServices: Sendable {
     /// waits for the lock while a CLI command or a sync holds it.
     func changingKeys<T>(_ body: (HomeLock.Held) throws -> T) async throws -> T {
         guard await keyChanges.enter() else {
-            throw APIError(.serviceUnavailable, code: "admin.busy", "too many key changes are waiting; retry shortly")
+            throw APIError(.serviceUnavailable, code: .adminBusy, "too many key changes are waiting; retry shortly")
         }
         let result = Result { () throws -> T in try changingKeysNow(body) }
         await keyChanges.leave()
@@ -89,7 +89,7 @@ public struct GreenmarkServices: Sendable {
         do {
             try keySync.sync()
         } catch {
-            var refusal = APIError(.serviceUnavailable, code: "keys.sync_unavailable",
+            var refusal = APIError(.serviceUnavailable, code: .keysSyncUnavailable,
                                    "the shared key state cannot be checked, so nothing is signed (\(error.code.rawValue)); retry shortly")
             refusal.retryAfter = 5
             throw refusal
@@ -99,14 +99,10 @@ public struct GreenmarkServices: Sendable {
     private func changingKeysNow<T>(_ body: (HomeLock.Held) throws -> T) throws -> T {
         guard let keySync else {
             return try HomeLock(directory: home).withLock(orElse: { error -> any Error in
-                APIError(.serviceUnavailable, code: error.code.rawValue, error.reason)
+                APIError(.serviceUnavailable, relaying: error.code.rawValue, error.reason)
             }, { held throws(any Error) -> T in try body(held) })
         }
-        do {
-            return try keySync.change(body)
-        } catch let error as KeySyncError {
-            throw APIError(error.code == .conflict ? .conflict : .serviceUnavailable, code: error.code.rawValue, error.reason)
-        }
+        return try keySync.change(body)
     }
 
     /// The keyring file's store, for changes and existence checks.

@@ -64,46 +64,38 @@ enum LogRoutes {
 
         router.get("/v1/log/proof/{id}") { _, context -> InclusionResponse in
             let id = try context.parameters.require("id")
-            guard let index = try GreenmarkRoutes.stored({ () throws(StorageError) in try services.registry.logIndex(certificateID: id) }) else {
-                throw APIError(.notFound, code: "certificate.not_found", "no certificate with id \(id) in the log")
+            guard let index = try services.registry.logIndex(certificateID: id) else {
+                throw APIError(.notFound, code: .certificateNotFound, "no certificate with id \(id) in the log")
             }
             let (tree, note) = try current(services)
-            let proof = try logged { () throws(TransparencyError) in try tree.inclusionProof(index: index) }
+            let proof = try tree.inclusionProof(index: index)
             return InclusionResponse(certificateID: id, leafIndex: index, treeSize: tree.size, leafHash: Hex.encode(tree.leafHash(at: index)),
                                      proof: proof.map { Hex.encode($0) }, checkpoint: note)
         }
 
         router.get("/v1/log/consistency") { request, _ -> ConsistencyResponse in
             guard let old = request.uri.queryParameters.get("old", as: Int.self) else {
-                throw APIError(.badRequest, code: "input.invalid_query", "give the old tree size as ?old=N")
+                throw APIError(.badRequest, code: .invalidQuery, "give the old tree size as ?old=N")
             }
             let (tree, note) = try current(services)
             guard old >= 0, old <= tree.size else {
-                throw APIError(.badRequest, code: "input.invalid_query", "old must be in 0...\(tree.size)")
+                throw APIError(.badRequest, code: .invalidQuery, "old must be in 0...\(tree.size)")
             }
-            let proof = try logged { () throws(TransparencyError) in try tree.consistencyProof(oldSize: old) }
+            let proof = try tree.consistencyProof(oldSize: old)
             return ConsistencyResponse(oldSize: old, newSize: tree.size, proof: proof.map { Hex.encode($0) }, checkpoint: note)
         }
     }
 
     static func logKey(_ services: GreenmarkServices) throws -> LogKey {
-        try logged { () throws(TransparencyError) in try services.logSigner.key() }
+        try services.logSigner.key()
     }
 
     /// The whole tree (from the daemon's cache, brought up to date) and its signed checkpoint
     /// (kept while the tree and the key file are unchanged).
     static func current(_ services: GreenmarkServices) throws -> (MerkleTree, String) {
         _ = try logKey(services)  // a broken key file answers before the registry is read, as before
-        let tree = try GreenmarkRoutes.stored { () throws(StorageError) in try services.logTree.current(services.registry) }
-        let note = try logged { () throws(TransparencyError) in try services.logSigner.signedCheckpoint(size: tree.size, root: tree.root()) }
+        let tree = try services.logTree.current(services.registry)
+        let note = try services.logSigner.signedCheckpoint(size: tree.size, root: tree.root())
         return (tree, note)
-    }
-
-    static func logged<T>(_ body: () throws(TransparencyError) -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            throw APIError(error.code == .proofRange ? .badRequest : .serviceUnavailable, code: error.code.rawValue, error.reason)
-        }
     }
 }

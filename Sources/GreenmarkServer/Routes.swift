@@ -98,10 +98,8 @@ public enum GreenmarkRoutes {
             let options = try DetectionAccess.options(body, context: context)
             let keys = try detectionKeys(services, keyID: options.keyID)
             let result = try await offload {
-                try mapped { () throws(GreenmarkError) in
-                    try Detector(tokenizer: services.tokenizer, configuration: .default.searchingSpans(options.searchSpans))
-                        .detect(body.text, keys: keys, includeMask: options.includeMask)
-                }
+                try Detector(tokenizer: services.tokenizer, configuration: .default.searchingSpans(options.searchSpans))
+                    .detect(body.text, keys: keys, includeMask: options.includeMask)
             }
             DetectionAccess.charge(services, context, scored: result.tokensScored)
             ServerMetrics.detections.increment()
@@ -116,17 +114,14 @@ public enum GreenmarkRoutes {
             try DetectionAccess.checkCertifyKey(body.keyID, context: context)
             let keys = try detectionKeys(services, keyID: body.keyID)
             let result = try await offload {
-                try mapped { () throws(GreenmarkError) in
-                    try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: false)
-                }
+                try Detector(tokenizer: services.tokenizer).detect(body.text, keys: keys, includeMask: false)
             }
             DetectionAccess.charge(services, context, scored: result.tokensScored)
             try DetectionAccess.checkCertifiable(result, context: context)
             try services.syncSharedKeysBeforeIssuing()
-            let certificate = try signed { () throws(CertificateError) in
-                try services.signing.activeIssuer().attestDetection(text: body.text, result: result, vocabulary: services.tokenizer.vocabularyID,
-                                                                    keyCommitment: keys.first { $0.id == result.keyID }?.commitment)
-            }
+            let certificate = try services.signing.activeIssuer().attestDetection(
+                text: body.text, result: result, vocabulary: services.tokenizer.vocabularyID,
+                keyCommitment: keys.first { $0.id == result.keyID }?.commitment)
             let id = try store(certificate, services: services)
             context.logger.info("issued certificate", metadata: ["id": .string(id), "token": .string(principal.id)])
             return EditedResponse(status: .created, headers: [.location: "/v1/certificates/\(id)"],
@@ -136,8 +131,8 @@ public enum GreenmarkRoutes {
         router.get("/v1/certificates/{id}") { _, context -> Response in
             _ = try context.require(.verify)
             let id = try context.parameters.require("id")
-            guard let record = try stored({ () throws(StorageError) in try services.registry.certificate(id: id) }) else {
-                throw APIError(.notFound, code: "certificate.not_found", "no certificate with id \(id)")
+            guard let record = try services.registry.certificate(id: id) else {
+                throw APIError(.notFound, code: .certificateNotFound, "no certificate with id \(id)")
             }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: record.bytes)))
         }
@@ -158,14 +153,14 @@ public enum GreenmarkRoutes {
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
         } catch {
-            throw APIError(.contentTooLarge, code: "input.too_large", "the request body is larger than 4 MiB")
+            throw APIError(.contentTooLarge, code: .tooLarge, "the request body is larger than 4 MiB")
         }
         do {
             return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
-            throw APIError(.badRequest, code: "input.invalid_json", "the request body does not match the schema: \(describe(error))")
+            throw APIError(.badRequest, code: .invalidJSON, "the request body does not match the schema: \(describe(error))")
         } catch {
-            throw APIError(.badRequest, code: "input.invalid_json", "the request body is not valid JSON")
+            throw APIError(.badRequest, code: .invalidJSON, "the request body is not valid JSON")
         }
     }
 
@@ -174,7 +169,7 @@ public enum GreenmarkRoutes {
 
     static func checkLength(_ text: String) throws {
         guard text.unicodeScalars.count <= maximumTextLength else {
-            throw APIError(.contentTooLarge, code: "input.text_too_long", "texts are limited to \(maximumTextLength) characters")
+            throw APIError(.contentTooLarge, code: .textTooLong, "texts are limited to \(maximumTextLength) characters")
         }
     }
 
@@ -188,44 +183,9 @@ public enum GreenmarkRoutes {
     }
 
     static func detectionKeys(_ services: GreenmarkServices, keyID: String?) throws -> [WatermarkKey] {
-        try mapped { () throws(GreenmarkError) in
-            let ring = try services.currentKeyring()
-            if let keyID { return [try ring.key(id: keyID)] }
-            return ring.detectionKeys
-        }
-    }
-
-    /// Runs core code, turning its typed errors into HTTP errors with the same codes.
-    static func mapped<T>(_ body: () throws(GreenmarkError) -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            let status: HTTPResponse.Status = switch error.code {
-            case .invalidKeyTransition: .conflict
-            case .emptyText, .invalidUTF8, .unreadableInput, .invalidScheme: .badRequest
-            case .keyNotFound: .notFound
-            case .keyNotUsable, .vocabularyMismatch: .unprocessableContent
-            case .keyringMissing, .noPrimaryKey: .serviceUnavailable
-            // The master key is missing, wrong or unusable, or a sealed file was changed.
-            case _ where SecretsStatus.isUnsealingFailure(error.code.rawValue): .serviceUnavailable
-            default: .internalServerError
-            }
-            throw APIError(status, code: error.code.rawValue, error.reason)
-        }
-    }
-
-    static func signed<T>(_ body: () throws(CertificateError) -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            let status: HTTPResponse.Status = switch error.code {
-            case .unknownKey: .notFound
-            case .signingKeysMissing, .noActiveIssuer, .trustUnreadable: .serviceUnavailable
-            case _ where SecretsStatus.isUnsealingFailure(error.code.rawValue): .serviceUnavailable
-            default: .internalServerError
-            }
-            throw APIError(status, code: error.code.rawValue, error.reason)
-        }
+        let ring = try services.currentKeyring()
+        if let keyID { return [try ring.key(id: keyID)] }
+        return ring.detectionKeys
     }
 
     /// Stores a certificate this daemon just signed in the registry; returns its id.
@@ -235,7 +195,7 @@ public enum GreenmarkRoutes {
         let record = CertificateRecord(id: common.certificateID, kind: statement.predicate.kind.rawValue,
                                        subjectSHA256: statement.textSHA256 ?? "", issuerKeyID: common.issuerKeyID,
                                        watermarkKeyID: common.watermarkKeyID, issuedAt: common.issuedAt, bytes: try certificate.fileBytes())
-        try stored { () throws(StorageError) in try services.registry.insert(record) }
+        try services.registry.insert(record)
         ServerMetrics.certificatesIssued.increment()
         return common.certificateID
     }
@@ -245,21 +205,5 @@ public enum GreenmarkRoutes {
     /// health checks and run the graceful shutdown on SIGTERM.
     static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await NIOThreadPool.singleton.runIfActive(work)
-    }
-
-    /// Runs a registry call: a storage error becomes 409 (`storage.duplicate`) or 503 with its code,
-    /// and `Retry-After: 5` when retrying can help (database unreachable, disk full, read failed).
-    static func stored<T>(_ body: () throws(StorageError) -> T) throws -> T {
-        do {
-            return try body()
-        } catch {
-            // The reason (database host, SQLite path, driver text) goes to the log only (`PublicErrors`).
-            PublicErrors.log(error)
-            var apiError = APIError(error.code == .duplicate ? .conflict : .serviceUnavailable, code: error.code.rawValue,
-                                    PublicErrors.storageMessage(error))
-            // An unreachable database, a full disk, a failed read: worth retrying in a few seconds.
-            if [.openFailed, .writeFailed, .readFailed].contains(error.code) { apiError.retryAfter = 5 }
-            throw apiError
-        }
     }
 }

@@ -37,7 +37,7 @@ enum TrustRoutes {
         do {
             return Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
         } catch {
-            throw APIError(.contentTooLarge, code: "input.too_large", "the request body is larger than 4 MiB")
+            throw APIError(.contentTooLarge, code: .tooLarge, "the request body is larger than 4 MiB")
         }
     }
 }

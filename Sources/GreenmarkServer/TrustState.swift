@@ -42,14 +42,14 @@ final class TrustState: Sendable {
         func check(at: Date) -> (anchor: TrustAnchor?, check: VerificationReport.Check) {
             let version = newestBody.version
             guard let expiresText = newestBody.expires, let expires = Timestamp.parse(expiresText) else {
-                return (nil, .init(code: "trust.stale", passed: false,
+                return (nil, .init(.trustStale, passed: false,
                                    detail: "trusted root version \(version) states no expiry; get a newer version from the issuer"))
             }
             guard at < expires else {
-                return (nil, .init(code: "trust.stale", passed: false,
+                return (nil, .init(.trustStale, passed: false,
                                    detail: "trusted root version \(version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); get a newer version from the issuer"))
             }
-            return (TrustAnchor(trustedRoot: newestBody), .init(code: "trust.valid", passed: true, detail: "trusted root version \(version), fresh until \(expiresText)"))
+            return (TrustAnchor(trustedRoot: newestBody), .init(.trustValid, passed: true, detail: "trusted root version \(version), fresh until \(expiresText)"))
         }
     }
 
@@ -105,7 +105,7 @@ final class TrustState: Sendable {
                 return floor
             }
             if chain.newestBody.version < floor {
-                state = .broken(code: "trust.rollback", reason: "the newest trusted root in trust/ is version \(chain.newestBody.version), older than version \(floor) this daemon served before")
+                state = .broken(code: VerificationCode.trustRollback.rawValue, reason: "the newest trusted root in trust/ is version \(chain.newestBody.version), older than version \(floor) this daemon served before")
             }
         }
         cached.withLock { $0 = (snapshot, state) }
@@ -116,9 +116,9 @@ final class TrustState: Sendable {
     func chain() throws -> Chain {
         switch current() {
         case .chained(let chain): return chain
-        case .missing: throw APIError(.serviceUnavailable, code: "signing.missing", "this daemon has no signing keys, so it has no trust to serve; run `greenmark trust init`")
-        case .signingUnusable(let code, let reason): throw APIError(.serviceUnavailable, code: code, reason)
-        case .broken(let code, let reason): throw APIError(.serviceUnavailable, code: code, "the daemon's trust files do not chain from its root key: \(reason)")
+        case .missing: throw APIError(.serviceUnavailable, relaying: CertificateError.Code.signingKeysMissing.rawValue, "this daemon has no signing keys, so it has no trust to serve; run `greenmark trust init`")
+        case .signingUnusable(let code, let reason): throw APIError(.serviceUnavailable, relaying: code, reason)
+        case .broken(let code, let reason): throw APIError(.serviceUnavailable, relaying: code, "the daemon's trust files do not chain from its root key: \(reason)")
         }
     }
 
@@ -142,7 +142,7 @@ final class TrustState: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let pinBytes = try? encoder.encode(rootKey) else {
-            return .signingUnusable(code: "signing.corrupt", reason: "the root key cannot be encoded")
+            return .signingUnusable(code: CertificateError.Code.signingKeysCorrupt.rawValue, reason: "the root key cannot be encoded")
         }
 
         // Every trusted-root version file, read once.
@@ -153,21 +153,21 @@ final class TrustState: Sendable {
             guard let match = name.wholeMatch(of: /trusted-root-v([0-9]{1,9})\.json/), let number = Int(match.output.1) else { continue }
             guard let bytes = read(name), let root = try? JSONDecoder().decode(TrustedRoot.self, from: Data(bytes)),
                   let body = try? root.unverifiedBody() else {
-                return broken("trust.unreadable", "trust/\(name) is not a trusted root")
+                return broken(VerificationCode.trustUnreadable.rawValue, "trust/\(name) is not a trusted root")
             }
             guard body.version == number else {
-                return broken("trust.unchained_file", "trust/\(name) holds version \(body.version), not \(number)")
+                return broken(APIError.Code.trustUnchainedFile.rawValue, "trust/\(name) holds version \(body.version), not \(number)")
             }
             documents[number] = (name, bytes, root, body)
         }
         guard !documents.isEmpty else {
-            return broken("trust.incomplete", "trust/ holds no trusted-root version (trusted-root-vN.json)")
+            return broken(VerificationCode.trustIncomplete.rawValue, "trust/ holds no trusted-root version (trusted-root-vN.json)")
         }
         let all = documents.keys.sorted()
 
         // The chain from the held root key through every version, as a verifier builds it.
         let loaded = TrustAnchor.load(pinned: Array(pinBytes), updates: all.map { documents[$0]!.bytes }, at: .distantPast)
-        if loaded.anchor == nil, let failed = loaded.checks.first(where: { !$0.passed }), failed.code != "trust.stale" {
+        if loaded.anchor == nil, let failed = loaded.checks.first(where: { !$0.passed }), failed.verificationCode != .trustStale {
             // trust.stale at the distant past only means the newest version states no expiry: the
             // chain itself held (freshness is the last step); `Chain.check` reports it per request.
             return broken(failed.code, failed.detail)
@@ -181,7 +181,7 @@ final class TrustState: Sendable {
         for n in all where n < start {
             let updates = all.filter { $0 > n && $0 <= start }.map { documents[$0]!.bytes }
             let older = TrustAnchor.load(pinned: documents[n]!.bytes, updates: updates, at: .distantPast)
-            if older.anchor == nil, let failed = older.checks.first(where: { !$0.passed }), failed.code != "trust.stale" {
+            if older.anchor == nil, let failed = older.checks.first(where: { !$0.passed }), failed.verificationCode != .trustStale {
                 return broken(failed.code, "trust/\(documents[n]!.name) does not chain into version \(start), the first signed by the daemon's root key: \(failed.detail)")
             }
         }
@@ -190,7 +190,7 @@ final class TrustState: Sendable {
         // The other files of trust/: the latest copy and the published root key.
         if names.contains("trusted-root.json") {
             guard let latest = read("trusted-root.json"), documents.values.contains(where: { $0.bytes == latest }) else {
-                return broken("trust.unchained_file", "trust/trusted-root.json is not one of the trusted-root versions that chain from the daemon's root key")
+                return broken(APIError.Code.trustUnchainedFile.rawValue, "trust/trusted-root.json is not one of the trusted-root versions that chain from the daemon's root key")
             }
         }
         if names.contains(RootKeyFile.fileName) {
@@ -198,7 +198,7 @@ final class TrustState: Sendable {
             guard let bytes = read(RootKeyFile.fileName), let file = try? JSONDecoder().decode(RootKeyFile.self, from: Data(bytes)),
                   let listed = documents.values.lazy.flatMap(\.body.rootKeys).first(where: { $0.keyID == file.keyID }),
                   listed.publicKey == file.publicKey, chainedKeys.contains(file.keyID) else {
-                return broken("trust.unchained_file", "trust/root-key.json names a root key that no chained trusted-root version lists")
+                return broken(APIError.Code.trustUnchainedFile.rawValue, "trust/root-key.json names a root key that no chained trusted-root version lists")
             }
         }
         return .chained(Chain(rootKey: rootKey, newest: newest.root, newestBody: newest.body))

@@ -21,7 +21,7 @@ struct VerifyRequest {
     static let maximumDepth = 64
 
     static func parse(_ bytes: [UInt8]) throws(APIError) -> VerifyRequest {
-        func invalid(_ why: String) -> APIError { APIError(.badRequest, code: "input.invalid_json", "the request body \(why)") }
+        func invalid(_ why: String) -> APIError { APIError(.badRequest, code: .invalidJSON, "the request body \(why)") }
         guard String(validating: bytes, as: UTF8.self) != nil else { throw invalid("is not UTF-8") }
         var scanner = JSONScanner(bytes: bytes)
         let members: [String: Range<Int>]
@@ -30,7 +30,7 @@ struct VerifyRequest {
         } catch {
             switch error {
             case .duplicate(let name):
-                throw APIError(.badRequest, code: "input.duplicate_member",
+                throw APIError(.badRequest, code: .duplicateMember,
                                "the request body repeats the member \(String(name.debugDescription.prefix(80))); each name may appear once")
             case .syntax(let why): throw invalid(why)
             }

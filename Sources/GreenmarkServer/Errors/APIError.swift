@@ -2,7 +2,11 @@ import Foundation
 import Hummingbird
 
 /// An HTTP error with a stable code, rendered as `{"error": {"code": ..., "message": ...}}`.
-public struct APIError: HTTPResponseError, Sendable {
+///
+/// The API's own refusals carry an `APIError.Code`; domain errors (`GreenmarkError`,
+/// `CertificateError`, `StorageError`, `TransparencyError`, `KeySyncError`) render themselves
+/// (`HTTPCodedError`) and become an `APIError` with their own code only on the way out.
+public struct APIError: HTTPCodedError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     /// Written for the caller: `PublicErrorMiddleware` removes server paths from it.
@@ -10,11 +14,21 @@ public struct APIError: HTTPResponseError, Sendable {
     /// Seconds a client should wait before retrying (sent as Retry-After).
     public var retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+    /// A refusal of the API itself, with one of its codes.
+    public init(_ status: HTTPResponse.Status, code: Code, _ message: String) {
+        self.init(status, relaying: code.rawValue, message)
+    }
+
+    /// An answer carrying a code of another layer unchanged (a domain error's, a trust check's).
+    init(_ status: HTTPResponse.Status, relaying code: String, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
+
+    /// Itself: an `APIError` is already the answer.
+    public var apiError: APIError { self }
 
     /// The JSON body of every error response.
     struct Body: Encodable {
@@ -29,6 +43,6 @@ public struct APIError: HTTPResponseError, Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static let unauthorized = APIError(.unauthorized, code: "auth.missing_token", "send Authorization: Bearer <token>")
-    static let invalidToken = APIError(.unauthorized, code: "auth.invalid_token", "the token is unknown, expired or revoked")
+    static let unauthorized = APIError(.unauthorized, code: .missingToken, "send Authorization: Bearer <token>")
+    static let invalidToken = APIError(.unauthorized, code: .invalidToken, "the token is unknown, expired or revoked")
 }

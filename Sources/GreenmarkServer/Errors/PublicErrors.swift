@@ -66,8 +66,9 @@ public enum PublicErrors {
     }
 }
 
-/// Rewrites the message of every `APIError` a route or middleware throws with
-/// `PublicErrors.scrub`, and logs the original of every 5xx. The outermost middleware.
+/// Turns every error that knows its answer (`HTTPCodedError`: `APIError` and the domain errors)
+/// into an `APIError` whose message went through `PublicErrors.scrub`, logs the full reason of
+/// every storage error and the original of every 5xx. The outermost middleware.
 struct PublicErrorMiddleware: RouterMiddleware {
     typealias Context = GreenmarkRequestContext
     let home: String
@@ -75,15 +76,21 @@ struct PublicErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            let message = PublicErrors.scrub(error.message, home: home)
-            if error.status.code >= 500 {
-                context.logger.warning("request failed", metadata: ["code": "\(error.code)", "reason": "\(error.message)"])
-            }
-            guard message != error.message else { throw error }
-            var scrubbed = error
-            scrubbed.message = message
-            throw scrubbed
+        } catch let error as any HTTPCodedError {
+            throw PublicErrors.answer(error, home: home, logger: context.logger)
         }
+    }
+}
+
+extension PublicErrors {
+    /// `error`'s answer with the message scrubbed; storage reasons and 5xx originals logged.
+    static func answer(_ error: any HTTPCodedError, home: String, logger: Logger) -> APIError {
+        if let storage = error as? StorageError { log(storage) }
+        var answer = error.apiError
+        if answer.status.code >= 500 {
+            logger.warning("request failed", metadata: ["code": "\(answer.code)", "reason": "\(answer.message)"])
+        }
+        answer.message = scrub(answer.message, home: home)
+        return answer
     }
 }
