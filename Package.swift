@@ -75,10 +75,11 @@ let package = Package(
             dependencies: ["GreenmarkCore", "GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
-        // Model: llama.cpp loading, the tokenizer adapter (and, later, the generator).
+        // Model: llama.cpp loading, the tokenizer adapter and the generator. Not certificates: the generator writes a
+        // GenerationRecord (Core) and GreenmarkCertificates signs it.
         .target(
             name: "GreenmarkModel",
-            dependencies: ["CLlama", "GreenmarkCore", "GreenmarkCrypto", "GreenmarkCertificates"],
+            dependencies: ["CLlama", "GreenmarkCore", "GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
         // Evaluation: detectability and quality measured on the real model.
@@ -176,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GreenmarkModelTests",
-            dependencies: ["GreenmarkModel", "GreenmarkCore"],
+            dependencies: ["GreenmarkModel", "GreenmarkCore", "GreenmarkCertificates", "GreenmarkCrypto"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -66,7 +66,7 @@ struct Generate: ParsableCommand {
         // Sign a receipt when this home has signing keys.
         var receipt: SignedCertificate?
         if home.signingStore.exists {
-            receipt = try home.signingStore.activeIssuer().receipt(for: result)
+            receipt = try home.signingStore.activeIssuer().receipt(for: result.record, keyCommitment: result.keyCommitment)
         }
         if let receiptPath, let receipt {
             try Data(receipt.fileBytes()).write(to: URL(fileURLWithPath: receiptPath), options: .atomic)

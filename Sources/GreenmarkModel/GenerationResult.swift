@@ -1,4 +1,5 @@
 import Foundation
+import GreenmarkCore
 
 /// A finished generation: the record to sign, plus measurements.
 public struct GenerationResult: Sendable {

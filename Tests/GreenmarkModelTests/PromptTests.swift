@@ -94,7 +94,8 @@ struct PromptTests {
         let (root, _) = try Ed25519PrivateKey.generate()
         let (issuing, _) = try Ed25519PrivateKey.generate()
         let endorsement = try Endorsement.sign(issuer: issuing.publicKey, notBefore: Date(timeIntervalSinceNow: -60), notAfter: nil, root: root)
-        let receipt = try CertificateIssuer(key: issuing, endorsement: endorsement).receipt(for: result)
+        let receipt = try CertificateIssuer(key: issuing, endorsement: endorsement)
+            .receipt(for: result.record, keyCommitment: result.keyCommitment)
         let payload = String(decoding: try Base64URL.decode(receipt.payload), as: UTF8.self)
         #expect(payload.contains(result.record.promptSHA256))
         #expect(payload.contains(try #require(key.commitment)))
@@ -114,6 +115,6 @@ struct PromptTests {
         #expect(throws: CertificateError(.keyCommitmentMissing, "")) { try issuer.receipt(for: result.record, keyCommitment: nil) }
         // Unwatermarked records have no key and need none.
         let plain = try Generator(model: model).generate(request, key: nil)
-        _ = try issuer.receipt(for: plain)
+        _ = try issuer.receipt(for: plain.record, keyCommitment: plain.keyCommitment)
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
-import GreenmarkCore
 
 /// Everything a generation receipt states: which model, which key and scheme, which prompt
 /// (by digest), the exact output and when. Unsigned until the certificate layer signs it.
+///
+/// A plain value here in Core so that the generator (GreenmarkModel) writes it and the issuer
+/// (GreenmarkCertificates, `CertificateIssuer.receipt(for:keyCommitment:)`) signs it without
+/// either module depending on the other.
 public struct GenerationRecord: Codable, Sendable, Equatable {
     /// Why generation ended.
     public enum FinishReason: String, Codable, Sendable {
@@ -20,6 +23,11 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
     public struct Model: Codable, Sendable, Equatable {
         public let name: String
         public let sha256: String
+
+        public init(name: String, sha256: String) {
+            self.name = name
+            self.sha256 = sha256
+        }
     }
 
     public let model: Model
@@ -36,6 +44,20 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
     public let tokens: Int
     public let finishReason: FinishReason
     public let createdAt: Date
+
+    public init(model: Model, keyID: String?, scheme: WatermarkScheme?, delta: Double, sampling: SamplingParameters,
+                promptSHA256: String, text: String, tokens: Int, finishReason: FinishReason, createdAt: Date) {
+        self.model = model
+        self.keyID = keyID
+        self.scheme = scheme
+        self.delta = delta
+        self.sampling = sampling
+        self.promptSHA256 = promptSHA256
+        self.text = text
+        self.tokens = tokens
+        self.finishReason = finishReason
+        self.createdAt = createdAt
+    }
 
     enum CodingKeys: String, CodingKey {
         case model
