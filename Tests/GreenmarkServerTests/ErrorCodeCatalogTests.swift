@@ -54,32 +54,46 @@ struct ErrorCodeCatalogTests {
         return result
     }
 
+    /// `text` broken into lines of at most `width` columns at spaces.
+    static func wrap(_ text: String, width: Int = 110) -> String {
+        var lines: [String] = []
+        for word in text.split(separator: " ") {
+            if let last = lines.last, last.count + 1 + word.count <= width {
+                lines[lines.count - 1] += " " + word
+            } else {
+                lines.append(String(word))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// The whole of `docs/error-codes.md`.
     static func render() throws -> String {
         var page = """
             # Error codes
 
-            Every Greenmark error carries a stable code and a human reason. The CLI prints `greenmark: error: REASON [CODE]` \
-            and exits 1; the daemon answers `{"error":{"code":CODE,"message":...}}` with the HTTP status `docs/openapi.yaml` \
-            gives. Codes never change (tests and clients match on them); reasons may. A verifier's check codes (`trust.stale`, \
+            Every Greenmark error carries a stable code and a human reason. The CLI prints
+            `greenmark: error: REASON [CODE]` and exits 1; the daemon answers
+            `{"error":{"code":CODE,"message":...}}` with the HTTP status `docs/openapi.yaml` gives. Codes never
+            change (tests and clients match on them); reasons may. A verifier's check codes (`trust.stale`,
             `key.revoked`, ...) are results, not errors: `docs/certificate-format.md`, "Verification".
 
-            Generated from the error types' `Code` enums and their doc comments by `ErrorCodeCatalogTests` \
-            (`GREENMARK_REGENERATE_ERROR_CODES=1 swift test --filter ErrorCodeCatalogTests`); the test fails when this page \
-            and the code disagree.
+            Generated from the error types' `Code` enums and their doc comments by `ErrorCodeCatalogTests`
+            (`GREENMARK_REGENERATE_ERROR_CODES=1 swift test --filter ErrorCodeCatalogTests`); the test fails when
+            this page and the code disagree.
 
             """
         for (type, module, file) in types {
             let name = String(describing: type)
             let documented = documented(name, source: try String(contentsOf: repository.appendingPathComponent(file), encoding: .utf8))
             let relayed = documented.codes.filter { $0.meaning.hasPrefix("Relayed unchanged") }.map(\.code)
-            page += "\n## \(name) (`\(module)`)\n\n\(documented.summary)\n\n| code | meaning |\n|---|---|\n"
+            page += "\n## \(name) (`\(module)`)\n\n\(wrap(documented.summary))\n\n| code | meaning |\n|---|---|\n"
             for (code, meaning) in documented.codes where !relayed.contains(code) {
                 page += "| `\(code)` | \(meaning.replacingOccurrences(of: "|", with: "\\|")) |\n"
             }
             if !relayed.isEmpty {
-                page += "\nPassed on unchanged from `CryptoError` and `FileError` (same meaning): "
-                    + relayed.map { "`\($0)`" }.joined(separator: ", ") + ".\n"
+                page += "\n" + wrap("Passed on unchanged from `CryptoError` and `FileError` (same meaning): "
+                    + relayed.map { "`\($0)`" }.joined(separator: ", ") + ".") + "\n"
             }
         }
         return page
