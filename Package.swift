@@ -113,7 +113,6 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
             ],
             // The web pages (Resources/web); certs/verify.html is added by the VerifyPageResource plugin.
@@ -123,11 +122,14 @@ let package = Package(
         ),
         // Copies certs/verify.html into GreenmarkServer's resources, so greenmarkd serves that very file at /verify.
         .plugin(name: "VerifyPageResource", capability: .buildTool()),
+        // The daemon's command line (ArgumentParser, over swift-configuration); everything else is GreenmarkServer.
         .executableTarget(
             name: "greenmarkd",
             dependencies: [
                 "GreenmarkServer",
+                "GreenmarkStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -204,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "GreenmarkServerTests",
             dependencies: [
-                "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkKeys", "GreenmarkCertificates",
+                "greenmarkd", "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkKeys", "GreenmarkCertificates",
                 "GreenmarkModel", "GreenmarkTestSupport", "GreenmarkCrypto", "GreenmarkTransparency",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

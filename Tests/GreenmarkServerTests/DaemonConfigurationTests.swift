@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GreenmarkServer
+@testable import greenmarkd
 import Testing
 
 /// `greenmarkd serve` settings: command line over `GREENMARK_*` over the `--config` JSON file over

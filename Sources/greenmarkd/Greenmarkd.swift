@@ -1,8 +1,7 @@
 import ArgumentParser
-import Foundation
-import GreenmarkServer
 
-/// `greenmarkd`: the verification and stamping daemon.
+/// `greenmarkd`: the verification and stamping daemon. This executable owns the command line
+/// (`Serve`, `DaemonOptions`); what the daemon does with the settings is `GreenmarkDaemon.run`.
 @main
 struct Greenmarkd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
