@@ -340,15 +340,7 @@ public struct SigningKeyStore: Sendable {
         }
         defer { data.resetBytes(in: 0..<data.count) }
         let key = try configuredMasterKey()
-        if SealedFile.isSealed(data) {
-            do {
-                let plaintext = try SealedFile.open(data, purpose: .signing, masterKey: key)
-                data = plaintext.withUnsafeBytes { Data($0) }
-            } catch {
-                throw CertificateError(relaying: error, else: .cryptoFailure, "\(path): \(error.reason)")
-            }
-        } else if key != nil, !acceptingPlaintext {
-            let error = SealedFile.plaintextRefused(path: path)
+        do { try SealedFile.unseal(&data, at: path, purpose: .signing, masterKey: key, acceptingPlaintext: acceptingPlaintext) } catch {
             throw CertificateError(relaying: error, else: .cryptoFailure)
         }
         guard let state = try? JSONDecoder().decode(State.self, from: data), state.format == "greenmark-signing-keys", !state.rootKeys.isEmpty

@@ -115,16 +115,7 @@ public struct KeyringStore: Sendable {
         }
         defer { data.resetBytes(in: 0..<data.count) }
         let key = try configuredMasterKey()
-        if SealedFile.isSealed(data) {
-            do {
-                let plaintext = try SealedFile.open(data, purpose: .keyring, masterKey: key)
-                data.resetBytes(in: 0..<data.count)
-                data = plaintext.withUnsafeBytes { Data($0) }
-            } catch {
-                throw GreenmarkError(relaying: error, else: .cryptoFailure, "\(path): \(error.reason)")
-            }
-        } else if key != nil, !acceptingPlaintext {
-            let error = SealedFile.plaintextRefused(path: path)
+        do { try SealedFile.unseal(&data, at: path, purpose: .keyring, masterKey: key, acceptingPlaintext: acceptingPlaintext) } catch {
             throw GreenmarkError(relaying: error, else: .cryptoFailure)
         }
         let file: KeyringFile

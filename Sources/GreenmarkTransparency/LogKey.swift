@@ -142,15 +142,7 @@ public struct LogKey: Sendable {
             throw TransparencyError(.logKeyUnusable, "cannot read \(path)")
         }
         defer { data.resetBytes(in: 0..<data.count) }
-        if SealedFile.isSealed(data) {
-            do {
-                let plaintext = try SealedFile.open(data, purpose: .logKey, masterKey: masterKey)
-                data = plaintext.withUnsafeBytes { Data($0) }
-            } catch {
-                throw TransparencyError(relaying: error, else: .logKeyUnusable, "\(path): \(error.reason)")
-            }
-        } else if masterKey != nil, !acceptingPlaintext {
-            let error = SealedFile.plaintextRefused(path: path)
+        do { try SealedFile.unseal(&data, at: path, purpose: .logKey, masterKey: masterKey, acceptingPlaintext: acceptingPlaintext) } catch {
             throw TransparencyError(relaying: error, else: .logKeyUnusable)
         }
         guard let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.version == 1,

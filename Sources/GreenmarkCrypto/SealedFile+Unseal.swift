@@ -1,0 +1,23 @@
+import Foundation
+
+extension SealedFile {
+    /// Turns `data`, the bytes read from the secret file at `path` (a keyring, signing keys or log
+    /// key), into its plaintext, as every store reads one: a sealed file is opened with `masterKey`
+    /// for `purpose` (a failure keeps `open`'s code, its reason prefixed with the path) and the
+    /// sealed bytes are wiped; a plaintext file is refused while a master key is configured
+    /// (`plaintextRefused`) unless `acceptingPlaintext` (only the stores' `seal` passes it), else
+    /// left as it is. The caller wipes `data` when done with it.
+    public static func unseal(_ data: inout Data, at path: String, purpose: Purpose, masterKey: MasterKey?,
+                              acceptingPlaintext: Bool = false) throws(CryptoError) {
+        if isSealed(data) {
+            let plaintext: SecretBytes
+            do { plaintext = try open(data, purpose: purpose, masterKey: masterKey) } catch {
+                throw CryptoError(error.code, "\(path): \(error.reason)")
+            }
+            data.resetBytes(in: 0..<data.count)
+            data = plaintext.withUnsafeBytes { Data($0) }
+        } else if masterKey != nil, !acceptingPlaintext {
+            throw plaintextRefused(path: path)
+        }
+    }
+}
