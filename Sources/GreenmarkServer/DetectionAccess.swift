@@ -30,7 +30,7 @@ enum DetectionAccess {
     }
 
     /// The options `body` asks for, or 403 `detect.inspect_required` when the caller may not choose them.
-    static func options(_ body: DetectBody, context: GreenmarkRequestContext) throws -> Options {
+    static func options(_ body: DetectRequest, context: GreenmarkRequestContext) throws -> Options {
         if context.mayInspect {
             return Options(includeMask: body.includeMask ?? false, keyID: body.keyID, searchSpans: body.searchSpans ?? true, view: .inspect)
         }
@@ -68,7 +68,7 @@ enum DetectionAccess {
 
     /// Admission to a scoring request under the budget: 429 `budget.exhausted` with Retry-After
     /// when the caller's bucket is empty. The first refusal of an episode is audited and logged.
-    static func admit(_ services: GreenmarkServices, _ context: GreenmarkRequestContext, route: String) throws {
+    static func admit(_ services: DetectionServices, _ context: GreenmarkRequestContext, route: String) async throws {
         guard let budget = services.scoringBudget else { return }
         let caller = context.budgetCaller
         guard case .exhausted(let retryAfter, let first) = budget.admit(caller) else { return }
@@ -78,10 +78,12 @@ enum DetectionAccess {
         if first {
             let detail = "\(route): budget of \(allowance) scored tokens a day used up; retry after \(retryAfter) s"
             context.logger.notice("detection budget exhausted", metadata: ["caller": .string(caller.auditActor), "route": .string(route)])
+            let (registry, actor) = (services.registry, caller.auditActor)
             do {
-                try services.registry.audit(actor: caller.auditActor, action: "budget.exhausted", detail: detail)
+                try await offload { try registry.audit(actor: actor, action: "budget.exhausted", detail: detail) }
             } catch {
-                context.logger.error("cannot audit an exhausted budget", metadata: ["caller": .string(caller.auditActor), "error": .string(error.code.rawValue)])
+                let code = (error as? any HTTPCodedError)?.apiError.code ?? "\(error)"
+                context.logger.error("cannot audit an exhausted budget", metadata: ["caller": .string(actor), "error": .string(code)])
             }
         }
         var error = APIError(.tooManyRequests, code: .budgetExhausted,
@@ -91,7 +93,7 @@ enum DetectionAccess {
     }
 
     /// Charges the caller for the tokens a request scored.
-    static func charge(_ services: GreenmarkServices, _ context: GreenmarkRequestContext, scored: Int) {
+    static func charge(_ services: DetectionServices, _ context: GreenmarkRequestContext, scored: Int) {
         let charged = services.scoringBudget?.charge(context.budgetCaller, scored: scored) ?? max(scored, ScoringBudget.minimumCharge)
         ServerMetrics.scoredTokensCharged.increment(by: Int64(charged))
     }
@@ -109,61 +111,5 @@ extension GreenmarkRequestContext {
     var budgetCaller: ScoringBudget.Caller {
         if let principal { return .token(principal.id) }
         return .address(ScoringBudget.addressKey(clientAddress ?? "unknown"))
-    }
-}
-
-/// The `/v1/detect` response: the detection result as the caller's view allows, with `view`.
-struct DetectResponse: ResponseEncodable {
-    let result: DetectionResult
-    let view: DetectionAccess.View
-
-    /// The fields every view shows: nothing here depends on the watermark key's green lists
-    /// (for SelfHash keys, which repeats are skipped does; see docs/threat-model.md).
-    private struct VerdictFields: Encodable {
-        let verdict: GreenmarkCore.Verdict
-        let watermarked: Bool
-        let tokensScored: Int
-        let tokensTotal: Int
-        let moreTokensNeeded: Int?
-        let keysTried: Int
-        let zThreshold: Double
-        let pThreshold: Double
-        let minimumScoredTokens: Int
-        let normalized: Bool
-        let normalizer: String
-        let normalization: TextNormalizer.Changes
-        let spanSearch: Bool
-        let tokenizer: String
-        let view: DetectionAccess.View
-
-        enum CodingKeys: String, CodingKey {
-            case verdict, watermarked
-            case tokensScored = "tokens_scored"
-            case tokensTotal = "tokens_total"
-            case moreTokensNeeded = "more_tokens_needed"
-            case keysTried = "keys_tried"
-            case zThreshold = "z_threshold"
-            case pThreshold = "p_threshold"
-            case minimumScoredTokens = "min_tokens"
-            case normalized, normalizer, normalization
-            case spanSearch = "span_search"
-            case tokenizer, view
-        }
-    }
-
-    private enum ViewKey: String, CodingKey { case view }
-
-    func encode(to encoder: any Encoder) throws {
-        if view == .inspect || result.watermarked {
-            try result.encode(to: encoder)
-            var container = encoder.container(keyedBy: ViewKey.self)
-            try container.encode(view, forKey: .view)
-            return
-        }
-        let r = result
-        try VerdictFields(verdict: r.verdict, watermarked: r.watermarked, tokensScored: r.tokensScored, tokensTotal: r.tokensTotal,
-                    moreTokensNeeded: r.moreTokensNeeded, keysTried: r.keysTried, zThreshold: r.zThreshold, pThreshold: r.pThreshold,
-                    minimumScoredTokens: r.minimumScoredTokens, normalized: r.normalized, normalizer: r.normalizer,
-                    normalization: r.normalization, spanSearch: r.spanSearch, tokenizer: r.tokenizer, view: view).encode(to: encoder)
     }
 }

@@ -34,6 +34,12 @@ public struct GreenmarkRequestContext: RequestContext, RemoteAddressRequestConte
         return encoder
     }
 
+    /// The token a `RoleMiddleware` admitted (401 when there is none, which it refused already).
+    func authenticated() throws -> TokenRecord {
+        guard let principal else { throw APIError.unauthorized }
+        return principal
+    }
+
     /// Throws 401/403 unless the request carries a token with at least `role`.
     func require(_ role: Role) throws -> TokenRecord {
         guard let principal else { throw APIError.unauthorized }

@@ -21,8 +21,8 @@ import Synchronization
 /// `trust.threshold_not_met`, `trust.unchained_file`, …). A stale trusted root (`"trust":
 /// "stale"`) and a home without signing keys (`"missing"`) leave the daemon ready.
 enum Readiness {
-    static func response(_ services: GreenmarkServices) throws -> Response {
-        let keyring = services.keyringHealth.status(services)
+    static func response(_ services: HealthServices) throws -> Response {
+        let keyring = services.keyringHealth.status(services.keyringCache)
         let trust = services.trust.current()
         let signing: String
         switch trust {
@@ -49,11 +49,11 @@ enum Readiness {
 final class KeyringHealth: Sendable {
     private let cached = Mutex<(version: FileVersion, status: String)?>(nil)
 
-    func status(_ services: GreenmarkServices) -> String {
-        guard let version = FileVersion.of(path: services.keyring.path) else { return "missing" }
+    func status(_ keyring: KeyringCache) -> String {
+        guard let version = FileVersion.of(path: keyring.store.path) else { return "missing" }
         if let hit = cached.withLock({ $0?.version == version ? $0?.status : nil }) { return hit }
         let status: String
-        do { _ = try services.currentKeyring(); status = "loaded" } catch { status = error.code.rawValue }
+        do { _ = try keyring.load(); status = "loaded" } catch { status = error.code.rawValue }
         cached.withLock { $0 = (version, status) }
         return status
     }

@@ -8,88 +8,25 @@ import HTTPTypes
 import Hummingbird
 import Metrics
 
-struct GenerateBody: Decodable {
-    let prompt: String
-    let system: String?
-    let maxTokens: Int?
-    let temperature: Double?
-    let topP: Double?
-    let topK: Int?
-    let seed: UInt64?
-    let stop: [String]?
-    let stream: Bool?
+/// Watermarked generation for stamp tokens: `POST /v1/generate` and the OpenAI-compatible
+/// `POST /v1/chat/completions`, each answered as JSON or server-sent events with a signed receipt.
+struct GenerationRoutes: RouteArea {
+    let services: GenerationServices
 
-    enum CodingKeys: String, CodingKey {
-        case prompt, system, temperature, seed, stop, stream
-        case maxTokens = "max_tokens", topP = "top_p", topK = "top_k"
-    }
-}
-
-/// The OpenAI chat-completions request shape (fields Greenmark does not use are ignored).
-struct ChatCompletionBody: Decodable {
-    struct Message: Decodable {
-        let role: String
-        let content: String
-    }
-
-    let model: String?
-    let messages: [Message]
-    let maxTokens: Int?
-    let maxCompletionTokens: Int?
-    let temperature: Double?
-    let topP: Double?
-    let seed: UInt64?
-    let stop: StopField?
-    let stream: Bool?
-
-    enum CodingKeys: String, CodingKey {
-        case model, messages, temperature, seed, stop, stream
-        case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens", topP = "top_p"
-    }
-
-    /// OpenAI accepts a string or an array of strings.
-    struct StopField: Decodable {
-        let values: [String]
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if let one = try? c.decode(String.self) { values = [one] } else { values = try c.decode([String].self) }
-        }
-    }
-}
-
-/// The finished generation as the API returns it.
-struct GenerationResponse: ResponseEncodable {
-    let text: String
-    let tokens: Int
-    let keyID: String?
-    let model: GenerationRecord.Model
-    let record: GenerationRecord
-    let receipt: SignedCertificate?
-    let receiptID: String?
-
-    enum CodingKeys: String, CodingKey {
-        case text, tokens, model, record, receipt
-        case keyID = "key_id"
-        case receiptID = "receipt_id"
-    }
-}
-
-extension GreenmarkRoutes {
-    static func addGenerationRoutes(_ router: Router<GreenmarkRequestContext>, services: GreenmarkServices) {
+    var routes: RouteCollection<GreenmarkRequestContext> {
         services.gate.publishMetrics(prefix: "greenmark_generations")
-        router.post("/v1/generate") { request, context -> Response in
-            _ = try context.require(.stamp)
-            let body = try await decode(GenerateBody.self, request, context)
+        let routes = RouteCollection(context: GreenmarkRequestContext.self)
+        let stamp = routes.group().add(middleware: RoleMiddleware(.stamp))
+        stamp.post("/v1/generate") { [services] request, context -> Response in
+            let body = try await APIInput.decode(GenerateRequest.self, request, context)
             let generation = GenerationRequest(
                 prompt: body.prompt, system: body.system, maxTokens: body.maxTokens ?? 200, stopStrings: body.stop ?? [],
                 sampling: SamplingParameters(temperature: body.temperature ?? 1, topK: body.topK ?? 0, topP: body.topP ?? 1, seed: body.seed)
             )
-            return try await run(generation, services: services, context: context, stream: body.stream ?? false, format: .greenmark)
+            return try await Self.run(generation, services: services, context: context, stream: body.stream ?? false, format: .greenmark)
         }
-
-        router.post("/v1/chat/completions") { request, context -> Response in
-            _ = try context.require(.stamp)
-            let body = try await decode(ChatCompletionBody.self, request, context)
+        stamp.post("/v1/chat/completions") { [services] request, context -> Response in
+            let body = try await APIInput.decode(ChatCompletionRequest.self, request, context)
             // max_completion_tokens wins when both are given; a max_tokens below 1 is still refused.
             if let n = body.maxTokens, n < 1 {
                 throw APIError(.badRequest, relaying: GreenmarkError.Code.generationInvalid.rawValue, "max tokens must be at least 1")
@@ -99,16 +36,12 @@ extension GreenmarkRoutes {
                 sampling: SamplingParameters(temperature: body.temperature ?? 1, topK: 0, topP: body.topP ?? 1, seed: body.seed)
             )
             generation.messages = body.messages.map { ChatMessage(role: $0.role, content: $0.content) }
-            return try await run(generation, services: services, context: context, stream: body.stream ?? false, format: .openAI)
+            return try await Self.run(generation, services: services, context: context, stream: body.stream ?? false, format: .openAI)
         }
+        return routes
     }
 
     enum Format { case greenmark, openAI }
-
-    /// How long a generation running at SIGTERM may still take before it is cancelled.
-    static let shutdownGrace: Duration = .seconds(10)
-    /// How long after SIGTERM any request may still be open: then it is cut and the process exits.
-    static let drainBound: Duration = .seconds(20)
 
     /// Runs a generation through the gate, then answers as JSON or server-sent events.
     ///
@@ -117,7 +50,7 @@ extension GreenmarkRoutes {
     /// queue place is given up, or its generation stops at the next token. The model's place is
     /// held by the generation thread and released when that thread ends, on every path (done,
     /// failed, cancelled, or the response never written).
-    static func run(_ generation: GenerationRequest, services: GreenmarkServices, context: GreenmarkRequestContext,
+    static func run(_ generation: GenerationRequest, services: GenerationServices, context: GreenmarkRequestContext,
                     stream: Bool, format: Format) async throws -> Response {
         guard let model = services.model else {
             throw APIError(.serviceUnavailable, code: .generationUnavailable, "this daemon was started without a model for generation")
@@ -161,7 +94,7 @@ extension GreenmarkRoutes {
             }
             // Only the shutdown's grace period cancels a generation whose client is still here.
             if result.record.finishReason == .cancelled { throw refusal(GenerationGate.Refusal.shuttingDown) }
-            let (receipt, receiptID) = try issueReceipt(result, services: services)
+            let (receipt, receiptID) = try await issueReceipt(result, services: services)
             let data: Data
             switch format {
             case .greenmark:
@@ -194,7 +127,7 @@ extension GreenmarkRoutes {
                         if clientGone.isCancelled { return }
                         // The text already went out: even a generation cut short by a shutdown
                         // gets its receipt, stating finish_reason "cancelled".
-                        let (receipt, receiptID) = try issueReceipt(result, services: services)
+                        let (receipt, receiptID) = try await issueReceipt(result, services: services)
                         let receiptObject = try receipt.map { try JSONSerialization.jsonObject(with: JSONEncoder.api.encode($0)) } ?? NSNull()
                         if format == .openAI {
                             try await writer.write(sse(["id": id, "object": "chat.completion.chunk", "created": created, "model": model.name,
@@ -213,7 +146,7 @@ extension GreenmarkRoutes {
                 let code: String, message: String
                 switch error {
                 case let e as any HTTPCodedError:
-                    let answer = PublicErrors.answer(e, home: services.home, logger: context.logger)
+                    let answer = PublicErrors.answer(e, home: services.issuing.home, logger: context.logger)
                     (code, message) = (answer.code, answer.message)
                 default: (code, message) = (APIError.Code.generationFailed.rawValue, "\(error)")
                 }
@@ -292,21 +225,11 @@ extension GreenmarkRoutes {
     /// Signs and stores a receipt when the home has signing keys. The key commitment comes with
     /// the result (from the key that watermarked); without it the receipt is not signed
     /// (`signing.key_commitment_missing`, 500), never signed without the field.
-    static func issueReceipt(_ result: GenerationResult, services: GreenmarkServices) throws -> (SignedCertificate?, String?) {
+    static func issueReceipt(_ result: GenerationResult, services: GenerationServices) async throws -> (SignedCertificate?, String?) {
         ServerMetrics.generatedTokens.increment(by: result.record.tokens)
-        guard services.signing.exists else { return (nil, nil) }
-        try services.syncSharedKeysBeforeIssuing()
-        let receipt = try services.signing.activeIssuer().receipt(for: result.record, keyCommitment: result.keyCommitment)
-        return (receipt, try store(receipt, services: services))
-    }
-}
-
-extension JSONEncoder {
-    /// Sorted keys, ISO 8601 dates: the API's JSON.
-    static var api: JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        e.dateEncodingStrategy = .iso8601
-        return e
+        guard services.issuing.signing.exists else { return (nil, nil) }
+        let (record, commitment) = (result.record, result.keyCommitment)
+        let (receipt, id) = try await services.issuing.issue { issuer in try issuer.receipt(for: record, keyCommitment: commitment) }
+        return (receipt, id)
     }
 }

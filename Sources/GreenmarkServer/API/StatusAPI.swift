@@ -1,0 +1,7 @@
+import Hummingbird
+
+/// `docs/openapi.yaml`, schema `Status`: the answer of `/healthz` and `/readyz`.
+struct StatusResponse: ResponseEncodable {
+    let status: String
+    var detail: [String: String] = [:]
+}

@@ -1,0 +1,30 @@
+import CoreMetrics
+import GreenmarkCore
+import GreenmarkStorage
+import Hummingbird
+
+/// `POST /v1/detect`: the verify role, or anyone when detection is public. What each caller may
+/// ask for and see, and the budgets: `DetectionAccess` (docs/threat-model.md).
+struct DetectionRoutes: RouteArea {
+    let services: DetectionServices
+
+    var routes: RouteCollection<GreenmarkRequestContext> {
+        let routes = RouteCollection(context: GreenmarkRequestContext.self)
+        routes.group().add(middleware: RoleMiddleware(services.publicDetection ? nil : .verify))
+            .post("/v1/detect") { request, context in try await detect(request, context) }
+        return routes
+    }
+
+    func detect(_ request: Request, _ context: GreenmarkRequestContext) async throws -> DetectResponse {
+        try await DetectionAccess.admit(services, context, route: "/v1/detect")
+        let body = try await APIInput.decode(DetectRequest.self, request, context)
+        try APIInput.checkLength(body.text)
+        let options = try DetectionAccess.options(body, context: context)
+        let keys = try services.keys(id: options.keyID)
+        let result = try await services.detect(body.text, keys: keys, configuration: .default.searchingSpans(options.searchSpans),
+                                               includeMask: options.includeMask)
+        DetectionAccess.charge(services, context, scored: result.tokensScored)
+        ServerMetrics.detections.increment()
+        return DetectResponse(result: result, view: options.view)
+    }
+}

@@ -1,0 +1,42 @@
+import Hummingbird
+
+/// Builds the router with every v1 route.
+public enum GreenmarkRoutes {
+    /// The middleware every request passes, then each area's routes (`RouteArea`), then the pages.
+    public static func router(services: GreenmarkServices) -> Router<GreenmarkRequestContext> {
+        let router = Router(context: GreenmarkRequestContext.self)
+        let routeTable = RouteTable()
+        for middleware in middleware(services, routeTable) { router.add(middleware: middleware) }
+        let areas: [any RouteArea] = [
+            HealthRoutes(services: services.health), DetectionRoutes(services: services.detection),
+            CertificateRoutes(detection: services.detection, issuing: services.issuing, trust: services.trust),
+            TrustRoutes(trust: services.trust, keyringCache: services.detection.keyringCache), AdminRoutes(services: services.admin),
+            LogRoutes(services: services.log), GenerationRoutes(services: services.generation),
+        ]
+        for area in areas { router.addRoutes(area.routes) }
+        WebRoutes.register(on: router)
+        routeTable.load(from: router)
+        return router
+    }
+
+    /// In order, outermost first: error bodies carry no server paths or storage internals
+    /// (`PublicErrors`); nothing below (routing decisions, metrics, auth, rate limits, handlers)
+    /// ever sees a non-canonical path (`CanonicalPath`); in-flight count and metrics; 405 for a
+    /// known path with another method (`RouteTable`, filled once the router is complete); the
+    /// token; the rate limit. Roles are checked per area (`RoleMiddleware`).
+    static func middleware(_ services: GreenmarkServices, _ routeTable: RouteTable) -> [any Middleware] {
+        var all: [any Middleware] = [
+            PublicErrorMiddleware(home: services.home), CanonicalPathMiddleware(), InFlightMiddleware(),
+            MetricsMiddleware(), MethodNotAllowedMiddleware(table: routeTable), AuthMiddleware(registry: services.registry),
+        ]
+        if let limiter = services.rateLimiter { all.append(RateLimitMiddleware(limiter: limiter)) }
+        return all
+    }
+
+    typealias Middleware = MiddlewareProtocol<Request, Response, GreenmarkRequestContext>
+
+    /// How long a generation running at SIGTERM may still take before it is cancelled.
+    static let shutdownGrace: Duration = .seconds(10)
+    /// How long after SIGTERM any request may still be open: then it is cut and the process exits.
+    static let drainBound: Duration = .seconds(20)
+}
