@@ -78,14 +78,12 @@ public struct LogKey: Sendable {
         }
     }
 
-    /// Runs `body` under the home lock of `directory`: `held` when the caller has it, else taken here.
+    /// Runs `body` under the home lock of `directory`: `held` when the caller has it (checked), else
+    /// taken here. Both callers create or find the directory first; one that vanished since is a
+    /// lock failure (`file.lock_failed`), as taking the lock in it would be.
     private static func locked<T>(_ directory: String, _ held: HomeLock.Held?, _ body: () throws(TransparencyError) -> T) throws(TransparencyError) -> T {
-        let lock = HomeLock(directory: directory)
-        if let held {
-            do { try lock.check(held) } catch { throw mapped(error) }
-            return try body()
-        }
-        return try lock.withLock(orElse: mapped) { _ throws(TransparencyError) -> T in try body() }
+        try HomeLock(directory: directory).withLock(
+            reusing: held, orElse: mapped, missingHome: mapped(FileError(.lockFailed, "cannot lock \(directory): it is not a directory")), body)
     }
 
     /// A writer or lock failure as a log-key error: `log.key_unusable` for a failed write, the
