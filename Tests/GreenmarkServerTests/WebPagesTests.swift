@@ -77,4 +77,24 @@ struct WebPagesTests {
             }
         }
     }
+
+    @Test("/verify's header allows exactly certs/verify.html's inline script and stylesheet, by hash")
+    func verifyPolicy() async throws {
+        let s = try ServerTests().setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let file = try String(contentsOf: Self.root.appendingPathComponent("certs/verify.html"), encoding: .utf8)
+        func hashSource(_ block: Substring) -> String { "'sha256-" + Data(SHA256Digest.hash(Array(block.utf8))).base64EncodedString() + "'" }
+        let script = try #require(file.firstMatch(of: /<script>(.*?)<\/script>/.dotMatchesNewlines())?.output.1)
+        let style = try #require(file.firstMatch(of: /<style>(.*?)<\/style>/.dotMatchesNewlines())?.output.1)
+        #expect(file.matches(of: /<script/).count == 1 && file.matches(of: /<style/).count == 1)
+        let expected: Set<String> = ["default-src 'none'", "script-src \(hashSource(script))", "style-src \(hashSource(style))",
+                                     "img-src data:", "connect-src 'none'"]
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            try await client.execute(uri: "/verify", method: .get) { r in
+                let header = try #require(r.headers[.contentSecurityPolicy])
+                let directives = Set(header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
+                #expect(directives == expected, "\(directives)")
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GreenmarkCrypto
 import HTTPTypes
 import Hummingbird
 
@@ -20,6 +21,19 @@ struct WebPage: Sendable {
             HTTPField.Name("X-Content-Type-Options")!: "nosniff",
             HTTPField.Name("Referrer-Policy")!: "no-referrer",
         ], body: .init(byteBuffer: ByteBuffer(bytes: html)))
+    }
+
+    /// The CSP hash sources (`'sha256-…'`) of every inline `<tag>…</tag>` block of `html` (tag
+    /// written exactly so, without attributes), in document order: a policy naming them lets the
+    /// browser run or apply exactly those blocks and nothing else.
+    static func inlineHashSources(_ tag: String, in html: String) -> [String] {
+        var sources: [String] = [], rest = html[...]
+        while let open = rest.range(of: "<\(tag)>"), let close = rest.range(of: "</\(tag)>", range: open.upperBound..<rest.endIndex) {
+            let block = Array(rest[open.upperBound..<close.lowerBound].utf8)
+            sources.append("'sha256-" + Data(SHA256Digest.hash(block)).base64EncodedString() + "'")
+            rest = rest[close.upperBound...]
+        }
+        return sources
     }
 
     /// The bytes of the resource `name` (for example `essay.js`) in the server's resource bundle.
