@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Token buckets keyed by caller (a token id, or a client address for requests without a token):
 /// each bucket holds up to `burst` requests and refills at `ratePerSecond`. A request that finds
@@ -25,27 +24,23 @@ public final class RateLimiter: Sendable {
     }
 
     public let policy: Policy
-    private let clock = ContinuousClock()
     /// Above `sweepThreshold` callers, full (idle) buckets are dropped: they are equivalent to no bucket.
-    private let buckets: Mutex<TokenBuckets>
+    private let buckets: TokenBuckets
 
     public init(policy: Policy, sweepThreshold: Int = 10_000) {
         self.policy = policy
-        buckets = Mutex(TokenBuckets(sweepThreshold: sweepThreshold, now: ContinuousClock().now))
+        buckets = TokenBuckets(sweepThreshold: sweepThreshold)
     }
 
     /// Takes one request from `key`'s bucket.
     public func acquire(_ key: String) -> Decision {
-        let now = clock.now
         let refill = TokenBuckets.Refill(capacity: Double(policy.burst), perSecond: policy.ratePerSecond)
-        return buckets.withLock { buckets in
-            buckets.update(key, refill: refill, now: now, sweeping: { _ in refill }) { bucket in
-                if bucket.balance >= 1 {
-                    bucket.balance -= 1
-                    return .allowed
-                }
-                return .limited(retryAfter: max(1, Int(((1 - bucket.balance) / refill.perSecond).rounded(.up))))
+        return buckets.update(key, refill: refill, sweeping: { _ in refill }) { bucket in
+            if bucket.balance >= 1 {
+                bucket.balance -= 1
+                return .allowed
             }
+            return .limited(retryAfter: max(1, Int(((1 - bucket.balance) / refill.perSecond).rounded(.up))))
         }
     }
 }

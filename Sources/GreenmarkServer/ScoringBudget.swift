@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -67,12 +66,11 @@ public final class ScoringBudget: Sendable {
     public static let minimumCharge = 50
 
     public let policy: Policy
-    private let clock = ContinuousClock()
-    private let buckets: Mutex<TokenBuckets>
+    private let buckets: TokenBuckets
 
     public init(policy: Policy, sweepThreshold: Int = 10_000) {
         self.policy = policy
-        buckets = Mutex(TokenBuckets(sweepThreshold: sweepThreshold, now: ContinuousClock().now))
+        buckets = TokenBuckets(sweepThreshold: sweepThreshold)
     }
 
     /// The daily allowance that applies to `caller`, or nil when unlimited.
@@ -115,15 +113,12 @@ public final class ScoringBudget: Sendable {
     }
 
     private func update<T>(_ caller: Caller, perDay: Int, _ body: (inout TokenBuckets.Bucket, Double) -> T) -> T {
-        let now = clock.now
         let refill = Self.refill(perDay)
         // A full bucket is the same as no bucket; the sweep drops those (their allowance may differ
         // by kind, so each is judged against its own).
         let perToken = policy.perToken.map(Self.refill), perAddress = policy.perAddress.map(Self.refill)
-        return buckets.withLock { buckets in
-            buckets.update(caller.key, refill: refill, now: now, sweeping: { $0.hasPrefix("token:") ? perToken : perAddress }) {
-                body(&$0, refill.perSecond)
-            }
+        return buckets.update(caller.key, refill: refill, sweeping: { $0.hasPrefix("token:") ? perToken : perAddress }) {
+            body(&$0, refill.perSecond)
         }
     }
 

@@ -9,7 +9,7 @@ struct TokenBucketsTests {
 
     @Test("a caller never seen starts full; a bucket refills at its rate and never beyond its capacity")
     func refillAndCap() {
-        var buckets = TokenBuckets(sweepThreshold: 100, now: start)
+        let buckets = TokenBuckets(sweepThreshold: 100, now: start)
         let first = buckets.update("a", refill: refill, now: start, sweeping: { _ in refill }) { bucket in
             bucket.balance -= 9
             return bucket.balance
@@ -23,7 +23,7 @@ struct TokenBucketsTests {
 
     @Test("above the threshold, a sweep (at most once a second) drops full buckets and those without a refill, and keeps the rest")
     func sweep() {
-        var buckets = TokenBuckets(sweepThreshold: 2, now: start)
+        let buckets = TokenBuckets(sweepThreshold: 2, now: start)
         let refills: [String: TokenBuckets.Refill] = ["spent": refill, "full": refill, "new": refill]
         func touch(_ key: String, at t: ContinuousClock.Instant, spend: Double) {
             buckets.update(key, refill: refill, now: t, sweeping: { refills[$0] }) { $0.balance -= spend }
