@@ -18,12 +18,14 @@ struct WebPagesBrowserTests {
     }
 
     @Test("/ and /verify: their script runs and their stylesheet applies with no CSP report; an injected script is refused",
-          .enabled(if: EssayPageBrowserTests.enabled, "needs chromium, chromium-driver and selenium (scripts/bootstrap.sh); always runs when CI is set"))
+          .enabled(if: EssayPageBrowserTests.enabled,
+                   "needs chromium, chromium-driver and selenium (scripts/bootstrap.sh); always runs when CI is set"))
     func policies() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
+        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"],
+                                       environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
         let p = Process()
