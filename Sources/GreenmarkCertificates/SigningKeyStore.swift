@@ -42,7 +42,7 @@ public struct SigningKeyStore: Sendable {
 
     /// Whether `signing.json` is sealed under a master key (false when missing or plaintext).
     public var isSealed: Bool {
-        FileManager.default.contents(atPath: path).map { SealedFile.isSealed($0) } ?? false
+        SealedFile.isSealed(fileAt: path)
     }
 
     /// Rewrites `signing.json` sealed under the configured master key (atomically, mode 0600; the
@@ -51,8 +51,7 @@ public struct SigningKeyStore: Sendable {
     @discardableResult
     public func seal(previous: MasterKeySource = .none, holding held: HomeLock.Held? = nil) throws(CertificateError) -> Bool {
         guard let key = try configuredMasterKey() else {
-            throw CertificateError(.masterKeyRequired,
-                                   "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
+            throw CertificateError(relaying: SealedFile.sealingNeedsMasterKey, else: .cryptoFailure)
         }
         return try locked(held) { () throws(CertificateError) -> Bool in
             let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)

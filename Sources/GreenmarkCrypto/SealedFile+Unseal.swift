@@ -1,5 +1,6 @@
 import Foundation
 
+/// How the keyring, signing-key and log-key stores read and re-seal their secret files.
 extension SealedFile {
     /// Turns `data`, the bytes read from the secret file at `path` (a keyring, signing keys or log
     /// key), into its plaintext, as every store reads one: a sealed file is opened with `masterKey`
@@ -19,5 +20,15 @@ extension SealedFile {
         } else if masterKey != nil, !acceptingPlaintext {
             throw plaintextRefused(path: path)
         }
+    }
+
+    /// Whether the file at `path` is sealed (false when it is missing or plaintext).
+    public static func isSealed(fileAt path: String) -> Bool {
+        FileManager.default.contents(atPath: path).map { isSealed($0) } ?? false
+    }
+
+    /// What a store's `seal` throws when no master key is configured (`secrets.master_key_required`).
+    public static var sealingNeedsMasterKey: CryptoError {
+        CryptoError(.masterKeyRequired, "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
     }
 }

@@ -41,7 +41,7 @@ public struct KeyringStore: Sendable {
 
     /// Whether the keyring file is sealed under a master key (false when missing or plaintext).
     public var isSealed: Bool {
-        FileManager.default.contents(atPath: path).map { SealedFile.isSealed($0) } ?? false
+        SealedFile.isSealed(fileAt: path)
     }
 
     /// Rewrites the keyring sealed under the configured master key (atomically, mode 0600, under
@@ -50,8 +50,7 @@ public struct KeyringStore: Sendable {
     @discardableResult
     public func seal(previous: MasterKeySource = .none, holding held: HomeLock.Held? = nil) throws(GreenmarkError) -> Bool {
         guard let key = try configuredMasterKey() else {
-            throw GreenmarkError(.masterKeyRequired,
-                                 "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
+            throw GreenmarkError(relaying: SealedFile.sealingNeedsMasterKey, else: .cryptoFailure)
         }
         return try locked(held) { () throws(GreenmarkError) -> Bool in
             let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)

@@ -48,7 +48,7 @@ public struct LogKey: Sendable {
 
     /// Whether the key file in `directory` is sealed under a master key.
     public static func isSealed(directory: String) -> Bool {
-        FileManager.default.contents(atPath: directory + "/" + fileName).map { SealedFile.isSealed($0) } ?? false
+        SealedFile.isSealed(fileAt: directory + "/" + fileName)
     }
 
     /// Rewrites the key file in `directory` sealed under the configured master key (through
@@ -59,8 +59,7 @@ public struct LogKey: Sendable {
                             holding held: HomeLock.Held? = nil) throws(TransparencyError) -> Bool {
         let path = directory + "/" + fileName
         guard let masterKey = try configured(source) else {
-            throw TransparencyError(.masterKeyRequired,
-                                    "sealing needs a master key; set \(MasterKey.fileEnvironmentVariable) or \(MasterKey.environmentVariable)")
+            throw TransparencyError(relaying: SealedFile.sealingNeedsMasterKey, else: .logKeyUnusable)
         }
         guard FileManager.default.fileExists(atPath: path) else { return false }
         return try locked(directory, held) { () throws(TransparencyError) -> Bool in

@@ -46,4 +46,16 @@ struct SealedFileUnsealTests {
         try SealedFile.unseal(&data, at: "/home/signing.json", purpose: .signing, masterKey: nil)
         #expect(data == plaintext)
     }
+
+    @Test("isSealed(fileAt:) is false for a missing or plaintext file, true for a sealed one; sealing without a key is master_key_required")
+    func filesAndSealing() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gm-unseal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(!SealedFile.isSealed(fileAt: path))
+        try plaintext.write(to: URL(fileURLWithPath: path))
+        #expect(!SealedFile.isSealed(fileAt: path))
+        try Data(try SealedFile.seal(plaintext, purpose: .keyring, masterKey: try MasterKey.generate())).write(to: URL(fileURLWithPath: path))
+        #expect(SealedFile.isSealed(fileAt: path))
+        #expect(SealedFile.sealingNeedsMasterKey.code == .masterKeyRequired)
+    }
 }
