@@ -40,8 +40,7 @@ public struct Endorsement: Codable, Sendable, Equatable {
     public static func sign(issuer: Ed25519PublicKey, notBefore: Date, notAfter: Date?, root: Ed25519PrivateKey) throws(CertificateError) -> Endorsement {
         let body = Body(type: Body.typeName, issuerKeyID: SigningKeyID.issuer(issuer), publicKey: Base64URL.encode(issuer.rawRepresentation),
                         notBefore: Timestamp.format(notBefore), notAfter: notAfter.map(Timestamp.format))
-        let bytes: Data
-        do { bytes = try JWS.canonicalEncoder.encode(body) } catch { throw CertificateError(.cryptoFailure, "cannot encode an endorsement") }
+        let bytes = try JWS.canonicalBytes(of: body, "an endorsement")
         let (payload, sig) = try JWS.sign(payload: Array(bytes), key: root, kid: SigningKeyID.root(root.publicKey), typ: type)
         return Endorsement(payload: payload, protected: sig.protected, signature: sig.signature)
     }

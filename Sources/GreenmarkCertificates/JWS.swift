@@ -36,11 +36,7 @@ public enum JWS {
 
     /// Signs `payload` with `key` under a header of type `typ`; returns the encoded payload and signature.
     public static func sign(payload: [UInt8], key: Ed25519PrivateKey, kid: String, typ: String) throws(CertificateError) -> (payload: String, signature: Signature) {
-        let header: Data
-        do { header = try canonicalEncoder.encode(Header(kid: kid, typ: typ)) } catch {
-            throw CertificateError(.cryptoFailure, "cannot encode a JWS header")
-        }
-        let protected = Base64URL.encode(header)
+        let protected = Base64URL.encode(try canonicalBytes(of: Header(kid: kid, typ: typ), "a JWS header"))
         let encodedPayload = Base64URL.encode(payload)
         do {
             let sig = try key.signature(for: signingInput(protected: protected, payload: encodedPayload))
@@ -54,6 +50,19 @@ public enum JWS {
     public static var canonicalEncoder: JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// `value` encoded by `canonicalEncoder`; a failure is `crypto_failure` "cannot encode `what`".
+    static func canonicalBytes(of value: some Encodable, _ what: String) throws(CertificateError) -> Data {
+        do { return try canonicalEncoder.encode(value) } catch { throw CertificateError(.cryptoFailure, "cannot encode \(what)") }
+    }
+
+    /// The encoder for the JSON files a home keeps (trust files, signing keys): pretty-printed,
+    /// sorted keys, no escaped slashes.
+    static var fileEncoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return e
     }
 }

@@ -259,8 +259,7 @@ public struct SigningKeyStore: Sendable {
             watermarkKeys: watermarkKeys.map { .init(keyID: $0.id, state: $0.state.rawValue, scheme: SignedScheme($0.scheme)) }
         )
         let root = try TrustedRoot.sign(body, with: signers)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JWS.fileEncoder
         let rootData: Data, rootKeyData: Data
         let current = try privateKey(state.rootKeys.last!.seedHex)
         do {
@@ -298,8 +297,7 @@ public struct SigningKeyStore: Sendable {
                 throw CertificateError(.cryptoFailure, "cannot draw a lineage id: \(error.reason)")
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JWS.fileEncoder
         var secret: Data
         do { secret = try encoder.encode(state) } catch {
             throw CertificateError(.writeFailed, "cannot encode the signing keys")

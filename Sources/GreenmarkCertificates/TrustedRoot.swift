@@ -134,8 +134,7 @@ public struct TrustedRoot: Codable, Sendable {
 
     /// Signs `body` with each of `keys`.
     public static func sign(_ body: Body, with keys: [Ed25519PrivateKey]) throws(CertificateError) -> TrustedRoot {
-        let bytes: Data
-        do { bytes = try JWS.canonicalEncoder.encode(body) } catch { throw CertificateError(.cryptoFailure, "cannot encode a trusted root") }
+        let bytes = try JWS.canonicalBytes(of: body, "a trusted root")
         var payload = ""
         var signatures: [JWS.Signature] = []
         for key in keys {
