@@ -57,27 +57,26 @@ public enum GreenmarkDaemon {
     /// master key that is missing or another one. The error names the file, the code and the
     /// environment variables, never key material.
     static func checkSecrets(home: String, masterKey: MasterKeySource) throws {
-        do { _ = try masterKey.masterKey() } catch let error as CryptoError {
+        do { _ = try masterKey.masterKey() } catch {
             throw GreenmarkError(relaying: error, else: .cryptoFailure, "master key: \(error.reason)")
         }
         let keyring = KeyringStore(directory: home, masterKey: masterKey)
-        if keyring.exists {
-            do { _ = try keyring.load() } catch let error as GreenmarkError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
-                throw error
-            } catch {}
-        }
         let signing = SigningKeyStore(directory: home, masterKey: masterKey)
-        if signing.exists {
-            do { _ = try signing.activeIssuer() } catch let error as CertificateError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
-                throw error
-            } catch {}
+        try unsealing { if keyring.exists { _ = try keyring.load() } }
+        try unsealing { if signing.exists { _ = try signing.activeIssuer() } }
+        try unsealing {
+            if FileManager.default.fileExists(atPath: home + "/" + LogKey.fileName) { _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey) }
         }
-        if FileManager.default.fileExists(atPath: home + "/" + LogKey.fileName) {
-            do {
-                _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey)
-            } catch let error as TransparencyError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
-                throw error
-            } catch {}
-        }
+    }
+
+    /// Runs `open`, rethrowing its error only when the master key cannot open a sealed file (a
+    /// `secrets.*` code or a failed authentication): any other problem of a file does not stop the
+    /// start; requests and `/readyz` report it.
+    private static func unsealing(_ open: () throws -> Void) throws {
+        do {
+            try open()
+        } catch let error as any CodedError where SecretsStatus.isUnsealingFailure(error.code.rawValue) {
+            throw error
+        } catch {}
     }
 }
