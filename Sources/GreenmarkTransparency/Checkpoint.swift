@@ -1,8 +1,8 @@
 import Foundation
 import GreenmarkCrypto
 
-/// A log checkpoint in the C2SP tlog-checkpoint format, signed as a C2SP signed note with
-/// Ed25519:
+/// A log checkpoint in the C2SP tlog-checkpoint format, signed as a C2SP signed note
+/// (`SignedNote`) with Ed25519:
 ///
 ///     <origin>\n<tree size>\n<base64 root hash>\n
 ///     \n
@@ -40,34 +40,34 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// The signed-note key ID of an Ed25519 key named `name`.
     public static func keyID(name: String, publicKey: Ed25519PublicKey) -> [UInt8] {
-        Array(SHA256Digest.hash(Array(name.utf8) + [0x0A, 0x01] + publicKey.rawRepresentation).prefix(4))
+        SignedNote.keyID(name: name, type: SignedNote.Verifier.ed25519, key: publicKey.rawRepresentation)
     }
 
     /// The signed note: the body, a blank line, and one signature line by `name`.
     public func signed(name: String, key: Ed25519PrivateKey) throws(TransparencyError) -> String {
-        let signature: [UInt8]
-        do {
-            signature = try key.signature(for: Array(body.utf8))
-        } catch {
-            throw TransparencyError(.checkpointSignature, "signing failed: \(error.reason)")
-        }
-        let blob = Self.keyID(name: name, publicKey: key.publicKey) + signature
-        return body + "\n" + "\u{2014} \(name) \(Data(blob).base64EncodedString())\n"
+        try SignedNote(text: body).signed(by: [SignedNote.Signer(name: name, key: key)]).encoded
     }
 
-    /// Verifies a signed note against `name`'s key and returns its checkpoint. Signature lines by
-    /// other keys are ignored; at least one line must be by this key and verify.
+    /// Verifies a signed note against `name`'s key and returns its checkpoint: the note must be
+    /// well formed and verify with that key (`SignedNote.open`); signatures by other keys are ignored.
     public static func verify(note: String, name: String, publicKey: Ed25519PublicKey) throws(TransparencyError) -> Checkpoint {
-        guard let split = note.range(of: "\n\n") else { throw TransparencyError(.checkpointMalformed, "a signed note has a blank line before its signatures") }
-        let body = String(note[..<split.lowerBound]) + "\n"
-        let id = keyID(name: name, publicKey: publicKey)
-        let prefix = "\u{2014} \(name) "
-        var verified = false
-        for line in note[split.upperBound...].split(separator: "\n") where line.hasPrefix(prefix) {
-            guard let blob = Data(base64Encoded: String(line.dropFirst(prefix.count))), blob.count == 68, Array(blob.prefix(4)) == id else { continue }
-            if publicKey.isValidSignature(Array(blob.dropFirst(4)), for: Array(body.utf8)) { verified = true }
+        try open(note: Array(note.utf8), verifier: SignedNote.Verifier(name: name, publicKey: publicKey)).checkpoint
+    }
+
+    /// Opens a signed checkpoint as transparency-dev/formats' `ParseCheckpoint` does: the log's
+    /// signature (by `verifier`) must be among the verified ones, `others` (witnesses) may verify
+    /// too, unknown signatures are ignored, the body must parse and, when `origin` is given, name
+    /// that origin.
+    public static func open(note: some Collection<UInt8>, origin: String? = nil, verifier: SignedNote.Verifier,
+                            others: [SignedNote.Verifier] = []) throws(TransparencyError) -> (checkpoint: Checkpoint, note: SignedNote.Opened) {
+        let opened = try SignedNote.parse(note).open([verifier] + others)
+        guard opened.verified.contains(where: { $0.name == verifier.name && $0.keyID == verifier.keyID }) else {
+            throw TransparencyError(.checkpointSignature, "no valid signature by \(verifier.name)")
         }
-        guard verified else { throw TransparencyError(.checkpointSignature, "no valid signature by \(name)") }
-        return try parse(body: body)
+        let checkpoint = try parse(body: opened.text)
+        if let origin, checkpoint.origin != origin {
+            throw TransparencyError(.checkpointMalformed, "the checkpoint's origin is \(checkpoint.origin.debugDescription), not \(origin.debugDescription)")
+        }
+        return (checkpoint, opened)
     }
 }
