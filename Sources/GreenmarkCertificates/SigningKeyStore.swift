@@ -303,14 +303,9 @@ public struct SigningKeyStore: Sendable {
             throw CertificateError(.writeFailed, "cannot encode the signing keys")
         }
         defer { secret.resetBytes(in: 0..<secret.count) }
-        if let key = try configuredMasterKey() {
-            do {
-                let sealed = try SealedFile.seal(secret, purpose: .signing, masterKey: key)
-                secret.resetBytes(in: 0..<secret.count)
-                secret = Data(sealed)
-            } catch {
-                throw CertificateError(relaying: error, else: .cryptoFailure, "cannot seal \(path): \(error.reason)")
-            }
+        let key = try configuredMasterKey()
+        do { try SealedFile.seal(&secret, at: path, purpose: .signing, masterKey: key) } catch {
+            throw CertificateError(relaying: error, else: .cryptoFailure)
         }
         do { try AtomicFileWriter.write(secret, to: path, access: .secret) } catch { throw Self.mapped(error) }
     }

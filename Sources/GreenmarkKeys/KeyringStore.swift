@@ -194,14 +194,9 @@ public struct KeyringStore: Sendable {
         }
         defer { data.resetBytes(in: 0..<data.count) }
         data.append(0x0a)
-        if let key = try configuredMasterKey() {
-            do {
-                let sealed = try SealedFile.seal(data, purpose: .keyring, masterKey: key)
-                data.resetBytes(in: 0..<data.count)
-                data = Data(sealed)
-            } catch {
-                throw GreenmarkError(relaying: error, else: .cryptoFailure, "cannot seal \(path): \(error.reason)")
-            }
+        let key = try configuredMasterKey()
+        do { try SealedFile.seal(&data, at: path, purpose: .keyring, masterKey: key) } catch {
+            throw GreenmarkError(relaying: error, else: .cryptoFailure)
         }
         do { try AtomicFileWriter.write(data, to: path, access: .secret) } catch { throw Self.mapped(error) }
     }

@@ -103,12 +103,11 @@ public struct LogKey: Sendable {
         if let lineage = file.lineage { json += Array(#","lineage":""#.utf8) + Array(lineage.utf8) + [UInt8(ascii: "\"")] }
         json += Array(#","seed":""#.utf8) + Array(Base64URL.encode(file.seed).utf8) + Array(#"","version":1}"#.utf8)
         defer { ConstantTime.wipe(&json) }
-        guard let masterKey else { return Data(json) }
-        do {
-            return Data(try SealedFile.seal(json, purpose: .logKey, masterKey: masterKey))
-        } catch {
-            throw TransparencyError(relaying: error, else: .logKeyUnusable, "cannot seal \(path): \(error.reason)")
+        var data = Data(json)
+        do { try SealedFile.seal(&data, at: path, purpose: .logKey, masterKey: masterKey) } catch {
+            throw TransparencyError(relaying: error, else: .logKeyUnusable)
         }
+        return data
     }
 
     private static func configured(_ source: MasterKeySource) throws(TransparencyError) -> MasterKey? {

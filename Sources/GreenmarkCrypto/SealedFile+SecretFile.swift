@@ -22,6 +22,19 @@ extension SealedFile {
         }
     }
 
+    /// Seals `data`, the plaintext of the secret file at `path`, for `purpose` under `masterKey`, in
+    /// place (the plaintext is wiped), as every store does before writing the file; leaves it as it
+    /// is when `masterKey` is nil. A failure keeps `seal`'s code, its reason "cannot seal PATH: …".
+    public static func seal(_ data: inout Data, at path: String, purpose: Purpose, masterKey: MasterKey?) throws(CryptoError) {
+        guard let masterKey else { return }
+        let sealed: [UInt8]
+        do { sealed = try seal(data, purpose: purpose, masterKey: masterKey) } catch {
+            throw CryptoError(error.code, "cannot seal \(path): \(error.reason)")
+        }
+        data.resetBytes(in: 0..<data.count)
+        data = Data(sealed)
+    }
+
     /// Whether the file at `path` is sealed (false when it is missing or plaintext).
     public static func isSealed(fileAt path: String) -> Bool {
         FileManager.default.contents(atPath: path).map { isSealed($0) } ?? false

@@ -2,9 +2,9 @@ import Foundation
 import GreenmarkCrypto
 import Testing
 
-/// `SealedFile.unseal`, the one way the keyring, signing-key and log-key stores read a secret file.
-@Suite("Reading a secret file: sealed, plaintext, refused")
-struct SealedFileUnsealTests {
+/// `SealedFile.unseal` and `seal(_:at:)`, the one way the keyring, signing-key and log-key stores read and seal a secret file.
+@Suite("Secret files: sealed, plaintext, refused")
+struct SealedFileSecretFileTests {
     let plaintext = Data(#"{"seed":"abc"}"#.utf8)
 
     @Test("a sealed file opens to its plaintext under its master key and purpose")
@@ -57,5 +57,17 @@ struct SealedFileUnsealTests {
         try Data(try SealedFile.seal(plaintext, purpose: .keyring, masterKey: try MasterKey.generate())).write(to: URL(fileURLWithPath: path))
         #expect(SealedFile.isSealed(fileAt: path))
         #expect(SealedFile.sealingNeedsMasterKey.code == .masterKeyRequired)
+    }
+
+    @Test("seal(_:at:) seals in place under a master key (unseal opens it again) and leaves the bytes as they are without one")
+    func sealsInPlace() throws {
+        let key = try MasterKey.generate()
+        var data = plaintext
+        try SealedFile.seal(&data, at: "/home/keyring.json", purpose: .keyring, masterKey: nil)
+        #expect(data == plaintext)
+        try SealedFile.seal(&data, at: "/home/keyring.json", purpose: .keyring, masterKey: key)
+        #expect(SealedFile.isSealed(data) && SealedFile.masterKeyID(of: data) == key.id)
+        try SealedFile.unseal(&data, at: "/home/keyring.json", purpose: .keyring, masterKey: key)
+        #expect(data == plaintext)
     }
 }
