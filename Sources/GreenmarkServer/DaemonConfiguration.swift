@@ -76,7 +76,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public static func load(arguments: [Key: ConfigValue] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
                             configFile: String? = nil) async throws(DaemonConfigurationError) -> DaemonConfiguration {
         var providers: [any ConfigProvider] = [
-            InMemoryProvider(name: "command line", values: Dictionary(uniqueKeysWithValues: arguments.map { (AbsoluteConfigKey([$0.key.rawValue]), $0.value) })),
+            InMemoryProvider(name: "command line",
+                             values: Dictionary(uniqueKeysWithValues: arguments.map { (AbsoluteConfigKey([$0.key.rawValue]), $0.value) })),
             EnvironmentVariablesProvider(environmentVariables: environment.filter { $0.key.hasPrefix("GREENMARK_") }).prefixKeys(with: "greenmark"),
         ]
         if let configFile {
@@ -117,7 +118,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Checks ranges; the messages name the key.
     public func validate() throws(DaemonConfigurationError) {
         func check(_ ok: Bool, _ key: Key, _ rule: String) throws(DaemonConfigurationError) {
-            if !ok { throw DaemonConfigurationError(.outOfRange, "\(key.rawValue) (--\(key.rawValue.replacingOccurrences(of: "_", with: "-")), \(key.environmentVariable)) must be \(rule)") }
+            let flag = "--" + key.rawValue.replacingOccurrences(of: "_", with: "-")
+            if !ok { throw DaemonConfigurationError(.outOfRange, "\(key.rawValue) (\(flag), \(key.environmentVariable)) must be \(rule)") }
         }
         try check((1...65535).contains(port), .port, "in 1...65535")
         try check(threads >= 1, .threads, ">= 1")
@@ -136,8 +138,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
         func string(_ key: Key) throws(DaemonConfigurationError) -> String? { reader.string(forKey: ConfigKey(key.rawValue)) }
         func int(_ key: Key) throws(DaemonConfigurationError) -> Int? { try typed(key, "an integer") { reader.int(forKey: ConfigKey(key.rawValue)) } }
-        func double(_ key: Key) throws(DaemonConfigurationError) -> Double? { try typed(key, "a number") { reader.double(forKey: ConfigKey(key.rawValue)) } }
-        func bool(_ key: Key) throws(DaemonConfigurationError) -> Bool? { try typed(key, "true or false") { reader.bool(forKey: ConfigKey(key.rawValue)) } }
+        func double(_ key: Key) throws(DaemonConfigurationError) -> Double? {
+            try typed(key, "a number") { reader.double(forKey: ConfigKey(key.rawValue)) }
+        }
+        func bool(_ key: Key) throws(DaemonConfigurationError) -> Bool? {
+            try typed(key, "true or false") { reader.bool(forKey: ConfigKey(key.rawValue)) }
+        }
 
         private func typed<T>(_ key: Key, _ what: String, _ read: () -> T?) throws(DaemonConfigurationError) -> T? {
             if let value = read() { return value }

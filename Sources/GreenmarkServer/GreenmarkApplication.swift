@@ -4,7 +4,8 @@ import Logging
 /// The greenmarkd HTTP application.
 public enum GreenmarkApplication {
     /// An application serving the v1 routes on `host:port` (port 0 picks a free port).
-    public static func make(services: GreenmarkServices, host: String = "127.0.0.1", port: Int = 8080, logger: Logger? = nil) -> some ApplicationProtocol {
+    public static func make(services: GreenmarkServices, host: String = "127.0.0.1", port: Int = 8080,
+                            logger: Logger? = nil) -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "greenmarkd")
         if logger == nil { log.logLevel = .info }
         let application = Application(

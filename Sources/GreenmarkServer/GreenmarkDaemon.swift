@@ -64,9 +64,8 @@ public enum GreenmarkDaemon {
         let signing = SigningKeyStore(directory: home, masterKey: masterKey)
         try unsealing { if keyring.exists { _ = try keyring.load() } }
         try unsealing { if signing.exists { _ = try signing.activeIssuer() } }
-        try unsealing {
-            if FileManager.default.fileExists(atPath: home + "/" + LogKey.fileName) { _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey) }
-        }
+        let logKeyExists = FileManager.default.fileExists(atPath: home + "/" + LogKey.fileName)
+        try unsealing { if logKeyExists { _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey) } }
     }
 
     /// Runs `open`, rethrowing its error only when the master key cannot open a sealed file (a

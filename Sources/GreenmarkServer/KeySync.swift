@@ -20,8 +20,9 @@ import Synchronization
 /// replayed `keyring.json` cannot bring destroyed keys back. Secret files must be sealed under the
 /// master key (docs/secrets-at-rest.md) before they may leave the host: the database never holds
 /// a plaintext key, and a plaintext secret file found there anyway is never taken (refused,
-/// logged with `keys.not_sealed`, and the local sealed file published over it). Every sync runs under the home-wide `HomeLock`, like the CLI's and the stores'
-/// changes, so it never reads or replaces files in the middle of another change. Daemons sync
+/// logged with `keys.not_sealed`, and the local sealed file published over it). Every sync runs
+/// under the home-wide `HomeLock`, like the CLI's and the stores' changes, so it never reads or
+/// replaces files in the middle of another change. Daemons sync
 /// every `interval`, and at once around their own key changes.
 public final class KeySync: Sendable {
     /// Secret files: shared only when sealed.
@@ -127,7 +128,8 @@ public final class KeySync: Sendable {
                 let value = try change(held)
                 let changes = try sync(&agreed)
                 if !changes.conflicts.isEmpty {
-                    throw KeySyncError(.conflict, "another daemon changed \(changes.conflicts.joined(separator: ", ")) at the same time; this change was not applied, retry it")
+                    throw KeySyncError(.conflict, "another daemon changed \(changes.conflicts.joined(separator: ", ")) at the same time; "
+                                       + "this change was not applied, retry it")
                 }
                 return value
             }
@@ -218,11 +220,13 @@ public final class KeySync: Sendable {
                     try write(record.bytes, to: name)
                     changes.pulled.append(name)
                 }
-                agreed[name] = Agreed(version: record.version, digest: SHA256Digest.hash(record.bytes), revision: revision(of: record.bytes, name: name))
+                agreed[name] = Agreed(version: record.version, digest: SHA256Digest.hash(record.bytes),
+                                      revision: revision(of: record.bytes, name: name))
             } else if let local, localChanged {
                 // Changed here only: publish it (below, with the other local changes, atomically).
                 if Self.secretFiles.contains(name), !SealedFile.isSealed(local) {
-                    throw KeySyncError(.notSealed, "\(name) is not sealed under a master key, so it cannot be shared through the database; set \(MasterKey.fileEnvironmentVariable) and run `greenmark keys seal`")
+                    throw KeySyncError(.notSealed, "\(name) is not sealed under a master key, so it cannot be shared through the database; "
+                                       + "set \(MasterKey.fileEnvironmentVariable) and run `greenmark keys seal`")
                 }
                 outgoing.append(KeyFileChange(name: name, bytes: local, expectedVersion: last?.version))
             }
@@ -351,7 +355,8 @@ public final class KeySync: Sendable {
             } catch {
                 throw KeySyncError(.writeFailed, "cannot keep the conflicting copy of \(name) at \(path): \(error.reason)")
             }
-            logger.warning("a key file lost a conflict with the shared registry; the losing copy was kept", metadata: ["file": "\(name)", "copy": "\(path)"])
+            logger.warning("a key file lost a conflict with the shared registry; the losing copy was kept",
+                           metadata: ["file": "\(name)", "copy": "\(path)"])
             return
         }
         throw KeySyncError(.writeFailed, "cannot find a free name for a conflict copy of \(name)")

@@ -47,9 +47,11 @@ final class TrustState: Sendable {
             }
             guard at < expires else {
                 return (nil, .init(.trustStale, passed: false,
-                                   detail: "trusted root version \(version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); get a newer version from the issuer"))
+                                   detail: "trusted root version \(version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); "
+                                       + "get a newer version from the issuer"))
             }
-            return (TrustAnchor(trustedRoot: newestBody), .init(.trustValid, passed: true, detail: "trusted root version \(version), fresh until \(expiresText)"))
+            let valid = VerificationReport.Check(.trustValid, passed: true, detail: "trusted root version \(version), fresh until \(expiresText)")
+            return (TrustAnchor(trustedRoot: newestBody), valid)
         }
     }
 
@@ -105,7 +107,9 @@ final class TrustState: Sendable {
                 return floor
             }
             if chain.newestBody.version < floor {
-                state = .broken(code: VerificationCode.trustRollback.rawValue, reason: "the newest trusted root in trust/ is version \(chain.newestBody.version), older than version \(floor) this daemon served before")
+                state = .broken(code: VerificationCode.trustRollback.rawValue,
+                                reason: "the newest trusted root in trust/ is version \(chain.newestBody.version), "
+                                    + "older than version \(floor) this daemon served before")
             }
         }
         cached.withLock { $0 = (snapshot, state) }
@@ -116,9 +120,12 @@ final class TrustState: Sendable {
     func chain() throws -> Chain {
         switch current() {
         case .chained(let chain): return chain
-        case .missing: throw APIError(.serviceUnavailable, relaying: CertificateError.Code.signingKeysMissing.rawValue, "this daemon has no signing keys, so it has no trust to serve; run `greenmark trust init`")
+        case .missing:
+            throw APIError(.serviceUnavailable, relaying: CertificateError.Code.signingKeysMissing.rawValue,
+                           "this daemon has no signing keys, so it has no trust to serve; run `greenmark trust init`")
         case .signingUnusable(let code, let reason): throw APIError(.serviceUnavailable, relaying: code, reason)
-        case .broken(let code, let reason): throw APIError(.serviceUnavailable, relaying: code, "the daemon's trust files do not chain from its root key: \(reason)")
+        case .broken(let code, let reason):
+            throw APIError(.serviceUnavailable, relaying: code, "the daemon's trust files do not chain from its root key: \(reason)")
         }
     }
 
@@ -147,7 +154,8 @@ final class TrustState: Sendable {
 
         // Every trusted-root version file, read once.
         func broken(_ code: String, _ reason: String) -> State { .broken(code: code, reason: reason) }
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: trustDirectory)) ?? []).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: trustDirectory)) ?? [])
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }
         var documents: [Int: (name: String, bytes: [UInt8], root: TrustedRoot, body: TrustedRoot.Body)] = [:]
         for name in names {
             guard let match = name.wholeMatch(of: /trusted-root-v([0-9]{1,9})\.json/), let number = Int(match.output.1) else { continue }
@@ -182,7 +190,8 @@ final class TrustState: Sendable {
             let updates = all.filter { $0 > n && $0 <= start }.map { documents[$0]!.bytes }
             let older = TrustAnchor.load(pinned: documents[n]!.bytes, updates: updates, at: .distantPast)
             if older.anchor == nil, let failed = older.checks.first(where: { !$0.passed }), failed.verificationCode != .trustStale {
-                return broken(failed.code, "trust/\(documents[n]!.name) does not chain into version \(start), the first signed by the daemon's root key: \(failed.detail)")
+                return broken(failed.code, "trust/\(documents[n]!.name) does not chain into version \(start), "
+                                  + "the first signed by the daemon's root key: \(failed.detail)")
             }
         }
         let newest = documents[all.last!]!
@@ -190,7 +199,8 @@ final class TrustState: Sendable {
         // The other files of trust/: the latest copy and the published root key.
         if names.contains("trusted-root.json") {
             guard let latest = read("trusted-root.json"), documents.values.contains(where: { $0.bytes == latest }) else {
-                return broken(APIError.Code.trustUnchainedFile.rawValue, "trust/trusted-root.json is not one of the trusted-root versions that chain from the daemon's root key")
+                return broken(APIError.Code.trustUnchainedFile.rawValue,
+                              "trust/trusted-root.json is not one of the trusted-root versions that chain from the daemon's root key")
             }
         }
         if names.contains(RootKeyFile.fileName) {
@@ -198,7 +208,8 @@ final class TrustState: Sendable {
             guard let bytes = read(RootKeyFile.fileName), let file = try? JSONDecoder().decode(RootKeyFile.self, from: Data(bytes)),
                   let listed = documents.values.lazy.flatMap(\.body.rootKeys).first(where: { $0.keyID == file.keyID }),
                   listed.publicKey == file.publicKey, chainedKeys.contains(file.keyID) else {
-                return broken(APIError.Code.trustUnchainedFile.rawValue, "trust/root-key.json names a root key that no chained trusted-root version lists")
+                return broken(APIError.Code.trustUnchainedFile.rawValue,
+                              "trust/root-key.json names a root key that no chained trusted-root version lists")
             }
         }
         return .chained(Chain(rootKey: rootKey, newest: newest.root, newestBody: newest.body))

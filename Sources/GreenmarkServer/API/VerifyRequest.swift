@@ -39,7 +39,9 @@ struct VerifyRequest {
         guard let textSpan = members["text"] else { throw invalid("does not match the schema: missing field text") }
         guard bytes[textSpan.lowerBound] == UInt8(ascii: "\"") else { throw invalid("does not match the schema: text must be a string") }
         var textScanner = JSONScanner(bytes: Array(bytes[textSpan]))
-        guard let text = try? textScanner.string() else { throw invalid("does not match the schema: text must be a string of Unicode text (no lone surrogate)") }
+        guard let text = try? textScanner.string() else {
+            throw invalid("does not match the schema: text must be a string of Unicode text (no lone surrogate)")
+        }
         let certificate: [UInt8]
         switch bytes[certificateSpan.lowerBound] {
         case UInt8(ascii: "{"):

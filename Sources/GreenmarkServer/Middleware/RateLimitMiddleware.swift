@@ -16,7 +16,8 @@ struct RateLimitMiddleware: RouterMiddleware {
         if case .limited(let retryAfter) = limiter.acquire(key) {
             ServerMetrics.rateLimited.increment()
             var error = APIError(.tooManyRequests, code: .rateLimited,
-                                 "more than \(limiter.policy.burst) requests at once or \(limiter.policy.ratePerSecond) per second; retry after \(retryAfter) s")
+                                 "more than \(limiter.policy.burst) requests at once or \(limiter.policy.ratePerSecond) per second; "
+                                 + "retry after \(retryAfter) s")
             error.retryAfter = retryAfter
             throw error
         }

@@ -63,7 +63,8 @@ enum DetectionAccess {
 
     static func inspectRequired(_ fields: [String]) -> APIError {
         APIError(.forbidden, code: .inspectRequired,
-                 "\(fields.joined(separator: ", ")) needs a token with the inspect permission (greenmark tokens create --inspect, or an admin token); without it detection always tests every key with span search and shows the verdict")
+                 "\(fields.joined(separator: ", ")) needs a token with the inspect permission "
+                 + "(greenmark tokens create --inspect, or an admin token); without it detection always tests every key with span search and shows the verdict")
     }
 
     /// Admission to a scoring request under the budget: 429 `budget.exhausted` with Retry-After
@@ -87,7 +88,9 @@ enum DetectionAccess {
             }
         }
         var error = APIError(.tooManyRequests, code: .budgetExhausted,
-                             "this \(kind == "token" ? "token" : "address") may score \(allowance) tokens a day on the detection routes (each request counts its scored tokens, at least \(ScoringBudget.minimumCharge)); that budget is used up; retry after \(retryAfter) s")
+                             "this \(kind == "token" ? "token" : "address") may score \(allowance) tokens a day on the detection routes "
+                             + "(each request counts its scored tokens, at least \(ScoringBudget.minimumCharge)); that budget is used up; "
+                             + "retry after \(retryAfter) s")
         error.retryAfter = retryAfter
         throw error
     }

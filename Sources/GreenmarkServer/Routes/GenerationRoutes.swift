@@ -98,10 +98,13 @@ struct GenerationRoutes: RouteArea {
             let data: Data
             switch format {
             case .greenmark:
-                data = try JSONEncoder.api.encode(GenerationResponse(text: result.record.text, tokens: result.record.tokens, keyID: result.record.keyID,
-                                                                      model: result.record.model, record: result.record, receipt: receipt, receiptID: receiptID))
+                let record = result.record
+                let response = GenerationResponse(text: record.text, tokens: record.tokens, keyID: record.keyID, model: record.model,
+                                                  record: record, receipt: receipt, receiptID: receiptID)
+                data = try JSONEncoder.api.encode(response)
             case .openAI:
-                data = try JSONSerialization.data(withJSONObject: openAICompletion(id: id, created: created, result: result, receipt: receipt, receiptID: receiptID))
+                let completion = try openAICompletion(id: id, created: created, result: result, receipt: receipt, receiptID: receiptID)
+                data = try JSONSerialization.data(withJSONObject: completion)
             }
             var headers: HTTPFields = [.contentType: "application/json"]
             if let receiptID { headers[HTTPField.Name("Greenmark-Receipt-Id")!] = receiptID }
@@ -131,8 +134,10 @@ struct GenerationRoutes: RouteArea {
                         let receiptObject = try receipt.map { try JSONSerialization.jsonObject(with: JSONEncoder.api.encode($0)) } ?? NSNull()
                         if format == .openAI {
                             try await writer.write(sse(["id": id, "object": "chat.completion.chunk", "created": created, "model": model.name,
-                                                        "choices": [["index": 0, "delta": [:] as [String: Any], "finish_reason": finishReason(result.record.finishReason)]],
-                                                        "greenmark": ["receipt_id": receiptID ?? NSNull(), "receipt": receiptObject, "key_id": result.record.keyID ?? NSNull()]]))
+                                                        "choices": [["index": 0, "delta": [:] as [String: Any],
+                                                                     "finish_reason": finishReason(result.record.finishReason)]],
+                                                        "greenmark": ["receipt_id": receiptID ?? NSNull(), "receipt": receiptObject,
+                                                                      "key_id": result.record.keyID ?? NSNull()]]))
                             try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
                         } else {
                             let record = try JSONSerialization.jsonObject(with: JSONEncoder.api.encode(result.record))
@@ -212,12 +217,15 @@ struct GenerationRoutes: RouteArea {
         }
     }
 
-    static func openAICompletion(id: String, created: Int, result: GenerationResult, receipt: SignedCertificate?, receiptID: String?) throws -> [String: Any] {
+    static func openAICompletion(id: String, created: Int, result: GenerationResult, receipt: SignedCertificate?,
+                                 receiptID: String?) throws -> [String: Any] {
         let receiptObject = try receipt.map { try JSONSerialization.jsonObject(with: JSONEncoder.api.encode($0)) } ?? NSNull()
         return [
             "id": id, "object": "chat.completion", "created": created, "model": result.record.model.name,
-            "choices": [["index": 0, "message": ["role": "assistant", "content": result.record.text], "finish_reason": finishReason(result.record.finishReason)]],
-            "usage": ["prompt_tokens": result.promptTokens, "completion_tokens": result.record.tokens, "total_tokens": result.promptTokens + result.record.tokens],
+            "choices": [["index": 0, "message": ["role": "assistant", "content": result.record.text],
+                         "finish_reason": finishReason(result.record.finishReason)]],
+            "usage": ["prompt_tokens": result.promptTokens, "completion_tokens": result.record.tokens,
+                      "total_tokens": result.promptTokens + result.record.tokens],
             "greenmark": ["receipt_id": receiptID ?? NSNull(), "receipt": receiptObject, "key_id": result.record.keyID ?? NSNull()],
         ]
     }
