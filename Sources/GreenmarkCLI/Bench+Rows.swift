@@ -58,34 +58,7 @@ extension Bench {
             for _ in 0..<n where key.publicKey.isValidSignature(signature, for: message) { sink += 1 }
             return sink
         })
-        // Whole certificates: build, encode and sign an attestation; parse and verify it fully.
-        let (root, _) = try Ed25519PrivateKey.generate()
-        let endorsement = try Endorsement.sign(issuer: key.publicKey, notBefore: Date(timeIntervalSinceNow: -60), notAfter: nil, root: root)
-        let issuer = CertificateIssuer(key: key, endorsement: endorsement)
-        let text = BenchText.essay
-        let wk = try WatermarkKey.generate(state: .primary)
-        let result = DetectionResult(zScore: 5, pValue: 1e-7, log10PValue: -7, tokensScored: 400, greenTokens: 180, tokensTotal: 401,
-                                     verdict: .watermarked, moreTokensNeeded: nil, keyID: wk.id, scheme: .default, zThreshold: 4,
-                                     pThreshold: 3.17e-5, minimumScoredTokens: 50, normalized: false, tokenizer: "bench", mask: nil)
-        rows.append(measure("certificate_issue", unit: "certificates/s") { n in
-            var sink = 0
-            for _ in 0..<n { sink &+= (try! issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench")).signature.count }
-            return sink
-        })
-        let certificate = try issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench").fileBytes()
-        let anchor = TrustAnchor(trustedRoot: .init(
-            version: 1, issuedAt: Timestamp.format(Date()), expires: Timestamp.format(Date() + 86_400), threshold: 1,
-            rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), publicKey: Base64URL.encode(root.publicKey.rawRepresentation))],
-            issuingKeys: [.init(keyID: issuer.keyID, publicKey: Base64URL.encode(key.publicKey.rawRepresentation),
-                                notBefore: Timestamp.format(Date(timeIntervalSinceNow: -60)), notAfter: nil, status: .active, compromisedSince: nil)],
-            watermarkKeys: []))
-        let verifier = CertificateVerifier(anchor: anchor)
-        let textBytes = Array(text.utf8)
-        rows.append(measure("certificate_verify", unit: "certificates/s") { n in
-            var sink = 0
-            for _ in 0..<n where verifier.verify(certificate: certificate, text: textBytes).status == .valid { sink += 1 }
-            return sink
-        })
+        rows += try certificateRows(issuingKey: key, sign: rows[rows.count - 2], verify: rows[rows.count - 1])
         if let (sign, verify) = Self.opensslSpeed() {
             rows.append(BenchRow(name: "openssl_speed_ed25519_sign", unit: "sign/s", rate: sign, detail: "\(Int(sign)) sign/s (openssl speed, same run)"))
             rows.append(BenchRow(name: "openssl_speed_ed25519_verify", unit: "verify/s", rate: verify, detail: "\(Int(verify)) verify/s (openssl speed, same run)"))
