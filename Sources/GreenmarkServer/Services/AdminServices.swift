@@ -49,4 +49,12 @@ struct AdminServices: Sendable {
         let registry = registry
         try await offload { try registry.audit(actor: actor, action: action, detail: detail) }
     }
+
+    /// Publishes the watermark keys' new states in a new trusted-root version, when signing keys
+    /// exist; the caller holds the home lock (`held`) across the keyring change and this.
+    func republish(holding held: HomeLock.Held) throws {
+        guard signing.exists else { return }
+        let keys = try keyring.load().keys
+        _ = try signing.republish(watermarkKeys: keys, holding: held)
+    }
 }
