@@ -3,11 +3,48 @@ import Foundation
 /// RFC 3339 UTC timestamps with whole seconds ("2026-11-29T01:02:03Z"), the only time format in
 /// Greenmark documents (`docs/certificate-format.md`, "Times").
 public enum Timestamp {
+    /// `date` in the time form, truncated to whole seconds. Years 1900–9999 are written directly
+    /// (proleptic Gregorian, as `parse` reads them); other dates go through `ISO8601DateFormatter`.
     public static func format(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        guard seconds >= -2_208_988_800, seconds <= 253_402_300_799 else { return formatter().string(from: Date(timeIntervalSince1970: seconds)) }
+        let total = Int(seconds)
+        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
+        let secondOfDay = total - days * 86_400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm, the inverse of `parse`).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        var out = [UInt8](repeating: 0, count: 20)
+        func put(_ value: Int, at offset: Int, digits: Int) {
+            var v = value
+            for i in stride(from: offset + digits - 1, through: offset, by: -1) {
+                out[i] = UInt8(0x30 + v % 10)
+                v /= 10
+            }
+        }
+        put(year, at: 0, digits: 4)
+        put(month, at: 5, digits: 2)
+        put(day, at: 8, digits: 2)
+        put(secondOfDay / 3_600, at: 11, digits: 2)
+        put(secondOfDay / 60 % 60, at: 14, digits: 2)
+        put(secondOfDay % 60, at: 17, digits: 2)
+        (out[4], out[7], out[10], out[13], out[16], out[19]) = (0x2D, 0x2D, 0x54, 0x3A, 0x3A, 0x5A)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The formatter for dates outside the directly written years.
+    private static func formatter() -> ISO8601DateFormatter {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+        return f
     }
 
     /// `date` truncated to whole seconds: verification times are whole seconds, like every time

@@ -14,34 +14,66 @@ public enum CanonicalText {
     /// Name of this canonicalization, carried in certificates.
     public static let version = "greenmark-text-v1"
 
-    private static let trimmed: Set<Unicode.Scalar> = ["\t", "\n", "\u{0B}", "\u{0C}", "\r", " ", "\u{A0}", "\u{FEFF}"]
-
-    /// The canonical UTF-8 bytes of `text`.
+    /// The canonical UTF-8 bytes of `text`. Works on UTF-8 bytes: every character the rules remove or
+    /// replace is ASCII except U+00A0 and U+FEFF, which are trimmed as their whole UTF-8 sequences.
     public static func bytes(of text: String) -> [UInt8] {
-        let nfc = text.precomposedStringWithCanonicalMapping
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(nfc.unicodeScalars.count)
-        var iterator = nfc.unicodeScalars.makeIterator()
+        var nfc = isNFCWithoutNormalizing(text) ? text : text.precomposedStringWithCanonicalMapping
+        return nfc.withUTF8 { canonicalLines($0) }
+    }
+
+    /// Whether `text` is its own NFC without looking further: every code point below U+0300 is a
+    /// starter that no NFC step changes, reorders or composes with what precedes it (UTF-8 lead
+    /// bytes from 0xCC on start U+0300 and above, so the check is one pass over the bytes).
+    static func isNFCWithoutNormalizing(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 < 0xCC } }
+            ?? text.utf8.allSatisfy { $0 < 0xCC }
+    }
+
+    /// Steps 2–4 on the UTF-8 of NFC text.
+    private static func canonicalLines(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
         var pendingCR = false
-        while let s = iterator.next() {
+        for b in input {
             if pendingCR {
                 pendingCR = false
-                appendNewline(&scalars)
-                if s == "\n" { continue }
+                appendNewline(&out)
+                if b == 0x0A { continue }
             }
-            if s == "\r" { pendingCR = true; continue }
-            if s == "\n" { appendNewline(&scalars); continue }
-            scalars.append(s)
+            if b == 0x0D { pendingCR = true; continue }
+            if b == 0x0A { appendNewline(&out); continue }
+            out.append(b)
         }
-        if pendingCR { appendNewline(&scalars) }
-        stripLineEnd(&scalars)
+        if pendingCR { appendNewline(&out) }
+        stripLineEnd(&out)
         var start = 0
-        var end = scalars.count
-        while start < end, trimmed.contains(scalars[start]) { start += 1 }
-        while end > start, trimmed.contains(scalars[end - 1]) { end -= 1 }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars[start..<end])
-        return Array(String(out).utf8)
+        var end = out.count
+        while start < end {
+            let b = out[start]
+            if b == 0x09 || b == 0x0A || b == 0x0B || b == 0x0C || b == 0x0D || b == 0x20 {
+                start += 1
+            } else if b == 0xC2, start + 1 < end, out[start + 1] == 0xA0 {
+                start += 2
+            } else if b == 0xEF, start + 2 < end, out[start + 1] == 0xBB, out[start + 2] == 0xBF {
+                start += 3
+            } else {
+                break
+            }
+        }
+        while end > start {
+            let b = out[end - 1]
+            if b == 0x09 || b == 0x0A || b == 0x0B || b == 0x0C || b == 0x0D || b == 0x20 {
+                end -= 1
+            } else if b == 0xA0, end - 2 >= start, out[end - 2] == 0xC2 {
+                end -= 2
+            } else if b == 0xBF, end - 3 >= start, out[end - 2] == 0xBB, out[end - 3] == 0xEF {
+                end -= 3
+            } else {
+                break
+            }
+        }
+        if start == 0 && end == out.count { return out }
+        return Array(out[start..<end])
     }
 
     /// Unicode version whose assigned code points `greenmark-text-v1` accepts.
@@ -71,12 +103,13 @@ public enum CanonicalText {
         Hex.encode(SHA256Digest.hash(bytes(of: text)))
     }
 
-    private static func appendNewline(_ scalars: inout [Unicode.Scalar]) {
-        stripLineEnd(&scalars)
-        scalars.append("\n")
+    private static func appendNewline(_ bytes: inout [UInt8]) {
+        stripLineEnd(&bytes)
+        bytes.append(0x0A)
     }
 
-    private static func stripLineEnd(_ scalars: inout [Unicode.Scalar]) {
-        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+    /// Removes spaces and tabs at the end (single bytes in UTF-8, never part of another sequence).
+    private static func stripLineEnd(_ bytes: inout [UInt8]) {
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
     }
 }
