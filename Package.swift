@@ -72,7 +72,7 @@ let package = Package(
         // Certificates: formats, signing, trust roots and offline verification.
         .target(
             name: "GreenmarkCertificates",
-            dependencies: ["GreenmarkCore", "GreenmarkCrypto"],
+            dependencies: ["GreenmarkCore", "GreenmarkCrypto", "GreenmarkTransparency"],
             swiftSettings: swiftSettings
         ),
         // Model: llama.cpp loading, the tokenizer adapter and the generator. Not certificates: the generator writes a
@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GreenmarkCertificatesTests",
-            dependencies: ["GreenmarkCertificates", "GreenmarkCore", "GreenmarkCrypto"],
+            dependencies: ["GreenmarkCertificates", "GreenmarkCore", "GreenmarkCrypto", "GreenmarkTransparency"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

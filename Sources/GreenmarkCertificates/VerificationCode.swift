@@ -4,6 +4,15 @@
 /// exactly these (`CodeCatalogTests`). A report can also carry the transparency log's `log.*`
 /// checks (`LogInclusionCheck`, `greenmark verify --log-proof`), which are not certificate checks.
 public enum VerificationCode: String, CaseIterable, Sendable {
+    /// The provenance bundle is a v1 bundle of the exact shape (`BundleDocument`; only bundles report it).
+    case bundleValid = "bundle.valid"
+    /// The bundle file is over 80 MiB.
+    case bundleTooLarge = "bundle.too_large"
+    /// The bundle's `media_type` names another bundle format or version.
+    case bundleMediaTypeUnsupported = "bundle.media_type_unsupported"
+    /// The bundle file breaks the JSON profile or the exact shape, or repeats a name.
+    case bundleInvalid = "bundle.invalid"
+
     /// The trusted root chains from the pin and is fresh.
     case trustValid = "trust.valid"
     /// A trust file (root key or trusted root) is not readable or not well-formed.
@@ -81,4 +90,9 @@ public enum VerificationCode: String, CaseIterable, Sendable {
     case textUnassigned = "text.unassigned"
     /// The text is over 64 MiB.
     case textTooLarge = "text.too_large"
+
+    /// The bundle holds only the text's digest and no text was given to check.
+    case bundleTextMissing = "bundle.text_missing"
+    /// The verifier asked for transparency-log inclusion (a log key) and the bundle holds no inclusion proof.
+    case bundleLogMissing = "bundle.log_missing"
 }
