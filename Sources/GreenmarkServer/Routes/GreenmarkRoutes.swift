@@ -2,7 +2,7 @@ import Hummingbird
 
 /// Builds the router with every v1 route.
 public enum GreenmarkRoutes {
-    /// The middleware every request passes, then each area's routes (`RouteArea`), then the pages.
+    /// The middleware every request passes, then each area's routes (`RouteArea`), the pages included.
     public static func router(services: GreenmarkServices) -> Router<GreenmarkRequestContext> {
         let router = Router(context: GreenmarkRequestContext.self)
         let routeTable = RouteTable()
@@ -11,10 +11,9 @@ public enum GreenmarkRoutes {
             HealthRoutes(services: services.health), DetectionRoutes(services: services.detection),
             CertificateRoutes(detection: services.detection, issuing: services.issuing, trust: services.trust),
             TrustRoutes(trust: services.trust, keyringCache: services.detection.keyringCache), AdminRoutes(services: services.admin),
-            LogRoutes(services: services.log), GenerationRoutes(services: services.generation),
+            LogRoutes(services: services.log), GenerationRoutes(services: services.generation), WebRoutes(),
         ]
         for area in areas { router.addRoutes(area.routes) }
-        WebRoutes.register(on: router)
         routeTable.load(from: router)
         return router
     }

@@ -1,7 +1,7 @@
 import Hummingbird
 
 /// The routes of one area of the API (health, detection, certificates, trust, admin, log,
-/// generation), built from that area's services only; `GreenmarkRoutes.router` adds each.
+/// generation, web pages), built from that area's services only; `GreenmarkRoutes.router` adds each.
 protocol RouteArea {
     var routes: RouteCollection<GreenmarkRequestContext> { get }
 }

@@ -4,11 +4,13 @@ import Hummingbird
 /// document, `EssayPage`) and the offline certificate checker at `/verify` (`certs/verify.html`
 /// itself, `OfflineVerifierPage`). Both are self-contained documents served with a
 /// Content-Security-Policy that allows their own inline script and stylesheet by hash, and nothing else.
-enum WebRoutes {
-    static func register(on router: Router<GreenmarkRequestContext>) {
+struct WebRoutes: RouteArea {
+    var routes: RouteCollection<GreenmarkRequestContext> {
         // Read once, here, when the router is built at start-up.
         let essay = EssayPage.page, verify = OfflineVerifierPage.page
-        router.get("/") { _, _ in essay.response() }
-        router.get("/verify") { _, _ in verify.response() }
+        let routes = RouteCollection(context: GreenmarkRequestContext.self)
+        routes.get("/") { _, _ in essay.response() }
+        routes.get("/verify") { _, _ in verify.response() }
+        return routes
     }
 }
