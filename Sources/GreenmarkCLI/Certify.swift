@@ -12,9 +12,16 @@ struct Certify: ParsableCommand {
 
     @Argument(help: ArgumentHelp("Text file to certify; - reads standard input.", valueName: "file")) var file: String
     @Option(name: [.short, .long], help: "Write the certificate here (default: standard output).") var output: String?
+    @Flag(help: "Write a provenance bundle (certificate, text, trusted roots) instead of the certificate alone.") var bundle = false
+    @Flag(name: .customLong("digest-only"), help: "With --bundle: put only the text's canonical SHA-256 in the bundle, not the text.")
+    var digestOnly = false
     @Option(help: "Key id to score under (default: every primary and enabled key, Bonferroni-corrected).") var key: String?
     @OptionGroup var home: HomeOptions
     @OptionGroup var model: ModelOptions
+
+    func validate() throws {
+        if digestOnly, !bundle { throw ValidationError("--digest-only goes with --bundle") }
+    }
 
     func run() throws {
         let text = try InputReader.readText(path: file)
@@ -24,10 +31,14 @@ struct Certify: ParsableCommand {
         let result = try Detector(tokenizer: tokenizer).detect(text, keys: keys, includeMask: false)
         let certificate = try issuer.attestDetection(text: text, result: result, vocabulary: tokenizer.vocabularyID,
                                                      keyCommitment: keys.first { $0.id == result.keyID }?.commitment)
-        let bytes = try certificate.fileBytes()
+        let bytes = bundle
+            ? try BundleDocument(certificate: certificate, text: text, digestOnly: digestOnly,
+                                 trustedRoots: BundleDocument.trustedRootFiles(in: home.signingStore.trustDirectory)).fileBytes()
+            : try certificate.fileBytes()
         if let output {
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-            FileHandle.standardError.write(Data("Certified: \(result.verdict.plainWords) (z = \(String(format: "%.2f", result.zScore)), \(result.tokensScored) tokens); certificate written to \(output)\n".utf8))
+            let what = bundle ? "bundle" : "certificate"
+            FileHandle.standardError.write(Data("Certified: \(result.verdict.plainWords) (z = \(String(format: "%.2f", result.zScore)), \(result.tokensScored) tokens); \(what) written to \(output)\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(bytes))
         }

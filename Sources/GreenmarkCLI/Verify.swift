@@ -19,7 +19,10 @@ struct Verify: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The certificate file.", valueName: "cert")) var certificate: String
+    @Argument(help: ArgumentHelp("The certificate or bundle file; several files or a directory: a batch of bundles.", valueName: "file"))
+    var files: [String]
+    /// The one certificate or bundle (outside a batch).
+    var certificate: String { files[0] }
     @Option(help: ArgumentHelp("The text the certificate is about (without it, only the certificate itself is checked).", valueName: "file"))
     var text: String?
     @OptionGroup var trustOptions: TrustOptions
@@ -27,15 +30,21 @@ struct Verify: ParsableCommand {
     var logProof: String?
     @Option(name: .customLong("log-key"), help: ArgumentHelp("The log's key, saved from /v1/log/key (needed with --log-proof).", valueName: "file"))
     var logKey: String?
-    @Flag(help: "Print the full report as JSON.") var json = false
+    @Flag(help: "Print the full report as JSON (a batch: one row per file).") var json = false
+    @Option(help: ArgumentHelp("A batch: also write a CSV report, one row per file.", valueName: "path")) var csv: String?
+    @Option(help: ArgumentHelp("A batch: verify on this many threads (default: every core).", valueName: "n")) var jobs: Int?
 
     func validate() throws {
-        if (logProof == nil) != (logKey == nil) { throw ValidationError("--log-proof and --log-key go together") }
+        if logProof != nil, logKey == nil { throw ValidationError("--log-proof needs --log-key") }
+        try validateBundleOptions()
         try trustOptions.validate()
     }
 
     func run() throws {
-        let certBytes = try Self.read(certificate, limit: CertificateVerifier.maximumCertificateBytes + 1)
+        if isBatch { return try runBatch() }
+        let certBytes = try Self.read(certificate, limit: BundleDocument.maximumBytes + 1)
+        if BundleDocument.isBundle(certBytes) { return try runBundle(certBytes) }
+        if logKey != nil, logProof == nil { throw ValidationError("--log-key without --log-proof is for bundles") }
         // One byte over the limit is enough to refuse (text.too_large): nothing is truncated.
         let textBytes = try text.map { try Self.read($0, limit: CertificateVerifier.maximumTextBytes + 1) }
         let loaded = try trustOptions.load()
@@ -55,6 +64,11 @@ struct Verify: ParsableCommand {
             report = VerificationReport(status: ok ? .valid : .invalid, checks: report.checks + log,
                                         kind: ok ? report.kind : nil, statement: ok ? report.statement : nil)
         }
+        try show(report)
+    }
+
+    /// Prints one report (as JSON with `--json`) and exits 1 when it is invalid.
+    func show(_ report: VerificationReport) throws {
         if json {
             print(try JSONOutput.encode(report))
         } else {

@@ -53,7 +53,9 @@ public struct BundleDocument: Sendable, Equatable {
     /// `certificate.crypto_failure` when an embedded file is not UTF-8 (Greenmark writes only UTF-8).
     public func fileBytes() throws(CertificateError) -> [UInt8] {
         func string(_ bytes: [UInt8], _ what: String) throws(CertificateError) -> String {
-            guard let s = String(validating: bytes, as: UTF8.self) else { throw CertificateError(.cryptoFailure, "cannot encode the bundle: \(what) is not UTF-8") }
+            guard let s = String(validating: bytes, as: UTF8.self) else {
+                throw CertificateError(.cryptoFailure, "cannot encode the bundle: \(what) is not UTF-8")
+            }
             return s
         }
         var roots: [String] = []
@@ -68,6 +70,13 @@ public struct BundleDocument: Sendable, Equatable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(wire) else { throw CertificateError(.cryptoFailure, "cannot encode the bundle") }
         return Array(data) + [0x0a]
+    }
+
+    /// Whether a verifier takes `bytes` as a bundle rather than a certificate: its top-level JSON
+    /// object has a `media_type` member (any JSON parser decides this; the bundle's rules come after).
+    public static func isBundle(_ bytes: [UInt8]) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return false }
+        return object["media_type"] != nil
     }
 
     /// Reads a bundle file: the bundle, or the failing check (`bundle.too_large`,

@@ -35,7 +35,8 @@ public struct BundleVerifier: Sendable {
         let bundle: BundleDocument
         switch BundleDocument.read(bytes) {
         case .failure(let failure):
-            return VerificationReport(status: .invalid, checks: [.init(failure.code, passed: false, detail: failure.detail)], kind: nil, statement: nil)
+            let check = VerificationReport.Check(failure.code, passed: false, detail: failure.detail)
+            return VerificationReport(status: .invalid, checks: [check], kind: nil, statement: nil)
         case .success(let b):
             bundle = b
         }
