@@ -43,6 +43,7 @@ public enum GreenmarkDaemon {
                                          rateLimit: config.rateLimitPolicy, masterKey: masterKey, keySync: keySync,
                                          metricsAccess: config.metricsAccess,
                                          budget: config.budgetPolicy)
+        services.log.checkpoints.verifyAtStart()  // a log refused since the last run is not ready (/readyz) from the start
         let syncLoop = keySync.map { sync in Task { await sync.run() } }
         defer { syncLoop?.cancel() }
         let refresher = keySync == nil ? TrustRefresher(home: config.home, masterKey: masterKey, interval: .seconds(3_600)) : nil

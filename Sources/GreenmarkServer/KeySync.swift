@@ -34,10 +34,10 @@ public final class KeySync: Sendable {
     public let registry: Registry
     /// How often the background loop looks for changes made through other daemons.
     public let interval: Duration
-    private let logger: Logger
+    let logger: Logger
     /// Seals the log key this daemon creates when no daemon has one yet, and opens sealed files
     /// to compare their generations.
-    private let masterKey: MasterKeySource
+    let masterKey: MasterKeySource
     /// The home-wide lock every sync holds.
     private let lock: HomeLock
     /// Per file: the database version and the bytes' digest both sides last agreed on.
@@ -105,6 +105,7 @@ public final class KeySync: Sendable {
             try lock.withLock(orElse: Self.lockFailure) { held throws(KeySyncError) in
                 try sync(&agreed)
                 guard !FileManager.default.fileExists(atPath: home + "/" + LogKey.fileName) else { return }
+                try refuseNewLogKeyIfShared()
                 do throws(TransparencyError) {
                     _ = try LogKey.loadOrCreate(directory: home, masterKey: masterKey, holding: held)
                 } catch {
@@ -160,7 +161,7 @@ public final class KeySync: Sendable {
         var records: [String: KeyFileRecord] = [:]
         do {
             versions = try registry.keyFileVersions()
-            if versions.contains(where: { agreed[$0.key]?.version != $0.value }) {
+            if versions.contains(where: { agreed[$0.key]?.version != $0.value }) || logKeyMissing(versions: versions) {
                 for record in try registry.keyFiles() { records[record.name] = record }
                 versions = records.mapValues(\.version)
             }
@@ -179,6 +180,12 @@ public final class KeySync: Sendable {
                 agreed[name] = last
             }
             let localChanged = local.map { SHA256Digest.hash($0) != last?.digest } ?? false
+            if name == LogKey.fileName, local == nil, let record = records[name], record.version == last?.version, SealedFile.isSealed(record.bytes) {
+                // A log key lost from the home is taken back from the registry, never made afresh.
+                try write(record.bytes, to: name)
+                changes.pulled.append(name)
+                continue
+            }
             if let record = records[name], record.version != last?.version {
                 // Changed in the database (or never seen here).
                 if Self.secretFiles.contains(name), !SealedFile.isSealed(record.bytes) {
@@ -224,6 +231,9 @@ public final class KeySync: Sendable {
                                       revision: revision(of: record.bytes, name: name))
             } else if let local, localChanged {
                 // Changed here only: publish it (below, with the other local changes, atomically).
+                if name == LogKey.fileName, try refuseAnotherLogKey(local, record: records[name], versions: versions, agreed: &agreed, changes: &changes) {
+                    continue
+                }
                 if Self.secretFiles.contains(name), !SealedFile.isSealed(local) {
                     throw KeySyncError(.notSealed, "\(name) is not sealed under a master key, so it cannot be shared through the database; "
                                        + "set \(MasterKey.fileEnvironmentVariable) and run `greenmark keys seal`")
@@ -314,13 +324,13 @@ public final class KeySync: Sendable {
         return names
     }
 
-    private func read(_ name: String) -> [UInt8]? {
+    func read(_ name: String) -> [UInt8]? {
         FileManager.default.contents(atPath: home + "/" + name).map { Array($0) }
     }
 
     /// Replaces the home's copy through `AtomicFileWriter`, mode 0600 for secret files and 0644
     /// for public ones, so readers see the old file or the new one.
-    private func write(_ bytes: [UInt8], to name: String) throws(KeySyncError) {
+    func write(_ bytes: [UInt8], to name: String) throws(KeySyncError) {
         guard Self.isShareable(name) else { throw KeySyncError(.invalidName, "the shared registry names an unexpected key file \(name)") }
         // The last line of defence: a plaintext secret file is never written into the home.
         if Self.secretFiles.contains(name), !SealedFile.isSealed(bytes) {
@@ -337,7 +347,7 @@ public final class KeySync: Sendable {
 
     /// Keeps a version that lost a conflict, so no key material is ever thrown away: a new file
     /// every time (`NAME.conflict-TIMESTAMP-RANDOM`, mode 0600, never overwriting another copy).
-    private func keep(_ bytes: [UInt8], conflictCopyOf name: String) throws(KeySyncError) {
+    func keep(_ bytes: [UInt8], conflictCopyOf name: String) throws(KeySyncError) {
         guard Self.isShareable(name) else { throw KeySyncError(.invalidName, "the shared registry names an unexpected key file \(name)") }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

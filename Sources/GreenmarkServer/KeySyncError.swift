@@ -17,6 +17,9 @@ public struct KeySyncError: CodedError {
         /// The database held an older version of a local key file (a lower generation, e.g. a
         /// replayed copy): it was refused and the local file published over it (logged, not thrown).
         case stale = "keys.sync_stale"
+        /// A log key other than the shared one: never published over it (the shared one is taken back, the local one kept
+        /// as a conflict copy), and no log key is made while the registry holds one this daemon cannot take.
+        case logKeyConflict = "keys.log_key_conflict"
 
         /// Relayed unchanged from the home lock: `FileError.relayedCodes` (the meanings are theirs).
         case fileExists = "file.exists", lockFailed = "file.lock_failed", lockAlreadyHeld = "file.lock_already_held",

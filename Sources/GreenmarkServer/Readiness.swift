@@ -19,7 +19,10 @@ import Synchronization
 /// `keyring.corrupt`, …), `signing.json` cannot be opened with this daemon's master key, or the
 /// trust files do not chain from the root key the daemon holds (`trust` is then the code:
 /// `trust.threshold_not_met`, `trust.unchained_file`, …). A stale trusted root (`"trust":
-/// "stale"`) and a home without signing keys (`"missing"`) leave the daemon ready.
+/// "stale"`) and a home without signing keys (`"missing"`) leave the daemon ready. `log` is
+/// `"consistent"`, `"unchecked"` or the code of the transparency log's refusal
+/// (`tlog.inconsistent`, `tlog.equivocation`, `tlog.log_key_mismatch`: `LogCheckpointGuard`),
+/// which makes the daemon not ready.
 enum Readiness {
     static func response(_ services: HealthServices) throws -> Response {
         let keyring = services.keyringHealth.status(services.keyringCache)
@@ -33,8 +36,11 @@ enum Readiness {
         var ready = services.tokenizer.vocabularySize > 0 && keyring == "loaded"
         if SecretsStatus.isUnsealingFailure(signing) { ready = false }
         if case .broken = trust { ready = false }
+        // The transparency log refused (a tree that does not extend a signed checkpoint): its code.
+        let log = services.logCheckpoints?.status ?? (ready: true, text: "unchecked")
+        if !log.ready { ready = false }
         let body = try JSONEncoder().encode(StatusResponse(status: ready ? "ready" : "not_ready",
-                                                           detail: ["keyring": keyring,
+                                                           detail: ["keyring": keyring, "log": log.text,
                                                                     "model": services.tokenizer.name,
                                                                     "signing": signing,
                                                                     "trust": trust.status,

@@ -58,6 +58,16 @@ public final class Registry: Sendable {
     /// The leaf index of certificate `id` in the log, if it is there.
     public func logIndex(certificateID id: String) throws(StorageError) -> Int? { try backend.logIndex(certificateID: id) }
 
+    /// The signed checkpoint note of the largest tree any daemon recorded (`recordLogCheckpoint`), if any.
+    public func newestLogCheckpoint() throws(StorageError) -> String? { try backend.newestLogCheckpoint() }
+
+    /// Records the signed checkpoint `note` of a tree of `size` leaves, unless one is recorded for
+    /// that size already (the first recorded stays: one note per size). Returns the note recorded
+    /// for that size: `note`, or the one another daemon recorded first.
+    public func recordLogCheckpoint(size: Int, note: String) throws(StorageError) -> String {
+        try backend.recordLogCheckpoint(size: size, note: note, at: Self.now())
+    }
+
     /// The certificate with `id`, if stored.
     public func certificate(id: String) throws(StorageError) -> CertificateRecord? { try backend.certificate(id: id) }
 

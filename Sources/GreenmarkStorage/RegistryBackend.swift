@@ -2,7 +2,7 @@ import Foundation
 
 /// What a registry database does; `Registry` is the public façade over one of these. Both
 /// backends run the same migrations (`v1`, `v2-transparency-log`, `v3-key-files`,
-/// `v4-token-permissions`) and keep the
+/// `v4-token-permissions`, `v5-log-checkpoints`) and keep the
 /// same tables, so the behaviour above this line does not depend on the database.
 protocol RegistryBackend: Sendable {
     /// "SQLite at PATH" or "PostgreSQL at HOST:PORT/DB", never with a password.
@@ -15,6 +15,11 @@ protocol RegistryBackend: Sendable {
     func certificate(id: String) throws(StorageError) -> CertificateRecord?
     func certificates(subjectSHA256: String) throws(StorageError) -> [CertificateRecord]
     func certificateCount() throws(StorageError) -> Int
+    /// The signed note of the largest tree any daemon recorded, if any.
+    func newestLogCheckpoint() throws(StorageError) -> String?
+    /// Records `note` for tree size `size` unless one is recorded for that size already; returns
+    /// the note recorded for that size (`note`, or the one recorded first).
+    func recordLogCheckpoint(size: Int, note: String, at: String) throws(StorageError) -> String
 
     func appendAudit(at: String, actor: String, action: String, detail: String) throws(StorageError)
     func auditLog(limit: Int) throws(StorageError) -> [AuditEntry]

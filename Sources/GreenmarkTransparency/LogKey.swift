@@ -46,6 +46,24 @@ public struct LogKey: Sendable {
         }
     }
 
+    /// The Ed25519 public key a log key file's `bytes` hold (opened with `source` when sealed), or
+    /// nil when they do not open or are not a log key file. Key sync compares the shared log key
+    /// with a local one by this, never replacing one key by another (`docs/scale-out.md`).
+    public static func publicKey(ofFile bytes: [UInt8], masterKey source: MasterKeySource) -> [UInt8]? {
+        var plaintext: Data
+        if SealedFile.isSealed(bytes) {
+            guard let key = try? source.masterKey(), let opened = try? SealedFile.open(bytes, purpose: .logKey, masterKey: key) else { return nil }
+            plaintext = opened.withUnsafeBytes { Data($0) }
+        } else {
+            plaintext = Data(bytes)
+        }
+        defer { plaintext.resetBytes(in: 0..<plaintext.count) }
+        guard let stored = try? JSONDecoder().decode(Stored.self, from: plaintext), stored.version == 1,
+              var seed = try? Base64URL.decode(stored.seed), seed.count == 32 else { return nil }
+        defer { ConstantTime.wipe(&seed) }
+        return (try? Ed25519PrivateKey(seed: seed))?.publicKey.rawRepresentation
+    }
+
     /// Whether the key file in `directory` is sealed under a master key.
     public static func isSealed(directory: String) -> Bool {
         SealedFile.isSealed(fileAt: directory + "/" + fileName)

@@ -13,6 +13,9 @@ import Synchronization
 public final class LogSigner: Sendable {
     public let directory: String
     private let masterKey: MasterKeySource
+    /// Whether a missing key file is created (`LogKey.loadOrCreate`); false with key sync, where
+    /// the log key comes from the shared registry only (`tlog.log_key_missing` until it is there).
+    public let createsKey: Bool
     private let state = Mutex<State?>(nil)
 
     private struct State: Sendable {
@@ -21,10 +24,12 @@ public final class LogSigner: Sendable {
         var note: (size: Int, root: [UInt8], text: String)?
     }
 
-    /// A signer for the log key in `directory` (created on first use, as `LogKey.loadOrCreate`).
-    public init(directory: String, masterKey: MasterKeySource = .none) {
+    /// A signer for the log key in `directory` (created on first use, as `LogKey.loadOrCreate`,
+    /// when `createsKey`).
+    public init(directory: String, masterKey: MasterKeySource = .none, createsKey: Bool = true) {
         self.directory = directory
         self.masterKey = masterKey
+        self.createsKey = createsKey
     }
 
     /// The log key: the cached one while its file is unchanged, else loaded (or created) afresh.
@@ -51,6 +56,10 @@ public final class LogSigner: Sendable {
         // version, which the next use sees differ, so it costs one extra load and is never stale.
         let version = FileVersion.of(path: path)
         if let version, let hit = state.withLock({ $0?.version == version ? $0 : nil }) { return (version, hit.key, hit.note) }
+        guard version != nil || createsKey else {
+            throw TransparencyError(.logKeyMissing, "there is no \(LogKey.fileName) in the home; with key sync it is taken from the shared registry, "
+                                    + "never made afresh")
+        }
         let key = try LogKey.loadOrCreate(directory: directory, masterKey: masterKey)
         // A key this call created is cached from the next use on (its file's version is known then).
         if let version { state.withLock { $0 = State(version: version, key: key, note: nil) } }

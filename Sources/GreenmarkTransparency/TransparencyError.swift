@@ -12,6 +12,17 @@ public struct TransparencyError: CodedError {
         case checkpointSignature = "tlog.checkpoint_signature"
         /// The log key file cannot be created or read.
         case logKeyUnusable = "tlog.log_key_unusable"
+        /// The log key file is missing and this daemon may not create one (key sync on: it comes from the shared registry).
+        case logKeyMissing = "tlog.log_key_missing"
+        /// A tree or checkpoint is not a proven extension of a checkpoint the log signed before (a
+        /// consistency proof fails, or it is smaller): the log was rewritten; nothing more is signed.
+        case inconsistent = "tlog.inconsistent"
+        /// Two checkpoints signed by the log's key have one tree size and different roots (a split view).
+        case equivocation = "tlog.equivocation"
+        /// A checkpoint the log signed before does not verify with the log's key now (the key was replaced).
+        case logKeyMismatch = "tlog.log_key_mismatch"
+        /// The record of the last checkpoint the daemon signed (`HOME/log-checkpoint.txt`) cannot be read or written.
+        case checkpointRecordUnusable = "tlog.checkpoint_record_unusable"
 
         /// Relayed unchanged from the log key's master key, sealed file and lock: `CryptoError.relayedCodes`
         /// and `FileError.relayedCodes` (the meanings are theirs; `docs/secrets-at-rest.md`).

@@ -43,10 +43,13 @@ public struct GreenmarkServices: Sendable {
         self.trust = trust
         detection = DetectionServices(tokenizer: tokenizer, keyringCache: keyringCache, scoringBudget: budget.map { ScoringBudget(policy: $0) },
                                       registry: registry, publicDetection: publicDetection)
-        issuing = IssuingServices(home: home, masterKey: masterKey, registry: registry, keySync: keySync)
+        // With key sync the log key comes from the shared registry only, never made afresh here.
+        let checkpoints = LogCheckpointGuard(registry: registry, signer: LogSigner(directory: home, masterKey: masterKey, createsKey: keySync == nil))
+        issuing = IssuingServices(home: home, masterKey: masterKey, registry: registry, keySync: keySync, logCheckpoints: checkpoints)
         admin = AdminServices(issuing: issuing, keyringCache: keyringCache, trust: trust)
-        log = LogServices(registry: registry, logSigner: LogSigner(directory: home, masterKey: masterKey))
-        health = HealthServices(tokenizer: tokenizer, keyringCache: keyringCache, trust: trust, masterKey: masterKey, metricsAccess: metricsAccess)
+        log = LogServices(registry: registry, checkpoints: checkpoints)
+        health = HealthServices(tokenizer: tokenizer, keyringCache: keyringCache, trust: trust, masterKey: masterKey, metricsAccess: metricsAccess,
+                                logCheckpoints: checkpoints)
         generation = GenerationServices(model: model, gate: gate, keyringCache: keyringCache, issuing: issuing)
     }
 

@@ -11,6 +11,8 @@ struct HealthServices: Sendable {
     let masterKey: MasterKeySource
     /// Who may read `/metrics` (`MetricsAccess`; default loopback clients only).
     let metricsAccess: MetricsAccess
+    /// The transparency log's consistency guard, whose refusal makes the daemon not ready (`Readiness`).
+    var logCheckpoints: LogCheckpointGuard? = nil
     /// The keyring's status for `/readyz`, cached per file version (`Readiness`).
     let keyringHealth = KeyringHealth()
 }

@@ -14,6 +14,8 @@ struct IssuingServices: Sendable {
     let registry: Registry
     /// Shares the key files with other daemons on the same PostgreSQL registry; nil when alone.
     let keySync: KeySync?
+    /// The transparency log's guard: nothing is issued while the log is refused (503 with its code, `LogCheckpointGuard`).
+    var logCheckpoints: LogCheckpointGuard? = nil
 
     /// The signing keys' store (read per use, so a rotation elsewhere applies at once).
     var signing: SigningKeyStore { SigningKeyStore(directory: home, masterKey: masterKey) }
@@ -23,6 +25,7 @@ struct IssuingServices: Sendable {
     func issue(_ sign: @escaping @Sendable (CertificateIssuer) throws -> SignedCertificate) async throws -> (SignedCertificate, String) {
         try await offload {
             try syncSharedKeysBeforeIssuing()
+            try logCheckpoints?.verify()
             let certificate = try sign(signing.activeIssuer())
             return (certificate, try store(certificate))
         }

@@ -2,13 +2,20 @@ import GreenmarkStorage
 import GreenmarkTransparency
 
 /// What the transparency log's routes need: the registry (the log's leaves), the daemon's copy of
-/// the tree and the log's key and signed checkpoint.
+/// the tree, the log's key and signed checkpoint, and the guard that signs only proven extensions
+/// of the checkpoints signed before (`LogCheckpointGuard`).
 struct LogServices: Sendable {
     let registry: Registry
+    /// Signs only trees that extend every recorded checkpoint; holds the signer and the tree.
+    let checkpoints: LogCheckpointGuard
+
+    init(registry: Registry, checkpoints: LogCheckpointGuard) {
+        self.registry = registry
+        self.checkpoints = checkpoints
+    }
+
     /// The transparency log's key and latest signed checkpoint, re-read when the key file changes.
-    let logSigner: LogSigner
-    /// The transparency log's tree, updated from the registry per use.
-    let logTree = LogTreeCache()
+    var logSigner: LogSigner { checkpoints.signer }
 
     /// The log's key (a broken key file is a 503 with its code).
     func key() async throws -> LogKey {
@@ -16,13 +23,11 @@ struct LogServices: Sendable {
     }
 
     /// `body` applied to the whole tree (from the daemon's cache, brought up to date from the
-    /// registry) and its signed checkpoint (kept while the tree and the key file are unchanged),
-    /// off the event loop.
+    /// registry) and its signed checkpoint, off the event loop. The tree must be a proven
+    /// extension of every checkpoint signed before (else 503 with the refusal's code).
     func withCurrentTree<T: Sendable>(_ body: @escaping @Sendable (MerkleTree, String) throws -> T) async throws -> T {
-        try await offload { [self] in
-            _ = try logSigner.key()  // a broken key file answers before the registry is read, as before
-            let tree = try logTree.current(registry)
-            let note = try logSigner.signedCheckpoint(size: tree.size, root: tree.root())
+        try await offload { [checkpoints] in
+            let (tree, note) = try checkpoints.signedTree()
             return try body(tree, note)
         }
     }

@@ -38,6 +38,9 @@ final class PostgresBackend: RegistryBackend {
         ("v4-token-permissions", [
             "ALTER TABLE api_token ADD COLUMN permissions TEXT NOT NULL DEFAULT ''",
         ]),
+        ("v5-log-checkpoints", [
+            "CREATE TABLE log_checkpoint (tree_size BIGINT PRIMARY KEY, note TEXT NOT NULL, signed_at TEXT NOT NULL)",
+        ]),
     ]
 
     init(location: DatabaseLocation) throws(StorageError) {
@@ -106,6 +109,18 @@ final class PostgresBackend: RegistryBackend {
 
     func certificateCount() throws(StorageError) -> Int {
         Int(try query("SELECT COUNT(*) AS n FROM certificate").int(0, "n") ?? 0)
+    }
+
+    func newestLogCheckpoint() throws(StorageError) -> String? {
+        let rows = try query("SELECT note FROM log_checkpoint ORDER BY tree_size DESC LIMIT 1")
+        return rows.count == 0 ? nil : rows.text(0, "note")
+    }
+
+    func recordLogCheckpoint(size: Int, note: String, at: String) throws(StorageError) -> String {
+        try query("INSERT INTO log_checkpoint (tree_size, note, signed_at) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING",
+                  [.int(Int64(size)), .text(note), .text(at)])
+        let rows = try query("SELECT note FROM log_checkpoint WHERE tree_size = $1", [.int(Int64(size))])
+        return rows.count == 0 ? note : rows.text(0, "note") ?? note
     }
 
     private static func certificate(_ rows: PostgresRows, _ i: Int) -> CertificateRecord {

@@ -89,6 +89,14 @@ final class SQLiteBackend: RegistryBackend {
         m.registerMigration("v4-token-permissions") { db in
             try db.alter(table: "api_token") { t in t.add(column: "permissions", .text).notNull().defaults(to: "") }
         }
+        // The checkpoints daemons signed, one per tree size (docs/transparency-log.md).
+        m.registerMigration("v5-log-checkpoints") { db in
+            try db.create(table: "log_checkpoint") { t in
+                t.primaryKey("tree_size", .integer)
+                t.column("note", .text).notNull()
+                t.column("signed_at", .text).notNull()
+            }
+        }
         return m
     }
 
@@ -129,6 +137,18 @@ final class SQLiteBackend: RegistryBackend {
 
     func certificateCount() throws(StorageError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM certificate") ?? 0 }
+    }
+
+    func newestLogCheckpoint() throws(StorageError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT note FROM log_checkpoint ORDER BY tree_size DESC LIMIT 1") }
+    }
+
+    func recordLogCheckpoint(size: Int, note: String, at: String) throws(StorageError) -> String {
+        try write("record the checkpoint of \(size) leaves") { db -> String in
+            try db.execute(sql: "INSERT INTO log_checkpoint (tree_size, note, signed_at) VALUES (?, ?, ?) ON CONFLICT (tree_size) DO NOTHING",
+                           arguments: [size, note, at])
+            return try String.fetchOne(db, sql: "SELECT note FROM log_checkpoint WHERE tree_size = ?", arguments: [size]) ?? note
+        }
     }
 
     private static func certificate(_ row: Row) -> CertificateRecord {
