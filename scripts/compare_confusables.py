@@ -107,7 +107,8 @@ def main():
     out = [
         "shipped table: %d entries (generated from Unicode %s, SHA-256 %s); equals the generator's filter of that file: %s"
         % (len(shipped), version(DATA13), hashlib.sha256(DATA13.read_bytes()).hexdigest()[:16], shipped == old),
-        "Unicode %s confusables.txt: %d single-source mappings, %d with a non-ASCII source and printable-ASCII prototype (the filter), %d left out for non-ASCII prototypes"
+        "Unicode %s confusables.txt: %d single-source mappings, %d with a non-ASCII source and printable-ASCII prototype"
+        " (the filter), %d left out for non-ASCII prototypes"
         % (version(DATA17), len(all17), len(new), non_ascii),
         "added since (missing from the table): %d; %d of them characters that Python's Unicode %s already had, %d assigned later"
         % (len(added), sum(1 for c in added if unicodedata.name(chr(c), "")), unicodedata.unidata_version,

@@ -66,7 +66,8 @@ public struct Checkpoint: Sendable, Equatable {
         }
         let checkpoint = try parse(body: opened.text)
         if let origin, checkpoint.origin != origin {
-            throw TransparencyError(.checkpointMalformed, "the checkpoint's origin is \(checkpoint.origin.debugDescription), not \(origin.debugDescription)")
+            let found = checkpoint.origin.debugDescription
+            throw TransparencyError(.checkpointMalformed, "the checkpoint's origin is \(found), not \(origin.debugDescription)")
         }
         return (checkpoint, opened)
     }

@@ -29,7 +29,7 @@ public struct SignedNote: Sendable, Equatable {
         /// A signature by the key `name` with ID `keyID`.
         public init(name: String, keyID: [UInt8], signature: [UInt8]) throws(TransparencyError) {
             guard SignedNote.isValidName(name), keyID.count == 4, !signature.isEmpty else {
-                throw TransparencyError(.checkpointMalformed, "malformed note: a signature needs a valid key name, a 4-byte key ID and signature bytes")
+                throw TransparencyError(.checkpointMalformed, "malformed note: a signature needs a key name, a 4-byte key ID and signature bytes")
             }
             (self.name, self.keyID, self.signature) = (name, keyID, signature)
         }
@@ -87,7 +87,7 @@ public struct SignedNote: Sendable, Equatable {
         }
         // The signature block follows the last blank line and ends in a newline.
         guard let split = lastBlankLine(bytes), split + 2 < bytes.count, bytes.last == 0x0A else {
-            throw TransparencyError(.checkpointMalformed, "malformed note: the text must be followed by a blank line and newline-terminated signature lines")
+            throw TransparencyError(.checkpointMalformed, "malformed note: the text must be followed by a blank line and signature lines")
         }
         var signatures = [Signature]()
         for line in bytes[(split + 2)...].dropLast().split(separator: 0x0A, omittingEmptySubsequences: false) {

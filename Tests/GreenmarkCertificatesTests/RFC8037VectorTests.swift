@@ -92,7 +92,7 @@ struct RFC8037VectorTests {
         #expect(!key.isValidSignature(flipped, for: token.input))
     }
 
-    @Test("the draft token (alg Ed25519): its signature is genuine, yet CertificateVerifier refuses it at the algorithm; the RFC token passes that check")
+    @Test("the draft token (alg Ed25519): a genuine signature that CertificateVerifier refuses at the algorithm; the RFC token passes that check")
     func draftAlgorithm() throws {
         let v = try Self.vectors()
         let key = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(v.publicJWK.x))

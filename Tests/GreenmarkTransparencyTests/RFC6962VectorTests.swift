@@ -9,7 +9,8 @@ import Testing
 /// verifies, every must-fail probe is rejected, the reference tree's roots and the valid probes'
 /// proofs are what `MerkleTree` computes.
 @Suite("RFC 6962 Merkle probes (transparency-dev/merkle)",
-       .enabled(if: ExternalVectors.enabled("rfc6962-merkle"), "needs ../shared/external-vectors/rfc6962-merkle (never copied here); always runs when CI is set"))
+       .enabled(if: ExternalVectors.enabled("rfc6962-merkle"),
+                "needs ../shared/external-vectors/rfc6962-merkle (never copied here); always runs when CI is set"))
 struct RFC6962VectorTests {
     static let folder = "rfc6962-merkle"
 

@@ -59,8 +59,9 @@ struct RekorCheckpointVectorTests {
                 let leaf = MerkleTree.leafHash(try #require(Data(base64Encoded: p.leaf_canonicalized_body_b64)))
                 #expect(Hex.encode(leaf) == p.leaf_hash_hex, "\(c.case)")
                 let path = try p.hashes_b64.map { Array(try #require(Data(base64Encoded: $0))) }
-                #expect(MerkleProof.verifyInclusion(leafHash: leaf, index: p.log_index, size: checkpoint.size, proof: path, root: checkpoint.root), "\(c.case)")
-                #expect(!MerkleProof.verifyInclusion(leafHash: leaf, index: p.log_index - 1, size: checkpoint.size, proof: path, root: checkpoint.root))
+                let (size, root) = (checkpoint.size, checkpoint.root)
+                #expect(MerkleProof.verifyInclusion(leafHash: leaf, index: p.log_index, size: size, proof: path, root: root), "\(c.case)")
+                #expect(!MerkleProof.verifyInclusion(leafHash: leaf, index: p.log_index - 1, size: size, proof: path, root: root))
                 valid += 1
             } else {
                 #expect(throws: TransparencyError.self, "\(c.case)") {

@@ -9,7 +9,8 @@ import Testing
 /// key strings and key IDs, byte-exact signing, the 22 notes with their expected outcomes (a real
 /// sum.golang.org checkpoint among them), bad keys, checkpoint bodies and multi-signer checkpoints.
 @Suite("C2SP signed notes and checkpoints (golang.org/x/mod, transparency-dev/formats, C2SP)",
-       .enabled(if: ExternalVectors.enabled("c2sp-signed-note"), "needs ../shared/external-vectors/c2sp-signed-note (never copied here); always runs when CI is set"))
+       .enabled(if: ExternalVectors.enabled("c2sp-signed-note"),
+                "needs ../shared/external-vectors/c2sp-signed-note (never copied here); always runs when CI is set"))
 struct SignedNoteVectorTests {
     struct Vectors: Decodable {
         struct Key: Decodable { let name, vkey, key_id: String; let skey: String? }
@@ -179,6 +180,22 @@ struct SignedNoteVectorTests {
         #expect(v.sign_errors.count == 3)
     }
 
+    @Test("Greenmark's own log: its served verifier key reads as a C2SP key and its checkpoint opens next to a known witness's cosignature")
+    func greenmarkLog() throws {
+        let home = NSTemporaryDirectory() + "greenmark-signednote-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let key = try LogKey.loadOrCreate(directory: home)
+        let verifier = try SignedNote.Verifier(verifierKey: key.verifierKey)
+        #expect(verifier.name == key.origin && verifier.publicKey == key.key.publicKey && verifier.verifierKey == key.verifierKey)
+        let note = try Checkpoint(origin: key.origin, size: 3, root: MerkleTree.emptyRoot).signed(name: key.origin, key: key.key)
+        let witness = try SignedNote.Signer(signerKey: try #require(Self.vectors().keys.first { $0.name == "Known" }?.skey))
+        let cosigned = try SignedNote.parse(Array(note.utf8)).signed(by: [witness]).encoded
+        let (checkpoint, opened) = try Checkpoint.open(note: Array(cosigned.utf8), origin: key.origin, verifier: verifier, others: [witness.verifier])
+        #expect(checkpoint.size == 3 && opened.verified.count == 2)
+        #expect(try Checkpoint.verify(note: cosigned, name: key.origin, publicKey: key.key.publicKey) == checkpoint)
+    }
+
     struct CheckpointVectors: Decodable {
         struct Body: Decodable {
             struct Marshal: Decodable { let origin: String; let size: Int; let hash_ascii, want: String }
@@ -239,7 +256,7 @@ struct SignedNoteVectorTests {
                 let want = try #require(u.want, "\(u.desc)")
                 let c = try Checkpoint.parse(body: m)
                 #expect(c.origin == want.origin && c.size == want.size, "\(u.desc)")
-                #expect(throws: TransparencyError.self, "\(u.desc): a \(u.m.count)-character body with a short root") { try Checkpoint.parse(body: u.m) }
+                #expect(throws: TransparencyError.self, "\(u.desc): the body with its short root") { try Checkpoint.parse(body: u.m) }
                 accepted += 1
             }
         }
@@ -261,7 +278,9 @@ struct SignedNoteVectorTests {
             // formats' ParseCheckpoint: the log's signature verified, the body a checkpoint of `origin`.
             let result = Result { () throws -> Int in
                 let opened = try SignedNote.parse(Array(note.encoded.utf8)).open([log] + others)
-                guard opened.verified.contains(where: { $0.keyID == log.keyID }) else { throw TransparencyError(.checkpointSignature, "no log signature") }
+                guard opened.verified.contains(where: { $0.keyID == log.keyID }) else {
+                    throw TransparencyError(.checkpointSignature, "no log signature")
+                }
                 let lines = opened.text.split(separator: "\n", omittingEmptySubsequences: false)
                 guard lines.count >= 4, lines[0] == (c.origin ?? "TestParseCheckpoint"), Int(lines[1]) != nil else {
                     throw TransparencyError(.checkpointMalformed, "not this log's checkpoint")
