@@ -30,12 +30,18 @@ struct Verify: ParsableCommand {
     var logProof: String?
     @Option(name: .customLong("log-key"), help: ArgumentHelp("The log's key, saved from /v1/log/key (needed with --log-proof).", valueName: "file"))
     var logKey: String?
+    @Option(name: .customLong("checkpoint-state"), help: ArgumentHelp("Keep the newest log checkpoint seen in this file and refuse one not consistent with it (with --log-proof).", valueName: "file"))
+    var checkpointState: String?
+    @Option(name: .customLong("log-consistency"), help: ArgumentHelp("With --checkpoint-state: the proof between the kept checkpoint and the proof's, saved from /v1/log/consistency?old=N.", valueName: "file"))
+    var logConsistency: String?
     @Flag(help: "Print the full report as JSON (a batch: one row per file).") var json = false
     @Option(help: ArgumentHelp("A batch: also write a CSV report, one row per file.", valueName: "path")) var csv: String?
     @Option(help: ArgumentHelp("A batch: verify on this many threads (default: every core).", valueName: "n")) var jobs: Int?
 
     func validate() throws {
         if logProof != nil, logKey == nil { throw ValidationError("--log-proof needs --log-key") }
+        if checkpointState != nil, logProof == nil { throw ValidationError("--checkpoint-state needs --log-proof and --log-key") }
+        if logConsistency != nil, checkpointState == nil { throw ValidationError("--log-consistency goes with --checkpoint-state") }
         try validateBundleOptions()
         try trustOptions.validate()
     }
@@ -58,8 +64,13 @@ struct Verify: ParsableCommand {
         if let logProof, let logKey, report.status == .valid {
             let evidence = try Self.read(logProof, limit: 1 << 20)
             let key = try Self.read(logKey, limit: 1 << 16)
-            let log = LogInclusionCheck.verify(certificate: certBytes, evidence: evidence, key: key)
+            var log = LogInclusionCheck.verify(certificate: certBytes, evidence: evidence, key: key)
                 .map { VerificationReport.Check(code: $0.code, passed: $0.passed, detail: $0.detail) }
+            if let checkpointState, log.allSatisfy(\.passed), let note = LogCheckpointState.note(ofEvidence: evidence) {
+                log += try LogCheckpointState(path: checkpointState)
+                    .check(seenNote: note, consistency: try logConsistency.map { try Self.read($0, limit: 1 << 20) }, key: key)
+                    .map { VerificationReport.Check(code: $0.code, passed: $0.passed, detail: $0.detail) }
+            }
             let ok = log.allSatisfy(\.passed)
             report = VerificationReport(status: ok ? .valid : .invalid, checks: report.checks + log,
                                         kind: ok ? report.kind : nil, statement: ok ? report.statement : nil)
