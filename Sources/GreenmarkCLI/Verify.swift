@@ -35,6 +35,8 @@ struct Verify: ParsableCommand {
     @Option(name: .customLong("log-consistency"), help: ArgumentHelp("With --checkpoint-state: the proof between the kept checkpoint and the proof's, saved from /v1/log/consistency?old=N.", valueName: "file"))
     var logConsistency: String?
     @Flag(help: "Print the full report as JSON (a batch: one row per file).") var json = false
+    @Flag(help: "Read the file as a provenance bundle even when it does not look like one (a JSON object with media_type).")
+    var bundle = false
     @Option(help: ArgumentHelp("A batch: also write a CSV report, one row per file.", valueName: "path")) var csv: String?
     @Option(help: ArgumentHelp("A batch: verify on this many threads (default: every core).", valueName: "n")) var jobs: Int?
 
@@ -49,7 +51,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         if isBatch { return try runBatch() }
         let certBytes = try Self.read(certificate, limit: BundleDocument.maximumBytes + 1)
-        if BundleDocument.isBundle(certBytes) { return try runBundle(certBytes) }
+        if bundle || BundleDocument.isBundle(certBytes) { return try runBundle(certBytes) }
         if logKey != nil, logProof == nil { throw ValidationError("--log-key without --log-proof is for bundles") }
         // One byte over the limit is enough to refuse (text.too_large): nothing is truncated.
         let textBytes = try text.map { try Self.read($0, limit: CertificateVerifier.maximumTextBytes + 1) }

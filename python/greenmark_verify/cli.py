@@ -1,6 +1,7 @@
-"""greenmark-verify CERT [--text FILE] --trust PIN [--trust-update FILE...]... [--min-trust-version N]
-[--at TIME] [--json]: exit 0 valid, 1 invalid, 2 usage error. --trust-update takes one or more files
-and may be repeated (so `--trust-update trusted-root-v*.json` works); their order does not matter."""
+"""greenmark-verify CERT|BUNDLE [--text FILE] --trust PIN [--trust-update FILE...]... [--min-trust-version N]
+[--at TIME] [--log-key FILE] [--json]: exit 0 valid, 1 invalid, 2 usage error. --trust-update takes one or
+more files and may be repeated (so `--trust-update trusted-root-v*.json` works); their order does not
+matter. A file whose top-level JSON object has a media_type member is a provenance bundle."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import argparse
 import re
 import sys
 
+from .bundle import MAX_BUNDLE_BYTES, is_bundle, verify_bundle
 from .encoding import DecodeError, parse_time
 from .trust import MAX_TRUST_BYTES
 from .verifier import MAX_CERTIFICATE_BYTES, MAX_TEXT_BYTES, verify
@@ -54,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="greenmark-verify", allow_abbrev=False,
         description="Verify a Greenmark certificate offline (docs/certificate-format.md).")
-    parser.add_argument("certificate", metavar="CERT", help="the certificate (JWS JSON)")
+    parser.add_argument("certificate", metavar="CERT", help="the certificate (JWS JSON) or a provenance bundle")
     parser.add_argument("--text", metavar="FILE", help="the certified text (checked against the subject digest)")
     parser.add_argument("--trust", metavar="PIN", required=True,
                         help="the pinned trust file: root-key.json or one trusted-root version")
@@ -63,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--min-trust-version", metavar="N", type=min_trust_version,
                         help="the lowest trusted-root version accepted")
     parser.add_argument("--at", metavar="TIME", help="verification time, YYYY-MM-DDTHH:MM:SSZ (default: now)")
+    parser.add_argument("--bundle", action="store_true",
+                        help="read the file as a provenance bundle even when it does not look like one (bundle.invalid then)")
+    parser.add_argument("--log-key", metavar="FILE",
+                        help="bundles: the transparency log's key (JSON of /v1/log/key); the bundle's inclusion proof is then required")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -76,14 +82,23 @@ def main(argv: list[str] | None = None) -> int:
                 at = parse_time(args.at)
             except DecodeError as error:
                 raise _Usage(f"--at: {error}") from None
-        certificate = _read(args.certificate, MAX_CERTIFICATE_BYTES)
+        certificate = _read(args.certificate, max(MAX_CERTIFICATE_BYTES, MAX_BUNDLE_BYTES))
+        bundle = args.bundle or is_bundle(certificate)
+        if not bundle and len(certificate) > MAX_CERTIFICATE_BYTES + 1:
+            certificate = certificate[:MAX_CERTIFICATE_BYTES + 1]  # enough to refuse it (format.too_large)
+        if not bundle and args.log_key is not None:
+            raise _Usage("--log-key is for bundles (a bundle carries its inclusion proof)")
         text = None if args.text is None else _read(args.text, MAX_TEXT_BYTES)
         trust = _read(args.trust, MAX_TRUST_BYTES)
         updates = [_read(path, MAX_TRUST_BYTES) for path in args.trust_update]
+        log_key = None if args.log_key is None else _read(args.log_key, 1 << 16)
     except _Usage as error:
         print(f"greenmark-verify: error: {error}", file=sys.stderr)
         return USAGE_ERROR
-    report = verify(certificate, text, trust, updates, args.min_trust_version, at)
+    if bundle:
+        report = verify_bundle(certificate, text, trust, updates, args.min_trust_version, at, log_key)
+    else:
+        report = verify(certificate, text, trust, updates, args.min_trust_version, at)
     if args.json:
         print(report.dumps())
     else:
