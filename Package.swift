@@ -157,12 +157,12 @@ let package = Package(
 
         .testTarget(
             name: "GreenmarkCryptoTests",
-            dependencies: ["GreenmarkCrypto"],
+            dependencies: ["GreenmarkCrypto", "GreenmarkTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GreenmarkCoreTests",
-            dependencies: ["GreenmarkCore", "GreenmarkKeys", "GreenmarkCrypto"],
+            dependencies: ["GreenmarkCore", "GreenmarkKeys", "GreenmarkCrypto", "GreenmarkTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GreenmarkCertificatesTests",
-            dependencies: ["GreenmarkCertificates", "GreenmarkCore", "GreenmarkCrypto", "GreenmarkTransparency"],
+            dependencies: ["GreenmarkCertificates", "GreenmarkCore", "GreenmarkCrypto", "GreenmarkTransparency", "GreenmarkTestSupport"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -189,10 +189,11 @@ let package = Package(
         ),
         .testTarget(
             name: "GreenmarkTransparencyTests",
-            dependencies: ["GreenmarkTransparency", "GreenmarkCrypto"],
+            dependencies: ["GreenmarkTransparency", "GreenmarkCrypto", "GreenmarkTestSupport"],
             swiftSettings: swiftSettings
         ),
-        // Test support shared by test targets: a real PostgreSQL server started for the tests.
+        // Test support shared by test targets: a real PostgreSQL server started for the tests, free
+        // loopback ports, subprocesses, and the external vectors in ../shared/external-vectors.
         .target(
             name: "GreenmarkTestSupport",
             path: "Tests/GreenmarkTestSupport",

@@ -1,6 +1,7 @@
 import Foundation
 import GreenmarkCertificates
 import GreenmarkCrypto
+import GreenmarkTestSupport
 import Testing
 
 /// Greenmark's JWS pieces against RFC 8037 appendix A (Ed25519 in JOSE), from

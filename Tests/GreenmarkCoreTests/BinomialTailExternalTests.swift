@@ -1,5 +1,6 @@
 import Foundation
 import GreenmarkCore
+import GreenmarkTestSupport
 import Testing
 
 /// The exact binomial tail and the z-score against the implementation-independent KGW cases in
@@ -23,12 +24,11 @@ struct BinomialTailExternalTests {
         let cases: [Case]
     }
 
-    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/external-vectors/kgw-detection/binomial_tail_cases.json")
 
-    @Test("every case: p to a relative 1e-9 (exactly 0 or 1 at the edges), z to 1e-12")
+    @Test("every case: p to a relative 1e-9 (exactly 0 or 1 at the edges), z to 1e-12",
+          .enabled(if: ExternalVectors.enabled("kgw-detection"), "needs ../shared/external-vectors/kgw-detection"))
     func cases() throws {
-        let cases = try JSONDecoder().decode(Cases.self, from: Data(contentsOf: Self.file)).cases
+        let cases = try JSONDecoder().decode(Cases.self, from: ExternalVectors.data("kgw-detection", "binomial_tail_cases.json")).cases
         #expect(cases.count >= 5)
         for c in cases {
             let tail = BinomialTail.upper(successes: c.green, trials: c.scored, probability: c.gamma)

@@ -1,5 +1,6 @@
 import Foundation
 import GreenmarkCore
+import GreenmarkTestSupport
 import Testing
 
 /// What Greenmark does today with text carrying a C2PA 2.4 appendix A.8 manifest wrapper (U+FEFF

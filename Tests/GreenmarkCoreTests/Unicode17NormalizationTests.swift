@@ -1,5 +1,6 @@
 import Foundation
 import GreenmarkCore
+import GreenmarkTestSupport
 import Testing
 
 /// What the detector's normalizer (`greenmark-normalizer-v2`) does with Unicode 17's UTS #39 data

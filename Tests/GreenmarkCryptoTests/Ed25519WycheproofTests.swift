@@ -1,5 +1,6 @@
 import Foundation
 import GreenmarkCrypto
+import GreenmarkTestSupport
 import Testing
 
 /// The Swift verifier (OpenSSL) against Project Wycheproof's Ed25519 verification vectors
@@ -23,12 +24,11 @@ struct Ed25519WycheproofTests {
         let testGroups: [Group]
     }
 
-    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/external-vectors/rfc8037-rfc8032-ed25519/wycheproof_ed25519_test.json")
 
-    @Test("every valid vector verifies and every invalid one is rejected (151 vectors)")
+    @Test("every valid vector verifies and every invalid one is rejected (151 vectors)",
+          .enabled(if: ExternalVectors.enabled("rfc8037-rfc8032-ed25519"), "needs ../shared/external-vectors/rfc8037-rfc8032-ed25519"))
     func wycheproof() throws {
-        let vectors = try JSONDecoder().decode(Vectors.self, from: Data(contentsOf: Self.file))
+        let vectors = try JSONDecoder().decode(Vectors.self, from: ExternalVectors.data("rfc8037-rfc8032-ed25519", "wycheproof_ed25519_test.json"))
         var checked = 0
         for group in vectors.testGroups {
             let key = try Ed25519PublicKey(rawRepresentation: try Hex.decode(group.publicKey.pk))

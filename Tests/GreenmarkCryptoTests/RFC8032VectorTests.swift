@@ -1,5 +1,6 @@
 import Foundation
 import GreenmarkCrypto
+import GreenmarkTestSupport
 import Testing
 
 /// `Ed25519PrivateKey` and `Ed25519PublicKey` against RFC 8032 section 7.1's Ed25519 test vectors

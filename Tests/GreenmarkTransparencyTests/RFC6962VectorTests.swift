@@ -1,5 +1,6 @@
 import Foundation
 import GreenmarkCrypto
+import GreenmarkTestSupport
 import GreenmarkTransparency
 import Testing
 
