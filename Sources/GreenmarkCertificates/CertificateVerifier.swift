@@ -29,35 +29,37 @@ public struct CertificateVerifier: Sendable {
             list.fail(.formatTooLarge, "the certificate is \(certificate.count) bytes; the limit is \(Self.maximumCertificateBytes)")
             return list.report()
         }
-        guard let outer = StrictJSON.object(certificate),
-              StrictJSON.hasExactly(outer, ["protected", "payload", "signature", "header"]),
-              StrictJSON.hasExactly(outer["header"], ["endorsement"]),
-              StrictJSON.hasExactlyStrings((outer["header"] as? [String: Any])?["endorsement"], ["protected", "payload", "signature"]),
-              let cert = StrictJSON.decode(SignedCertificate.self, from: certificate)
+        // Each document is parsed once (`StrictJSONParser`: the JSON profile, no repeated names) and
+        // its exact member set checked before anything is decoded from the parsed value.
+        guard let outer = StrictJSON.parse(certificate)?.object,
+              outer.hasExactly(["protected", "payload", "signature", "header"]),
+              let header = outer["header"]?.object, header.hasExactly(["endorsement"]),
+              header["endorsement"]?.object?.hasExactlyStrings(["protected", "payload", "signature"]) == true,
+              let cert = StrictJSON.decode(SignedCertificate.self, from: .object(outer))
         else {
             list.fail(.formatInvalid, "not a certificate: expected one JSON object with exactly protected, payload, signature and header.endorsement")
             return list.report()
         }
         list.pass(.formatValid, "a flattened JWS of \(certificate.count) bytes")
         guard let headerBytes = try? Base64URL.decode(cert.protected),
-              let headerObject = StrictJSON.object(headerBytes)
+              let headerObject = StrictJSON.parse(headerBytes)?.object
         else {
             list.fail(.headerInvalid, "the protected header is not base64url-encoded JSON")
             return list.report()
         }
-        guard let alg = headerObject["alg"] as? String, alg == "EdDSA" else {
-            list.fail(.headerAlgorithmUnsupported, "only alg EdDSA (Ed25519) is accepted, got \(headerObject["alg"].map { "\($0)" } ?? "none")")
+        guard let alg = headerObject["alg"]?.string, alg == "EdDSA" else {
+            list.fail(.headerAlgorithmUnsupported, "only alg EdDSA (Ed25519) is accepted, got \(headerObject.dictionary["alg"].map { "\($0)" } ?? "none")")
             return list.report()
         }
         guard headerObject["crit"] == nil, headerObject["b64"] == nil else {
             list.fail(.headerCriticalUnsupported, "the protected header has critical or b64 parameters this verifier does not implement")
             return list.report()
         }
-        guard headerObject["typ"] as? String == SignedCertificate.type else {
+        guard headerObject["typ"]?.string == SignedCertificate.type else {
             list.fail(.headerTypeMismatch, "typ must be \(SignedCertificate.type)")
             return list.report()
         }
-        guard let kid = headerObject["kid"] as? String, StrictJSON.hasExactly(headerObject, ["alg", "kid", "typ"]) else {
+        guard let kid = headerObject["kid"]?.string, headerObject.hasExactly(["alg", "kid", "typ"]) else {
             list.fail(.headerInvalid, "the protected header must have exactly alg, kid (a string) and typ")
             return list.report()
         }
@@ -80,8 +82,9 @@ public struct CertificateVerifier: Sendable {
 
         // Only now are signed fields read.
         guard let payload = try? Base64URL.decode(cert.payload),
-              let statementObject = StrictJSON.object(payload), Self.hasStatementShape(statementObject),
-              let statement = StrictJSON.decode(Statement.self, from: payload),
+              let statementValue = StrictJSON.parse(payload), let statementObject = statementValue.object,
+              Self.hasStatementShape(statementObject),
+              let statement = StrictJSON.decode(Statement.self, from: statementValue),
               statement.type == Statement.statementType,
               let digest = statement.textSHA256, Self.isLowercaseSHA256Hex(digest),
               statement.predicate.common.textCanonicalization == CanonicalText.version,
@@ -140,12 +143,12 @@ public struct CertificateVerifier: Sendable {
 
     /// The statement's exact shape: exactly `_type`, `subject`, `predicateType` and `predicate`;
     /// one subject with exactly `name` "text" and a `digest` with exactly `sha256`.
-    static func hasStatementShape(_ object: [String: Any]) -> Bool {
-        guard StrictJSON.hasExactly(object, ["_type", "subject", "predicateType", "predicate"]),
-              let subjects = object["subject"] as? [Any], subjects.count == 1,
-              let subject = subjects[0] as? [String: Any], StrictJSON.hasExactly(subject, ["name", "digest"]),
-              subject["name"] as? String == "text", StrictJSON.hasExactlyStrings(subject["digest"], ["sha256"]),
-              object["predicate"] is [String: Any]
+    static func hasStatementShape(_ object: JSONObject) -> Bool {
+        guard object.hasExactly(["_type", "subject", "predicateType", "predicate"]),
+              case .array(let subjects)? = object["subject"], subjects.count == 1,
+              let subject = subjects[0].object, subject.hasExactly(["name", "digest"]),
+              subject["name"]?.string == "text", subject["digest"]?.object?.hasExactlyStrings(["sha256"]) == true,
+              object["predicate"]?.object != nil
         else { return false }
         return true
     }

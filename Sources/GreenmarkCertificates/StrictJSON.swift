@@ -133,19 +133,31 @@ enum StrictJSON {
         return true
     }
 
-    /// A JSON object from untrusted bytes: nil when it is not one, breaks the JSON profile, or
-    /// repeats a member name.
+    /// The document in untrusted bytes, parsed once (`StrictJSONParser`): nil when it is not one JSON
+    /// object, breaks the JSON profile, or repeats a member name. `followsProfile` and
+    /// `hasDuplicateKeys` state the same rules as separate scans (the tests hold the parser to them).
+    static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        bytes.withUnsafeBufferPointer { StrictJSONParser.parse($0) }
+    }
+
+    /// A JSON object from untrusted bytes, as `JSONSerialization` gives it: nil when it is not one,
+    /// breaks the JSON profile, or repeats a member name.
     static func object(_ bytes: [UInt8]) -> [String: Any]? {
-        guard followsProfile(bytes), let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
-              !hasDuplicateKeys(bytes) else { return nil }
-        return object
+        parse(bytes)?.object?.dictionary
     }
 
     /// `type` decoded from untrusted bytes: nil when they do not decode, break the JSON profile,
-    /// or repeat a member name.
+    /// or repeat a member name. (`JSONDecoder` reads strings only where a type asks for them, so an
+    /// invalid escape in a member the type ignores passes here; callers that need the whole document
+    /// to be JSON parse it, and decode from the parsed value.)
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) -> T? {
         guard followsProfile(bytes), let value = try? JSONDecoder().decode(type, from: Data(bytes)), !hasDuplicateKeys(bytes) else { return nil }
         return value
+    }
+
+    /// `type` decoded from a parsed document, as `JSONDecoder` decodes it from the same bytes.
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) -> T? {
+        JSONValueDecoder.decode(type, from: value)
     }
 
     /// Whether `value` is a JSON object whose member names are exactly `names`.
