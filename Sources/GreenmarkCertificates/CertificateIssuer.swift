@@ -52,9 +52,14 @@ public struct CertificateIssuer: Sendable {
     }
 
     private func sign(_ statement: Statement) throws(CertificateError) -> SignedCertificate {
-        let bytes: Data
-        do { bytes = try JWS.canonicalEncoder.encode(statement) } catch { throw CertificateError(.cryptoFailure, "cannot encode the statement") }
-        let (payload, sig) = try JWS.sign(payload: Array(bytes), key: key, kid: keyID, typ: SignedCertificate.type)
+        // Written directly, byte for byte what `JWS.canonicalEncoder` writes (`CanonicalJSONTests`).
+        let bytes: [UInt8]
+        if let direct = statement.canonicalJSON() {
+            bytes = direct
+        } else {
+            do { bytes = Array(try JWS.canonicalEncoder.encode(statement)) } catch { throw CertificateError(.cryptoFailure, "cannot encode the statement") }
+        }
+        let (payload, sig) = try JWS.sign(payload: bytes, key: key, kid: keyID, typ: SignedCertificate.type)
         return SignedCertificate(payload: payload, protected: sig.protected, signature: sig.signature,
                                  header: .init(endorsement: endorsement))
     }

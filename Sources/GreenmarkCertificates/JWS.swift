@@ -16,6 +16,20 @@ public enum JWS {
             self.kid = kid
             self.typ = typ
         }
+
+        /// The header as `JWS.canonicalEncoder` encodes it (`{"alg":…,"kid":…,"typ":…}`), written directly.
+        func canonicalJSON() -> [UInt8] {
+            var w = CanonicalJSONWriter(capacity: 128)
+            w.beginObject()
+            w.key("alg")
+            w.string(alg)
+            w.key("kid")
+            w.string(kid)
+            w.key("typ")
+            w.string(typ)
+            w.endObject()
+            return w.bytes
+        }
     }
 
     /// One signature: encoded protected header and signature.
@@ -36,7 +50,7 @@ public enum JWS {
 
     /// Signs `payload` with `key` under a header of type `typ`; returns the encoded payload and signature.
     public static func sign(payload: [UInt8], key: Ed25519PrivateKey, kid: String, typ: String) throws(CertificateError) -> (payload: String, signature: Signature) {
-        let protected = Base64URL.encode(try canonicalBytes(of: Header(kid: kid, typ: typ), "a JWS header"))
+        let protected = Base64URL.encode(Header(kid: kid, typ: typ).canonicalJSON())
         let encodedPayload = Base64URL.encode(payload)
         do {
             let sig = try key.signature(for: signingInput(protected: protected, payload: encodedPayload))
