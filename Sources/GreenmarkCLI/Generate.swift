@@ -31,6 +31,8 @@ struct Generate: ParsableCommand {
     @Flag(help: "Print the generation record as JSON.") var json = false
     @Option(name: .customLong("receipt"), help: ArgumentHelp("Write the signed receipt here (needs `greenmark trust init`).", valueName: "file"))
     var receiptPath: String?
+    @Option(name: .customLong("bundle"), help: ArgumentHelp("Write the receipt as a provenance bundle (receipt, text, trusted roots) here.", valueName: "file"))
+    var bundlePath: String?
     @OptionGroup var model: ModelOptions
     @OptionGroup var home: HomeOptions
 
@@ -45,8 +47,8 @@ struct Generate: ParsableCommand {
     }
 
     func run() throws {
-        if receiptPath != nil, !home.signingStore.exists {
-            throw CertificateError(.signingKeysMissing, "--receipt needs signing keys; run `greenmark trust init` first")
+        if receiptPath != nil || bundlePath != nil, !home.signingStore.exists {
+            throw CertificateError(.signingKeysMissing, "--receipt and --bundle need signing keys; run `greenmark trust init` first")
         }
         let request = GenerationRequest(
             prompt: prompt, system: system, rawPrompt: raw, maxTokens: maxTokens, stopStrings: stops,
@@ -70,6 +72,11 @@ struct Generate: ParsableCommand {
         }
         if let receiptPath, let receipt {
             try Data(receipt.fileBytes()).write(to: URL(fileURLWithPath: receiptPath), options: .atomic)
+        }
+        if let bundlePath, let receipt {
+            let roots = try BundleDocument.trustedRootFiles(in: home.signingStore.trustDirectory)
+            let bundle = try BundleDocument(certificate: receipt, text: result.record.text, digestOnly: false, trustedRoots: roots)
+            try Data(bundle.fileBytes()).write(to: URL(fileURLWithPath: bundlePath), options: .atomic)
         }
         if json {
             print(try JSONOutput.encode(GenerateOutput(result: result, receipt: receipt)))

@@ -45,4 +45,24 @@ struct BundleVerifierTests {
             }
         }
     }
+
+    /// Writes N distinct valid bundles (example keys, one certificate per text) for measuring batch
+    /// verification: `GREENMARK_WRITE_BATCH_BUNDLES=/tmp/dir:600 swift test --filter BundleVerifierTests/writeBatch`;
+    /// verify them with `--trust root-key.json` (written beside them) `--at 2026-01-21T00:00:00Z`.
+    @Test("write a batch of bundles for measurement", .enabled(if: ProcessInfo.processInfo.environment["GREENMARK_WRITE_BATCH_BUNDLES"] != nil))
+    func writeBatch() throws {
+        let spec = ProcessInfo.processInfo.environment["GREENMARK_WRITE_BATCH_BUNDLES"]!.split(separator: ":")
+        let dir = URL(fileURLWithPath: String(spec[0])), count = spec.count > 1 ? Int(spec[1]) ?? 600 : 600
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let world = ConformanceWorld()
+        let issuer = world.issuer(world.issuer1, endorsedFrom: world.t0)
+        let v1 = world.json(world.v1)
+        try Data(world.rootKeyFile(world.root1)).write(to: dir.appendingPathComponent("root-key.json.pin"))
+        for i in 0..<count {
+            let text = world.text + "\n\nCopy \(i) of the batch."
+            let certificate = world.attest(issuer, at: world.t0 + 86_400 + Double(i), text: text)
+            let bundle = try BundleDocument(certificate: certificate, text: text, digestOnly: false, trustedRoots: [v1])
+            try Data(bundle.fileBytes()).write(to: dir.appendingPathComponent(String(format: "essay-%04d.bundle.json", i)))
+        }
+    }
 }

@@ -1,5 +1,10 @@
+import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
+import GreenmarkCrypto
+import GreenmarkStorage
+import GreenmarkTransparency
+import HTTPTypes
 import Hummingbird
 
 /// `docs/openapi.yaml`, schema `CertifyRequest`: the body of `POST /v1/certificates`.
@@ -23,3 +28,42 @@ struct CertifyResponse: ResponseEncodable {
 /// `docs/openapi.yaml`, schema `VerificationReport`: the answer of `POST /v1/certificates/verify`
 /// (its body is `VerifyRequest`).
 extension VerificationReport: ResponseEncodable {}
+
+/// `docs/openapi.yaml`, media type `application/vnd.greenmark.bundle.v1+json`: a certificate or
+/// receipt just issued, answered as a provenance bundle (`BundleDocument`) when the client asks
+/// (`?bundle=1`, or that media type in `Accept`): the certificate file as stored, the text, every
+/// trusted-root version in `trust/`, and the certificate's inclusion proof in the transparency log.
+enum BundleReply {
+    /// Whether the request asks for a bundle: `bundle=1` (or `true`) in the query, or the bundle
+    /// media type in `Accept`.
+    static func wanted(_ request: Request) -> Bool {
+        if let flag = request.uri.queryParameters.get("bundle"), flag == "1" || flag == "true" { return true }
+        return request.headers[values: .accept].contains { $0.contains(BundleDocument.mediaType) }
+    }
+
+    /// The bundle's bytes for a certificate the daemon just issued and logged (blocking parts off the event loop).
+    static func bytes(certificate: SignedCertificate, id: String, text: String, issuing: IssuingServices,
+                      log: LogServices?) async throws -> [UInt8] {
+        let registry = issuing.registry, trustDirectory = issuing.signing.trustDirectory
+        var proof: [UInt8]?
+        if let log, let index = try await offload({ try registry.logIndex(certificateID: id) }) {
+            let evidence = try await log.withCurrentTree { tree, note in
+                InclusionProofResponse(certificateID: id, leafIndex: index, treeSize: tree.size, leafHash: Hex.encode(tree.leafHash(at: index)),
+                                       proof: try tree.inclusionProof(index: index).map { Hex.encode($0) }, checkpoint: note)
+            }
+            proof = Array(try JSONEncoder.api.encode(evidence))
+        }
+        let logProof = proof
+        return try await offload {
+            let roots = try BundleDocument.trustedRootFiles(in: trustDirectory)
+            return try BundleDocument(certificate: certificate, text: text, digestOnly: false, trustedRoots: roots, logProof: logProof).fileBytes()
+        }
+    }
+
+    /// The bundle as a response with its media type.
+    static func response(_ bytes: [UInt8], status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = BundleDocument.mediaType
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -13,11 +13,13 @@ struct CertificateRoutes: RouteArea {
     let detection: DetectionServices
     let issuing: IssuingServices
     let trust: TrustState
+    /// The transparency log, for the inclusion proof of a certificate answered as a bundle.
+    var log: LogServices? = nil
 
     var routes: RouteCollection<GreenmarkRequestContext> {
         let routes = RouteCollection(context: GreenmarkRequestContext.self)
         routes.group().add(middleware: RoleMiddleware(.stamp))
-            .post("/v1/certificates") { request, context in try await certify(request, context) }
+            .post("/v1/certificates") { request, context -> Response in try await certify(request, context) }
         routes.group().add(middleware: RoleMiddleware(.verify))
             .get("/v1/certificates/{id}") { _, context in try await certificate(context) }
         routes.group().add(middleware: RoleMiddleware(detection.publicDetection ? nil : .verify))
@@ -26,7 +28,8 @@ struct CertificateRoutes: RouteArea {
     }
 
     /// Detects (as `DetectionAccess` allows and charges), then signs and stores a detection attestation.
-    func certify(_ request: Request, _ context: GreenmarkRequestContext) async throws -> EditedResponse<CertifyResponse> {
+    /// With `?bundle=1` or `Accept: application/vnd.greenmark.bundle.v1+json` the answer is a provenance bundle (`BundleReply`).
+    func certify(_ request: Request, _ context: GreenmarkRequestContext) async throws -> Response {
         let principal = try context.authenticated()
         try await DetectionAccess.admit(detection, context, route: "/v1/certificates")
         let body = try await APIInput.decode(CertifyRequest.self, request, context)
@@ -42,8 +45,12 @@ struct CertificateRoutes: RouteArea {
             try issuer.attestDetection(text: text, result: result, vocabulary: vocabulary, keyCommitment: commitment)
         }
         context.logger.info("issued certificate", metadata: ["id": .string(id), "token": .string(principal.id)])
-        return EditedResponse(status: .created, headers: [.location: "/v1/certificates/\(id)"],
-                              response: CertifyResponse(id: id, certificate: certificate, detection: result))
+        if BundleReply.wanted(request) {
+            let bytes = try await BundleReply.bytes(certificate: certificate, id: id, text: text, issuing: issuing, log: log)
+            return BundleReply.response(bytes, status: .created, headers: [.location: "/v1/certificates/\(id)"])
+        }
+        return try EditedResponse(status: .created, headers: [.location: "/v1/certificates/\(id)"],
+                                  response: CertifyResponse(id: id, certificate: certificate, detection: result)).response(from: request, context: context)
     }
 
     /// The stored certificate file, byte for byte.

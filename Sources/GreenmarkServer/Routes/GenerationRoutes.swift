@@ -12,18 +12,25 @@ import Metrics
 /// `POST /v1/chat/completions`, each answered as JSON or server-sent events with a signed receipt.
 struct GenerationRoutes: RouteArea {
     let services: GenerationServices
+    /// The transparency log, for the inclusion proof of a receipt answered as a bundle.
+    var log: LogServices? = nil
 
     var routes: RouteCollection<GreenmarkRequestContext> {
         services.gate.publishMetrics(prefix: "greenmark_generations")
         let routes = RouteCollection(context: GreenmarkRequestContext.self)
         let stamp = routes.group().add(middleware: RoleMiddleware(.stamp))
-        stamp.post("/v1/generate") { [services] request, context -> Response in
+        stamp.post("/v1/generate") { [services, log] request, context -> Response in
             let body = try await APIInput.decode(GenerateRequest.self, request, context)
             let generation = GenerationRequest(
                 prompt: body.prompt, system: body.system, maxTokens: body.maxTokens ?? 200, stopStrings: body.stop ?? [],
                 sampling: SamplingParameters(temperature: body.temperature ?? 1, topK: body.topK ?? 0, topP: body.topP ?? 1, seed: body.seed)
             )
-            return try await Self.run(generation, services: services, context: context, stream: body.stream ?? false, format: .greenmark)
+            // A bundle (`?bundle=1` or its media type in Accept) holds the whole text, so it cannot be streamed.
+            let bundle = BundleReply.wanted(request) ? BundleRequest(log: log) : nil
+            if bundle != nil, body.stream == true {
+                throw APIError(.badRequest, code: .invalidQuery, "a bundle is answered whole: ask for it without stream")
+            }
+            return try await Self.run(generation, services: services, context: context, stream: body.stream ?? false, format: .greenmark, bundle: bundle)
         }
         stamp.post("/v1/chat/completions") { [services] request, context -> Response in
             let body = try await APIInput.decode(ChatCompletionRequest.self, request, context)
@@ -43,6 +50,9 @@ struct GenerationRoutes: RouteArea {
 
     enum Format { case greenmark, openAI }
 
+    /// A receipt asked for as a provenance bundle (`BundleReply`).
+    struct BundleRequest { let log: LogServices? }
+
     /// Runs a generation through the gate, then answers as JSON or server-sent events.
     ///
     /// The request is checked and its prompt tokenized first (bad input: 400, no place taken).
@@ -51,7 +61,7 @@ struct GenerationRoutes: RouteArea {
     /// held by the generation thread and released when that thread ends, on every path (done,
     /// failed, cancelled, or the response never written).
     static func run(_ generation: GenerationRequest, services: GenerationServices, context: GreenmarkRequestContext,
-                    stream: Bool, format: Format) async throws -> Response {
+                    stream: Bool, format: Format, bundle: BundleRequest? = nil) async throws -> Response {
         guard let model = services.model else {
             throw APIError(.serviceUnavailable, code: .generationUnavailable, "this daemon was started without a model for generation")
         }
@@ -95,6 +105,11 @@ struct GenerationRoutes: RouteArea {
             // Only the shutdown's grace period cancels a generation whose client is still here.
             if result.record.finishReason == .cancelled { throw refusal(GenerationGate.Refusal.shuttingDown) }
             let (receipt, receiptID) = try await issueReceipt(result, services: services)
+            if let bundle, let receipt, let receiptID {
+                let bytes = try await BundleReply.bytes(certificate: receipt, id: receiptID, text: result.record.text,
+                                                        issuing: services.issuing, log: bundle.log)
+                return BundleReply.response(bytes, status: .ok, headers: [HTTPField.Name("Greenmark-Receipt-Id")!: receiptID])
+            }
             let data: Data
             switch format {
             case .greenmark:

@@ -9,9 +9,9 @@ public enum GreenmarkRoutes {
         for middleware in middleware(services, routeTable) { router.add(middleware: middleware) }
         let areas: [any RouteArea] = [
             HealthRoutes(services: services.health), DetectionRoutes(services: services.detection),
-            CertificateRoutes(detection: services.detection, issuing: services.issuing, trust: services.trust),
+            CertificateRoutes(detection: services.detection, issuing: services.issuing, trust: services.trust, log: services.log),
             TrustRoutes(trust: services.trust, keyringCache: services.detection.keyringCache), AdminRoutes(services: services.admin),
-            LogRoutes(services: services.log), GenerationRoutes(services: services.generation), WebRoutes(),
+            LogRoutes(services: services.log), GenerationRoutes(services: services.generation, log: services.log), WebRoutes(),
         ]
         for area in areas { router.addRoutes(area.routes) }
         routeTable.load(from: router)
