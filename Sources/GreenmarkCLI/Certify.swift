@@ -38,7 +38,9 @@ struct Certify: ParsableCommand {
         if let output {
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
             let what = bundle ? "bundle" : "certificate"
-            FileHandle.standardError.write(Data("Certified: \(result.verdict.plainWords) (z = \(String(format: "%.2f", result.zScore)), \(result.tokensScored) tokens); \(what) written to \(output)\n".utf8))
+            let z = String(format: "%.2f", result.zScore)
+            let line = "Certified: \(result.verdict.plainWords) (z = \(z), \(result.tokensScored) tokens); \(what) written to \(output)\n"
+            FileHandle.standardError.write(Data(line.utf8))
         } else {
             FileHandle.standardOutput.write(Data(bytes))
         }

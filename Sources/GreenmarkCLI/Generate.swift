@@ -31,7 +31,8 @@ struct Generate: ParsableCommand {
     @Flag(help: "Print the generation record as JSON.") var json = false
     @Option(name: .customLong("receipt"), help: ArgumentHelp("Write the signed receipt here (needs `greenmark trust init`).", valueName: "file"))
     var receiptPath: String?
-    @Option(name: .customLong("bundle"), help: ArgumentHelp("Write the receipt as a provenance bundle (receipt, text, trusted roots) here.", valueName: "file"))
+    @Option(name: .customLong("bundle"),
+            help: ArgumentHelp("Write the receipt as a provenance bundle (receipt, text, trusted roots) here.", valueName: "file"))
     var bundlePath: String?
     @OptionGroup var model: ModelOptions
     @OptionGroup var home: HomeOptions

@@ -147,10 +147,12 @@ extension Verify {
             print(try JSONOutput.encode(rows))
         } else {
             for r in rows where !r.valid { print("FAIL \(r.file): \(r.code ?? "error"): \(r.detail ?? r.error ?? "")") }
-            print("\(valid) of \(rows.count) bundles valid, \(rows.count - valid - unreadable) invalid" + (unreadable > 0 ? ", \(unreadable) unreadable" : ""))
+            let invalid = rows.count - valid - unreadable
+            print("\(valid) of \(rows.count) bundles valid, \(invalid) invalid" + (unreadable > 0 ? ", \(unreadable) unreadable" : ""))
         }
         let rate = Double(rows.count) / max(seconds, 1e-9)
-        FileHandle.standardError.write(Data(String(format: "verified %d bundles in %.3f s (%.0f/s) on %d threads\n", rows.count, seconds, rate, jobs).utf8))
+        let timing = String(format: "verified %d bundles in %.3f s (%.0f/s) on %d threads\n", rows.count, seconds, rate, jobs)
+        FileHandle.standardError.write(Data(timing.utf8))
         if unreadable > 0 { throw ExitCode(2) }
         if valid < rows.count { throw ExitCode(1) }
     }

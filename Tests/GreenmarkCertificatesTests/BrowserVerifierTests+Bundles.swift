@@ -11,7 +11,8 @@ extension BrowserVerifierTests {
         var cases: [[String: Any]] = []
         for name in BundleConformanceTests.caseNames {
             let f = try BundleConformanceTests.Files(name: name)
-            cases.append(["name": name, "bundle": Data(f.bundle).base64EncodedString(), "text": f.text.map { Data($0).base64EncodedString() } ?? NSNull(),
+            cases.append(["name": name, "bundle": Data(f.bundle).base64EncodedString(),
+                          "text": f.text.map { Data($0).base64EncodedString() } ?? NSNull(),
                           "trust": Data(f.trust).base64EncodedString(), "logKey": f.logKey.map { Data($0).base64EncodedString() } ?? NSNull(),
                           "at": f.expected.at])
         }

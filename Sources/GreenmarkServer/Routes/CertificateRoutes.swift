@@ -50,7 +50,8 @@ struct CertificateRoutes: RouteArea {
             return BundleReply.response(bytes, status: .created, headers: [.location: "/v1/certificates/\(id)"])
         }
         return try EditedResponse(status: .created, headers: [.location: "/v1/certificates/\(id)"],
-                                  response: CertifyResponse(id: id, certificate: certificate, detection: result)).response(from: request, context: context)
+                                  response: CertifyResponse(id: id, certificate: certificate, detection: result))
+            .response(from: request, context: context)
     }
 
     /// The stored certificate file, byte for byte.

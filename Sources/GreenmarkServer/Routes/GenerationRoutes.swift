@@ -30,7 +30,8 @@ struct GenerationRoutes: RouteArea {
             if bundle != nil, body.stream == true {
                 throw APIError(.badRequest, code: .invalidQuery, "a bundle is answered whole: ask for it without stream")
             }
-            return try await Self.run(generation, services: services, context: context, stream: body.stream ?? false, format: .greenmark, bundle: bundle)
+            return try await Self.run(generation, services: services, context: context, stream: body.stream ?? false, format: .greenmark,
+                                      bundle: bundle)
         }
         stamp.post("/v1/chat/completions") { [services] request, context -> Response in
             let body = try await APIInput.decode(ChatCompletionRequest.self, request, context)
