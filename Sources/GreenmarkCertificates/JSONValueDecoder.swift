@@ -73,6 +73,21 @@ struct JSONValueDecoder: Decoder {
             try JSONValueDecoder.scalar(type, try member(key), codingPath + [key])
         }
 
+        func decode(_ type: String.Type, forKey key: Key) throws -> String {
+            guard case .string(let s) = try member(key) else { throw JSONValueDecoder.mismatch(type, codingPath + [key]) }
+            return s
+        }
+
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+            guard case .integer(let n) = try member(key) else { throw JSONValueDecoder.mismatch(type, codingPath + [key]) }
+            return n
+        }
+
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+            guard case .bool(let b) = try member(key) else { throw JSONValueDecoder.mismatch(type, codingPath + [key]) }
+            return b
+        }
+
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
             try JSONValueDecoder(try member(key), codingPath: codingPath + [key]).container(keyedBy: type)
         }
@@ -132,5 +147,10 @@ struct JSONValueDecoder: Decoder {
         func decodeNil() -> Bool { value.isNull }
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONValueDecoder.scalar(type, value, codingPath) }
+
+        func decode(_ type: String.Type) throws -> String {
+            guard case .string(let s) = value else { throw JSONValueDecoder.mismatch(type, codingPath) }
+            return s
+        }
     }
 }

@@ -146,11 +146,13 @@ enum StrictJSON {
         parse(bytes)?.object?.dictionary
     }
 
-    /// `type` decoded from untrusted bytes: nil when they do not decode, break the JSON profile,
-    /// or repeat a member name. (`JSONDecoder` reads strings only where a type asks for them, so an
-    /// invalid escape in a member the type ignores passes here; callers that need the whole document
-    /// to be JSON parse it, and decode from the parsed value.)
+    /// `type` decoded from untrusted bytes as `JSONDecoder` decodes them: nil when they do not
+    /// decode, break the JSON profile, or repeat a member name. Strict JSON is parsed once and
+    /// decoded from the parsed value; anything else goes to `JSONDecoder` itself, which reads strings
+    /// only where a type asks for them (an invalid escape in a member the type ignores passes) and
+    /// accepts trailing commas. Callers that need the whole document to be JSON use `parse`.
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) -> T? {
+        if let value = parse(bytes) { return decode(type, from: value) }
         guard followsProfile(bytes), let value = try? JSONDecoder().decode(type, from: Data(bytes)), !hasDuplicateKeys(bytes) else { return nil }
         return value
     }

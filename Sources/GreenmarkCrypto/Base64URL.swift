@@ -32,24 +32,36 @@ public enum Base64URL {
     /// Decodes; rejects padding, characters outside the alphabet, impossible lengths and
     /// non-canonical trailing bits.
     public static func decode(_ string: String) throws(CryptoError) -> [UInt8] {
-        let chars = Array(string.utf8)
-        guard chars.count % 4 != 1 else { throw CryptoError(.invalidBase64, "impossible base64url length") }
-        var out = [UInt8]()
-        out.reserveCapacity(chars.count * 3 / 4)
+        var string = string
+        return try string.withUTF8 { decode($0) }.get()
+    }
+
+    private static func decode(_ chars: UnsafeBufferPointer<UInt8>) -> Result<[UInt8], CryptoError> {
+        guard chars.count % 4 != 1 else { return .failure(CryptoError(.invalidBase64, "impossible base64url length")) }
+        let count = chars.count / 4 * 3 + max(0, chars.count % 4 - 1)
+        var valid = true
         var acc: UInt32 = 0
         var bits = 0
-        for c in chars {
-            let v = reverse[Int(c)]
-            guard v >= 0 else { throw CryptoError(.invalidBase64, "invalid base64url character") }
-            acc = acc << 6 | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
-                acc &= (1 << UInt32(bits)) - 1
+        let out = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var o = 0
+            reverse.withUnsafeBufferPointer { table in
+                for c in chars {
+                    let v = table[Int(c)]
+                    guard v >= 0 else { valid = false; break }
+                    acc = acc << 6 | UInt32(v)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        buffer[o] = UInt8(truncatingIfNeeded: acc >> UInt32(bits))
+                        o += 1
+                        acc &= (1 << UInt32(bits)) - 1
+                    }
+                }
             }
+            initialized = o
         }
-        guard acc == 0 else { throw CryptoError(.invalidBase64, "non-canonical base64url") }
-        return out
+        guard valid else { return .failure(CryptoError(.invalidBase64, "invalid base64url character")) }
+        guard acc == 0 else { return .failure(CryptoError(.invalidBase64, "non-canonical base64url")) }
+        return .success(out)
     }
 }
