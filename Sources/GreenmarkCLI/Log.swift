@@ -33,7 +33,8 @@ struct Log: ParsableCommand {
         }
 
         func run() throws {
-            let results = LogConsistencyCheck.verify(old: try Verify.read(old, limit: 1 << 16), new: try new.map { try Verify.read($0, limit: 1 << 16) },
+            let results = LogConsistencyCheck.verify(old: try Verify.read(old, limit: 1 << 16),
+                                                     new: try new.map { try Verify.read($0, limit: 1 << 16) },
                                                      evidence: try proof.map { try Verify.read($0, limit: 1 << 20) },
                                                      key: try Verify.read(logKey, limit: 1 << 16))
             let valid = results.allSatisfy(\.passed)

@@ -30,9 +30,13 @@ struct Verify: ParsableCommand {
     var logProof: String?
     @Option(name: .customLong("log-key"), help: ArgumentHelp("The log's key, saved from /v1/log/key (needed with --log-proof).", valueName: "file"))
     var logKey: String?
-    @Option(name: .customLong("checkpoint-state"), help: ArgumentHelp("Keep the newest log checkpoint seen in this file and refuse one not consistent with it (with --log-proof).", valueName: "file"))
+    @Option(name: .customLong("checkpoint-state"),
+            help: ArgumentHelp("Keep the newest log checkpoint seen in this file and refuse one not consistent with it (with --log-proof).",
+                               valueName: "file"))
     var checkpointState: String?
-    @Option(name: .customLong("log-consistency"), help: ArgumentHelp("With --checkpoint-state: the proof between the kept checkpoint and the proof's, saved from /v1/log/consistency?old=N.", valueName: "file"))
+    @Option(name: .customLong("log-consistency"),
+            help: ArgumentHelp("With --checkpoint-state: the proof between the kept checkpoint and the proof's (/v1/log/consistency?old=N).",
+                               valueName: "file"))
     var logConsistency: String?
     @Flag(help: "Print the full report as JSON (a batch: one row per file).") var json = false
     @Flag(help: "Read the file as a provenance bundle even when it does not look like one (a JSON object with media_type).")

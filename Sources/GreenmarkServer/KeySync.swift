@@ -231,7 +231,8 @@ public final class KeySync: Sendable {
                                       revision: revision(of: record.bytes, name: name))
             } else if let local, localChanged {
                 // Changed here only: publish it (below, with the other local changes, atomically).
-                if name == LogKey.fileName, try refuseAnotherLogKey(local, record: records[name], versions: versions, agreed: &agreed, changes: &changes) {
+                if name == LogKey.fileName,
+                   try refuseAnotherLogKey(local, record: records[name], versions: versions, agreed: &agreed, changes: &changes) {
                     continue
                 }
                 if Self.secretFiles.contains(name), !SealedFile.isSealed(local) {

@@ -67,12 +67,14 @@ public enum LogConsistencyCheck {
     /// All passed means both checkpoints are signed by the log's key and the newer extends the older.
     public static func verify(old: [UInt8], new: [UInt8]?, evidence: [UInt8]?, key: [UInt8]) -> [Result] {
         guard let verifier = Self.key(key) else {
-            return [Result(code: LogInclusionCheck.Code.keyInvalid.rawValue, passed: false, detail: "the log key file is not the JSON of /v1/log/key")]
+            return [Result(code: LogInclusionCheck.Code.keyInvalid.rawValue, passed: false,
+                           detail: "the log key file is not the JSON of /v1/log/key")]
         }
         var proof: (oldSize: Int, newSize: Int, proof: [[UInt8]], checkpoint: String?)?
         if let evidence {
             guard let parsed = Self.evidence(evidence) else {
-                return [Result(code: Code.evidenceInvalid.rawValue, passed: false, detail: "the consistency evidence is not the JSON of /v1/log/consistency")]
+                return [Result(code: Code.evidenceInvalid.rawValue, passed: false,
+                               detail: "the consistency evidence is not the JSON of /v1/log/consistency")]
             }
             proof = parsed
         }
@@ -88,7 +90,8 @@ public enum LogConsistencyCheck {
                 out.append(Result(code: LogInclusionCheck.Code.checkpointValid.rawValue, passed: true,
                                   detail: "\(which) checkpoint of \(checkpoint.size) leaves signed by \(verifier.name)"))
             } catch {
-                out.append(Result(code: LogInclusionCheck.Code.checkpointInvalid.rawValue, passed: false, detail: "\(which) checkpoint: \(error.reason)"))
+                out.append(Result(code: LogInclusionCheck.Code.checkpointInvalid.rawValue, passed: false,
+                                  detail: "\(which) checkpoint: \(error.reason)"))
                 return out
             }
         }

@@ -30,7 +30,8 @@ struct LogConsistencyCLITests {
     static func logKey() throws -> (signer: SignedNote.Signer, json: Data) {
         let key = try Ed25519PrivateKey(seed: Array(1...32))
         let origin = "greenmark/log/" + Hex.encode(SHA256Digest.hash(key.publicKey.rawRepresentation).prefix(8))
-        let json = try JSONSerialization.data(withJSONObject: ["origin": origin, "public_key": Data(key.publicKey.rawRepresentation).base64EncodedString()])
+        let publicKey = Data(key.publicKey.rawRepresentation).base64EncodedString()
+        let json = try JSONSerialization.data(withJSONObject: ["origin": origin, "public_key": publicKey])
         return (try SignedNote.Signer(name: origin, key: key), json)
     }
 
@@ -42,7 +43,8 @@ struct LogConsistencyCLITests {
 
     @Test("the 6 valid probes exit 0 (but the 12-byte-root one: 1), the 92 must-fail probes exit 1", .enabled(if: enabled))
     func probes() throws {
-        let files = (FileManager.default.enumerator(atPath: Self.folder.path)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        let all = FileManager.default.enumerator(atPath: Self.folder.path)?.compactMap { $0 as? String } ?? []
+        let files = all.filter { $0.hasSuffix(".json") }.sorted()
         try #require(files.count == 98, "expected 98 consistency probes in \(Self.folder.path)")
         let (signer, keyJSON) = try Self.logKey()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-logcons-\(UUID().uuidString)").path
@@ -52,8 +54,10 @@ struct LogConsistencyCLITests {
         var (accepted, refused) = (0, 0)
         for file in files {
             let p = try JSONDecoder().decode(Probe.self, from: Data(contentsOf: Self.folder.appendingPathComponent(file)))
-            try ((try? Self.note(size: p.size1, root: p.root1, signer: signer)) ?? "not a note\n").write(toFile: dir + "/old", atomically: true, encoding: .utf8)
-            try ((try? Self.note(size: p.size2, root: p.root2, signer: signer)) ?? "not a note\n").write(toFile: dir + "/new", atomically: true, encoding: .utf8)
+            let old = (try? Self.note(size: p.size1, root: p.root1, signer: signer)) ?? "not a note\n"
+            let new = (try? Self.note(size: p.size2, root: p.root2, signer: signer)) ?? "not a note\n"
+            try old.write(toFile: dir + "/old", atomically: true, encoding: .utf8)
+            try new.write(toFile: dir + "/new", atomically: true, encoding: .utf8)
             let proof = (p.proof ?? []).map { Data(base64Encoded: $0).map { Hex.encode(Array($0)) } ?? "zz" }
             let evidence: [String: Any] = ["old_size": p.size1, "new_size": p.size2, "proof": proof]
             try JSONSerialization.data(withJSONObject: evidence).write(to: URL(fileURLWithPath: dir + "/proof.json"))
@@ -67,7 +71,8 @@ struct LogConsistencyCLITests {
         #expect(accepted == 5 && refused == 93)
     }
 
-    @Test("without --proof two checkpoints of one size must have one root; two roots are tlog.equivocation; unreadable files exit 2", .enabled(if: enabled))
+    @Test("without --proof two checkpoints of one size must have one root; two roots are tlog.equivocation; unreadable files exit 2",
+          .enabled(if: enabled))
     func equalSizesAndUsage() throws {
         let (signer, keyJSON) = try Self.logKey()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-logcons-\(UUID().uuidString)").path
@@ -80,7 +85,8 @@ struct LogConsistencyCLITests {
         let same = try CLIProcess.run(["log", "verify-consistency", "--old", dir + "/a", "--new", dir + "/a", "--log-key", dir + "/key.json"])
         #expect(same.status == 0 && same.stdout.hasPrefix("CONSISTENT"), "\(same.stdout)\(same.stderr)")
         let split = try CLIProcess.run(["log", "verify-consistency", "--old", dir + "/a", "--new", dir + "/b", "--log-key", dir + "/key.json"])
-        #expect(split.status == 1 && split.stdout.contains("log.consistency.invalid") && split.stdout.contains("tlog.equivocation"), "\(split.stdout)")
+        #expect(split.status == 1 && split.stdout.contains("log.consistency.invalid") && split.stdout.contains("tlog.equivocation"),
+                "\(split.stdout)")
         // A checkpoint signed by another key is refused.
         let other = try SignedNote.Signer(name: signer.name, key: try Ed25519PrivateKey(seed: Array(repeating: 9, count: 32)))
         try Self.note(size: 7, root: rootA, signer: other).write(toFile: dir + "/forged", atomically: true, encoding: .utf8)

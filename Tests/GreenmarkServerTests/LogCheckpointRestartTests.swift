@@ -58,7 +58,8 @@ struct LogCheckpointRestartTests {
             let (status, body) = try await Self.issue(daemon, token: token, i)
             #expect(status == 201, "\(body)")
             ids.append(try #require(body["id"] as? String))
-            try JSONSerialization.data(withJSONObject: try #require(body["certificate"] as? [String: Any])).write(to: URL(fileURLWithPath: dir + "/cert\(i).json"))
+            let certificate = try JSONSerialization.data(withJSONObject: try #require(body["certificate"] as? [String: Any]))
+            try certificate.write(to: URL(fileURLWithPath: dir + "/cert\(i).json"))
         }
         let checkpoint2 = try await Self.save(daemon.baseURL + "/v1/log/checkpoint", to: dir + "/cp2")
         #expect(String(decoding: checkpoint2, as: UTF8.self).split(separator: "\n")[1] == "2")
@@ -76,16 +77,19 @@ struct LogCheckpointRestartTests {
         #expect(FileManager.default.contents(atPath: home + "/log-checkpoint.txt") == checkpoint3)
         _ = try await Self.save(daemon.baseURL + "/v1/log/consistency?old=2", to: dir + "/consistency-2.json")
         _ = try await Self.save(daemon.baseURL + "/v1/log/proof/\(ids[0])", to: dir + "/proof-at-3.json")
-        let monitor = try Self.greenmark(["log", "verify-consistency", "--old", dir + "/cp2", "--new", dir + "/cp3", "--proof", dir + "/consistency-2.json",
+        let monitor = try Self.greenmark(["log", "verify-consistency", "--old", dir + "/cp2", "--new", dir + "/cp3",
+                                          "--proof", dir + "/consistency-2.json",
                                           "--log-key", dir + "/key.json"])
         #expect(monitor.status == 0 && monitor.output.contains("log.consistency.valid"), "\(monitor.output)")
-        let backwards = try Self.greenmark(["log", "verify-consistency", "--old", dir + "/cp3", "--new", dir + "/cp2", "--proof", dir + "/consistency-2.json",
+        let backwards = try Self.greenmark(["log", "verify-consistency", "--old", dir + "/cp3", "--new", dir + "/cp2",
+                                            "--proof", dir + "/consistency-2.json",
                                             "--log-key", dir + "/key.json"])
         #expect(backwards.status == 1, "\(backwards.output)")
 
         // greenmark verify --checkpoint-state: the first checkpoint is kept, a newer one needs the consistency proof.
         func verify(_ proof: String, _ extra: [String] = []) throws -> (status: Int32, output: String) {
-            try Self.greenmark(["verify", dir + "/cert0.json", "--trust", home + "/trust/root-key.json", "--trust-update", home + "/trust/trusted-root.json",
+            try Self.greenmark(["verify", dir + "/cert0.json", "--trust", home + "/trust/root-key.json",
+                                "--trust-update", home + "/trust/trusted-root.json",
                                 "--log-proof", dir + "/" + proof, "--log-key", dir + "/key.json", "--checkpoint-state", dir + "/state"] + extra)
         }
         let first = try verify("proof-at-2.json")

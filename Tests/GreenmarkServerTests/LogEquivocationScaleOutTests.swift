@@ -20,7 +20,7 @@ struct LogEquivocationScaleOutTests {
         return next
     }
 
-    @Test("UPDATE log_entry SET leaf_hash=… WHERE leaf_index=3 and a restart: both daemons refuse (not ready, 503 with the code), one root per size")
+    @Test("UPDATE log_entry SET leaf_hash=… WHERE leaf_index=3 and a restart: both daemons refuse (not ready, 503, the code), one root per size")
     func tamperedLeaf() async throws {
         let cluster = try await ScaleOutTests.Cluster.start(keySyncInterval: "0.5")
         defer { try? FileManager.default.removeItem(atPath: cluster.base) }
