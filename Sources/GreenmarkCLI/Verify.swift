@@ -16,6 +16,9 @@ struct Verify: ParsableCommand {
             Never touches the network. A root key alone is not enough: pass the trusted roots the issuer publishes \
             (greenmark trust export), e.g. --trust root-key.json --trust-update 'trusted-root-v*.json'; the newest must not \
             have expired. Exit status: 0 valid, 1 invalid, 2 usage error (missing or unreadable files, a malformed --at).
+            A provenance bundle (greenmark certify --bundle) carries the text and the trusted roots: greenmark verify \
+            essay.bundle.json --trust root-key.json. Several bundles or a directory of them verify as a batch on every core \
+            (--json rows, --csv report, --jobs N).
             """
     )
 
@@ -28,7 +31,9 @@ struct Verify: ParsableCommand {
     @OptionGroup var trustOptions: TrustOptions
     @Option(name: .customLong("log-proof"), help: ArgumentHelp("Inclusion evidence saved from greenmarkd's /v1/log/proof/{id}: also check the certificate is in the transparency log.", valueName: "file"))
     var logProof: String?
-    @Option(name: .customLong("log-key"), help: ArgumentHelp("The log's key, saved from /v1/log/key (needed with --log-proof).", valueName: "file"))
+    @Option(name: .customLong("log-key"),
+            help: ArgumentHelp("The log's key, saved from /v1/log/key (with --log-proof; with bundles, their inclusion proof is then required).",
+                               valueName: "file"))
     var logKey: String?
     @Option(name: .customLong("checkpoint-state"),
             help: ArgumentHelp("Keep the newest log checkpoint seen in this file and refuse one not consistent with it (with --log-proof).",
