@@ -102,6 +102,19 @@ struct LogCheckpointRestartTests {
         #expect(FileManager.default.contents(atPath: dir + "/state") == checkpoint3, "the newer checkpoint replaces the kept one")
         let same = try verify("proof-at-3.json")
         #expect(same.status == 0, "\(same.output)")
+        // An older checkpoint is accepted with the proof from it to the kept one, refused with a corrupted proof.
+        let older = try verify("proof-at-2.json", ["--log-consistency", dir + "/consistency-2.json"])
+        #expect(older.status == 0 && older.output.contains("log.consistency.valid"), "\(older.output)")
+        let saved = try Data(contentsOf: URL(fileURLWithPath: dir + "/consistency-2.json"))
+        var evidence = try #require(try JSONSerialization.jsonObject(with: saved) as? [String: Any])
+        var hashes = try #require(evidence["proof"] as? [String])
+        try #require(!hashes.isEmpty)
+        hashes[0] = String(repeating: "0", count: 64)
+        evidence["proof"] = hashes
+        try JSONSerialization.data(withJSONObject: evidence).write(to: URL(fileURLWithPath: dir + "/corrupted.json"))
+        let corrupted = try verify("proof-at-2.json", ["--log-consistency", dir + "/corrupted.json"])
+        #expect(corrupted.status == 1 && corrupted.output.contains("log.consistency.invalid"), "\(corrupted.output)")
+        #expect(FileManager.default.contents(atPath: dir + "/state") == checkpoint3, "the kept checkpoint never moves back")
         await Self.stop(daemon)
 
         // Rewrite leaf 1 and delete the registry's checkpoint records: only the home's record is left to notice.
