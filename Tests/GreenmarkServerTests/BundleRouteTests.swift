@@ -1,5 +1,6 @@
 import Foundation
 import GreenmarkCertificates
+import GreenmarkModel
 import GreenmarkServer
 import GreenmarkStorage
 import HTTPTypes
@@ -55,6 +56,33 @@ struct BundleRouteTests {
             try await client.execute(uri: "/v1/generate?bundle=1", method: .post, headers: plain, body: generate) { r in
                 #expect(r.status == .badRequest)
                 #expect(String(buffer: r.body).contains("input.invalid_query"))
+            }
+        }
+    }
+
+    @Test("a generation asked for as a bundle (real model): the receipt, the generated text and the log proof verify offline")
+    func generationBundle() async throws {
+        let s = try GenerationRouteTests().setup()
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let pinBytes = Array(try JSONEncoder().encode(try SigningKeyStore(directory: s.home).rootKeyFile()))
+        let headers: HTTPFields = [.authorization: "Bearer \(s.issuer)", .contentType: "application/json"]
+        let request: [String: Any] = ["prompt": "Write two sentences about rain.", "max_tokens": 24, "seed": 3]
+        let body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: request))
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            var logKey: [UInt8] = []
+            try await client.execute(uri: "/v1/log/key", method: .get) { r in logKey = Array(r.body.readableBytesView) }
+            try await client.execute(uri: "/v1/generate?bundle=1", method: .post, headers: headers, body: body) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType] == BundleDocument.mediaType)
+                let bytes = Array(r.body.readableBytesView)
+                let bundle = try BundleDocument.read(bytes).get()
+                let id = try #require(r.headers[HTTPField.Name("Greenmark-Receipt-Id")!])
+                #expect(try s.services.registry.certificate(id: id)?.bytes == bundle.certificate)
+                guard case .text(let text) = bundle.text else { Issue.record("no text in the bundle"); return }
+                #expect(!text.isEmpty)
+                let report = BundleVerifier(pinned: pinBytes, logKey: logKey).verify(bundle: bytes)
+                #expect(report.status == .valid, "\(report.checks.map { "\($0.code): \($0.detail)" })")
+                #expect(report.kind == .generationReceipt)
             }
         }
     }
