@@ -57,7 +57,9 @@ public struct CertificateIssuer: Sendable {
         if let direct = statement.canonicalJSON() {
             bytes = direct
         } else {
-            do { bytes = Array(try JWS.canonicalEncoder.encode(statement)) } catch { throw CertificateError(.cryptoFailure, "cannot encode the statement") }
+            do { bytes = Array(try JWS.canonicalEncoder.encode(statement)) } catch {
+                throw CertificateError(.cryptoFailure, "cannot encode the statement")
+            }
         }
         let (payload, sig) = try JWS.sign(payload: bytes, key: key, kid: keyID, typ: SignedCertificate.type)
         return SignedCertificate(payload: payload, protected: sig.protected, signature: sig.signature,

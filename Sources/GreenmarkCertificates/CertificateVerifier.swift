@@ -48,7 +48,8 @@ public struct CertificateVerifier: Sendable {
             return list.report()
         }
         guard let alg = headerObject["alg"]?.string, alg == "EdDSA" else {
-            list.fail(.headerAlgorithmUnsupported, "only alg EdDSA (Ed25519) is accepted, got \(headerObject.dictionary["alg"].map { "\($0)" } ?? "none")")
+            let got = headerObject.dictionary["alg"].map { "\($0)" } ?? "none"
+            list.fail(.headerAlgorithmUnsupported, "only alg EdDSA (Ed25519) is accepted, got \(got)")
             return list.report()
         }
         guard headerObject["crit"] == nil, headerObject["b64"] == nil else {

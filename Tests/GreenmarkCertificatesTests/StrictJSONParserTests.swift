@@ -18,7 +18,8 @@ struct StrictJSONParserTests {
 
     /// What `StrictJSON.decode` was: profile, `JSONDecoder`, repeated names.
     static func oldDecode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
-        guard StrictJSON.followsProfile(bytes), let v = try? JSONDecoder().decode(type, from: Data(bytes)), !StrictJSON.hasDuplicateKeys(bytes) else { return nil }
+        guard StrictJSON.followsProfile(bytes), let v = try? JSONDecoder().decode(type, from: Data(bytes)),
+              !StrictJSON.hasDuplicateKeys(bytes) else { return nil }
         return v
     }
 
@@ -145,8 +146,12 @@ struct StrictJSONParserTests {
                 switch Int.random(in: 0..<4, using: &rng) {
                 case 0: m.insert(contentsOf: Self.pieces.randomElement(using: &rng)!, at: at)
                 case 1: if at < m.count { m.remove(at: at) }
-                case 2: if at < m.count { m.replaceSubrange(at..<min(m.count, at + Int.random(in: 1...4, using: &rng)), with: Self.pieces.randomElement(using: &rng)!) }
-                default: m.insert(contentsOf: m[at..<min(m.count, at + Int.random(in: 1...40, using: &rng))], at: Int.random(in: 0...m.count, using: &rng))
+                case 2:
+                    let end = min(m.count, at + Int.random(in: 1...4, using: &rng))
+                    if at < m.count { m.replaceSubrange(at..<end, with: Self.pieces.randomElement(using: &rng)!) }
+                default:
+                    let slice = m[at..<min(m.count, at + Int.random(in: 1...40, using: &rng))]
+                    m.insert(contentsOf: slice, at: Int.random(in: 0...m.count, using: &rng))
                 }
                 Self.check(m, &mismatches)
             }
