@@ -28,6 +28,16 @@ struct VerifyBatch {
             case file, valid, code, detail, error
             case certificateID = "certificate_id", issuedAt = "issued_at"
         }
+
+        /// Every member in every row, `null` when not applicable, so each row has the same shape.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(file, forKey: .file)
+            try c.encode(valid, forKey: .valid)
+            for (key, value) in [(CodingKeys.code, code), (.detail, detail), (.certificateID, certificateID), (.issuedAt, issuedAt), (.error, error)] {
+                if let value { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
+            }
+        }
     }
 
     /// Files read from directories (recursively, in name order).
