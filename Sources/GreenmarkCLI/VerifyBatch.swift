@@ -34,7 +34,9 @@ struct VerifyBatch {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(file, forKey: .file)
             try c.encode(valid, forKey: .valid)
-            for (key, value) in [(CodingKeys.code, code), (.detail, detail), (.certificateID, certificateID), (.issuedAt, issuedAt), (.error, error)] {
+            let optional: [(CodingKeys, String?)] = [(.code, code), (.detail, detail), (.certificateID, certificateID), (.issuedAt, issuedAt),
+                                                     (.error, error)]
+            for (key, value) in optional {
                 if let value { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
             }
         }
