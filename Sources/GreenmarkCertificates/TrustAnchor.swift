@@ -74,11 +74,14 @@ public struct TrustAnchor: Sendable {
             current = pinnedRoot
         } else {
             let key = pinnedKey!
-            let signedByPin = byVersion.values.filter { d in
+            // The lowest version the pin signed: versions in ascending order, the first that lists
+            // the key and carries its signature and a threshold of its own (checked in that order,
+            // so no later version's signatures are verified once the start is found).
+            let start = byVersion.keys.sorted().lazy.compactMap { byVersion[$0] }.first { d in
                 d.body.rootKeys.contains(key) && d.root.validSignatureCount(keys: [key]) == 1
                     && d.root.validSignatureCount(keys: d.body.rootKeys) >= d.body.threshold
             }
-            guard let start = signedByPin.min(by: { $0.body.version < $1.body.version }) else {
+            guard let start else {
                 return fail(.trustIncomplete, documents.isEmpty
                     ? "a root key alone is not enough: pass the trusted roots it signed (--trust-update trusted-root-v*.json)"
                     : "no trusted root given lists and is signed by the pinned root key \(key.keyID)")
