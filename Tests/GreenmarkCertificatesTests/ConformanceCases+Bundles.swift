@@ -169,6 +169,11 @@ extension ConformanceWorld {
                        bundle: with(["log_proof": try! JSONSerialization.jsonObject(with: Data(logProof(cert)))]),
                        trust: root1File, valid: false, code: "bundle.invalid"))
 
+        let surrogate = s(bundle(text: "SURROGATE")).replacingOccurrences(of: "\"SURROGATE\"", with: "\"essay \\ud800 text\"")
+        c.append(.init(name: "bundle-text-lone-surrogate",
+                       why: "the text member holds a \\u escape of a lone surrogate (no UTF-8 form; the JSON profile refuses it)",
+                       bundle: Array(surrogate.utf8), trust: root1File, valid: false, code: "bundle.invalid"))
+
         // ---- negative: trust reached through the bundle ----
         c.append(.init(name: "bundle-no-trusted-roots", why: "root-1 pinned, and the bundle carries no trusted root: a root key alone is not enough",
                        bundle: bundle(roots: []), trust: root1File, valid: false, code: "trust.incomplete"))
@@ -197,6 +202,10 @@ extension ConformanceWorld {
                        bundle: bundle(json(broken)), trust: root1File, valid: false, code: "signature.invalid"))
         c.append(.init(name: "bundle-certificate-not-json", why: "the embedded certificate is not JSON",
                        bundle: bundle(Array("not a certificate".utf8)), trust: root1File, valid: false, code: "format.invalid"))
+        c.append(.init(name: "bundle-certificate-too-large",
+                       why: "the embedded certificate is one byte over 256 KiB (whitespace added): the certificate's own limit applies",
+                       bundle: bundle(cert + [UInt8](repeating: 0x20, count: CertificateVerifier.maximumCertificateBytes + 1 - cert.count)),
+                       trust: root1File, valid: false, code: "format.too_large"))
         c.append(.init(name: "bundle-revoked-key", why: "a certificate by issuer-2 after its compromise, with v1 to v3 in the bundle",
                        bundle: bundle(json(attest(i2, at: compromise + 5 * day)), roots: [v1, v2, v3]),
                        trust: root1File, valid: false, code: "key.revoked"))
