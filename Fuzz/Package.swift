@@ -23,7 +23,7 @@ let package = Package(
     name: "greenmark-fuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "greenmark", path: ".."),
+        .package(name: "greenmark", path: "..")
     ],
     targets: [
         // Fixtures (the example trust anchor, a fixed watermark key) and the byte tokenizer.

@@ -15,8 +15,11 @@ struct VerifyPageResource: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         let page = context.package.directoryURL.appending(path: "certs/verify.html")
         let copy = context.pluginWorkDirectoryURL.appending(path: "verify.html")
-        return [.buildCommand(displayName: "Copying certs/verify.html into the server's resources",
-                              executable: URL(fileURLWithPath: "/bin/cp"), arguments: [page.path, copy.path],
-                              inputFiles: [page], outputFiles: [copy])]
+        return [
+            .buildCommand(
+                displayName: "Copying certs/verify.html into the server's resources",
+                executable: URL(fileURLWithPath: "/bin/cp"), arguments: [page.path, copy.path],
+                inputFiles: [page], outputFiles: [copy])
+        ]
     }
 }

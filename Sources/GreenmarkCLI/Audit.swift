@@ -10,7 +10,8 @@ import GreenmarkModel
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a certificate against a disclosed watermark key and recompute its detection.",
-        discussion: "Offline. Verifies the certificate first (as `greenmark verify`), then the key's id and commitment, then re-scores the text with the disclosed key. Exit status: 0 all checks pass, 1 a check failed, 2 usage error."
+        discussion:
+            "Offline. Verifies the certificate first (as `greenmark verify`), then the key's id and commitment, then re-scores the text with the disclosed key. Exit status: 0 all checks pass, 1 a check failed, 2 usage error."
     )
 
     @Argument(help: ArgumentHelp("The certificate file.", valueName: "cert")) var certificate: String
@@ -27,11 +28,15 @@ struct Audit: ParsableCommand {
         let textBytes = try Verify.read(text, limit: CertificateVerifier.maximumTextBytes + 1)
         let loaded = try trustOptions.load()
         guard let anchor = loaded.anchor else {
-            return try finish([(false, loaded.checks.last?.code ?? VerificationCode.trustUnreadable.rawValue, loaded.checks.last?.detail ?? "unusable trust file")])
+            return try finish([
+                (false, loaded.checks.last?.code ?? VerificationCode.trustUnreadable.rawValue, loaded.checks.last?.detail ?? "unusable trust file")
+            ])
         }
         let report = CertificateVerifier(anchor: anchor).verify(certificate: certBytes, text: textBytes, at: trustOptions.time)
         guard report.status == .valid, let statement = report.statement else {
-            return try finish([(false, report.failures.first ?? "certificate.invalid", "the certificate does not verify; run greenmark verify for details")])
+            return try finish([
+                (false, report.failures.first ?? "certificate.invalid", "the certificate does not verify; run greenmark verify for details")
+            ])
         }
         var checks: [(Bool, String, String)] = [(true, "certificate.valid", "signature, trust and text digest verified")]
         let file = try Verify.read(disclosedKey, limit: 1 << 16)
@@ -40,29 +45,42 @@ struct Audit: ParsableCommand {
         }
         let common = statement.predicate.common
         guard key.id == common.watermarkKeyID else {
-            return try finish(checks + [(false, "audit.key.mismatch", "the disclosed key is \(key.id), the certificate names \(common.watermarkKeyID ?? "no key")")])
+            return try finish(
+                checks + [(false, "audit.key.mismatch", "the disclosed key is \(key.id), the certificate names \(common.watermarkKeyID ?? "no key")")]
+            )
         }
         checks.append((true, "audit.key.id", "the disclosed secret derives the certificate's key id \(key.id)"))
         guard let committed = common.watermarkKeyCommitment else {
-            return try finish(checks + [(false, "audit.commitment.missing", "the certificate predates key commitments; the key id alone binds only 64 bits")])
+            return try finish(
+                checks + [(false, "audit.commitment.missing", "the certificate predates key commitments; the key id alone binds only 64 bits")])
         }
         guard ConstantTime.equals(Array(committed.utf8), Array((key.commitment ?? "").utf8)) else {
-            return try finish(checks + [(false, "audit.commitment.mismatch", "SHA-256 of the disclosed key does not match the certificate's commitment")])
+            return try finish(
+                checks + [(false, "audit.commitment.mismatch", "SHA-256 of the disclosed key does not match the certificate's commitment")])
         }
         checks.append((true, "audit.commitment.match", "the certificate committed to this key (\(committed.prefix(16))…)"))
         guard case .detection(let d) = statement.predicate else {
-            return try finish(checks)   // a receipt: the key binding is what can be audited
+            return try finish(checks)  // a receipt: the key binding is what can be audited
         }
         let tokenizer = try model.tokenizer()
         guard tokenizer.vocabularyID == d.tokenizer.vocabulary else {
-            return try finish(checks + [(false, "audit.tokenizer.mismatch", "the certificate was scored with \(d.tokenizer.vocabulary); this model has \(tokenizer.vocabularyID)")])
+            return try finish(
+                checks + [
+                    (
+                        false, "audit.tokenizer.mismatch",
+                        "the certificate was scored with \(d.tokenizer.vocabulary); this model has \(tokenizer.vocabularyID)"
+                    )
+                ])
         }
         let textString = String(decoding: textBytes, as: UTF8.self)
         let result = try Detector(tokenizer: tokenizer).detect(textString, key: key, includeMask: false)
         let z = String(format: "%.4f", result.zScore)
         let same = result.greenTokens == d.greenTokens && result.tokensScored == d.tokensScored && z == d.zScore
-        checks.append((same, same ? "audit.recompute.match" : "audit.recompute.mismatch",
-                       "recomputed \(result.greenTokens) green of \(result.tokensScored) scored, z \(z); the certificate says \(d.greenTokens) of \(d.tokensScored), z \(d.zScore)"))
+        checks.append(
+            (
+                same, same ? "audit.recompute.match" : "audit.recompute.mismatch",
+                "recomputed \(result.greenTokens) green of \(result.tokensScored) scored, z \(z); the certificate says \(d.greenTokens) of \(d.tokensScored), z \(d.zScore)"
+            ))
         try finish(checks)
     }
 

@@ -21,22 +21,28 @@ extension Bench {
         let (scored, green) = (400, 180)
         let gamma = WatermarkScheme.default.gamma
         let tail = BinomialTail.upper(successes: green, trials: scored, probability: gamma)
-        let result = DetectionResult(zScore: ZScore.of(green: green, scored: scored, gamma: gamma), pValue: tail.probability,
-                                     log10PValue: tail.log10Probability, tokensScored: scored, greenTokens: green, tokensTotal: scored + 1,
-                                     verdict: .watermarked, moreTokensNeeded: nil, keyID: wk.id, scheme: .default, zThreshold: 4,
-                                     pThreshold: 3.17e-5, minimumScoredTokens: 50, normalized: false, tokenizer: "bench", mask: nil)
+        let result = DetectionResult(
+            zScore: ZScore.of(green: green, scored: scored, gamma: gamma), pValue: tail.probability,
+            log10PValue: tail.log10Probability, tokensScored: scored, greenTokens: green, tokensTotal: scored + 1,
+            verdict: .watermarked, moreTokensNeeded: nil, keyID: wk.id, scheme: .default, zThreshold: 4,
+            pThreshold: 3.17e-5, minimumScoredTokens: 50, normalized: false, tokenizer: "bench", mask: nil)
         var rows: [BenchRow] = []
-        rows.append(ratio(measure("certificate_issue", unit: "certificates/s") { n in
-            var sink = 0
-            for _ in 0..<n { sink &+= (try! issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench")).signature.count }
-            return sink
-        }, to: sign))
+        rows.append(
+            ratio(
+                measure("certificate_issue", unit: "certificates/s") { n in
+                    var sink = 0
+                    for _ in 0..<n { sink &+= (try! issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench")).signature.count }
+                    return sink
+                }, to: sign))
         let certificate = try issuer.attestDetection(text: text, result: result, vocabulary: "vocab-bench").fileBytes()
         let body = TrustedRoot.Body(
             version: 1, issuedAt: Timestamp.format(Date()), expires: Timestamp.format(Date() + 86_400), threshold: 1,
             rootKeys: [.init(keyID: SigningKeyID.root(root.publicKey), publicKey: Base64URL.encode(root.publicKey.rawRepresentation))],
-            issuingKeys: [.init(keyID: issuer.keyID, publicKey: Base64URL.encode(key.publicKey.rawRepresentation),
-                                notBefore: Timestamp.format(Date(timeIntervalSinceNow: -60)), notAfter: nil, status: .active, compromisedSince: nil)],
+            issuingKeys: [
+                .init(
+                    keyID: issuer.keyID, publicKey: Base64URL.encode(key.publicKey.rawRepresentation),
+                    notBefore: Timestamp.format(Date(timeIntervalSinceNow: -60)), notAfter: nil, status: .active, compromisedSince: nil)
+            ],
             watermarkKeys: [])
         let encoder = JSONEncoder()
         let pin = Array(try encoder.encode(RootKeyFile(root.publicKey)))
@@ -48,21 +54,25 @@ extension Bench {
         guard report.status == .valid, report.checks.contains(where: { $0.code == VerificationCode.textDigestMatch.rawValue }) else {
             throw ValidationError("the bench certificate does not verify: \(report.failures)")
         }
-        rows.append(ratio(measure("certificate_verify", unit: "certificates/s") { n in
-            var sink = 0
-            for _ in 0..<n where verifier.verify(certificate: certificate, text: textBytes).status == .valid { sink += 1 }
-            precondition(sink == n, "a bench certificate failed to verify")
-            return sink
-        }, to: verify))
-        rows.append(ratio(measure("certificate_verify_loading_trust", unit: "certificates/s") { n in
-            var sink = 0
-            for _ in 0..<n {
-                guard let anchor = TrustAnchor.load(pinned: pin, updates: [trustedRoot]).anchor else { continue }
-                if CertificateVerifier(anchor: anchor).verify(certificate: certificate, text: textBytes).status == .valid { sink += 1 }
-            }
-            precondition(sink == n, "a bench certificate failed to verify")
-            return sink
-        }, to: verify))
+        rows.append(
+            ratio(
+                measure("certificate_verify", unit: "certificates/s") { n in
+                    var sink = 0
+                    for _ in 0..<n where verifier.verify(certificate: certificate, text: textBytes).status == .valid { sink += 1 }
+                    precondition(sink == n, "a bench certificate failed to verify")
+                    return sink
+                }, to: verify))
+        rows.append(
+            ratio(
+                measure("certificate_verify_loading_trust", unit: "certificates/s") { n in
+                    var sink = 0
+                    for _ in 0..<n {
+                        guard let anchor = TrustAnchor.load(pinned: pin, updates: [trustedRoot]).anchor else { continue }
+                        if CertificateVerifier(anchor: anchor).verify(certificate: certificate, text: textBytes).status == .valid { sink += 1 }
+                    }
+                    precondition(sink == n, "a bench certificate failed to verify")
+                    return sink
+                }, to: verify))
         return rows
     }
 

@@ -48,20 +48,26 @@ extension Bench {
         let (key, _) = try Ed25519PrivateKey.generate()
         let message = [UInt8](repeating: 0x5a, count: 600)
         let signature = try key.signature(for: message)
-        rows.append(measure("ed25519_sign", unit: "sign/s") { n in
-            var sink = 0
-            for _ in 0..<n { sink &+= Int((try! key.signature(for: message))[0]) }
-            return sink
-        })
-        rows.append(measure("ed25519_verify", unit: "verify/s") { n in
-            var sink = 0
-            for _ in 0..<n where key.publicKey.isValidSignature(signature, for: message) { sink += 1 }
-            return sink
-        })
+        rows.append(
+            measure("ed25519_sign", unit: "sign/s") { n in
+                var sink = 0
+                for _ in 0..<n { sink &+= Int((try! key.signature(for: message))[0]) }
+                return sink
+            })
+        rows.append(
+            measure("ed25519_verify", unit: "verify/s") { n in
+                var sink = 0
+                for _ in 0..<n where key.publicKey.isValidSignature(signature, for: message) { sink += 1 }
+                return sink
+            })
         rows += try certificateRows(issuingKey: key, sign: rows[rows.count - 2], verify: rows[rows.count - 1])
         if let (sign, verify) = Self.opensslSpeed() {
-            rows.append(BenchRow(name: "openssl_speed_ed25519_sign", unit: "sign/s", rate: sign, detail: "\(Int(sign)) sign/s (openssl speed, same run)"))
-            rows.append(BenchRow(name: "openssl_speed_ed25519_verify", unit: "verify/s", rate: verify, detail: "\(Int(verify)) verify/s (openssl speed, same run)"))
+            rows.append(
+                BenchRow(name: "openssl_speed_ed25519_sign", unit: "sign/s", rate: sign, detail: "\(Int(sign)) sign/s (openssl speed, same run)"))
+            rows.append(
+                BenchRow(
+                    name: "openssl_speed_ed25519_verify", unit: "verify/s", rate: verify, detail: "\(Int(verify)) verify/s (openssl speed, same run)")
+            )
         }
         return rows
     }
@@ -75,11 +81,12 @@ extension Bench {
     func stopStringRows() -> [BenchRow] {
         var state: UInt64 = 7
         func letter() -> Character {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Character(Unicode.Scalar(UInt8(97 + (state >> 33) % 26)))
         }
         let stops = (0..<20).map { _ in String((0..<30_000).map { _ in letter() }) }
-        let bytes = Array(String(repeating: BenchText.essay + " ", count: 1 + stopTokens * 4 / BenchText.essay.utf8.count).utf8.prefix(stopTokens * 4))
+        let bytes = Array(
+            String(repeating: BenchText.essay + " ", count: 1 + stopTokens * 4 / BenchText.essay.utf8.count).utf8.prefix(stopTokens * 4))
         let pieces = stride(from: 0, to: bytes.count, by: 4).map { Array(bytes[$0..<min(bytes.count, $0 + 4)]) }
         func time(_ body: () -> String) -> (Double, String) {
             let t0 = DispatchTime.now().uptimeNanoseconds
@@ -94,7 +101,7 @@ extension Bench {
         }
         // The new matcher: building the automaton once per generation, then each token.
         let (buildSeconds, _) = time { OutputText(stops: stops).text }
-        let prepared = OutputText(stops: stops)   // copies share the automaton
+        let prepared = OutputText(stops: stops)  // copies share the automaton
         var repetitions = 0
         var newText = ""
         let (newSeconds, _) = time {
@@ -109,14 +116,18 @@ extension Bench {
         }
         precondition(oldText == newText, "the stop-string matchers disagree")
         let oldPerToken = oldSeconds / Double(pieces.count) * 1e3
-        let old = BenchRow(name: "stop_strings_20x30000_old", unit: "ms/token", rate: oldPerToken,
-                           detail: "\(f(oldPerToken)) ms/token, \(f(oldSeconds)) s for \(pieces.count) tokens (re-decode, range(of:), tail comparisons; grows with the output)")
+        let old = BenchRow(
+            name: "stop_strings_20x30000_old", unit: "ms/token", rate: oldPerToken,
+            detail:
+                "\(f(oldPerToken)) ms/token, \(f(oldSeconds)) s for \(pieces.count) tokens (re-decode, range(of:), tail comparisons; grows with the output)"
+        )
         let perToken = newSeconds / Double(repetitions * pieces.count) * 1e3
         let whole = buildSeconds + newSeconds / Double(repetitions)
-        let new = BenchRow(name: "stop_strings_20x30000", unit: "ms/token", rate: perToken,
-                           detail: String(format: "%.5f ms/token", perToken) + " (\(grouped(oldPerToken / perToken))× faster per token than the old code), plus "
-                               + String(format: "%.0f ms to build the automaton once; %.3f s for the %d tokens in all", buildSeconds * 1e3, whole, pieces.count)
-                               + " (\(grouped(oldSeconds / whole))× faster)")
+        let new = BenchRow(
+            name: "stop_strings_20x30000", unit: "ms/token", rate: perToken,
+            detail: String(format: "%.5f ms/token", perToken) + " (\(grouped(oldPerToken / perToken))× faster per token than the old code), plus "
+                + String(format: "%.0f ms to build the automaton once; %.3f s for the %d tokens in all", buildSeconds * 1e3, whole, pieces.count)
+                + " (\(grouped(oldSeconds / whole))× faster)")
         return [old, new]
     }
 

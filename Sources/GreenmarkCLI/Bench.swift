@@ -36,33 +36,37 @@ struct Bench: ParsableCommand {
         let prf = try GreenListPRF(key: key, scheme: scheme)
         let message = GreenListPRF.label + [0, 0, 0, 1, 0, 0, 0x30, 0x39, 0, 0, 0xd4, 0x31]  // a 29-byte h=1 message
 
-        rows.append(measure("openssl_hmac_oneshot", unit: "HMAC/s") { n in
-            var sink: UInt8 = 0
-            for _ in 0..<n { sink &+= (try! HMACSHA256.oneShot(key: key, message: message))[0] }
-            return Int(sink)
-        })
+        rows.append(
+            measure("openssl_hmac_oneshot", unit: "HMAC/s") { n in
+                var sink: UInt8 = 0
+                for _ in 0..<n { sink &+= (try! HMACSHA256.oneShot(key: key, message: message))[0] }
+                return Int(sink)
+            })
         let mac = try HMACSHA256(key: key)
-        rows.append(measure("hmac_prepared_key", unit: "HMAC/s") { n in
-            var sink: UInt32 = 0
-            message.withUnsafeBytes { m in for _ in 0..<n { sink &+= mac.prefix32(m) } }
-            return Int(sink)
-        })
-        rows.append(measure("prf_v1_is_green_h1", unit: "PRF/s") { n in
-            var sink = 0
-            var ctx: [UInt32] = [0]
-            for i in 0..<n {
-                ctx[0] = UInt32(truncatingIfNeeded: i &* 7919)
-                if prf.isGreen(context: ctx, token: UInt32(truncatingIfNeeded: i)) { sink += 1 }
-            }
-            return sink
-        })
+        rows.append(
+            measure("hmac_prepared_key", unit: "HMAC/s") { n in
+                var sink: UInt32 = 0
+                message.withUnsafeBytes { m in for _ in 0..<n { sink &+= mac.prefix32(m) } }
+                return Int(sink)
+            })
+        rows.append(
+            measure("prf_v1_is_green_h1", unit: "PRF/s") { n in
+                var sink = 0
+                var ctx: [UInt32] = [0]
+                for i in 0..<n {
+                    ctx[0] = UInt32(truncatingIfNeeded: i &* 7919)
+                    if prf.isGreen(context: ctx, token: UInt32(truncatingIfNeeded: i)) { sink += 1 }
+                }
+                return sink
+            })
         var rng = SystemRandomNumberGenerator()
         let tokens = (0..<200_000).map { _ in UInt32.random(in: 0..<49_152, using: &rng) }
-        rows.append(measure("score_tokens_h1", unit: "tokens/s", per: tokens.count) { n in
-            var sink = 0
-            for _ in 0..<n { sink &+= TokenScores(tokens: tokens, prf: prf, ignoreRepeats: true).green }
-            return sink
-        })
+        rows.append(
+            measure("score_tokens_h1", unit: "tokens/s", per: tokens.count) { n in
+                var sink = 0
+                for _ in 0..<n { sink &+= TokenScores(tokens: tokens, prf: prf, ignoreRepeats: true).green }
+                return sink
+            })
         if stopTokens > 0 { rows += stopStringRows() }
         rows += logTreeRows()
         rows += try logCheckpointRows()
@@ -71,25 +75,28 @@ struct Bench: ParsableCommand {
             let tokenizer = try LlamaTokenizer(modelPath: path)
             let essay = BenchText.essay
             let essayTokens = try tokenizer.tokenize(essay).count
-            rows.append(measure("tokenize_llama_cpp", unit: "tokens/s", per: essayTokens) { n in
-                var sink = 0
-                for _ in 0..<n { sink &+= (try! tokenizer.referenceTokenize(essay)).count }
-                return sink
-            })
-            rows.append(measure("tokenize", unit: "tokens/s", per: essayTokens) { n in
-                var sink = 0
-                for _ in 0..<n { sink &+= (try! tokenizer.tokenize(essay)).count }
-                return sink
-            })
+            rows.append(
+                measure("tokenize_llama_cpp", unit: "tokens/s", per: essayTokens) { n in
+                    var sink = 0
+                    for _ in 0..<n { sink &+= (try! tokenizer.referenceTokenize(essay)).count }
+                    return sink
+                })
+            rows.append(
+                measure("tokenize", unit: "tokens/s", per: essayTokens) { n in
+                    var sink = 0
+                    for _ in 0..<n { sink &+= (try! tokenizer.tokenize(essay)).count }
+                    return sink
+                })
             // Cold cache: the word cache is emptied before every essay, so each distinct word goes to llama.cpp.
-            rows.append(measure("tokenize_cold_cache", unit: "tokens/s", per: essayTokens) { n in
-                var sink = 0
-                for _ in 0..<n {
-                    tokenizer.clearWordCache()
-                    sink &+= (try! tokenizer.tokenize(essay)).count
-                }
-                return sink
-            })
+            rows.append(
+                measure("tokenize_cold_cache", unit: "tokens/s", per: essayTokens) { n in
+                    var sink = 0
+                    for _ in 0..<n {
+                        tokenizer.clearWordCache()
+                        sink &+= (try! tokenizer.tokenize(essay)).count
+                    }
+                    return sink
+                })
             let wk = try WatermarkKey(secret: key, scheme: scheme, state: .primary)
             let detector = Detector(tokenizer: tokenizer)
             var latencies: [Double] = []
@@ -101,8 +108,11 @@ struct Bench: ParsableCommand {
             }
             latencies.sort()
             func q(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-            rows.append(BenchRow(name: "detect_essay_\(BenchText.essayWords)_words_ms", unit: "ms p50/p90/p99",
-                                 rate: q(0.5), detail: "p50 \(f(q(0.5))) ms, p90 \(f(q(0.9))) ms, p99 \(f(q(0.99))) ms, \(latencies.count) runs, \(essayTokens) tokens"))
+            rows.append(
+                BenchRow(
+                    name: "detect_essay_\(BenchText.essayWords)_words_ms", unit: "ms p50/p90/p99",
+                    rate: q(0.5),
+                    detail: "p50 \(f(q(0.5))) ms, p90 \(f(q(0.9))) ms, p99 \(f(q(0.99))) ms, \(latencies.count) runs, \(essayTokens) tokens"))
         }
 
         rows += try signatureRows()
@@ -110,10 +120,16 @@ struct Bench: ParsableCommand {
         var generation: GenerationComparison?
         if generateTokens > 0, let path = try? ModelLocator.resolve(explicit: model) {
             generation = try compareGeneration(path: path, key: key)
-            rows.append(BenchRow(name: "generate_watermarked", unit: "tokens/s", rate: generation!.watermarkedTokensPerSecond,
-                                 detail: "\(f(generation!.watermarkedTokensPerSecond)) tokens/s (Swift sampling \(f(generation!.watermarkedSwiftMsPerToken)) ms/token, \(f(generation!.watermarkedPRFPerToken)) PRF/token)"))
-            rows.append(BenchRow(name: "generate_plain_delta0", unit: "tokens/s", rate: generation!.plainTokensPerSecond,
-                                 detail: "\(f(generation!.plainTokensPerSecond)) tokens/s (Swift sampling \(f(generation!.plainSwiftMsPerToken)) ms/token)"))
+            rows.append(
+                BenchRow(
+                    name: "generate_watermarked", unit: "tokens/s", rate: generation!.watermarkedTokensPerSecond,
+                    detail:
+                        "\(f(generation!.watermarkedTokensPerSecond)) tokens/s (Swift sampling \(f(generation!.watermarkedSwiftMsPerToken)) ms/token, \(f(generation!.watermarkedPRFPerToken)) PRF/token)"
+                ))
+            rows.append(
+                BenchRow(
+                    name: "generate_plain_delta0", unit: "tokens/s", rate: generation!.plainTokensPerSecond,
+                    detail: "\(f(generation!.plainTokensPerSecond)) tokens/s (Swift sampling \(f(generation!.plainSwiftMsPerToken)) ms/token)"))
         }
 
         let hmac = rows.first { $0.name == "openssl_hmac_oneshot" }!.rate
@@ -136,13 +152,17 @@ struct Bench: ParsableCommand {
             print("ratio scoring tokens / prepared-key HMACs  \(f(summary.scoringOverPreparedHMAC))")
             print("PRF cost per token                         \(f(summary.nanosecondsPerPRF)) ns")
             func rate(_ name: String) -> Double? { rows.first { $0.name == name }?.rate }
-            if let s = rate("ed25519_sign"), let os = rate("openssl_speed_ed25519_sign"), let v = rate("ed25519_verify"), let ov = rate("openssl_speed_ed25519_verify") {
+            if let s = rate("ed25519_sign"), let os = rate("openssl_speed_ed25519_sign"), let v = rate("ed25519_verify"),
+                let ov = rate("openssl_speed_ed25519_verify")
+            {
                 print("Ed25519 sign / openssl speed sign                          \(f(s / os))x")
                 print("Ed25519 verify / openssl speed verify                      \(f(v / ov))x")
             }
             if let g = generation {
-                print("Swift sampling with watermark (PRF+bias+softmax+draw) / decode  \(String(format: "%.2f%%", g.watermarkCostShareOfDecode * 100))")
-                print("watermark's own cost (beyond the plain sampler) / decode       \(String(format: "%.2f%%", g.watermarkOnlyShareOfDecode * 100))")
+                print(
+                    "Swift sampling with watermark (PRF+bias+softmax+draw) / decode  \(String(format: "%.2f%%", g.watermarkCostShareOfDecode * 100))")
+                print(
+                    "watermark's own cost (beyond the plain sampler) / decode       \(String(format: "%.2f%%", g.watermarkOnlyShareOfDecode * 100))")
                 print("tokens/s watermarked / tokens/s plain (delta 0)               \(String(format: "%.3f", g.throughputRatio))x")
             }
         }

@@ -29,11 +29,15 @@ struct Certify: ParsableCommand {
         let issuer = try home.signingStore.activeIssuer()
         let tokenizer = try model.tokenizer()
         let result = try Detector(tokenizer: tokenizer).detect(text, keys: keys, includeMask: false)
-        let certificate = try issuer.attestDetection(text: text, result: result, vocabulary: tokenizer.vocabularyID,
-                                                     keyCommitment: keys.first { $0.id == result.keyID }?.commitment)
-        let bytes = bundle
-            ? try BundleDocument(certificate: certificate, text: text, digestOnly: digestOnly,
-                                 trustedRoots: BundleDocument.trustedRootFiles(in: home.signingStore.trustDirectory)).fileBytes()
+        let certificate = try issuer.attestDetection(
+            text: text, result: result, vocabulary: tokenizer.vocabularyID,
+            keyCommitment: keys.first { $0.id == result.keyID }?.commitment)
+        let bytes =
+            bundle
+            ? try BundleDocument(
+                certificate: certificate, text: text, digestOnly: digestOnly,
+                trustedRoots: BundleDocument.trustedRootFiles(in: home.signingStore.trustDirectory)
+            ).fileBytes()
             : try certificate.fileBytes()
         if let output {
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)

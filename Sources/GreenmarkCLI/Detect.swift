@@ -8,13 +8,14 @@ struct Detect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score a text for the Greenmark watermark.",
         discussion: """
-        Re-tokenizes the text with the model's tokenizer, counts green tokens under the watermark \
-        key, and reports the z-score, the exact binomial p-value and a verdict. "No watermark \
-        found" never means "written by a human".
-        """
+            Re-tokenizes the text with the model's tokenizer, counts green tokens under the watermark \
+            key, and reports the z-score, the exact binomial p-value and a verdict. "No watermark \
+            found" never means "written by a human".
+            """
     )
 
-    @Argument(help: ArgumentHelp("Text files or directories (.txt and .md inside) to score; - or nothing reads standard input.", valueName: "file-or-dir"))
+    @Argument(
+        help: ArgumentHelp("Text files or directories (.txt and .md inside) to score; - or nothing reads standard input.", valueName: "file-or-dir"))
     var inputs: [String] = []
 
     @OptionGroup var home: HomeOptions
@@ -36,7 +37,10 @@ struct Detect: ParsableCommand {
     /// Batch mode: several inputs, a directory, or a report requested.
     var isBatch: Bool {
         inputs.count > 1 || report != nil || csv != nil
-            || inputs.contains { var d: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue }
+            || inputs.contains {
+                var d: ObjCBool = false
+                return FileManager.default.fileExists(atPath: $0, isDirectory: &d) && d.boolValue
+            }
     }
 
     func validate() throws {

@@ -8,27 +8,35 @@ enum DetectionReport {
         lines.append("Verdict: \(r.verdict.plainWords)")
         let gammaPct = percent(r.scheme.gamma)
         lines.append("  z-score       \(fixed(r.zScore, 2))  (threshold \(fixed(r.zThreshold, 2)))")
-        lines.append("  green tokens  \(r.greenTokens) of \(r.tokensScored) scored (\(percent(r.greenFraction)); \(gammaPct) expected without the watermark)")
+        lines.append(
+            "  green tokens  \(r.greenTokens) of \(r.tokensScored) scored (\(percent(r.greenFraction)); \(gammaPct) expected without the watermark)")
         lines.append("  p-value       \(scientific(r.pValue, log10: r.log10PValue))")
-        lines.append("  key           \(r.keyID) (\(r.scheme))" + (r.keysTried > 1 ? "; best of \(r.keysTried) keys, p-value corrected for all of them" : ""))
+        lines.append(
+            "  key           \(r.keyID) (\(r.scheme))" + (r.keysTried > 1 ? "; best of \(r.keysTried) keys, p-value corrected for all of them" : ""))
         if let span = r.span {
-            lines.append("  span          tokens \(span.tokenStart)..<\(span.tokenEnd): \(span.greenTokens) of \(span.tokensScored) green, z \(fixed(span.zScore, 2)); best of \(span.windowsSearched) windows, p-value corrected for all of them")
+            lines.append(
+                "  span          tokens \(span.tokenStart)..<\(span.tokenEnd): \(span.greenTokens) of \(span.tokensScored) green, z \(fixed(span.zScore, 2)); best of \(span.windowsSearched) windows, p-value corrected for all of them"
+            )
         } else if r.spanSearch {
             lines.append("  span search   no span scores higher than the whole text")
         }
         lines.append("")
         switch r.verdict {
         case .tooShort:
-            lines.append("Only \(r.tokensScored) tokens could be scored; at least \(r.minimumScoredTokens) are needed to decide (\(r.moreTokensNeeded ?? 0) more). Short texts cannot be judged either way.")
+            lines.append(
+                "Only \(r.tokensScored) tokens could be scored; at least \(r.minimumScoredTokens) are needed to decide (\(r.moreTokensNeeded ?? 0) more). Short texts cannot be judged either way."
+            )
             if let more = r.moreTokensToConfirm, more > (r.moreTokensNeeded ?? 0) {
                 lines.append("At this text's green fraction, about \(more) more tokens would be needed to show a watermark.")
             }
         case .watermarked, .noWatermark:
             lines.append("Text written without this watermark key scores this high \(Odds.inWords(log10Probability: r.log10PValue)).")
             if r.verdict == .noWatermark {
-                lines.append("A text can lack the watermark because a person wrote it, because another model wrote it, or because it was heavily edited.")
+                lines.append(
+                    "A text can lack the watermark because a person wrote it, because another model wrote it, or because it was heavily edited.")
                 if let more = r.moreTokensToConfirm, r.zScore >= 2 {
-                    lines.append("The score is above chance: at the same green fraction, about \(more) more tokens would reach the watermarked verdict.")
+                    lines.append(
+                        "The score is above chance: at the same green fraction, about \(more) more tokens would reach the watermarked verdict.")
                 }
             }
             if let span = r.span, r.verdict == .watermarked {

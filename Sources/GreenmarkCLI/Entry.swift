@@ -3,7 +3,7 @@ import Foundation
 import GreenmarkCrypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the command line, turning typed errors into one clear line on stderr and exit code 1.

@@ -6,7 +6,7 @@ import GreenmarkKeys
 import GreenmarkModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `greenmark generate`: watermarked generation with the local model.
@@ -25,14 +25,16 @@ struct Generate: ParsableCommand {
     @Option(name: .customLong("top-p"), help: "Nucleus sampling mass (1 = off).") var topP: Double = SamplingParameters.default.topP
     @Option(help: "Random seed, for reproducible output.") var seed: UInt64?
     @Option(help: "Logit bias added to green tokens.") var delta: Double = 2.0
-    @Option(name: .customLong("stop"), help: "Stop before this string (repeatable; at most 16, each at most 1,024 characters).") var stops: [String] = []
+    @Option(name: .customLong("stop"), help: "Stop before this string (repeatable; at most 16, each at most 1,024 characters).") var stops: [String] =
+        []
     @Option(help: "CPU threads for llama.cpp.") var threads: Int = 1
     @Flag(name: .customLong("no-watermark"), help: "Generate without a watermark (for comparisons).") var noWatermark = false
     @Flag(help: "Print the generation record as JSON.") var json = false
     @Option(name: .customLong("receipt"), help: ArgumentHelp("Write the signed receipt here (needs `greenmark trust init`).", valueName: "file"))
     var receiptPath: String?
-    @Option(name: .customLong("bundle"),
-            help: ArgumentHelp("Write the receipt as a provenance bundle (receipt, text, trusted roots) here.", valueName: "file"))
+    @Option(
+        name: .customLong("bundle"),
+        help: ArgumentHelp("Write the receipt as a provenance bundle (receipt, text, trusted roots) here.", valueName: "file"))
     var bundlePath: String?
     @OptionGroup var model: ModelOptions
     @OptionGroup var home: HomeOptions
@@ -93,8 +95,11 @@ struct GenerateOutput: Encodable {
     let receipt: SignedCertificate?
 
     enum CodingKeys: String, CodingKey {
-        case text, tokens, keyID = "key_id", model, record, receipt
-        case tokensPerSecond = "tokens_per_second", greenDrawn = "green_tokens_drawn"
+        case text, tokens
+        case keyID = "key_id"
+        case model, record, receipt
+        case tokensPerSecond = "tokens_per_second"
+        case greenDrawn = "green_tokens_drawn"
     }
 
     func encode(to encoder: any Encoder) throws {

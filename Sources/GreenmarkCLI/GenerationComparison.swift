@@ -16,7 +16,8 @@ struct GenerationComparison: Encodable {
     var watermarkOnlyShareOfDecode: Double { (watermarkedSwiftMsPerToken - plainSwiftMsPerToken) / decodeMsPerToken }
 
     enum CodingKeys: String, CodingKey {
-        case tokensPerGeneration = "tokens_per_generation", rounds
+        case tokensPerGeneration = "tokens_per_generation"
+        case rounds
         case watermarkedTokensPerSecond = "watermarked_tokens_per_second"
         case plainTokensPerSecond = "plain_tokens_per_second"
         case watermarkedSwiftMsPerToken = "watermarked_swift_ms_per_token"

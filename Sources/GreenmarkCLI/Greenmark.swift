@@ -6,7 +6,9 @@ public struct Greenmark: ParsableCommand {
         commandName: "greenmark",
         abstract: "Watermark certification and provenance for LLM text.",
         version: GreenmarkVersion.current,
-        subcommands: [Keys.self, Trust.self, Generate.self, Detect.self, Certify.self, Verify.self, Audit.self, Tokens.self, Eval.self, Bench.self, Log.self]
+        subcommands: [
+            Keys.self, Trust.self, Generate.self, Detect.self, Certify.self, Verify.self, Audit.self, Tokens.self, Eval.self, Bench.self, Log.self,
+        ]
     )
 
     public init() {}

@@ -4,7 +4,7 @@ import GreenmarkKeys
 import GreenmarkStorage
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension HomeOptions {

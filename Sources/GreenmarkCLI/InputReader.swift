@@ -2,7 +2,7 @@ import Foundation
 import GreenmarkCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads the text to score from a file or standard input, as strict UTF-8.

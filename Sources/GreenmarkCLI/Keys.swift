@@ -9,8 +9,10 @@ import GreenmarkKeys
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and manage watermark keys.",
-        subcommands: [Init.self, List.self, Add.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self, Revoke.self, Disclose.self,
-                      MasterKeyFile.self, Seal.self]
+        subcommands: [
+            Init.self, List.self, Add.self, Rotate.self, Promote.self, Enable.self, Disable.self, Destroy.self, Revoke.self, Disclose.self,
+            MasterKeyFile.self, Seal.self,
+        ]
     )
 
     struct Init: ParsableCommand {
@@ -115,10 +117,10 @@ struct Keys: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Publish a retired watermark key, so anyone can audit the certificates that commit to it.",
             discussion: """
-            Only a disabled key can be disclosed (it no longer watermarks or detects): once public, anyone can \
-            write text in its watermark. The file holds the secret; publish it beside the trusted root. \
-            `greenmark audit` then checks certificates against it (docs/key-disclosure.md).
-            """
+                Only a disabled key can be disclosed (it no longer watermarks or detects): once public, anyone can \
+                write text in its watermark. The file holds the secret; publish it beside the trusted root. \
+                `greenmark audit` then checks certificates against it (docs/key-disclosure.md).
+                """
         )
         @OptionGroup var home: HomeOptions
         @Argument(help: "Key id.") var id: String
@@ -146,7 +148,9 @@ struct Keys: ParsableCommand {
         )
         @OptionGroup var home: HomeOptions
         @Argument(help: "Issuing key id (gik-...).") var id: String
-        @Option(name: .customLong("compromised-since"), help: "RFC 3339 UTC time from which the key is considered compromised, e.g. 2026-11-29T00:00:00Z.")
+        @Option(
+            name: .customLong("compromised-since"), help: "RFC 3339 UTC time from which the key is considered compromised, e.g. 2026-11-29T00:00:00Z."
+        )
         var compromisedSince: String
 
         func validate() throws {

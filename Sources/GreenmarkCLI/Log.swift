@@ -33,14 +33,18 @@ struct Log: ParsableCommand {
         }
 
         func run() throws {
-            let results = LogConsistencyCheck.verify(old: try Verify.read(old, limit: 1 << 16),
-                                                     new: try new.map { try Verify.read($0, limit: 1 << 16) },
-                                                     evidence: try proof.map { try Verify.read($0, limit: 1 << 20) },
-                                                     key: try Verify.read(logKey, limit: 1 << 16))
+            let results = LogConsistencyCheck.verify(
+                old: try Verify.read(old, limit: 1 << 16),
+                new: try new.map { try Verify.read($0, limit: 1 << 16) },
+                evidence: try proof.map { try Verify.read($0, limit: 1 << 20) },
+                key: try Verify.read(logKey, limit: 1 << 16))
             let valid = results.allSatisfy(\.passed)
             if json {
-                print(try JSONOutput.encode(Report(status: valid ? "valid" : "invalid",
-                                                   checks: results.map { Report.Check(code: $0.code, passed: $0.passed, detail: $0.detail) })))
+                print(
+                    try JSONOutput.encode(
+                        Report(
+                            status: valid ? "valid" : "invalid",
+                            checks: results.map { Report.Check(code: $0.code, passed: $0.passed, detail: $0.detail) })))
             } else {
                 print(valid ? "CONSISTENT" : "INCONSISTENT")
                 for r in results { print("  \(r.passed ? "ok  " : "FAIL") \(r.code): \(r.detail)") }

@@ -8,7 +8,9 @@ struct SchemeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Green-list PRF: lefthash-v1 (default) or selfhash-v1 (docs/prf.md).", valueName: "prf"))
     var prf: WatermarkScheme.PRF?
     @Option(help: "Green-list fraction gamma, in (0, 1).") var gamma: Double?
-    @Option(name: .customLong("context-width"), help: "Context width h (preceding tokens that seed each green list; 1 for lefthash-v1, 4 for selfhash-v1 by default).")
+    @Option(
+        name: .customLong("context-width"),
+        help: "Context width h (preceding tokens that seed each green list; 1 for lefthash-v1, 4 for selfhash-v1 by default).")
     var contextWidth: Int?
 
     /// Whether any option was given.

@@ -6,14 +6,18 @@ import GreenmarkStorage
 
 /// `greenmark tokens`: API tokens for greenmarkd (shown once, stored as SHA-256 hashes).
 struct Tokens: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create, list and revoke greenmarkd API tokens.",
-                                                    subcommands: [Create.self, List.self, Revoke.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Create, list and revoke greenmarkd API tokens.",
+        subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a token and print it once.")
         @OptionGroup var options: RegistryOptions
         @Option(help: "verify (detect, verify), stamp (also generate, certify) or admin (also keys; always inspects).") var role: String
-        @Flag(help: "Also let the token inspect detections: per-token colours, key and span-search choice, scores of unwatermarked texts. Enough to forge the watermark; give it only to people you would trust with the key (docs/threat-model.md).")
+        @Flag(
+            help:
+                "Also let the token inspect detections: per-token colours, key and span-search choice, scores of unwatermarked texts. Enough to forge the watermark; give it only to people you would trust with the key (docs/threat-model.md)."
+        )
         var inspect = false
         @Option(name: .customLong("expires-in"), help: "Lifetime in seconds (default: no expiry).") var expiresIn: Int?
 
@@ -25,8 +29,9 @@ struct Tokens: ParsableCommand {
         func run() throws {
             let registry = try options.registry()
             let permissions: Set<Permission> = inspect ? [.inspect] : []
-            let (id, token) = try registry.createToken(role: Role(rawValue: role)!, expiresAt: expiresIn.map { Date().addingTimeInterval(Double($0)) },
-                                                       permissions: permissions)
+            let (id, token) = try registry.createToken(
+                role: Role(rawValue: role)!, expiresAt: expiresIn.map { Date().addingTimeInterval(Double($0)) },
+                permissions: permissions)
             try registry.audit(actor: "cli", action: "tokens.create", detail: "\(id) \(role)" + (inspect ? " +inspect" : ""))
             print("id:    \(id)\ntoken: \(token)\n(the token is shown once; store it now)")
         }
@@ -39,9 +44,10 @@ struct Tokens: ParsableCommand {
         func run() throws {
             for t in try options.registry().tokens() {
                 let permissions = TokenRecord.encode(t.permissions)
-                print("\(t.id)  \(t.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))"
-                      + (permissions.isEmpty ? "" : " +" + permissions.replacingOccurrences(of: ",", with: " +")) + " created \(t.createdAt)"
-                      + (t.expiresAt.map { " expires \($0)" } ?? "") + (t.revokedAt.map { " REVOKED \($0)" } ?? ""))
+                print(
+                    "\(t.id)  \(t.role.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))"
+                        + (permissions.isEmpty ? "" : " +" + permissions.replacingOccurrences(of: ",", with: " +")) + " created \(t.createdAt)"
+                        + (t.expiresAt.map { " expires \($0)" } ?? "") + (t.revokedAt.map { " REVOKED \($0)" } ?? ""))
             }
         }
     }
@@ -64,7 +70,10 @@ struct Tokens: ParsableCommand {
 /// $GREENMARK_DATABASE, the daemon's variable): an SQLite file or a PostgreSQL URI.
 struct RegistryOptions: ParsableArguments {
     @OptionGroup var home: HomeOptions
-    @Option(help: ArgumentHelp("Registry: an SQLite file (default: $GREENMARK_DATABASE, else HOME/registry.sqlite) or a postgresql:// URI without a password (give it in PGPASSWORD or ~/.pgpass).", valueName: "path-or-uri"))
+    @Option(
+        help: ArgumentHelp(
+            "Registry: an SQLite file (default: $GREENMARK_DATABASE, else HOME/registry.sqlite) or a postgresql:// URI without a password (give it in PGPASSWORD or ~/.pgpass).",
+            valueName: "path-or-uri"))
     var database: String?
 
     func validate() throws {

@@ -38,7 +38,9 @@ struct Trust: ParsableCommand {
                 print(try JSONOutput.encode(body))
                 return
             }
-            print("Trusted root version \(body.version), issued \(body.issuedAt), expires \(body.expires ?? "never (verifiers refuse it: run greenmark trust refresh)"), threshold \(body.threshold)")
+            print(
+                "Trusted root version \(body.version), issued \(body.issuedAt), expires \(body.expires ?? "never (verifiers refuse it: run greenmark trust refresh)"), threshold \(body.threshold)"
+            )
             for r in body.rootKeys { print("  root     \(r.keyID)") }
             for k in body.issuingKeys {
                 var line = "  issuing  \(k.keyID)  \(k.status.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) from \(k.notBefore)"
@@ -51,7 +53,8 @@ struct Trust: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Copy the public trust files (every trusted-root version, root key) to a directory.")
+        static let configuration = CommandConfiguration(
+            abstract: "Copy the public trust files (every trusted-root version, root key) to a directory.")
         @OptionGroup var home: HomeOptions
         @Option(name: [.short, .long], help: "Destination directory.") var output: String
 
@@ -72,7 +75,8 @@ struct Trust: ParsableCommand {
     struct Refresh: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Publish a new trusted-root version with a new expiry (same keys); verifiers refuse an expired one.",
-            discussion: "Run it before the current version expires (for example daily from cron with --if-needed), then publish the files again (greenmark trust export). greenmarkd refreshes by itself."
+            discussion:
+                "Run it before the current version expires (for example daily from cron with --if-needed), then publish the files again (greenmark trust export). greenmarkd refreshes by itself."
         )
         @OptionGroup var home: HomeOptions
         @Option(help: "How many days the new version stays fresh.") var days: Int = Int(SigningKeyStore.defaultTrustValidity / 86_400)
@@ -89,7 +93,8 @@ struct Trust: ParsableCommand {
             // `keys disable` cannot be republished with the old state.
             let published = try home.withHomeLock { held -> TrustedRoot? in
                 let keys = try home.watermarkKeysForTrust()
-                return ifNeeded ? try store.refreshIfNeeded(watermarkKeys: keys, holding: held) : try store.republish(watermarkKeys: keys, holding: held)
+                return ifNeeded
+                    ? try store.refreshIfNeeded(watermarkKeys: keys, holding: held) : try store.republish(watermarkKeys: keys, holding: held)
             }
             guard let root = published else {
                 let body = try store.trustedRoot().unverifiedBody()
@@ -103,7 +108,8 @@ struct Trust: ParsableCommand {
     }
 
     struct RotateIssuer: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rotate-issuer", abstract: "Retire the active issuing key and activate a new one; old certificates stay valid.")
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-issuer", abstract: "Retire the active issuing key and activate a new one; old certificates stay valid.")
         @OptionGroup var home: HomeOptions
 
         func run() throws {
@@ -115,7 +121,8 @@ struct Trust: ParsableCommand {
     }
 
     struct RotateRoot: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "rotate-root", abstract: "Replace the root key; the new trusted root is signed by the old and the new root.")
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-root", abstract: "Replace the root key; the new trusted root is signed by the old and the new root.")
         @OptionGroup var home: HomeOptions
 
         func run() throws {

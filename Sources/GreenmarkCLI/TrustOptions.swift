@@ -6,8 +6,11 @@ import GreenmarkCertificates
 struct TrustOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Pinned trust: root-key.json (with --trust-update) or a trusted-root file.", valueName: "file"))
     var trust: String
-    @Option(name: .customLong("trust-update"), parsing: .upToNextOption,
-            help: ArgumentHelp("Trusted-root versions to chain from the pin, in any order: one or more files per flag, repeatable (e.g. --trust-update trusted-root-v*.json).", valueName: "file"))
+    @Option(
+        name: .customLong("trust-update"), parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Trusted-root versions to chain from the pin, in any order: one or more files per flag, repeatable (e.g. --trust-update trusted-root-v*.json).",
+            valueName: "file"))
     var updates: [String] = []
     @Option(name: .customLong("min-trust-version"), help: "Reject trusted roots older than this version (rollback protection).")
     var minimumVersionText: String?
@@ -26,7 +29,8 @@ struct TrustOptions: ParsableArguments {
     /// `--min-trust-version`: decimal digits (leading zeros allowed), at least 1.
     var minimumVersion: Int? {
         guard let text = minimumVersionText, !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-              let value = Int(text), value >= 1, value < 1 << 53 else { return nil }
+            let value = Int(text), value >= 1, value < 1 << 53
+        else { return nil }
         return value
     }
 

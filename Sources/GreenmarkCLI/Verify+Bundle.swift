@@ -28,10 +28,11 @@ extension Verify {
     /// The verifier every bundle of a run shares: the pin, the updates and the log key read once.
     func bundleVerifier() throws -> BundleVerifier {
         let limit = TrustAnchor.maximumTrustFileBytes + 1
-        return BundleVerifier(pinned: try Self.read(trustOptions.trust, limit: limit),
-                              updates: try trustOptions.updates.map { try Self.read($0, limit: limit) },
-                              minimumVersion: trustOptions.minimumVersion,
-                              logKey: try logKey.map { try Self.read($0, limit: 1 << 16) })
+        return BundleVerifier(
+            pinned: try Self.read(trustOptions.trust, limit: limit),
+            updates: try trustOptions.updates.map { try Self.read($0, limit: limit) },
+            minimumVersion: trustOptions.minimumVersion,
+            logKey: try logKey.map { try Self.read($0, limit: 1 << 16) })
     }
 
     /// Verifies one bundle (its bytes already read) and prints the report; exit 1 when invalid.

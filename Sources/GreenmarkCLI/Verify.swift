@@ -5,7 +5,7 @@ import GreenmarkCore
 import GreenmarkTransparency
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `greenmark verify`: offline certificate verification. Exit 0 valid, 1 invalid, 2 usage error.
@@ -29,19 +29,29 @@ struct Verify: ParsableCommand {
     @Option(help: ArgumentHelp("The text the certificate is about (without it, only the certificate itself is checked).", valueName: "file"))
     var text: String?
     @OptionGroup var trustOptions: TrustOptions
-    @Option(name: .customLong("log-proof"), help: ArgumentHelp("Inclusion evidence saved from greenmarkd's /v1/log/proof/{id}: also check the certificate is in the transparency log.", valueName: "file"))
+    @Option(
+        name: .customLong("log-proof"),
+        help: ArgumentHelp(
+            "Inclusion evidence saved from greenmarkd's /v1/log/proof/{id}: also check the certificate is in the transparency log.", valueName: "file"
+        ))
     var logProof: String?
-    @Option(name: .customLong("log-key"),
-            help: ArgumentHelp("The log's key, saved from /v1/log/key (with --log-proof; with bundles, their inclusion proof is then required).",
-                               valueName: "file"))
+    @Option(
+        name: .customLong("log-key"),
+        help: ArgumentHelp(
+            "The log's key, saved from /v1/log/key (with --log-proof; with bundles, their inclusion proof is then required).",
+            valueName: "file"))
     var logKey: String?
-    @Option(name: .customLong("checkpoint-state"),
-            help: ArgumentHelp("Keep the newest log checkpoint seen in this file and refuse one not consistent with it (with --log-proof).",
-                               valueName: "file"))
+    @Option(
+        name: .customLong("checkpoint-state"),
+        help: ArgumentHelp(
+            "Keep the newest log checkpoint seen in this file and refuse one not consistent with it (with --log-proof).",
+            valueName: "file"))
     var checkpointState: String?
-    @Option(name: .customLong("log-consistency"),
-            help: ArgumentHelp("With --checkpoint-state: the proof between the kept checkpoint and the proof's (/v1/log/consistency?old=N).",
-                               valueName: "file"))
+    @Option(
+        name: .customLong("log-consistency"),
+        help: ArgumentHelp(
+            "With --checkpoint-state: the proof between the kept checkpoint and the proof's (/v1/log/consistency?old=N).",
+            valueName: "file"))
     var logConsistency: String?
     @Flag(help: "Print the full report as JSON (a batch: one row per file).") var json = false
     @Flag(help: "Read the file as a provenance bundle even when it does not look like one (a JSON object with media_type).")
@@ -83,8 +93,9 @@ struct Verify: ParsableCommand {
                     .map { VerificationReport.Check(code: $0.code, passed: $0.passed, detail: $0.detail) }
             }
             let ok = log.allSatisfy(\.passed)
-            report = VerificationReport(status: ok ? .valid : .invalid, checks: report.checks + log,
-                                        kind: ok ? report.kind : nil, statement: ok ? report.statement : nil)
+            report = VerificationReport(
+                status: ok ? .valid : .invalid, checks: report.checks + log,
+                kind: ok ? report.kind : nil, statement: ok ? report.statement : nil)
         }
         try show(report)
     }
@@ -99,7 +110,9 @@ struct Verify: ParsableCommand {
             if let s = report.statement {
                 print("  \(s.predicate.kind.rawValue) \(s.predicate.common.certificateID), issued \(s.predicate.common.issuedAt)")
                 if case .detection(let d) = s.predicate {
-                    print("  verdict \(d.verdict), z \(d.zScore), p \(d.pValue), \(d.tokensScored) tokens, watermark key \(s.predicate.common.watermarkKeyID ?? "-")")
+                    print(
+                        "  verdict \(d.verdict), z \(d.zScore), p \(d.pValue), \(d.tokensScored) tokens, watermark key \(s.predicate.common.watermarkKeyID ?? "-")"
+                    )
                 }
             }
         }

@@ -4,7 +4,7 @@ import Foundation
 import GreenmarkCertificates
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `greenmark verify DIR|FILES… --trust …`: many bundles, one row each. The pin, the updates and
@@ -26,7 +26,8 @@ struct VerifyBatch {
 
         enum CodingKeys: String, CodingKey {
             case file, valid, code, detail, error
-            case certificateID = "certificate_id", issuedAt = "issued_at"
+            case certificateID = "certificate_id"
+            case issuedAt = "issued_at"
         }
 
         /// Every member in every row, `null` when not applicable, so each row has the same shape.
@@ -34,8 +35,10 @@ struct VerifyBatch {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(file, forKey: .file)
             try c.encode(valid, forKey: .valid)
-            let optional: [(CodingKeys, String?)] = [(.code, code), (.detail, detail), (.certificateID, certificateID), (.issuedAt, issuedAt),
-                                                     (.error, error)]
+            let optional: [(CodingKeys, String?)] = [
+                (.code, code), (.detail, detail), (.certificateID, certificateID), (.issuedAt, issuedAt),
+                (.error, error),
+            ]
             for (key, value) in optional {
                 if let value { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
             }
@@ -81,8 +84,9 @@ struct VerifyBatch {
         let report = verifier.verify(bundle: bytes, at: at)
         let failed = report.checks.first { !$0.passed }
         let common = report.statement?.predicate.common
-        return Row(file: file, valid: report.status == .valid, code: failed?.code, detail: failed?.detail,
-                   certificateID: common?.certificateID, issuedAt: common?.issuedAt, error: nil)
+        return Row(
+            file: file, valid: report.status == .valid, code: failed?.code, detail: failed?.detail,
+            certificateID: common?.certificateID, issuedAt: common?.issuedAt, error: nil)
     }
 
     /// Verifies every file on `jobs` threads; `progress(done, total)` is called as files finish
@@ -153,7 +157,8 @@ extension Verify {
         let rows = batch.run(files: files, jobs: jobs) { done, total in barBox.update(done, total) }
         bar?.finish()
         let seconds = Date().timeIntervalSince(start)
-        let valid = rows.count { $0.valid }, unreadable = rows.count { $0.error != nil }
+        let valid = rows.count { $0.valid }
+        let unreadable = rows.count { $0.error != nil }
         if let csv { try VerifyBatch.csv(rows).write(toFile: csv, atomically: true, encoding: .utf8) }
         if json {
             print(try JSONOutput.encode(rows))

@@ -23,10 +23,13 @@ extension BundleDocument {
     }
 
     /// A bundle of `certificate` about `text`: the text itself, or (`digestOnly`) its canonical SHA-256.
-    public init(certificate: SignedCertificate, text: String, digestOnly: Bool, trustedRoots: [[UInt8]],
-                logProof: [UInt8]? = nil) throws(CertificateError) {
+    public init(
+        certificate: SignedCertificate, text: String, digestOnly: Bool, trustedRoots: [[UInt8]],
+        logProof: [UInt8]? = nil
+    ) throws(CertificateError) {
         guard let bytes = try? certificate.fileBytes() else { throw CertificateError(.cryptoFailure, "cannot encode the certificate") }
-        self.init(certificate: bytes, text: digestOnly ? .digest(CanonicalText.sha256(of: text)) : .text(text),
-                  trustedRoots: trustedRoots, logProof: logProof)
+        self.init(
+            certificate: bytes, text: digestOnly ? .digest(CanonicalText.sha256(of: text)) : .text(text),
+            trustedRoots: trustedRoots, logProof: logProof)
     }
 }

@@ -100,7 +100,7 @@ public struct BundleDocument: Sendable, Equatable {
             return .failure(.init(.bundleInvalid, "members the format does not allow: \(extra)"))
         }
         guard let certificate = present("certificate") as? String,
-              let roots = present("trusted_roots") as? [Any], let rootStrings = roots as? [String], roots.allSatisfy({ $0 is String })
+            let roots = present("trusted_roots") as? [Any], let rootStrings = roots as? [String], roots.allSatisfy({ $0 is String })
         else {
             return .failure(.init(.bundleInvalid, "certificate must be a string and trusted_roots an array of strings"))
         }
@@ -117,8 +117,10 @@ public struct BundleDocument: Sendable, Equatable {
         guard logProof == nil || logProof is String else {
             return .failure(.init(.bundleInvalid, "log_proof must be a string"))
         }
-        return .success(BundleDocument(certificate: Array(certificate.utf8), text: text,
-                                       trustedRoots: rootStrings.map { Array($0.utf8) },
-                                       logProof: (logProof as? String).map { Array($0.utf8) }))
+        return .success(
+            BundleDocument(
+                certificate: Array(certificate.utf8), text: text,
+                trustedRoots: rootStrings.map { Array($0.utf8) },
+                logProof: (logProof as? String).map { Array($0.utf8) }))
     }
 }

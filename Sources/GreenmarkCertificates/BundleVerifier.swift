@@ -60,12 +60,20 @@ public struct BundleVerifier: Sendable {
             report = verifier.verify(certificate: bundle.certificate, text: nil, at: at)
             guard report.status == .valid, let subject = report.statement?.textSHA256 else { return stop(report.checks) }
             guard subject == digest else {
-                return stop(report.checks + [.init(.textDigestMismatch, passed: false,
-                                                   detail: "the bundle's text_sha256 is \(digest), the certificate names \(subject)")])
+                return stop(
+                    report.checks + [
+                        .init(
+                            .textDigestMismatch, passed: false,
+                            detail: "the bundle's text_sha256 is \(digest), the certificate names \(subject)")
+                    ])
             }
             guard let text else {
-                return stop(report.checks + [.init(.bundleTextMissing, passed: false,
-                                                   detail: "the bundle holds only the text's digest \(digest): pass the text to check it")])
+                return stop(
+                    report.checks + [
+                        .init(
+                            .bundleTextMissing, passed: false,
+                            detail: "the bundle holds only the text's digest \(digest): pass the text to check it")
+                    ])
             }
             report = verifier.verify(certificate: bundle.certificate, text: text, at: at)
         }

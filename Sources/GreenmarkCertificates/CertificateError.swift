@@ -28,13 +28,21 @@ public struct CertificateError: CodedError {
 
         /// Relayed unchanged from the signing keys' master key, sealed file and lock: `CryptoError.relayedCodes`
         /// and `FileError.relayedCodes` (the meanings are theirs; `docs/secrets-at-rest.md`).
-        case masterKeyRequired = "secrets.master_key_required", wrongMasterKey = "secrets.wrong_master_key",
-             masterKeyInvalid = "secrets.master_key_invalid", masterKeyPermissions = "secrets.master_key_insecure_permissions",
-             sealedFileCorrupt = "secrets.sealed_file_corrupt", sealedPurposeMismatch = "secrets.purpose_mismatch",
-             plaintextRefused = "secrets.plaintext_refused", authenticationFailed = "crypto.authentication_failed",
-             openSSLFailure = "crypto.openssl_failure", randomUnavailable = "crypto.random_unavailable", invalidKey = "crypto.invalid_key",
-             fileExists = "file.exists", lockFailed = "file.lock_failed", lockAlreadyHeld = "file.lock_already_held",
-             lockNotHeld = "file.lock_not_held"
+        case masterKeyRequired = "secrets.master_key_required"
+        case wrongMasterKey = "secrets.wrong_master_key"
+        case masterKeyInvalid = "secrets.master_key_invalid"
+        case masterKeyPermissions = "secrets.master_key_insecure_permissions"
+        case sealedFileCorrupt = "secrets.sealed_file_corrupt"
+        case sealedPurposeMismatch = "secrets.purpose_mismatch"
+        case plaintextRefused = "secrets.plaintext_refused"
+        case authenticationFailed = "crypto.authentication_failed"
+        case openSSLFailure = "crypto.openssl_failure"
+        case randomUnavailable = "crypto.random_unavailable"
+        case invalidKey = "crypto.invalid_key"
+        case fileExists = "file.exists"
+        case lockFailed = "file.lock_failed"
+        case lockAlreadyHeld = "file.lock_already_held"
+        case lockNotHeld = "file.lock_not_held"
     }
 
     public let code: Code

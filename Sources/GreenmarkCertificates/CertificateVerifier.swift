@@ -32,17 +32,17 @@ public struct CertificateVerifier: Sendable {
         // Each document is parsed once (`StrictJSONParser`: the JSON profile, no repeated names) and
         // its exact member set checked before anything is decoded from the parsed value.
         guard let outer = StrictJSON.parse(certificate)?.object,
-              outer.hasExactly(["protected", "payload", "signature", "header"]),
-              let header = outer["header"]?.object, header.hasExactly(["endorsement"]),
-              header["endorsement"]?.object?.hasExactlyStrings(["protected", "payload", "signature"]) == true,
-              let cert = StrictJSON.decode(SignedCertificate.self, from: .object(outer))
+            outer.hasExactly(["protected", "payload", "signature", "header"]),
+            let header = outer["header"]?.object, header.hasExactly(["endorsement"]),
+            header["endorsement"]?.object?.hasExactlyStrings(["protected", "payload", "signature"]) == true,
+            let cert = StrictJSON.decode(SignedCertificate.self, from: .object(outer))
         else {
             list.fail(.formatInvalid, "not a certificate: expected one JSON object with exactly protected, payload, signature and header.endorsement")
             return list.report()
         }
         list.pass(.formatValid, "a flattened JWS of \(certificate.count) bytes")
         guard let headerBytes = try? Base64URL.decode(cert.protected),
-              let headerObject = StrictJSON.parse(headerBytes)?.object
+            let headerObject = StrictJSON.parse(headerBytes)?.object
         else {
             list.fail(.headerInvalid, "the protected header is not base64url-encoded JSON")
             return list.report()
@@ -67,14 +67,15 @@ public struct CertificateVerifier: Sendable {
         list.pass(.headerValid, "EdDSA, kid \(kid)")
 
         let root = anchor.trustedRoot
-        guard let listed = root.issuingKey(kid), let key = TrustedRoot.publicKey(listed.publicKey), let notBefore = Timestamp.parse(listed.notBefore) else {
+        guard let listed = root.issuingKey(kid), let key = TrustedRoot.publicKey(listed.publicKey), let notBefore = Timestamp.parse(listed.notBefore)
+        else {
             list.fail(.keyUnknown, "issuing key \(kid) is not in trusted root version \(root.version)")
             return list.report()
         }
         list.pass(.keyTrusted, "issuing key \(kid) is listed in trusted root version \(root.version) (\(listed.status.rawValue))")
 
         guard let signature = try? Base64URL.decode(cert.signature), signature.count == 64,
-              key.isValidSignature(signature, for: JWS.signingInput(protected: cert.protected, payload: cert.payload))
+            key.isValidSignature(signature, for: JWS.signingInput(protected: cert.protected, payload: cert.payload))
         else {
             list.fail(.signatureInvalid, "the signature does not verify under issuing key \(kid)")
             return list.report()
@@ -83,13 +84,13 @@ public struct CertificateVerifier: Sendable {
 
         // Only now are signed fields read.
         guard let payload = try? Base64URL.decode(cert.payload),
-              let statementValue = StrictJSON.parse(payload), let statementObject = statementValue.object,
-              Self.hasStatementShape(statementObject),
-              let statement = StrictJSON.decode(Statement.self, from: statementValue),
-              statement.type == Statement.statementType,
-              let digest = statement.textSHA256, Self.isLowercaseSHA256Hex(digest),
-              statement.predicate.common.textCanonicalization == CanonicalText.version,
-              let issuedAt = Timestamp.parse(statement.predicate.common.issuedAt)
+            let statementValue = StrictJSON.parse(payload), let statementObject = statementValue.object,
+            Self.hasStatementShape(statementObject),
+            let statement = StrictJSON.decode(Statement.self, from: statementValue),
+            statement.type == Statement.statementType,
+            let digest = statement.textSHA256, Self.isLowercaseSHA256Hex(digest),
+            statement.predicate.common.textCanonicalization == CanonicalText.version,
+            let issuedAt = Timestamp.parse(statement.predicate.common.issuedAt)
         else {
             list.fail(.statementInvalid, "the signed payload is not a Greenmark statement")
             return list.report()
@@ -107,7 +108,9 @@ public struct CertificateVerifier: Sendable {
         // Time: the verification time, then the issuing key's window and compromise time.
         let compromisedSince = listed.status == .revoked ? (listed.compromisedSince.flatMap(Timestamp.parse) ?? .distantPast) : nil
         if issuedAt > at + Self.clockSkew {
-            list.fail(.timeFuture, "issued at \(Timestamp.format(issuedAt)), after the verification time \(Timestamp.format(at)) plus \(Int(Self.clockSkew)) s")
+            list.fail(
+                .timeFuture,
+                "issued at \(Timestamp.format(issuedAt)), after the verification time \(Timestamp.format(at)) plus \(Int(Self.clockSkew)) s")
             return list.report()
         } else if issuedAt < notBefore {
             list.fail(.keyNotYetValid, "issued at \(Timestamp.format(issuedAt)), before the key's window opens at \(Timestamp.format(notBefore))")
@@ -116,17 +119,22 @@ public struct CertificateVerifier: Sendable {
             list.fail(.keyExpired, "issued at \(Timestamp.format(issuedAt)), after the key's window closed at \(Timestamp.format(notAfter))")
             return list.report()
         } else if let compromisedSince, issuedAt >= compromisedSince {
-            list.fail(.keyRevoked, "issuing key \(kid) is revoked" + (listed.compromisedSince.map { " as compromised since \($0)" } ?? " for all time"))
+            list.fail(
+                .keyRevoked, "issuing key \(kid) is revoked" + (listed.compromisedSince.map { " as compromised since \($0)" } ?? " for all time"))
             return list.report()
         }
-        list.pass(.keyValid, "issued at \(Timestamp.format(issuedAt)) inside the key's window" + (compromisedSince != nil ? ", before its compromise" : ""))
+        list.pass(
+            .keyValid, "issued at \(Timestamp.format(issuedAt)) inside the key's window" + (compromisedSince != nil ? ", before its compromise" : ""))
 
         if let text {
             if text.count > Self.maximumTextBytes {
                 list.fail(.textTooLarge, "the text is \(text.count) bytes or more; the limit is \(Self.maximumTextBytes)")
             } else if let string = String(validating: text, as: UTF8.self) {
                 if let scalar = CanonicalText.firstUnassigned(in: string) {
-                    list.fail(.textUnassigned, "the text contains U+\(String(scalar.value, radix: 16, uppercase: true)), not assigned in Unicode \(CanonicalText.unicodeVersion); it has no canonical form")
+                    list.fail(
+                        .textUnassigned,
+                        "the text contains U+\(String(scalar.value, radix: 16, uppercase: true)), not assigned in Unicode \(CanonicalText.unicodeVersion); it has no canonical form"
+                    )
                 } else {
                     let actual = CanonicalText.sha256(of: string)
                     if ConstantTime.equals(Array(actual.utf8), Array(digest.utf8)) {
@@ -146,10 +154,10 @@ public struct CertificateVerifier: Sendable {
     /// one subject with exactly `name` "text" and a `digest` with exactly `sha256`.
     static func hasStatementShape(_ object: JSONObject) -> Bool {
         guard object.hasExactly(["_type", "subject", "predicateType", "predicate"]),
-              case .array(let subjects)? = object["subject"], subjects.count == 1,
-              let subject = subjects[0].object, subject.hasExactly(["name", "digest"]),
-              subject["name"]?.string == "text", subject["digest"]?.object?.hasExactlyStrings(["sha256"]) == true,
-              object["predicate"]?.object != nil
+            case .array(let subjects)? = object["subject"], subjects.count == 1,
+            let subject = subjects[0].object, subject.hasExactly(["name", "digest"]),
+            subject["name"]?.string == "text", subject["digest"]?.object?.hasExactlyStrings(["sha256"]) == true,
+            object["predicate"]?.object != nil
         else { return false }
         return true
     }

@@ -8,7 +8,8 @@ extension DetectionPredicate {
     /// self-contradicting verdict must not pass. Every comparison is in binary64, as the spec says:
     /// stated decimals parsed to the nearest double, tolerances as double constants.
     public func inconsistency(scheme: SignedScheme?) -> String? {
-        let t = tokensScored, g = greenTokens
+        let t = tokensScored
+        let g = greenTokens
         guard t >= 0, g >= 0, g <= t, keysTried >= 1, minTokens >= 1 else {
             return "counts out of range: green_tokens \(g), tokens_scored \(t), keys_tried \(keysTried), min_tokens \(minTokens)"
         }
@@ -17,7 +18,7 @@ extension DetectionPredicate {
             return "verdict \(verdict) with \(t) tokens scored and a minimum of \(minTokens)"
         }
         guard let z = Self.fixed4(zScore), let zThreshold = Self.fixed4(zThreshold), let log10P = Self.fixed4(log10PValue),
-              let p = Self.scientific(pValue), p <= 1, log10P <= 0
+            let p = Self.scientific(pValue), p <= 1, log10P <= 0
         else { return "z_score, z_threshold, log10_p_value or p_value is not in its fixed decimal form" }
         let threshold: Double?
         if let pThreshold {
@@ -47,10 +48,12 @@ extension DetectionPredicate {
         let tail = BinomialTail.upper(successes: g, trials: t, probability: gamma)
         let expected = min(0, tail.log10Probability + log10(Double(keysTried)))
         if abs(log10P - expected) > 0.001 {
-            return "log10_p_value \(log10PValue) does not follow from \(g) green of \(t) at gamma \(scheme.gamma) over \(keysTried) keys (\(String(format: "%.4f", expected)))"
+            return
+                "log10_p_value \(log10PValue) does not follow from \(g) green of \(t) at gamma \(scheme.gamma) over \(keysTried) keys (\(String(format: "%.4f", expected)))"
         }
         if let threshold, t >= minTokens, (verdict == "watermarked") != (zExpected >= zThreshold && p <= threshold) {
-            return "verdict \(verdict) does not follow from z \(String(format: "%.4f", zExpected)) against \(self.zThreshold) and p_value \(pValue) against \(pThreshold ?? "")"
+            return
+                "verdict \(verdict) does not follow from z \(String(format: "%.4f", zExpected)) against \(self.zThreshold) and p_value \(pValue) against \(pThreshold ?? "")"
         }
         return nil
     }
@@ -60,7 +63,7 @@ extension DetectionPredicate {
         let b = Array(s.utf8)
         let digits = b.first == UInt8(ascii: "-") ? b.dropFirst() : b[...]
         guard digits.count >= 6, digits[digits.endIndex - 5] == UInt8(ascii: "."),
-              digits.enumerated().allSatisfy({ $0.offset == digits.count - 5 || (0x30...0x39).contains($0.element) })
+            digits.enumerated().allSatisfy({ $0.offset == digits.count - 5 || (0x30...0x39).contains($0.element) })
         else { return nil }
         return Double(s)
     }
@@ -69,7 +72,7 @@ extension DetectionPredicate {
     static func scientific(_ s: String) -> Double? {
         let b = Array(s.utf8)
         guard b.count == 9 || b.count == 10, isDigit(b[0]), b[1] == UInt8(ascii: "."), b[2...4].allSatisfy(isDigit),
-              b[5] == UInt8(ascii: "e"), b[6] == UInt8(ascii: "+") || b[6] == UInt8(ascii: "-"), b[7...].allSatisfy(isDigit)
+            b[5] == UInt8(ascii: "e"), b[6] == UInt8(ascii: "+") || b[6] == UInt8(ascii: "-"), b[7...].allSatisfy(isDigit)
         else { return nil }
         return Double(s)
     }

@@ -37,9 +37,12 @@ public struct Endorsement: Codable, Sendable, Equatable {
     }
 
     /// The root's endorsement of `issuer` from `notBefore` (open-ended when `notAfter` is nil).
-    public static func sign(issuer: Ed25519PublicKey, notBefore: Date, notAfter: Date?, root: Ed25519PrivateKey) throws(CertificateError) -> Endorsement {
-        let body = Body(type: Body.typeName, issuerKeyID: SigningKeyID.issuer(issuer), publicKey: Base64URL.encode(issuer.rawRepresentation),
-                        notBefore: Timestamp.format(notBefore), notAfter: notAfter.map(Timestamp.format))
+    public static func sign(issuer: Ed25519PublicKey, notBefore: Date, notAfter: Date?, root: Ed25519PrivateKey) throws(CertificateError)
+        -> Endorsement
+    {
+        let body = Body(
+            type: Body.typeName, issuerKeyID: SigningKeyID.issuer(issuer), publicKey: Base64URL.encode(issuer.rawRepresentation),
+            notBefore: Timestamp.format(notBefore), notAfter: notAfter.map(Timestamp.format))
         let bytes = try JWS.canonicalBytes(of: body, "an endorsement")
         let (payload, sig) = try JWS.sign(payload: Array(bytes), key: root, kid: SigningKeyID.root(root.publicKey), typ: type)
         return Endorsement(payload: payload, protected: sig.protected, signature: sig.signature)

@@ -49,7 +49,9 @@ public enum JWS {
     }
 
     /// Signs `payload` with `key` under a header of type `typ`; returns the encoded payload and signature.
-    public static func sign(payload: [UInt8], key: Ed25519PrivateKey, kid: String, typ: String) throws(CertificateError) -> (payload: String, signature: Signature) {
+    public static func sign(payload: [UInt8], key: Ed25519PrivateKey, kid: String, typ: String) throws(CertificateError) -> (
+        payload: String, signature: Signature
+    ) {
         let protected = Base64URL.encode(Header(kid: kid, typ: typ).canonicalJSON())
         let encodedPayload = Base64URL.encode(payload)
         do {

@@ -25,8 +25,8 @@ public struct RootKeyFile: Codable, Sendable {
     /// `public_key`, a 32-byte key and the key id derived from it; nil otherwise.
     static func pinnedKey(_ object: [String: Any]) -> TrustedRoot.RootKey? {
         guard StrictJSON.hasExactlyStrings(object, ["_type", "key_id", "public_key"]), object["_type"] as? String == typeName,
-              let keyID = object["key_id"] as? String, let publicKey = object["public_key"] as? String,
-              let key = TrustedRoot.publicKey(publicKey), SigningKeyID.root(key) == keyID
+            let keyID = object["key_id"] as? String, let publicKey = object["public_key"] as? String,
+            let key = TrustedRoot.publicKey(publicKey), SigningKeyID.root(key) == keyID
         else { return nil }
         return .init(keyID: keyID, publicKey: publicKey)
     }

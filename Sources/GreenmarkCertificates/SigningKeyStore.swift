@@ -3,7 +3,7 @@ import GreenmarkCore
 import GreenmarkCrypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The issuer's signing keys in a Greenmark home: `signing.json` (mode 0600: root and issuing key
@@ -71,14 +71,22 @@ public struct SigningKeyStore: Sendable {
             let keyID: String
             let seedHex: String
             let createdAt: String
-            enum CodingKeys: String, CodingKey { case keyID = "key_id", seedHex = "seed_hex", createdAt = "created_at" }
+            enum CodingKeys: String, CodingKey {
+                case keyID = "key_id"
+                case seedHex = "seed_hex"
+                case createdAt = "created_at"
+            }
         }
 
         struct IssuerRecord: Codable {
             var entry: TrustedRoot.IssuingKey
             let seedHex: String
             let endorsement: Endorsement
-            enum CodingKeys: String, CodingKey { case entry, seedHex = "seed_hex", endorsement }
+            enum CodingKeys: String, CodingKey {
+                case entry
+                case seedHex = "seed_hex"
+                case endorsement
+            }
         }
 
         var format = "greenmark-signing-keys"
@@ -101,7 +109,9 @@ public struct SigningKeyStore: Sendable {
 
     /// Creates a root key, a first issuing key and trusted root version 1.
     @discardableResult
-    public func initialize(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+    public func initialize(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError)
+        -> TrustedRoot
+    {
         do { try AtomicFileWriter.ensureDirectory(directory) } catch { throw Self.mapped(error) }
         return try locked(held) { () throws(CertificateError) -> TrustedRoot in
             guard !exists else { throw CertificateError(.signingKeysExist, "signing keys already exist at \(path); refusing to overwrite them") }
@@ -144,7 +154,9 @@ public struct SigningKeyStore: Sendable {
 
     /// Retires the active issuing key (its window closes now) and activates a new one.
     @discardableResult
-    public func rotateIssuer(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+    public func rotateIssuer(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError)
+        -> TrustedRoot
+    {
         try locked(held) { () throws(CertificateError) -> TrustedRoot in
             var state = try load()
             for i in state.issuers.indices where state.issuers[i].entry.status == .active {
@@ -160,8 +172,10 @@ public struct SigningKeyStore: Sendable {
     /// Marks issuing key `id` compromised since `since`: its certificates issued from then on fail.
     /// A revoked active key is replaced by a new active key.
     @discardableResult
-    public func revokeIssuer(_ id: String, compromisedSince since: Date, watermarkKeys: [WatermarkKey], now: Date = Date(),
-                             holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+    public func revokeIssuer(
+        _ id: String, compromisedSince since: Date, watermarkKeys: [WatermarkKey], now: Date = Date(),
+        holding held: HomeLock.Held? = nil
+    ) throws(CertificateError) -> TrustedRoot {
         try locked(held) { () throws(CertificateError) -> TrustedRoot in
             var state = try load()
             guard let i = state.issuers.firstIndex(where: { $0.entry.keyID == id }) else {
@@ -180,7 +194,9 @@ public struct SigningKeyStore: Sendable {
     /// Replaces the root key: the new trusted-root version is signed by the old and the new root,
     /// so verifiers pinned to the old version can follow.
     @discardableResult
-    public func rotateRoot(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+    public func rotateRoot(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError)
+        -> TrustedRoot
+    {
         try locked(held) { () throws(CertificateError) -> TrustedRoot in
             var state = try load()
             let old = try privateKey(state.rootKeys.last!.seedHex)
@@ -189,8 +205,10 @@ public struct SigningKeyStore: Sendable {
             // Re-endorse live issuing keys under the new root for certificates issued from now on.
             for i in state.issuers.indices where state.issuers[i].entry.status == .active {
                 let key = try privateKey(state.issuers[i].seedHex)
-                state.issuers[i] = .init(entry: state.issuers[i].entry, seedHex: state.issuers[i].seedHex,
-                                         endorsement: try Endorsement.sign(issuer: key.publicKey, notBefore: Timestamp.parse(state.issuers[i].entry.notBefore) ?? now, notAfter: nil, root: new))
+                state.issuers[i] = .init(
+                    entry: state.issuers[i].entry, seedHex: state.issuers[i].seedHex,
+                    endorsement: try Endorsement.sign(
+                        issuer: key.publicKey, notBefore: Timestamp.parse(state.issuers[i].entry.notBefore) ?? now, notAfter: nil, root: new))
             }
             return try publish(&state, signers: [old, new], watermarkKeys: watermarkKeys, now: now)
         }
@@ -199,7 +217,9 @@ public struct SigningKeyStore: Sendable {
     /// Republishes the trusted root when the latest version states no expiry or less than half of
     /// `trustValidity` remains at `now`; returns the new version, or nil when the latest is fresh enough.
     @discardableResult
-    public func refreshIfNeeded(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot? {
+    public func refreshIfNeeded(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError)
+        -> TrustedRoot?
+    {
         try locked(held) { () throws(CertificateError) -> TrustedRoot? in
             let body = try trustedRoot().unverifiedBody()
             if let expires = body.expires.flatMap(Timestamp.parse), expires.timeIntervalSince(now) > trustValidity / 2 { return nil }
@@ -209,7 +229,9 @@ public struct SigningKeyStore: Sendable {
 
     /// Republishes the trusted root (e.g. after a watermark-key change), signed by the current root.
     @discardableResult
-    public func republish(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError) -> TrustedRoot {
+    public func republish(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError)
+        -> TrustedRoot
+    {
         try locked(held) { () throws(CertificateError) -> TrustedRoot in try republishLocked(watermarkKeys: watermarkKeys, now: now) }
     }
 
@@ -224,7 +246,9 @@ public struct SigningKeyStore: Sendable {
 
     /// Runs `body` under the home lock: `held` when the caller has it (checked), else taken here.
     private func locked<T>(_ held: HomeLock.Held?, _ body: () throws(CertificateError) -> T) throws(CertificateError) -> T {
-        try HomeLock(directory: directory).withLock(reusing: held, orElse: Self.mapped, missingHome: CertificateError(.signingKeysMissing, "no signing keys at \(path); run `greenmark trust init`"), body)
+        try HomeLock(directory: directory).withLock(
+            reusing: held, orElse: Self.mapped,
+            missingHome: CertificateError(.signingKeysMissing, "no signing keys at \(path); run `greenmark trust init`"), body)
     }
 
     /// A writer or lock failure as a signing error: `signing.write_failed` for a failed write, the
@@ -236,13 +260,17 @@ public struct SigningKeyStore: Sendable {
     /// Generates a new issuing key, active from `now`, endorsed by `root`.
     private func addActiveIssuer(_ state: inout State, endorsedBy root: Ed25519PrivateKey, now: Date) throws(CertificateError) {
         let (issuer, seed) = try generate()
-        state.issuers.append(.init(
-            entry: .init(keyID: SigningKeyID.issuer(issuer.publicKey), publicKey: Base64URL.encode(issuer.publicKey.rawRepresentation),
-                         notBefore: Timestamp.format(now), notAfter: nil, status: .active, compromisedSince: nil),
-            seedHex: Hex.encode(seed), endorsement: try Endorsement.sign(issuer: issuer.publicKey, notBefore: now, notAfter: nil, root: root)))
+        state.issuers.append(
+            .init(
+                entry: .init(
+                    keyID: SigningKeyID.issuer(issuer.publicKey), publicKey: Base64URL.encode(issuer.publicKey.rawRepresentation),
+                    notBefore: Timestamp.format(now), notAfter: nil, status: .active, compromisedSince: nil),
+                seedHex: Hex.encode(seed), endorsement: try Endorsement.sign(issuer: issuer.publicKey, notBefore: now, notAfter: nil, root: root)))
     }
 
-    private func publish(_ state: inout State, signers: [Ed25519PrivateKey], watermarkKeys: [WatermarkKey], now: Date) throws(CertificateError) -> TrustedRoot {
+    private func publish(_ state: inout State, signers: [Ed25519PrivateKey], watermarkKeys: [WatermarkKey], now: Date) throws(CertificateError)
+        -> TrustedRoot
+    {
         state.trustedRootVersion += 1
         // A version file beyond the state is left by a publication that stopped before it wrote
         // `signing.json` (a crash): it may have been served, so it is kept and the next number used.
@@ -260,7 +288,8 @@ public struct SigningKeyStore: Sendable {
         )
         let root = try TrustedRoot.sign(body, with: signers)
         let encoder = JWS.fileEncoder
-        let rootData: Data, rootKeyData: Data
+        let rootData: Data
+        let rootKeyData: Data
         let current = try privateKey(state.rootKeys.last!.seedHex)
         do {
             rootData = try encoder.encode(root) + Data([0x0a])
@@ -278,9 +307,11 @@ public struct SigningKeyStore: Sendable {
             try AtomicFileWriter.write(rootData, to: trustDirectory + "/trusted-root-v\(body.version).json", access: .public, existing: .refuse)
             try AtomicFileWriter.write(rootData, to: trustDirectory + "/trusted-root.json", access: .public)
             try AtomicFileWriter.write(rootKeyData, to: trustDirectory + "/root-key.json", access: .public)
-        } catch where error.code == .exists {
-            throw CertificateError(.writeFailed, "trusted-root version \(body.version) appeared in \(trustDirectory) while it was being "
-                                   + "published (a writer that does not take the home lock?); refusing to write a second document under that version")
+        } catch  where error.code == .exists {
+            throw CertificateError(
+                .writeFailed,
+                "trusted-root version \(body.version) appeared in \(trustDirectory) while it was being "
+                    + "published (a writer that does not take the home lock?); refusing to write a second document under that version")
         } catch {
             throw Self.mapped(error)
         }

@@ -281,8 +281,10 @@ public struct GenerationPredicate: Codable, Sendable, Equatable {
         case generatedAt = "generated_at"
     }
 
-    public init(common: CommonFields, model: ModelInfo, promptSHA256: String, tokens: Int, delta: Double,
-                sampling: Sampling, finishReason: String, generatedAt: String) {
+    public init(
+        common: CommonFields, model: ModelInfo, promptSHA256: String, tokens: Int, delta: Double,
+        sampling: Sampling, finishReason: String, generatedAt: String
+    ) {
         self.common = common
         self.model = model
         self.promptSHA256 = promptSHA256

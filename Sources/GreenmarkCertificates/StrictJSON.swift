@@ -35,7 +35,11 @@ enum StrictJSON {
                 var escaped = false
                 i += 1
                 while i < bytes.count {
-                    if bytes[i] == UInt8(ascii: "\\") { escaped = true; i += 2; continue }
+                    if bytes[i] == UInt8(ascii: "\\") {
+                        escaped = true
+                        i += 2
+                        continue
+                    }
                     if bytes[i] == UInt8(ascii: "\"") { break }
                     i += 1
                 }
@@ -44,7 +48,9 @@ enum StrictJSON {
                     let name: [UInt8]
                     if escaped {
                         let token = Data(bytes[start...end])
-                        guard let decoded = (try? JSONSerialization.jsonObject(with: token, options: .fragmentsAllowed)) as? String else { return true }
+                        guard let decoded = (try? JSONSerialization.jsonObject(with: token, options: .fragmentsAllowed)) as? String else {
+                            return true
+                        }
                         name = Array(decoded.utf8)
                     } else {
                         name = Array(bytes[(start + 1)..<max(start + 1, end)])
@@ -71,7 +77,7 @@ enum StrictJSON {
     /// (`-?(0|[1-9][0-9]*)`, no fraction or exponent) of magnitude below 2^53.
     static func followsProfile(_ bytes: [UInt8]) -> Bool {
         guard String(validating: bytes, as: UTF8.self) != nil,
-              bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{")
+            bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) == UInt8(ascii: "{")
         else { return false }
         var i = 0
         var inString = false
@@ -79,7 +85,8 @@ enum StrictJSON {
         /// The 16-bit value of the `\uXXXX` escape at `at` (the backslash), if there is one.
         func escapedUnit(at: Int) -> UInt16? {
             guard at + 5 < bytes.count, bytes[at + 1] == UInt8(ascii: "u"),
-                  let value = UInt16(String(decoding: bytes[(at + 2)..<(at + 6)], as: UTF8.self), radix: 16) else { return nil }
+                let value = UInt16(String(decoding: bytes[(at + 2)..<(at + 6)], as: UTF8.self), radix: 16)
+            else { return nil }
             return value
         }
         while i < bytes.count {
@@ -104,7 +111,11 @@ enum StrictJSON {
                 i += 1
                 continue
             }
-            if b == UInt8(ascii: "\"") { inString = true; i += 1; continue }
+            if b == UInt8(ascii: "\"") {
+                inString = true
+                i += 1
+                continue
+            }
             if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
                 depth += 1
                 if depth > maximumDepth { return false }

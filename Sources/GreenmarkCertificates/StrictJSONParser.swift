@@ -122,7 +122,10 @@ struct StrictJSONParser {
     /// `-?(0|[1-9][0-9]*)` of at most 16 digits and below 2^53, not followed by a fraction or exponent.
     private mutating func integer() -> JSONValue? {
         var negative = false
-        if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        if bytes[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+        }
         let start = i
         var value = 0
         while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 {

@@ -69,7 +69,9 @@ public struct TrustAnchor: Sendable {
         var current: Document
         if let pinnedRoot {
             guard pinnedRoot.root.validSignatureCount(keys: pinnedRoot.body.rootKeys) >= pinnedRoot.body.threshold else {
-                return fail(.trustSignatureInvalid, "the pinned trusted root (version \(pinnedRoot.body.version)) is not signed by a threshold of its own root keys")
+                return fail(
+                    .trustSignatureInvalid,
+                    "the pinned trusted root (version \(pinnedRoot.body.version)) is not signed by a threshold of its own root keys")
             }
             current = pinnedRoot
         } else {
@@ -82,9 +84,11 @@ public struct TrustAnchor: Sendable {
                     && d.root.validSignatureCount(keys: d.body.rootKeys) >= d.body.threshold
             }
             guard let start else {
-                return fail(.trustIncomplete, documents.isEmpty
-                    ? "a root key alone is not enough: pass the trusted roots it signed (--trust-update trusted-root-v*.json)"
-                    : "no trusted root given lists and is signed by the pinned root key \(key.keyID)")
+                return fail(
+                    .trustIncomplete,
+                    documents.isEmpty
+                        ? "a root key alone is not enough: pass the trusted roots it signed (--trust-update trusted-root-v*.json)"
+                        : "no trusted root given lists and is signed by the pinned root key \(key.keyID)")
             }
             current = start
         }
@@ -98,7 +102,10 @@ public struct TrustAnchor: Sendable {
             let byOld = next.root.validSignatureCount(keys: current.body.rootKeys)
             let byNew = next.root.validSignatureCount(keys: next.body.rootKeys)
             guard byOld >= current.body.threshold, byNew >= next.body.threshold else {
-                return fail(.trustThresholdNotMet, "version \(n + 1) has \(byOld) of \(current.body.threshold) signatures from version \(n)'s root keys and \(byNew) of \(next.body.threshold) from its own")
+                return fail(
+                    .trustThresholdNotMet,
+                    "version \(n + 1) has \(byOld) of \(current.body.threshold) signatures from version \(n)'s root keys and \(byNew) of \(next.body.threshold) from its own"
+                )
             }
             current = next
         }
@@ -110,11 +117,16 @@ public struct TrustAnchor: Sendable {
             return fail(.trustStale, "trusted root version \(current.body.version) states no expiry; get a newer version from the issuer")
         }
         guard at < expires else {
-            return fail(.trustStale, "trusted root version \(current.body.version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); get a newer version from the issuer")
+            return fail(
+                .trustStale,
+                "trusted root version \(current.body.version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); get a newer version from the issuer"
+            )
         }
-        return Loaded(anchor: TrustAnchor(trustedRoot: current.body), checks: [
-            .init(.trustValid, passed: true, detail: "trusted root version \(current.body.version), fresh until \(expiresText)"),
-        ])
+        return Loaded(
+            anchor: TrustAnchor(trustedRoot: current.body),
+            checks: [
+                .init(.trustValid, passed: true, detail: "trusted root version \(current.body.version), fresh until \(expiresText)")
+            ])
     }
 
     /// A well-formed trusted-root document and its (not yet trusted) body.
@@ -134,11 +146,11 @@ public struct TrustAnchor: Sendable {
 
         init?(_ bytes: [UInt8]) {
             guard let object = StrictJSON.object(bytes), StrictJSON.hasExactly(object, ["payload", "signatures"]),
-                  object["payload"] is String, let signatures = object["signatures"] as? [Any],
-                  signatures.allSatisfy({ StrictJSON.hasExactlyStrings($0, ["protected", "signature"]) }),
-                  let root = StrictJSON.decode(TrustedRoot.self, from: bytes),
-                  let bodyBytes = try? Base64URL.decode(root.payload),
-                  let body = StrictJSON.decode(TrustedRoot.Body.self, from: bodyBytes), body.isWellFormed
+                object["payload"] is String, let signatures = object["signatures"] as? [Any],
+                signatures.allSatisfy({ StrictJSON.hasExactlyStrings($0, ["protected", "signature"]) }),
+                let root = StrictJSON.decode(TrustedRoot.self, from: bytes),
+                let bodyBytes = try? Base64URL.decode(root.payload),
+                let body = StrictJSON.decode(TrustedRoot.Body.self, from: bodyBytes), body.isWellFormed
             else { return nil }
             self.root = root
             self.body = body

@@ -97,8 +97,10 @@ public struct TrustedRoot: Codable, Sendable {
         public let issuingKeys: [IssuingKey]
         public let watermarkKeys: [WatermarkKeyInfo]
 
-        public init(version: Int, issuedAt: String, expires: String?, threshold: Int, rootKeys: [RootKey], issuingKeys: [IssuingKey],
-                    watermarkKeys: [WatermarkKeyInfo]) {
+        public init(
+            version: Int, issuedAt: String, expires: String?, threshold: Int, rootKeys: [RootKey], issuingKeys: [IssuingKey],
+            watermarkKeys: [WatermarkKeyInfo]
+        ) {
             self.type = Self.typeName
             self.version = version
             self.issuedAt = issuedAt
@@ -161,12 +163,12 @@ public struct TrustedRoot: Codable, Sendable {
         var signers = Set<String>()
         for s in signatures {
             guard let headerBytes = try? Base64URL.decode(s.protected),
-                  let header = StrictJSON.object(headerBytes), StrictJSON.hasExactlyStrings(header, ["alg", "kid", "typ"]),
-                  header["alg"] as? String == "EdDSA", header["typ"] as? String == Self.type,
-                  let root = keys.first(where: { $0.keyID == header["kid"] as? String }),
-                  let pub = Self.publicKey(root.publicKey), SigningKeyID.root(pub) == root.keyID,
-                  let sig = try? Base64URL.decode(s.signature), sig.count == 64,
-                  pub.isValidSignature(sig, for: JWS.signingInput(protected: s.protected, payload: payload))
+                let header = StrictJSON.object(headerBytes), StrictJSON.hasExactlyStrings(header, ["alg", "kid", "typ"]),
+                header["alg"] as? String == "EdDSA", header["typ"] as? String == Self.type,
+                let root = keys.first(where: { $0.keyID == header["kid"] as? String }),
+                let pub = Self.publicKey(root.publicKey), SigningKeyID.root(pub) == root.keyID,
+                let sig = try? Base64URL.decode(s.signature), sig.count == 64,
+                pub.isValidSignature(sig, for: JWS.signingInput(protected: s.protected, payload: payload))
             else { continue }
             signers.insert(root.keyID)
         }
@@ -188,11 +190,11 @@ extension TrustedRoot.Body {
     /// ("Well-formed trusted roots"); a body that does not is `trust.unreadable`.
     var isWellFormed: Bool {
         guard type == Self.typeName, version >= 1, Timestamp.parse(issuedAt) != nil,
-              expires.map({ Timestamp.parse($0) != nil }) ?? true,
-              !rootKeys.isEmpty, threshold >= 1, threshold <= rootKeys.count,
-              Set(rootKeys.map(\.keyID)).count == rootKeys.count, Set(issuingKeys.map(\.keyID)).count == issuingKeys.count,
-              rootKeys.allSatisfy({ r in TrustedRoot.publicKey(r.publicKey).map { SigningKeyID.root($0) == r.keyID } ?? false }),
-              watermarkKeys.allSatisfy({ Self.watermarkStates.contains($0.state) })
+            expires.map({ Timestamp.parse($0) != nil }) ?? true,
+            !rootKeys.isEmpty, threshold >= 1, threshold <= rootKeys.count,
+            Set(rootKeys.map(\.keyID)).count == rootKeys.count, Set(issuingKeys.map(\.keyID)).count == issuingKeys.count,
+            rootKeys.allSatisfy({ r in TrustedRoot.publicKey(r.publicKey).map { SigningKeyID.root($0) == r.keyID } ?? false }),
+            watermarkKeys.allSatisfy({ Self.watermarkStates.contains($0.state) })
         else { return false }
         return issuingKeys.allSatisfy { k in
             // An unparseable time fails closed: never "open-ended", never "not compromised".

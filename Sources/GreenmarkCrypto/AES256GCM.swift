@@ -16,7 +16,9 @@ public enum AES256GCM {
     /// Encrypts `plaintext` under `key` and `nonce`, authenticating `aad` too; returns the
     /// ciphertext (same length as the plaintext) and the tag. A nonce must never repeat under one
     /// key: callers draw it from `SecureRandom` unless they reproduce a test vector.
-    public static func seal(_ plaintext: [UInt8], key: SecretBytes, nonce: [UInt8], aad: [UInt8] = []) throws(CryptoError) -> (ciphertext: [UInt8], tag: [UInt8]) {
+    public static func seal(_ plaintext: [UInt8], key: SecretBytes, nonce: [UInt8], aad: [UInt8] = []) throws(CryptoError) -> (
+        ciphertext: [UInt8], tag: [UInt8]
+    ) {
         guard key.count == keyByteCount else { throw CryptoError(.invalidKey, "AES-256-GCM keys are 32 bytes") }
         guard nonce.count == nonceByteCount else { throw CryptoError(.invalidKey, "AES-256-GCM nonces are 12 bytes") }
         var ciphertext = [UInt8](repeating: 0, count: plaintext.count)
@@ -27,8 +29,9 @@ public enum AES256GCM {
                     plaintext.withUnsafeBufferPointer { p in
                         ciphertext.withUnsafeMutableBufferPointer { c in
                             tag.withUnsafeMutableBufferPointer { t in
-                                gm_aes256gcm_seal(k.baseAddress?.assumingMemoryBound(to: UInt8.self), n.baseAddress, a.baseAddress, a.count,
-                                                  p.baseAddress, p.count, c.baseAddress, t.baseAddress)
+                                gm_aes256gcm_seal(
+                                    k.baseAddress?.assumingMemoryBound(to: UInt8.self), n.baseAddress, a.baseAddress, a.count,
+                                    p.baseAddress, p.count, c.baseAddress, t.baseAddress)
                             }
                         }
                     }
@@ -42,7 +45,9 @@ public enum AES256GCM {
     /// Decrypts `ciphertext` and checks `tag` over it and `aad`; throws `authenticationFailed`
     /// (never returning plaintext) when anything was changed or the key is wrong. The plaintext
     /// comes back in `SecretBytes`, wiped when released.
-    public static func open(_ ciphertext: [UInt8], tag: [UInt8], key: SecretBytes, nonce: [UInt8], aad: [UInt8] = []) throws(CryptoError) -> SecretBytes {
+    public static func open(_ ciphertext: [UInt8], tag: [UInt8], key: SecretBytes, nonce: [UInt8], aad: [UInt8] = []) throws(CryptoError)
+        -> SecretBytes
+    {
         guard key.count == keyByteCount else { throw CryptoError(.invalidKey, "AES-256-GCM keys are 32 bytes") }
         guard nonce.count == nonceByteCount else { throw CryptoError(.invalidKey, "AES-256-GCM nonces are 12 bytes") }
         guard tag.count == tagByteCount else { throw CryptoError(.authenticationFailed, "AES-256-GCM tags are 16 bytes") }
@@ -53,8 +58,9 @@ public enum AES256GCM {
                     ciphertext.withUnsafeBufferPointer { c in
                         tag.withUnsafeBufferPointer { t in
                             plaintext.withUnsafeMutableBytes { p in
-                                gm_aes256gcm_open(k.baseAddress?.assumingMemoryBound(to: UInt8.self), n.baseAddress, a.baseAddress, a.count,
-                                                  c.baseAddress, c.count, t.baseAddress, p.baseAddress?.assumingMemoryBound(to: UInt8.self))
+                                gm_aes256gcm_open(
+                                    k.baseAddress?.assumingMemoryBound(to: UInt8.self), n.baseAddress, a.baseAddress, a.count,
+                                    c.baseAddress, c.count, t.baseAddress, p.baseAddress?.assumingMemoryBound(to: UInt8.self))
                             }
                         }
                     }

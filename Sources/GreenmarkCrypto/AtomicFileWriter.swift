@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes every secret and public trust file of a Greenmark home (keyring, signing keys, log key,
@@ -48,7 +48,9 @@ public enum AtomicFileWriter {
     /// Writes `bytes` to `path`; see the type's documentation.
     public static func write(_ bytes: some ContiguousBytes, to path: String, access: Access, existing: Existing = .replace) throws(FileError) {
         let result: Result<Void, FileError> = bytes.withUnsafeBytes { buffer in
-            do throws(FileError) { return .success(try write(buffer: buffer, to: path, access: access, existing: existing)) } catch { return .failure(error) }
+            do throws(FileError) { return .success(try write(buffer: buffer, to: path, access: access, existing: existing)) } catch {
+                return .failure(error)
+            }
         }
         try result.get()
     }

@@ -47,7 +47,10 @@ public enum Base64URL {
             reverse.withUnsafeBufferPointer { table in
                 for c in chars {
                     let v = table[Int(c)]
-                    guard v >= 0 else { valid = false; break }
+                    guard v >= 0 else {
+                        valid = false
+                        break
+                    }
                     acc = acc << 6 | UInt32(v)
                     bits += 6
                     if bits >= 8 {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One version of a file as `stat(2)` sees it: device, inode, size, mode, and modification and
@@ -23,8 +23,9 @@ public struct FileVersion: Sendable, Equatable {
     public static func of(path: String) -> FileVersion? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return FileVersion(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode),
-                           modified: (st.st_mtim.tv_sec, st.st_mtim.tv_nsec), changed: (st.st_ctim.tv_sec, st.st_ctim.tv_nsec))
+        return FileVersion(
+            device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode),
+            modified: (st.st_mtim.tv_sec, st.st_mtim.tv_nsec), changed: (st.st_ctim.tv_sec, st.st_ctim.tv_nsec))
     }
 
     public static func == (a: FileVersion, b: FileVersion) -> Bool {

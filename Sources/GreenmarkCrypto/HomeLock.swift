@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The home-wide inter-process lock: an exclusive `flock(2)` on `HOME/.greenmark.lock`, held across
@@ -88,9 +88,9 @@ public struct HomeLock: Sendable {
     private static let holders = Mutex<[FileIdentity: Set<UInt>]>([:])
 
     #if canImport(Glibc)
-    private static var currentThread: UInt { UInt(pthread_self()) }
+        private static var currentThread: UInt { UInt(pthread_self()) }
     #else
-    private static var currentThread: UInt { UInt(bitPattern: pthread_self()) }
+        private static var currentThread: UInt { UInt(bitPattern: pthread_self()) }
     #endif
 
     private func acquire() throws(FileError) -> (Held, Int32) {

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The key-encryption key that seals a home's secret files (`docs/secrets-at-rest.md`): 32 random
@@ -73,8 +73,8 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomReflectable {
         case (nil, nil): return nil
         case (.some, .some):
             throw CryptoError(.masterKeyInvalid, "both \(fileEnvironmentVariable) and \(environmentVariable) are set; set one")
-        case let (.some(path), nil): return try load(file: path)
-        case let (nil, .some(text)):
+        case (.some(let path), nil): return try load(file: path)
+        case (nil, .some(let text)):
             do { return try decode(text) } catch {
                 throw CryptoError(error.code, "\(environmentVariable): \(error.reason)")
             }
@@ -93,18 +93,26 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomReflectable {
             throw CryptoError(.masterKeyInvalid, "\(fileEnvironmentVariable): \(path) is not a regular file")
         }
         guard st.st_mode & 0o077 == 0 else {
-            throw CryptoError(.masterKeyPermissions, "\(fileEnvironmentVariable): \(path) is accessible by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run chmod 600 on it")
+            throw CryptoError(
+                .masterKeyPermissions,
+                "\(fileEnvironmentVariable): \(path) is accessible by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run chmod 600 on it"
+            )
         }
         var buffer = [UInt8](repeating: 0, count: 256)
         defer { ConstantTime.wipe(&buffer) }
         var total = 0
         while total < buffer.count {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, $0.count - total) }
-            if n < 0 { if errno == EINTR { continue }; throw CryptoError(.masterKeyInvalid, "\(fileEnvironmentVariable): cannot read \(path)") }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CryptoError(.masterKeyInvalid, "\(fileEnvironmentVariable): cannot read \(path)")
+            }
             if n == 0 { break }
             total += n
         }
-        guard total < buffer.count else { throw CryptoError(.masterKeyInvalid, "\(fileEnvironmentVariable): \(path) is too long for a master key file") }
+        guard total < buffer.count else {
+            throw CryptoError(.masterKeyInvalid, "\(fileEnvironmentVariable): \(path) is too long for a master key file")
+        }
         // Strict: base64url characters, then optional whitespace.
         var end = total
         while end > 0, [0x0a, 0x0d, 0x20, 0x09].contains(buffer[end - 1]) { end -= 1 }
@@ -128,7 +136,7 @@ public struct MasterKey: Sendable, CustomStringConvertible, CustomReflectable {
         defer { ConstantTime.wipe(&text) }
         do {
             try AtomicFileWriter.write(text, to: path, access: .secret, existing: .refuse)
-        } catch where error.code == .exists {
+        } catch  where error.code == .exists {
             throw CryptoError(.masterKeyInvalid, "\(path) exists; refusing to overwrite a master key")
         } catch {
             throw CryptoError(.masterKeyInvalid, error.reason)

@@ -8,8 +8,10 @@ extension SealedFile {
     /// sealed bytes are wiped; a plaintext file is refused while a master key is configured
     /// (`plaintextRefused`) unless `acceptingPlaintext` (only the stores' `seal` passes it), else
     /// left as it is. The caller wipes `data` when done with it.
-    public static func unseal(_ data: inout Data, at path: String, purpose: Purpose, masterKey: MasterKey?,
-                              acceptingPlaintext: Bool = false) throws(CryptoError) {
+    public static func unseal(
+        _ data: inout Data, at path: String, purpose: Purpose, masterKey: MasterKey?,
+        acceptingPlaintext: Bool = false
+    ) throws(CryptoError) {
         if isSealed(data) {
             let plaintext: SecretBytes
             do { plaintext = try open(data, purpose: purpose, masterKey: masterKey) } catch {

@@ -32,15 +32,19 @@ public enum SealedFile {
 
     /// Seals `plaintext`; returns the envelope's bytes (JSON and a newline). `nonce` is for test
     /// vectors only: by default a fresh random one is drawn.
-    public static func seal(_ plaintext: some Collection<UInt8>, purpose: Purpose, masterKey: MasterKey, nonce fixedNonce: [UInt8]? = nil) throws(CryptoError) -> [UInt8] {
+    public static func seal(_ plaintext: some Collection<UInt8>, purpose: Purpose, masterKey: MasterKey, nonce fixedNonce: [UInt8]? = nil)
+        throws(CryptoError) -> [UInt8]
+    {
         let nonce: [UInt8]
         if let fixedNonce { nonce = fixedNonce } else { nonce = try SecureRandom.bytes(count: AES256GCM.nonceByteCount) }
         var input = Array(plaintext)
         defer { ConstantTime.wipe(&input) }
-        let (ciphertext, tag) = try AES256GCM.seal(input, key: masterKey.bytes, nonce: nonce,
-                                                   aad: associatedData(purpose: purpose, masterKeyID: masterKey.id))
+        let (ciphertext, tag) = try AES256GCM.seal(
+            input, key: masterKey.bytes, nonce: nonce,
+            aad: associatedData(purpose: purpose, masterKeyID: masterKey.id))
         // Every value is base64url, hex or a fixed lower-case word: no JSON escaping is needed.
-        let json = "{\"alg\":\"\(algorithm)\",\"ciphertext\":\"\(Base64URL.encode(ciphertext + tag))\",\"format\":\"\(format)\","
+        let json =
+            "{\"alg\":\"\(algorithm)\",\"ciphertext\":\"\(Base64URL.encode(ciphertext + tag))\",\"format\":\"\(format)\","
             + "\"master_key_id\":\"\(masterKey.id)\",\"nonce\":\"\(Base64URL.encode(nonce))\",\"purpose\":\"\(purpose.rawValue)\"}\n"
         return Array(json.utf8)
     }
@@ -75,20 +79,26 @@ public enum SealedFile {
             throw CryptoError(.sealedPurposeMismatch, "sealed for purpose \"\(envelope.purpose.prefix(32))\", expected \"\(purpose.rawValue)\"")
         }
         guard let masterKey else {
-            throw CryptoError(.masterKeyRequired, "sealed under master key \(envelope.masterKeyID.prefix(32)), but no master key is configured; set \(MasterKey.fileEnvironmentVariable) (a mode-0600 key file) or \(MasterKey.environmentVariable)")
+            throw CryptoError(
+                .masterKeyRequired,
+                "sealed under master key \(envelope.masterKeyID.prefix(32)), but no master key is configured; set \(MasterKey.fileEnvironmentVariable) (a mode-0600 key file) or \(MasterKey.environmentVariable)"
+            )
         }
         guard envelope.masterKeyID == masterKey.id else {
-            throw CryptoError(.wrongMasterKey, "sealed under master key \(envelope.masterKeyID.prefix(32)), but the configured master key is \(masterKey.id)")
+            throw CryptoError(
+                .wrongMasterKey, "sealed under master key \(envelope.masterKeyID.prefix(32)), but the configured master key is \(masterKey.id)")
         }
         guard let nonce = try? Base64URL.decode(envelope.nonce), nonce.count == AES256GCM.nonceByteCount,
-              let sealed = try? Base64URL.decode(envelope.ciphertext), sealed.count >= AES256GCM.tagByteCount else {
+            let sealed = try? Base64URL.decode(envelope.ciphertext), sealed.count >= AES256GCM.tagByteCount
+        else {
             throw CryptoError(.sealedFileCorrupt, "malformed nonce or ciphertext")
         }
         let split = sealed.count - AES256GCM.tagByteCount
         do {
-            return try AES256GCM.open(Array(sealed[..<split]), tag: Array(sealed[split...]), key: masterKey.bytes, nonce: nonce,
-                                      aad: associatedData(purpose: purpose, masterKeyID: masterKey.id))
-        } catch where error.code == .authenticationFailed {
+            return try AES256GCM.open(
+                Array(sealed[..<split]), tag: Array(sealed[split...]), key: masterKey.bytes, nonce: nonce,
+                aad: associatedData(purpose: purpose, masterKeyID: masterKey.id))
+        } catch  where error.code == .authenticationFailed {
             throw CryptoError(.authenticationFailed, "failed authentication: it was changed after sealing")
         }
     }
@@ -98,8 +108,10 @@ public enum SealedFile {
     /// else (their watermark key, their signing seed), and loading it, or sealing it on the next
     /// write, would launder it. The one way in is an explicit `greenmark keys seal`.
     public static func plaintextRefused(path: String) -> CryptoError {
-        CryptoError(.plaintextRefused, "\(path) is not sealed, but a master key is configured: a plaintext secret file is refused "
-                    + "(it may have been put there by someone else). If it is yours, seal it with `greenmark keys seal` (docs/secrets-at-rest.md)")
+        CryptoError(
+            .plaintextRefused,
+            "\(path) is not sealed, but a master key is configured: a plaintext secret file is refused "
+                + "(it may have been put there by someone else). If it is yours, seal it with `greenmark keys seal` (docs/secrets-at-rest.md)")
     }
 
     private struct Probe: Decodable { let format: String? }

@@ -16,14 +16,18 @@ public enum Attack: String, Codable, Sendable, CaseIterable {
     /// (copy-paste of a watermarked span into a human essay).
     case copyPaste = "copy_paste"
 
-    static let commonWords = ["the", "of", "and", "to", "in", "is", "that", "it", "was", "for", "on", "are", "as", "with",
-                              "they", "be", "at", "one", "have", "this", "from", "by", "hot", "word", "but", "what", "some",
-                              "we", "can", "out", "other", "were", "all", "there", "when", "up", "use", "your", "how",
-                              "said", "an", "each", "she", "which", "do", "their", "time", "if", "will", "way", "about"]
+    static let commonWords = [
+        "the", "of", "and", "to", "in", "is", "that", "it", "was", "for", "on", "are", "as", "with",
+        "they", "be", "at", "one", "have", "this", "from", "by", "hot", "word", "but", "what", "some",
+        "we", "can", "out", "other", "were", "all", "there", "when", "up", "use", "your", "how",
+        "said", "an", "each", "she", "which", "do", "their", "time", "if", "will", "way", "about",
+    ]
 
-    static let homoglyphs: [Character: Character] = ["a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у",
-                                                     "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М",
-                                                     "O": "О", "P": "Р", "T": "Т", "X": "Х", "i": "і", "j": "ј", "s": "ѕ"]
+    static let homoglyphs: [Character: Character] = [
+        "a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у",
+        "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "K": "К", "M": "М",
+        "O": "О", "P": "Р", "T": "Т", "X": "Х", "i": "і", "j": "ј", "s": "ѕ",
+    ]
 
     /// Applies the attack; `human` supplies the surrounding text for copy-paste.
     public func apply(to text: String, strength: Double, human: String, using rng: inout SeededRandom) -> String {
@@ -37,14 +41,20 @@ public enum Attack: String, Codable, Sendable, CaseIterable {
             var w = words(text)
             var i = 0
             while i + 1 < w.count {
-                if rng.unit() < strength { w.swapAt(i, i + 1); i += 2 } else { i += 1 }
+                if rng.unit() < strength {
+                    w.swapAt(i, i + 1)
+                    i += 2
+                } else {
+                    i += 1
+                }
             }
             return w.joined(separator: " ")
         case .homoglyph:
-            return String(text.map { c in
-                if let h = Self.homoglyphs[c], rng.unit() < strength { return h }
-                return c
-            })
+            return String(
+                text.map { c in
+                    if let h = Self.homoglyphs[c], rng.unit() < strength { return h }
+                    return c
+                })
         case .zeroWidth:
             var out = ""
             for c in text {

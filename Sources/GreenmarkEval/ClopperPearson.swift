@@ -7,7 +7,8 @@ public enum ClopperPearson {
         guard n > 0 else { return 1 }
         guard k < n else { return 1 }
         let target = 1 - confidence
-        var lo = Double(k) / Double(n), hi = 1.0
+        var lo = Double(k) / Double(n)
+        var hi = 1.0
         for _ in 0..<100 {
             let mid = (lo + hi) / 2
             // P[Bin(n, mid) <= k] = 1 - P[Bin(n, mid) >= k + 1]

@@ -2,7 +2,7 @@ import Foundation
 import GreenmarkCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The result of a generation evaluation: configuration, per-sample scores and a summary.
@@ -31,10 +31,13 @@ public struct EvaluationReport: Codable, Sendable {
             case samples
             case detectedRate = "detected_rate"
             case zAtLeast4Rate = "z_at_least_4_rate"
-            case meanZ = "mean_z", minZ = "min_z", maxZ = "max_z"
+            case meanZ = "mean_z"
+            case minZ = "min_z"
+            case maxZ = "max_z"
             case meanTokensScored = "mean_tokens_scored"
             case meanGreenFraction = "mean_green_fraction"
-            case meanPerplexity = "mean_perplexity", medianPerplexity = "median_perplexity"
+            case meanPerplexity = "mean_perplexity"
+            case medianPerplexity = "median_perplexity"
             case meanRepetitionRate = "mean_repetition_rate"
             case meanTokensPerSecond = "mean_tokens_per_second"
             case meanSamplingShare = "mean_sampling_share"
@@ -81,8 +84,10 @@ public struct EvaluationReport: Codable, Sendable {
         case keyID = "key_id"
     }
 
-    init(configuration: GenerationEvaluation.Configuration, model: Model, keyID: String, scheme: WatermarkScheme, date: Date,
-         samples: [EvaluationSample], human: HumanSummary? = nil, robustness: [RobustnessPoint] = []) {
+    init(
+        configuration: GenerationEvaluation.Configuration, model: Model, keyID: String, scheme: WatermarkScheme, date: Date,
+        samples: [EvaluationSample], human: HumanSummary? = nil, robustness: [RobustnessPoint] = []
+    ) {
         self.configuration = configuration
         self.model = model
         self.keyID = keyID
@@ -102,9 +107,10 @@ public struct EvaluationReport: Codable, Sendable {
         let perplexities = s.compactMap(\.perplexity)
         let prefix = lengths.map { t -> PrefixSummary in
             let scores = s.compactMap { sample in sample.prefixes.first { $0.tokens == t } }
-            return PrefixSummary(tokens: t, samples: scores.count,
-                                 detectedRate: scores.isEmpty ? 0 : Double(scores.count { $0.detected }) / Double(scores.count),
-                                 medianZ: median(scores.map(\.zScore)))
+            return PrefixSummary(
+                tokens: t, samples: scores.count,
+                detectedRate: scores.isEmpty ? 0 : Double(scores.count { $0.detected }) / Double(scores.count),
+                medianZ: median(scores.map(\.zScore)))
         }
         return GroupSummary(
             samples: s.count,
@@ -161,7 +167,9 @@ public struct HumanSummary: Codable, Sendable {
         case passages, calibration, scores
         case falsePositiveRate = "false_positive_rate"
         case zAtLeast4Rate = "z_at_least_4_rate"
-        case meanZ = "mean_z", standardDeviationZ = "sd_z", maxZ = "max_z"
+        case meanZ = "mean_z"
+        case standardDeviationZ = "sd_z"
+        case maxZ = "max_z"
         case ksDistance = "ks_distance"
         case meanTokensScored = "mean_tokens_scored"
     }

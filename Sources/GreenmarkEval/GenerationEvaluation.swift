@@ -33,10 +33,16 @@ public struct GenerationEvaluation: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case prompts, temperature, delta
-            case maxTokens = "max_tokens", topK = "top_k", topP = "top_p"
-            case seedBase = "seed_base", prefixLengths = "prefix_lengths"
-            case seedsPerPrompt = "seeds_per_prompt", unwatermarkedControl = "unwatermarked_control"
-            case humanPassages = "human_passages", humanDirectory = "human_directory", attackStrengths = "attack_strengths"
+            case maxTokens = "max_tokens"
+            case topK = "top_k"
+            case topP = "top_p"
+            case seedBase = "seed_base"
+            case prefixLengths = "prefix_lengths"
+            case seedsPerPrompt = "seeds_per_prompt"
+            case unwatermarkedControl = "unwatermarked_control"
+            case humanPassages = "human_passages"
+            case humanDirectory = "human_directory"
+            case attackStrengths = "attack_strengths"
         }
     }
 
@@ -74,8 +80,10 @@ public struct GenerationEvaluation: Sendable {
                 request.measureLogLikelihood = true
                 let result = try generator.generate(request, key: watermark ? key : nil)
                 let detection = try detector.detect(result.record.text, key: key, includeMask: true)
-                samples.append(EvaluationSample(prompt: slot.index, watermarked: watermark, result: result, detection: detection,
-                                                tokenizer: model.tokenizer, prefixLengths: c.prefixLengths))
+                samples.append(
+                    EvaluationSample(
+                        prompt: slot.index, watermarked: watermark, result: result, detection: detection,
+                        tokenizer: model.tokenizer, prefixLengths: c.prefixLengths))
                 progress("generate", samples.count, total)
             }
         }
@@ -109,8 +117,10 @@ public struct GenerationEvaluation: Sendable {
                         guard let r = try? detector.detect(attacked, key: key, includeMask: false) else { continue }
                         tally.add(r)
                     }
-                    robustness.append(RobustnessPoint(attack: attack, strength: strength, samples: tally.count,
-                                                      detectedRate: tally.detectedRate, meanZ: tally.meanZ))
+                    robustness.append(
+                        RobustnessPoint(
+                            attack: attack, strength: strength, samples: tally.count,
+                            detectedRate: tally.detectedRate, meanZ: tally.meanZ))
                     done += 1
                     progress("attack", done, attacks.count * c.attackStrengths.count)
                 }

@@ -27,7 +27,8 @@ public struct HumanCorpus: Sendable {
         var out: [Passage] = []
         for name in names.filter({ $0.hasSuffix(".txt") }).sorted() {
             guard out.count < limit, let data = fm.contents(atPath: directory + "/" + name),
-                  let text = String(data: data, encoding: .utf8) else { continue }
+                let text = String(data: data, encoding: .utf8)
+            else { continue }
             var buffer: [String] = []
             var words = 0
             for paragraph in text.components(separatedBy: "\n\n") {

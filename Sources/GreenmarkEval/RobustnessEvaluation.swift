@@ -37,11 +37,18 @@ public struct RobustnessEvaluation: Sendable {
 
         enum CodingKeys: String, CodingKey {
             case schemes, prompts, delta, alphas
-            case seedsPerPrompt = "seeds_per_prompt", maxTokens = "max_tokens"
-            case minimumGeneratedTokens = "minimum_generated_tokens", seedBase = "seed_base"
-            case replacementFractions = "replacement_fractions", editStrengths = "edit_strengths"
-            case pasteDocumentTokens = "paste_document_tokens", pasteShare = "paste_share", pasteAlpha = "paste_alpha"
-            case humanPassages = "human_passages", humanMinimumWords = "human_minimum_words", humanDirectory = "human_directory"
+            case seedsPerPrompt = "seeds_per_prompt"
+            case maxTokens = "max_tokens"
+            case minimumGeneratedTokens = "minimum_generated_tokens"
+            case seedBase = "seed_base"
+            case replacementFractions = "replacement_fractions"
+            case editStrengths = "edit_strengths"
+            case pasteDocumentTokens = "paste_document_tokens"
+            case pasteShare = "paste_share"
+            case pasteAlpha = "paste_alpha"
+            case humanPassages = "human_passages"
+            case humanMinimumWords = "human_minimum_words"
+            case humanDirectory = "human_directory"
             case multiKeyCount = "multi_key_count"
         }
     }
@@ -50,7 +57,8 @@ public struct RobustnessEvaluation: Sendable {
     public static func evaluationKeys(count: Int, scheme: WatermarkScheme, vocabulary: String?) throws(GreenmarkError) -> [WatermarkKey] {
         try (0..<count).map { i throws(GreenmarkError) in
             let label = i == 0 ? "greenmark/eval-key/v1" : "greenmark/eval-key/v1/\(i)"
-            return try WatermarkKey(secret: SHA256Digest.hash(Array(label.utf8)), scheme: scheme, state: i == 0 ? .primary : .enabled, vocabulary: vocabulary)
+            return try WatermarkKey(
+                secret: SHA256Digest.hash(Array(label.utf8)), scheme: scheme, state: i == 0 ? .primary : .enabled, vocabulary: vocabulary)
         }
     }
 
@@ -75,14 +83,17 @@ public struct RobustnessEvaluation: Sendable {
         for scheme in c.schemes {
             results.append(try evaluate(scheme: scheme, corpus: corpus, humanTokens: humanTokens, progress: progress))
         }
-        return RobustnessReport(configuration: c, model: .init(name: model.name, sha256: model.sha256), date: Date(),
-                                humanPassages: corpus.passages.count,
-                                meanHumanTokens: Double(humanTokens.map(\.count).reduce(0, +)) / Double(max(1, humanTokens.count)),
-                                schemes: results)
+        return RobustnessReport(
+            configuration: c, model: .init(name: model.name, sha256: model.sha256), date: Date(),
+            humanPassages: corpus.passages.count,
+            meanHumanTokens: Double(humanTokens.map(\.count).reduce(0, +)) / Double(max(1, humanTokens.count)),
+            schemes: results)
     }
 
-    private func evaluate(scheme: WatermarkScheme, corpus: HumanCorpus, humanTokens: [[UInt32]],
-                          progress: (String, Int, Int) -> Void) throws(GreenmarkError) -> RobustnessReport.SchemeResult {
+    private func evaluate(
+        scheme: WatermarkScheme, corpus: HumanCorpus, humanTokens: [[UInt32]],
+        progress: (String, Int, Int) -> Void
+    ) throws(GreenmarkError) -> RobustnessReport.SchemeResult {
         let c = configuration
         let tokenizer = model.tokenizer
         let keys = try Self.evaluationKeys(count: c.multiKeyCount, scheme: scheme, vocabulary: tokenizer.vocabularyID)
@@ -110,8 +121,10 @@ public struct RobustnessEvaluation: Sendable {
 
         // 2. Attacks on the full-length texts.
         var rows: [RobustnessReport.AttackRow] = []
-        func measure(_ name: String, _ strength: Double, detector: Detector = plain, keys: [WatermarkKey]? = nil,
-                     _ transform: (String, Int, inout SeededRandom) throws(GreenmarkError) -> String) throws(GreenmarkError) {
+        func measure(
+            _ name: String, _ strength: Double, detector: Detector = plain, keys: [WatermarkKey]? = nil,
+            _ transform: (String, Int, inout SeededRandom) throws(GreenmarkError) -> String
+        ) throws(GreenmarkError) {
             var rng = SeededRandom(seed: 0x5eed ^ UInt64(strength * 1000) ^ name.utf8.reduce(UInt64(0)) { $0 &* 31 &+ UInt64($1) })
             var tally = DetectionTally()
             for (i, text) in texts.enumerated() {
@@ -119,8 +132,10 @@ public struct RobustnessEvaluation: Sendable {
                 guard let r = try? detector.detect(attacked, keys: keys ?? [key], includeMask: false) else { continue }
                 tally.add(r)
             }
-            rows.append(.init(attack: name, strength: strength, samples: tally.count, detectedRate: tally.detectedRate,
-                              meanZ: tally.meanZ, medianZ: median(tally.zScores)))
+            rows.append(
+                .init(
+                    attack: name, strength: strength, samples: tally.count, detectedRate: tally.detectedRate,
+                    meanZ: tally.meanZ, medianZ: median(tally.zScores)))
             progress("\(stage): attacks", rows.count, 6 + c.replacementFractions.count + 3 * c.editStrengths.count)
         }
         try measure("none", 0) { t, _, _ in t }
@@ -141,12 +156,18 @@ public struct RobustnessEvaluation: Sendable {
         }
 
         // 3. A watermarked span inside human text: 25 % of an 800-token document.
-        var paste = RobustnessReport.PasteResult(documents: 0, spanTokens: 0, alpha: c.pasteAlpha, plainDetected: 0, windowedDetected: 0,
-                                                 windowedDecisionRule: 0, spanLocated: 0, medianWindowedLog10P: 0, medianPlainLog10P: 0)
+        var paste = RobustnessReport.PasteResult(
+            documents: 0, spanTokens: 0, alpha: c.pasteAlpha, plainDetected: 0, windowedDetected: 0,
+            windowedDecisionRule: 0, spanLocated: 0, medianWindowedLog10P: 0, medianPlainLog10P: 0)
         do {
             let spanTokens = Int(Double(c.pasteDocumentTokens) * c.pasteShare)
-            var plainHits = 0, windowHits = 0, ruleHits = 0, located = 0, n = 0
-            var plainLogs: [Double] = [], windowLogs: [Double] = []
+            var plainHits = 0
+            var windowHits = 0
+            var ruleHits = 0
+            var located = 0
+            var n = 0
+            var plainLogs: [Double] = []
+            var windowLogs: [Double] = []
             var spanSizes: [Int] = []
             for (i, text) in texts.enumerated() {
                 // Re-tokenized from the text, a 200-token generation can come back a few tokens shorter.
@@ -157,13 +178,14 @@ public struct RobustnessEvaluation: Sendable {
                 let host = humanTokens[i % humanTokens.count] + humanTokens[(i + 1) % humanTokens.count]
                 let hostNeeded = c.pasteDocumentTokens - span.count
                 guard host.count >= hostNeeded else { continue }
-                let before = hostNeeded * (i % 4 + 1) / 5   // the span sits at 20 %, 40 %, 60 % or 80 % of the document
+                let before = hostNeeded * (i % 4 + 1) / 5  // the span sits at 20 %, 40 %, 60 % or 80 % of the document
                 let pieces = (host.prefix(before) + span + host[before..<hostNeeded]).map { tokenizer.pieceBytes(of: $0) }
                 let spanStart = host.prefix(before).map { tokenizer.pieceBytes(of: $0).count }.reduce(0, +)
                 let spanEnd = spanStart + span.map { tokenizer.pieceBytes(of: $0).count }.reduce(0, +)
                 let document = String(decoding: pieces.flatMap { $0 }, as: UTF8.self)
                 guard let p = try? plain.detect(document, key: key, includeMask: false),
-                      let w = try? windowed.detect(document, key: key, includeMask: false) else { continue }
+                    let w = try? windowed.detect(document, key: key, includeMask: false)
+                else { continue }
                 n += 1
                 if p.pValue <= c.pasteAlpha && p.zScore >= 4 { plainHits += 1 }
                 if w.pValue <= c.pasteAlpha { windowHits += 1 }
@@ -175,12 +197,13 @@ public struct RobustnessEvaluation: Sendable {
                 plainLogs.append(p.log10PValue)
                 windowLogs.append(w.log10PValue)
             }
-            paste = .init(documents: n, spanTokens: spanSizes.isEmpty ? spanTokens : spanSizes.reduce(0, +) / spanSizes.count, alpha: c.pasteAlpha,
-                          plainDetected: n == 0 ? 0 : Double(plainHits) / Double(n),
-                          windowedDetected: n == 0 ? 0 : Double(windowHits) / Double(n),
-                          windowedDecisionRule: n == 0 ? 0 : Double(ruleHits) / Double(n),
-                          spanLocated: n == 0 ? 0 : Double(located) / Double(n),
-                          medianWindowedLog10P: median(windowLogs), medianPlainLog10P: median(plainLogs))
+            paste = .init(
+                documents: n, spanTokens: spanSizes.isEmpty ? spanTokens : spanSizes.reduce(0, +) / spanSizes.count, alpha: c.pasteAlpha,
+                plainDetected: n == 0 ? 0 : Double(plainHits) / Double(n),
+                windowedDetected: n == 0 ? 0 : Double(windowHits) / Double(n),
+                windowedDecisionRule: n == 0 ? 0 : Double(ruleHits) / Double(n),
+                spanLocated: n == 0 ? 0 : Double(located) / Double(n),
+                medianWindowedLog10P: median(windowLogs), medianPlainLog10P: median(plainLogs))
         }
 
         // 4. False positives on human passages, every mode.
@@ -197,9 +220,11 @@ public struct RobustnessEvaluation: Sendable {
                 pValues.append(r.pValue)
                 tally.add(r)
             }
-            modes.append(.init(mode: name, keys: modeKeys.count, passages: pValues.count, watermarkedVerdicts: tally.watermarked,
-                               rates: c.alphas.map { a in .init(alpha: a, count: pValues.filter { $0 <= a }.count, passages: pValues.count) },
-                               meanZ: tally.meanZ, maxZ: tally.maxZ))
+            modes.append(
+                .init(
+                    mode: name, keys: modeKeys.count, passages: pValues.count, watermarkedVerdicts: tally.watermarked,
+                    rates: c.alphas.map { a in .init(alpha: a, count: pValues.filter { $0 <= a }.count, passages: pValues.count) },
+                    meanZ: tally.meanZ, maxZ: tally.maxZ))
             progress("\(stage): human", m + 1, modeList.count)
         }
 
@@ -208,9 +233,10 @@ public struct RobustnessEvaluation: Sendable {
             DetectionTally.mean(corpus.passages.compactMap { try? plain.detect($0.text, key: k, includeMask: false).zScore })
         }
 
-        return .init(scheme: scheme, keyID: key.id, generations: generated.count, fullLength: texts.count,
-                     meanGeneratedTokens: Double(generated.reduce(0, +)) / Double(max(1, generated.count)),
-                     attacks: rows, paste: paste, humanFalsePositives: modes, perKeyHumanMeanZ: perKeyMeanZ)
+        return .init(
+            scheme: scheme, keyID: key.id, generations: generated.count, fullLength: texts.count,
+            meanGeneratedTokens: Double(generated.reduce(0, +)) / Double(max(1, generated.count)),
+            attacks: rows, paste: paste, humanFalsePositives: modes, perKeyHumanMeanZ: perKeyMeanZ)
     }
 
     /// Replaces each token of `text` with probability `fraction` by a uniformly random ordinary

@@ -15,7 +15,9 @@ public struct RobustnessReport: Codable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case attack, strength, samples
-            case detectedRate = "detected_rate", meanZ = "mean_z", medianZ = "median_z"
+            case detectedRate = "detected_rate"
+            case meanZ = "mean_z"
+            case medianZ = "median_z"
         }
     }
 
@@ -40,9 +42,12 @@ public struct RobustnessReport: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
             case documents, alpha
             case spanTokens = "span_tokens"
-            case plainDetected = "plain_detected", windowedDetected = "windowed_detected"
-            case windowedDecisionRule = "windowed_decision_rule", spanLocated = "span_located"
-            case medianWindowedLog10P = "median_windowed_log10_p", medianPlainLog10P = "median_plain_log10_p"
+            case plainDetected = "plain_detected"
+            case windowedDetected = "windowed_detected"
+            case windowedDecisionRule = "windowed_decision_rule"
+            case spanLocated = "span_located"
+            case medianWindowedLog10P = "median_windowed_log10_p"
+            case medianPlainLog10P = "median_plain_log10_p"
         }
     }
 
@@ -61,7 +66,10 @@ public struct RobustnessReport: Codable, Sendable {
             self.passages = passages
         }
 
-        enum CodingKeys: String, CodingKey { case alpha, count, passages, rate, upper95 = "upper_95" }
+        enum CodingKeys: String, CodingKey {
+            case alpha, count, passages, rate
+            case upper95 = "upper_95"
+        }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -74,8 +82,9 @@ public struct RobustnessReport: Codable, Sendable {
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(alpha: try c.decode(Double.self, forKey: .alpha), count: try c.decode(Int.self, forKey: .count),
-                      passages: try c.decode(Int.self, forKey: .passages))
+            self.init(
+                alpha: try c.decode(Double.self, forKey: .alpha), count: try c.decode(Int.self, forKey: .count),
+                passages: try c.decode(Int.self, forKey: .passages))
         }
     }
 
@@ -93,7 +102,9 @@ public struct RobustnessReport: Codable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case mode, keys, passages, rates
-            case watermarkedVerdicts = "watermarked_verdicts", meanZ = "mean_z", maxZ = "max_z"
+            case watermarkedVerdicts = "watermarked_verdicts"
+            case meanZ = "mean_z"
+            case maxZ = "max_z"
         }
     }
 
@@ -113,8 +124,11 @@ public struct RobustnessReport: Codable, Sendable {
 
         enum CodingKeys: String, CodingKey {
             case scheme, generations, attacks, paste
-            case keyID = "key_id", fullLength = "full_length", meanGeneratedTokens = "mean_generated_tokens"
-            case humanFalsePositives = "human_false_positives", perKeyHumanMeanZ = "per_key_human_mean_z"
+            case keyID = "key_id"
+            case fullLength = "full_length"
+            case meanGeneratedTokens = "mean_generated_tokens"
+            case humanFalsePositives = "human_false_positives"
+            case perKeyHumanMeanZ = "per_key_human_mean_z"
         }
     }
 
@@ -132,6 +146,7 @@ public struct RobustnessReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case configuration, model, date, schemes
-        case humanPassages = "human_passages", meanHumanTokens = "mean_human_tokens"
+        case humanPassages = "human_passages"
+        case meanHumanTokens = "mean_human_tokens"
     }
 }

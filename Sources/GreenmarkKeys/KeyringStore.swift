@@ -3,9 +3,9 @@ import GreenmarkCore
 import GreenmarkCrypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads and writes the keyring file `keyring.json` in a Greenmark home directory.
@@ -67,7 +67,9 @@ public struct KeyringStore: Sendable {
 
     /// Creates a new keyring with one primary key; refuses to overwrite an existing one.
     @discardableResult
-    public func initialize(scheme: WatermarkScheme = .default, vocabulary: String? = nil, holding held: HomeLock.Held? = nil) throws(GreenmarkError) -> Keyring {
+    public func initialize(scheme: WatermarkScheme = .default, vocabulary: String? = nil, holding held: HomeLock.Held? = nil) throws(GreenmarkError)
+        -> Keyring
+    {
         do { try AtomicFileWriter.ensureDirectory(directory) } catch { throw Self.mapped(error) }
         return try locked(held) { () throws(GreenmarkError) -> Keyring in
             guard !exists else {
@@ -102,7 +104,8 @@ public struct KeyringStore: Sendable {
             throw GreenmarkError(.keyringCorrupt, "cannot stat \(path)")
         }
         if st.st_mode & 0o077 != 0 {
-            throw GreenmarkError(.keyringPermissions, "\(path) is readable by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run chmod 600 on it")
+            throw GreenmarkError(
+                .keyringPermissions, "\(path) is readable by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run chmod 600 on it")
         }
         // An empty file is corrupt; checked here also because Foundation on Linux leaks its 4 KiB
         // read buffer when `contents(atPath:)` reads an empty file (found by the keyring fuzzer).
@@ -134,15 +137,18 @@ public struct KeyringStore: Sendable {
                     throw GreenmarkError(.keyringCorrupt, "key \(record.id) has a malformed secret")
                 }
             }
-            keys.append(WatermarkKey(id: record.id, scheme: record.scheme, state: record.state, createdAt: record.createdAt,
-                                     vocabulary: record.vocabulary, secret: secret, disclosedAt: record.disclosedAt))
+            keys.append(
+                WatermarkKey(
+                    id: record.id, scheme: record.scheme, state: record.state, createdAt: record.createdAt,
+                    vocabulary: record.vocabulary, secret: secret, disclosedAt: record.disclosedAt))
         }
         return (try Keyring(keys: keys), Revision(generation: file.generation ?? 0, lineage: file.lineage))
     }
 
     /// Loads, transforms and saves the keyring under the home lock (taken here, or `held` by the
     /// caller already); returns what `change` returned.
-    public func modify<T>(holding held: HomeLock.Held? = nil, _ change: (Keyring) throws(GreenmarkError) -> (Keyring, T)) throws(GreenmarkError) -> T {
+    public func modify<T>(holding held: HomeLock.Held? = nil, _ change: (Keyring) throws(GreenmarkError) -> (Keyring, T)) throws(GreenmarkError) -> T
+    {
         try locked(held) { () throws(GreenmarkError) -> T in
             let (current, revision) = try loadRevision()
             let (next, result) = try change(current)
@@ -155,7 +161,10 @@ public struct KeyringStore: Sendable {
 
     /// Runs `body` under the home lock: `held` when the caller has it (checked), else taken here.
     private func locked<T>(_ held: HomeLock.Held?, _ body: () throws(GreenmarkError) -> T) throws(GreenmarkError) -> T {
-        try HomeLock(directory: directory).withLock(reusing: held, orElse: Self.mapped, missingHome: GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)"), body)
+        try HomeLock(directory: directory).withLock(
+            reusing: held, orElse: Self.mapped,
+            missingHome: GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)"),
+            body)
     }
 
     /// A writer or lock failure as a keyring error: `keyring.write_failed` for a failed write,
@@ -181,9 +190,10 @@ public struct KeyringStore: Sendable {
             generation: (previous?.generation ?? 0) + 1,
             lineage: lineage,
             keys: keyring.keys.map {
-                KeyringFile.Record(id: $0.id, state: $0.state, scheme: $0.scheme, createdAt: $0.createdAt,
-                                   vocabulary: $0.vocabulary, secretHex: $0.secret.isEmpty ? nil : Hex.encode($0.secret),
-                                   disclosedAt: $0.disclosedAt)
+                KeyringFile.Record(
+                    id: $0.id, state: $0.state, scheme: $0.scheme, createdAt: $0.createdAt,
+                    vocabulary: $0.vocabulary, secretHex: $0.secret.isEmpty ? nil : Hex.encode($0.secret),
+                    disclosedAt: $0.disclosedAt)
             }
         )
         var data: Data

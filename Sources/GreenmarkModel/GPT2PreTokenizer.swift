@@ -46,7 +46,10 @@ enum GPT2PreTokenizer {
         func cls(_ p: Int) -> Class? { p < end ? classes[p] : nil }
         func cpt(_ p: Int) -> UInt8? { p < end ? b[p] : nil }
         var previous = fragment.lowerBound
-        func add(_ e: Int) { if e > previous { words.append(previous..<e) }; previous = e }
+        func add(_ e: Int) {
+            if e > previous { words.append(previous..<e) }
+            previous = e
+        }
         var pos = fragment.lowerBound
         while pos < end {
             let c = b[pos]
@@ -54,13 +57,18 @@ enum GPT2PreTokenizer {
             if c == UInt8(ascii: "'"), pos + 1 < end {
                 let n = b[pos + 1]
                 if n == UInt8(ascii: "s") || n == UInt8(ascii: "t") || n == UInt8(ascii: "m") || n == UInt8(ascii: "d") {
-                    add(pos + 2); pos += 2; continue
+                    add(pos + 2)
+                    pos += 2
+                    continue
                 }
                 if pos + 2 < end {
                     let nn = b[pos + 2]
                     if (n == UInt8(ascii: "r") && nn == UInt8(ascii: "e")) || (n == UInt8(ascii: "v") && nn == UInt8(ascii: "e"))
-                        || (n == UInt8(ascii: "l") && nn == UInt8(ascii: "l")) {
-                        add(pos + 3); pos += 3; continue
+                        || (n == UInt8(ascii: "l") && nn == UInt8(ascii: "l"))
+                    {
+                        add(pos + 3)
+                        pos += 3
+                        continue
                     }
                 }
             }
@@ -69,25 +77,29 @@ enum GPT2PreTokenizer {
                 // <space>?\p{L}+ and <space>?\p{N}+
                 if c == 0x20 { pos += 1 }
                 while cls(pos) == next { pos += 1 }
-                add(pos); continue
+                add(pos)
+                continue
             }
             if next == .other {
                 // <space>?[^\s\p{L}\p{N}]+
                 if c == 0x20 { pos += 1 }
                 while cls(pos) == .other { pos += 1 }
-                add(pos); continue
+                add(pos)
+                continue
             }
             var spaces = 0
             while cls(pos + spaces) == .whitespace { spaces += 1 }
             // \s+(?!\S): a run of whitespace before a non-space keeps its last one for the next word.
             if spaces > 1, cpt(pos + spaces) != nil {
                 pos += spaces - 1
-                add(pos); continue
+                add(pos)
+                continue
             }
             // \s+
             if spaces > 0 {
                 pos += spaces
-                add(pos); continue
+                add(pos)
+                continue
             }
             pos += 1
             add(pos)

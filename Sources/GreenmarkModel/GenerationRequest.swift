@@ -23,8 +23,10 @@ public struct GenerationRequest: Sendable {
     /// token, for perplexity. Costs a log-sum-exp over the vocabulary per token.
     public var measureLogLikelihood: Bool = false
 
-    public init(prompt: String, system: String? = nil, rawPrompt: Bool = false, maxTokens: Int = 200,
-                stopStrings: [String] = [], sampling: SamplingParameters = .default, delta: Double = 2.0) {
+    public init(
+        prompt: String, system: String? = nil, rawPrompt: Bool = false, maxTokens: Int = 200,
+        stopStrings: [String] = [], sampling: SamplingParameters = .default, delta: Double = 2.0
+    ) {
         self.prompt = prompt
         self.system = system
         self.rawPrompt = rawPrompt

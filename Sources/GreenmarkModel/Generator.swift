@@ -35,7 +35,10 @@ public struct Generator: Sendable {
         let texts = request.messages.map { $0.map(\.content) } ?? [request.prompt] + (request.system.map { [$0] } ?? [])
         let visibleBytes = texts.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + (LlamaModel.isSpace($1) ? 0 : 1) } }
         guard visibleBytes <= budget * model.longestTokenBytes else {
-            throw GreenmarkError(.generationInvalid, "the prompt cannot fit: with max tokens \(request.maxTokens) the model's context of \(model.trainedContextLength) leaves \(budget) tokens for it")
+            throw GreenmarkError(
+                .generationInvalid,
+                "the prompt cannot fit: with max tokens \(request.maxTokens) the model's context of \(model.trainedContextLength) leaves \(budget) tokens for it"
+            )
         }
         let prompt: Prompt
         if let messages = request.messages {
@@ -47,7 +50,10 @@ public struct Generator: Sendable {
         // maxTokens comes from the request (up to Int.max): compared before it is added, so the sum cannot overflow.
         let needed = request.maxTokens < model.trainedContextLength ? prompt.tokens.count + request.maxTokens + 1 : Int.max
         guard needed <= model.trainedContextLength else {
-            throw GreenmarkError(.generationInvalid, "prompt (\(prompt.tokens.count) tokens) plus max tokens (\(request.maxTokens)) exceeds the model's context of \(model.trainedContextLength)")
+            throw GreenmarkError(
+                .generationInvalid,
+                "prompt (\(prompt.tokens.count) tokens) plus max tokens (\(request.maxTokens)) exceeds the model's context of \(model.trainedContextLength)"
+            )
         }
         var commitment: String?
         let prf = try key.map { k throws(GreenmarkError) in
@@ -122,8 +128,9 @@ public struct Generator: Sendable {
             let t0 = DispatchTime.now().uptimeNanoseconds
             let draw: WatermarkSampler.Draw
             if history.count >= h {
-                draw = sampler.draw(logits: UnsafeBufferPointer(start: logits, count: vocabularySize),
-                                    context: history.suffix(h), using: &rng)
+                draw = sampler.draw(
+                    logits: UnsafeBufferPointer(start: logits, count: vocabularySize),
+                    context: history.suffix(h), using: &rng)
             } else {
                 // Fewer than h tokens of context: sample without bias (such tokens are never scored).
                 let plain = WatermarkSampler(prf: nil, delta: 0, parameters: request.sampling)
@@ -187,8 +194,10 @@ public struct Generator: Sendable {
     /// token when `cancel` is cancelled or the stream is dropped or its consumer cancelled;
     /// `onExit` runs on that thread once the model is no longer in use (after the last token,
     /// an error or a cancellation), before the stream finishes.
-    public func stream(_ prepared: Prepared, cancel: CancellationFlag = CancellationFlag(),
-                       onExit: @escaping @Sendable () -> Void = {}) -> AsyncThrowingStream<GenerationEvent, any Error> {
+    public func stream(
+        _ prepared: Prepared, cancel: CancellationFlag = CancellationFlag(),
+        onExit: @escaping @Sendable () -> Void = {}
+    ) -> AsyncThrowingStream<GenerationEvent, any Error> {
         AsyncThrowingStream { continuation in
             continuation.onTermination = { _ in cancel.cancel() }
             // llama_decode blocks: run on a thread of its own, not on the cooperative pool.

@@ -57,7 +57,7 @@ public final class LlamaModel: @unchecked Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One message of a chat conversation.

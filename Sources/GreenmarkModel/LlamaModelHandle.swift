@@ -2,7 +2,7 @@ import CLlama
 import GreenmarkCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Owns one loaded `llama_model` and frees it when released.

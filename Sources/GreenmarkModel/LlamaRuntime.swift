@@ -1,7 +1,7 @@
 import CLlama
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Process-wide llama.cpp setup: the backend is initialized once, and llama.cpp's chatter is
@@ -13,11 +13,12 @@ enum LlamaRuntime {
     }
 
     private static let initialized: Bool = {
-        llama_log_set({ level, text, _ in
-            guard level == GGML_LOG_LEVEL_ERROR, let text else { return }
-            let line = "llama.cpp: " + String(cString: text)
-            _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-        }, nil)
+        llama_log_set(
+            { level, text, _ in
+                guard level == GGML_LOG_LEVEL_ERROR, let text else { return }
+                let line = "llama.cpp: " + String(cString: text)
+                _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+            }, nil)
         llama_backend_init()
         return true
     }()

@@ -124,7 +124,9 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
         // tokens, cut at the words' byte boundaries, fill the cache.
         let tokens = try tokenize(text, parseSpecial: false, addSpecial: false)
         var fresh: [[UInt8]: [UInt32]] = [:]
-        var word = 0, offset = 0, first = 0
+        var word = 0
+        var offset = 0
+        var first = 0
         for (i, t) in tokens.enumerated() {
             offset += pieceBytes(of: t).count
             guard word < words.count else { break }
@@ -133,7 +135,7 @@ public final class LlamaTokenizer: Tokenizer, @unchecked Sendable {
                 word += 1
                 first = i + 1
             } else if offset > words[word].upperBound {
-                break   // a token spans two words: cache nothing more from this text
+                break  // a token spans two words: cache nothing more from this text
             }
         }
         if !fresh.isEmpty {

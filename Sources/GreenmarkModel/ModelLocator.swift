@@ -14,7 +14,9 @@ public enum ModelLocator {
     public static let searchDirectories = ["/usr/local/share/greenmark/models", "/usr/share/greenmark/models"]
 
     /// Resolves the model path; throws `modelNotFound` with a hint when nothing is there.
-    public static func resolve(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(GreenmarkError) -> String {
+    public static func resolve(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(GreenmarkError)
+        -> String
+    {
         let fm = FileManager.default
         if let explicit, !explicit.isEmpty {
             guard fm.isReadableFile(atPath: explicit) else {
@@ -32,6 +34,8 @@ public enum ModelLocator {
             let candidate = dir + "/" + defaultModelFile
             if fm.isReadableFile(atPath: candidate) { return candidate }
         }
-        throw GreenmarkError(.modelNotFound, "the default model \(defaultModelFile) is not installed; run scripts/bootstrap.sh (or pass --model / set \(environmentVariable))")
+        throw GreenmarkError(
+            .modelNotFound,
+            "the default model \(defaultModelFile) is not installed; run scripts/bootstrap.sh (or pass --model / set \(environmentVariable))")
     }
 }

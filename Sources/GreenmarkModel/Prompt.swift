@@ -3,7 +3,7 @@ import GreenmarkCore
 import GreenmarkCrypto
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The roles a chat message may have.
@@ -88,14 +88,15 @@ extension LlamaModel {
         let text = String(decoding: segments.flatMap(\.text), as: UTF8.self)
         // A template that changes content (trims it, say) would have written something else.
         if !messages.contains(where: { $0.content.utf8.contains(0) }),
-           try applyTemplate(roles: roles, contents: messages.map(\.content)) != text {
+            try applyTemplate(roles: roles, contents: messages.map(\.content)) != text
+        {
             throw GreenmarkError(.templateUnsupported, "the model's chat template changes message content")
         }
 
         var tokens: [UInt32] = []
         if llama_vocab_get_add_bos(handle.vocab) { tokens.append(UInt32(bitPattern: llama_vocab_bos(handle.vocab))) }
-        var plain: [UInt8] = []          // plain text waiting to be tokenized
-        var stripLeadingSpace = false    // after a special token with the rstrip attribute
+        var plain: [UInt8] = []  // plain text waiting to be tokenized
+        var stripLeadingSpace = false  // after a special token with the rstrip attribute
         func appendPlain(_ bytes: [UInt8]) {
             var bytes = bytes[...]
             if stripLeadingSpace {
@@ -154,7 +155,12 @@ extension LlamaModel {
     func applyTemplate(roles: [String], contents: [String]) throws(GreenmarkError) -> String {
         let template = llama_model_chat_template(handle.pointer, nil)
         let cStrings = zip(roles, contents).map { (strdup($0.0)!, strdup($0.1)!) }
-        defer { for (r, c) in cStrings { free(r); free(c) } }
+        defer {
+            for (r, c) in cStrings {
+                free(r)
+                free(c)
+            }
+        }
         let messages = cStrings.map { llama_chat_message(role: $0.0, content: $0.1) }
         var capacity = 2 * contents.reduce(0) { $0 + $1.utf8.count } + 256
         while true {

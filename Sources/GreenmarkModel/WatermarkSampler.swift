@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import GreenmarkCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Draws the next token with the red/green watermark: delta is added to the logits of the tokens
 /// that are green after the current context, then the token is sampled.
@@ -96,7 +97,10 @@ public struct WatermarkSampler: Sendable {
             var keep = weights.count
             for (n, w) in weights.enumerated() {
                 cumulative += w / total
-                if cumulative >= parameters.topP { keep = n + 1; break }
+                if cumulative >= parameters.topP {
+                    keep = n + 1
+                    break
+                }
             }
             weights.removeLast(weights.count - keep)
         }
@@ -105,7 +109,10 @@ public struct WatermarkSampler: Sendable {
         var pick = weights.count - 1
         for (n, w) in weights.enumerated() {
             u -= w
-            if u < 0 { pick = n; break }
+            if u < 0 {
+                pick = n
+                break
+            }
         }
         let index = order[pick]
         return Draw(token: ids[index], green: prf == nil ? nil : greens[index], prfEvaluations: evaluations)
@@ -143,7 +150,8 @@ public struct WatermarkSampler: Sendable {
             let u = rng.unit() * (headMass + tailMass)
             let token: UInt32
             if u < headMass {
-                var lo = 0, hi = headIDs.count - 1
+                var lo = 0
+                var hi = headIDs.count - 1
                 while lo < hi {
                     let mid = (lo + hi) / 2
                     if cumulative[mid] > u { hi = mid } else { lo = mid + 1 }
@@ -185,7 +193,8 @@ public struct WatermarkSampler: Sendable {
                 heap[0] = x
                 var i = 0
                 while true {
-                    let l = 2 * i + 1, r = l + 1
+                    let l = 2 * i + 1
+                    let r = l + 1
                     var m = i
                     if l < k, heap[l] < heap[m] { m = l }
                     if r < k, heap[r] < heap[m] { m = r }

@@ -73,11 +73,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Resolves the settings from values given on the command line (`arguments`, keyed by
     /// configuration key; absent keys fall through), the environment, and the JSON file at
     /// `configFile` (when given, it must exist).
-    public static func load(arguments: [Key: ConfigValue] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
-                            configFile: String? = nil) async throws(DaemonConfigurationError) -> DaemonConfiguration {
+    public static func load(
+        arguments: [Key: ConfigValue] = [:], environment: [String: String] = ProcessInfo.processInfo.environment,
+        configFile: String? = nil
+    ) async throws(DaemonConfigurationError) -> DaemonConfiguration {
         var providers: [any ConfigProvider] = [
-            InMemoryProvider(name: "command line",
-                             values: Dictionary(uniqueKeysWithValues: arguments.map { (AbsoluteConfigKey([$0.key.rawValue]), $0.value) })),
+            InMemoryProvider(
+                name: "command line",
+                values: Dictionary(uniqueKeysWithValues: arguments.map { (AbsoluteConfigKey([$0.key.rawValue]), $0.value) })),
             EnvironmentVariablesProvider(environmentVariables: environment.filter { $0.key.hasPrefix("GREENMARK_") }).prefixKeys(with: "greenmark"),
         ]
         if let configFile {

@@ -102,7 +102,11 @@ public final class GenerationGate: Sendable {
     }
 
     private func admit(abandon: CancellationFlag) async throws(Refusal) -> Slot {
-        enum Admission { case granted(Slot), refused(Refusal), queued(UInt64) }
+        enum Admission {
+            case granted(Slot)
+            case refused(Refusal)
+            case queued(UInt64)
+        }
         let admission: Admission = state.withLock { s in
             if s.closed { return .refused(.shuttingDown) }
             if abandon.isCancelled { return .refused(.cancelled) }
@@ -155,7 +159,10 @@ public final class GenerationGate: Sendable {
     public func shutDown(grace: Duration) {
         let waiters = state.withLock { s in
             s.closed = true
-            defer { s.waiters.removeAll(); updateGauges(s) }
+            defer {
+                s.waiters.removeAll()
+                updateGauges(s)
+            }
             return s.waiters
         }
         for waiter in waiters { waiter.continuation.resume(returning: .failure(.shuttingDown)) }

@@ -4,8 +4,10 @@ import Logging
 /// The greenmarkd HTTP application.
 public enum GreenmarkApplication {
     /// An application serving the v1 routes on `host:port` (port 0 picks a free port).
-    public static func make(services: GreenmarkServices, host: String = "127.0.0.1", port: Int = 8080,
-                            logger: Logger? = nil) -> some ApplicationProtocol {
+    public static func make(
+        services: GreenmarkServices, host: String = "127.0.0.1", port: Int = 8080,
+        logger: Logger? = nil
+    ) -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "greenmarkd")
         if logger == nil { log.logLevel = .info }
         let application = Application(
@@ -14,7 +16,8 @@ public enum GreenmarkApplication {
             logger: log
         )
         // SIGTERM: generations drained within their grace, the whole drain within its bound (docs/daemon.md).
-        return DrainingApplication(base: application, gate: services.gate,
-                                   generationGrace: GreenmarkRoutes.shutdownGrace, drainBound: GreenmarkRoutes.drainBound)
+        return DrainingApplication(
+            base: application, gate: services.gate,
+            generationGrace: GreenmarkRoutes.shutdownGrace, drainBound: GreenmarkRoutes.drainBound)
     }
 }

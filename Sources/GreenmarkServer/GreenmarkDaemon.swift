@@ -27,8 +27,10 @@ public enum GreenmarkDaemon {
         if let database = config.database, try DatabaseLocation(database).kind == .postgres {
             // Keys leave the host only sealed: a shared registry needs the master key.
             guard try masterKey.masterKey() != nil else {
-                throw GreenmarkError(.masterKeyRequired, "a PostgreSQL registry shares the keys sealed under a master key; "
-                                         + "set \(MasterKey.fileEnvironmentVariable) (see docs/scale-out.md)")
+                throw GreenmarkError(
+                    .masterKeyRequired,
+                    "a PostgreSQL registry shares the keys sealed under a master key; "
+                        + "set \(MasterKey.fileEnvironmentVariable) (see docs/scale-out.md)")
             }
             let interval = Duration.milliseconds(Int(config.keySyncInterval * 1000))
             let sync = KeySync(home: config.home, registry: registry, interval: interval, masterKey: masterKey)
@@ -37,18 +39,24 @@ public enum GreenmarkDaemon {
             try Self.checkSecrets(home: config.home, masterKey: masterKey)
             keySync = sync
         }
-        let services = GreenmarkServices(home: config.home, tokenizer: tokenizer, registry: registry,
-                                         publicDetection: config.publicDetection, model: llama,
-                                         gate: GenerationGate(maxActive: 1, maxQueued: config.maxQueued),
-                                         rateLimit: config.rateLimitPolicy, masterKey: masterKey, keySync: keySync,
-                                         metricsAccess: config.metricsAccess,
-                                         budget: config.budgetPolicy)
+        let services = GreenmarkServices(
+            home: config.home, tokenizer: tokenizer, registry: registry,
+            publicDetection: config.publicDetection, model: llama,
+            gate: GenerationGate(maxActive: 1, maxQueued: config.maxQueued),
+            rateLimit: config.rateLimitPolicy, masterKey: masterKey, keySync: keySync,
+            metricsAccess: config.metricsAccess,
+            budget: config.budgetPolicy)
         services.log.checkpoints.verifyAtStart()  // a log refused since the last run is not ready (/readyz) from the start
         let syncLoop = keySync.map { sync in Task { await sync.run() } }
         defer { syncLoop?.cancel() }
         let refresher = keySync == nil ? TrustRefresher(home: config.home, masterKey: masterKey, interval: .seconds(3_600)) : nil
         refresher?.refreshOnce()
-        let refreshLoop = refresher.map { r in Task { try? await Task.sleep(for: r.interval); await r.run() } }
+        let refreshLoop = refresher.map { r in
+            Task {
+                try? await Task.sleep(for: r.interval)
+                await r.run()
+            }
+        }
         defer { refreshLoop?.cancel() }
         try await GreenmarkApplication.make(services: services, host: config.host, port: config.port).runService()
     }

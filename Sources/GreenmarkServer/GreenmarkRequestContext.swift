@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import GreenmarkStorage
+import Hummingbird
 import NIOCore
 
 /// Per-request data: the authenticated principal, set by `AuthMiddleware`, and the client address.

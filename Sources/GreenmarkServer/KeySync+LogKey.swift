@@ -26,8 +26,10 @@ extension KeySync {
     /// Before publishing a local change of the log key: when the registry holds a log key (`record`,
     /// or read now) and the local file is another key (or one that does not open), it is not
     /// published; the shared one is written back and the local one kept beside it. True when refused.
-    func refuseAnotherLogKey(_ local: [UInt8], record: KeyFileRecord?, versions: [String: Int64], agreed: inout [String: Agreed],
-                             changes: inout Changes) throws(KeySyncError) -> Bool {
+    func refuseAnotherLogKey(
+        _ local: [UInt8], record: KeyFileRecord?, versions: [String: Int64], agreed: inout [String: Agreed],
+        changes: inout Changes
+    ) throws(KeySyncError) -> Bool {
         var shared = record
         if shared == nil, versions[LogKey.fileName] != nil {
             do { shared = try registry.keyFile(name: LogKey.fileName) } catch { throw KeySyncError(.storage, error.reason) }
@@ -35,10 +37,12 @@ extension KeySync {
         guard let shared, !sameLogKey(local, shared.bytes) else { return false }
         try keep(local, conflictCopyOf: LogKey.fileName)
         if SealedFile.isSealed(shared.bytes) { try write(shared.bytes, to: LogKey.fileName) }
-        agreed[LogKey.fileName] = Agreed(version: shared.version, digest: SHA256Digest.hash(shared.bytes),
-                                         revision: revision(of: shared.bytes, name: LogKey.fileName))
-        logger.error("refused to publish a log key other than the shared one; the shared one was taken back, the local one kept",
-                     metadata: ["file": "\(LogKey.fileName)", "code": "\(KeySyncError.Code.logKeyConflict.rawValue)"])
+        agreed[LogKey.fileName] = Agreed(
+            version: shared.version, digest: SHA256Digest.hash(shared.bytes),
+            revision: revision(of: shared.bytes, name: LogKey.fileName))
+        logger.error(
+            "refused to publish a log key other than the shared one; the shared one was taken back, the local one kept",
+            metadata: ["file": "\(LogKey.fileName)", "code": "\(KeySyncError.Code.logKeyConflict.rawValue)"])
         changes.refused.append(LogKey.fileName)
         return true
     }
@@ -49,8 +53,10 @@ extension KeySync {
         let versions: [String: Int64]
         do { versions = try registry.keyFileVersions() } catch { throw KeySyncError(.storage, error.reason) }
         if versions[LogKey.fileName] != nil {
-            throw KeySyncError(.logKeyConflict, "the shared registry holds a log key this daemon cannot take (see the log); "
-                               + "no new log key is made while there is one")
+            throw KeySyncError(
+                .logKeyConflict,
+                "the shared registry holds a log key this daemon cannot take (see the log); "
+                    + "no new log key is made while there is one")
         }
     }
 }

@@ -77,8 +77,10 @@ public final class KeySync: Sendable {
         public init() {}
     }
 
-    public init(home: String, registry: Registry, interval: Duration = .seconds(2), masterKey: MasterKeySource,
-                logger: Logger = Logger(label: "greenmarkd.keysync")) {
+    public init(
+        home: String, registry: Registry, interval: Duration = .seconds(2), masterKey: MasterKeySource,
+        logger: Logger = Logger(label: "greenmarkd.keysync")
+    ) {
         self.home = home
         self.masterKey = masterKey
         self.registry = registry
@@ -129,8 +131,10 @@ public final class KeySync: Sendable {
                 let value = try change(held)
                 let changes = try sync(&agreed)
                 if !changes.conflicts.isEmpty {
-                    throw KeySyncError(.conflict, "another daemon changed \(changes.conflicts.joined(separator: ", ")) at the same time; "
-                                       + "this change was not applied, retry it")
+                    throw KeySyncError(
+                        .conflict,
+                        "another daemon changed \(changes.conflicts.joined(separator: ", ")) at the same time; "
+                            + "this change was not applied, retry it")
                 }
                 return value
             }
@@ -174,7 +178,8 @@ public final class KeySync: Sendable {
             let local = read(name)
             var last = agreed[name]
             if let record = records[name], let agreedState = last, record.version != agreedState.version,
-               SHA256Digest.hash(record.bytes) == agreedState.digest {
+                SHA256Digest.hash(record.bytes) == agreedState.digest
+            {
                 // Only the database version moved (the agreed bytes stored again): no change there.
                 last = Agreed(version: record.version, digest: agreedState.digest, revision: agreedState.revision)
                 agreed[name] = last
@@ -192,8 +197,9 @@ public final class KeySync: Sendable {
                     // A plaintext secret file is never taken (sealed means sealed: it would be
                     // refused by every store anyway). The local file, if sealed, is published
                     // over it; the refusal is logged once per database version.
-                    logger.warning("refused a plaintext secret file from the shared registry; only sealed files are taken",
-                                   metadata: ["file": "\(name)", "code": "\(KeySyncError.Code.notSealed.rawValue)"])
+                    logger.warning(
+                        "refused a plaintext secret file from the shared registry; only sealed files are taken",
+                        metadata: ["file": "\(name)", "code": "\(KeySyncError.Code.notSealed.rawValue)"])
                     changes.refused.append(name)
                     if let local, SealedFile.isSealed(local) {
                         outgoing.append(KeyFileChange(name: name, bytes: local, expectedVersion: record.version))
@@ -203,7 +209,8 @@ public final class KeySync: Sendable {
                     continue
                 }
                 if let local, local != record.bytes, let incoming = revision(of: record.bytes, name: name),
-                   let mine = revision(of: local, name: name), incoming.isOlder(than: mine) {
+                    let mine = revision(of: local, name: name), incoming.isOlder(than: mine)
+                {
                     // An older version of the local file: never taken. A change made elsewhere
                     // after the state agreed last (on a copy this home has moved past since) is
                     // kept beside it; a replay of a state already agreed or passed is not (it may
@@ -211,9 +218,12 @@ public final class KeySync: Sendable {
                     if let agreedGeneration = last?.revision?.generation, incoming.generation > agreedGeneration {
                         try keep(record.bytes, conflictCopyOf: name)
                     }
-                    logger.warning("refused an older copy of a key file from the shared registry; publishing the local one over it",
-                                   metadata: ["file": "\(name)", "code": "\(KeySyncError.Code.stale.rawValue)",
-                                              "database_generation": "\(incoming.generation)", "local_generation": "\(mine.generation)"])
+                    logger.warning(
+                        "refused an older copy of a key file from the shared registry; publishing the local one over it",
+                        metadata: [
+                            "file": "\(name)", "code": "\(KeySyncError.Code.stale.rawValue)",
+                            "database_generation": "\(incoming.generation)", "local_generation": "\(mine.generation)",
+                        ])
                     changes.refused.append(name)
                     outgoing.append(KeyFileChange(name: name, bytes: local, expectedVersion: record.version))
                     continue
@@ -227,17 +237,21 @@ public final class KeySync: Sendable {
                     try write(record.bytes, to: name)
                     changes.pulled.append(name)
                 }
-                agreed[name] = Agreed(version: record.version, digest: SHA256Digest.hash(record.bytes),
-                                      revision: revision(of: record.bytes, name: name))
+                agreed[name] = Agreed(
+                    version: record.version, digest: SHA256Digest.hash(record.bytes),
+                    revision: revision(of: record.bytes, name: name))
             } else if let local, localChanged {
                 // Changed here only: publish it (below, with the other local changes, atomically).
                 if name == LogKey.fileName,
-                   try refuseAnotherLogKey(local, record: records[name], versions: versions, agreed: &agreed, changes: &changes) {
+                    try refuseAnotherLogKey(local, record: records[name], versions: versions, agreed: &agreed, changes: &changes)
+                {
                     continue
                 }
                 if Self.secretFiles.contains(name), !SealedFile.isSealed(local) {
-                    throw KeySyncError(.notSealed, "\(name) is not sealed under a master key, so it cannot be shared through the database; "
-                                       + "set \(MasterKey.fileEnvironmentVariable) and run `greenmark keys seal`")
+                    throw KeySyncError(
+                        .notSealed,
+                        "\(name) is not sealed under a master key, so it cannot be shared through the database; "
+                            + "set \(MasterKey.fileEnvironmentVariable) and run `greenmark keys seal`")
                 }
                 outgoing.append(KeyFileChange(name: name, bytes: local, expectedVersion: last?.version))
             }
@@ -250,7 +264,7 @@ public final class KeySync: Sendable {
                 agreed[name] = Agreed(version: version, digest: SHA256Digest.hash(bytes), revision: revision(of: bytes, name: name))
                 if !changes.refused.contains(name) { changes.pushed.append(name) }
             }
-        } catch where error.code == .conflict {
+        } catch  where error.code == .conflict {
             // Another daemon published first: take its copies, keeping ours beside them (an older
             // version of ours is not taken; the next sync publishes ours over it).
             let records: [KeyFileRecord]
@@ -261,13 +275,17 @@ public final class KeySync: Sendable {
                 if Self.secretFiles.contains(record.name), !SealedFile.isSealed(record.bytes) { continue }
                 if mine != record.bytes {
                     if let incoming = revision(of: record.bytes, name: record.name), let local = revision(of: mine, name: record.name),
-                       incoming.isOlder(than: local) { continue }
+                        incoming.isOlder(than: local)
+                    {
+                        continue
+                    }
                     try keep(mine, conflictCopyOf: record.name)
                     try write(record.bytes, to: record.name)
                     changes.conflicts.append(record.name)
                 }
-                agreed[record.name] = Agreed(version: record.version, digest: SHA256Digest.hash(record.bytes),
-                                             revision: revision(of: record.bytes, name: record.name))
+                agreed[record.name] = Agreed(
+                    version: record.version, digest: SHA256Digest.hash(record.bytes),
+                    revision: revision(of: record.bytes, name: record.name))
             }
         } catch {
             throw KeySyncError(.storage, error.reason)
@@ -285,7 +303,8 @@ public final class KeySync: Sendable {
         case "log-key.json": purpose = .logKey
         case Self.publicDirectory + "/trusted-root.json":
             guard let root = try? JSONDecoder().decode(TrustedRoot.self, from: Data(bytes)),
-                  let body = try? root.unverifiedBody() else { return nil }
+                let body = try? root.unverifiedBody()
+            else { return nil }
             return Revision(generation: body.version, lineage: nil)
         default:
             return nil
@@ -361,13 +380,14 @@ public final class KeySync: Sendable {
             let path = home + "/" + name + ".conflict-" + stamp + "-" + suffix
             do {
                 try AtomicFileWriter.write(bytes, to: path, access: .secret, existing: .refuse)
-            } catch where error.code == .exists {
+            } catch  where error.code == .exists {
                 continue
             } catch {
                 throw KeySyncError(.writeFailed, "cannot keep the conflicting copy of \(name) at \(path): \(error.reason)")
             }
-            logger.warning("a key file lost a conflict with the shared registry; the losing copy was kept",
-                           metadata: ["file": "\(name)", "copy": "\(path)"])
+            logger.warning(
+                "a key file lost a conflict with the shared registry; the losing copy was kept",
+                metadata: ["file": "\(name)", "copy": "\(path)"])
             return
         }
         throw KeySyncError(.writeFailed, "cannot find a free name for a conflict copy of \(name)")

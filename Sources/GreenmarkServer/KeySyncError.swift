@@ -22,8 +22,10 @@ public struct KeySyncError: CodedError {
         case logKeyConflict = "keys.log_key_conflict"
 
         /// Relayed unchanged from the home lock: `FileError.relayedCodes` (the meanings are theirs).
-        case fileExists = "file.exists", lockFailed = "file.lock_failed", lockAlreadyHeld = "file.lock_already_held",
-             lockNotHeld = "file.lock_not_held"
+        case fileExists = "file.exists"
+        case lockFailed = "file.lock_failed"
+        case lockAlreadyHeld = "file.lock_already_held"
+        case lockNotHeld = "file.lock_not_held"
     }
 
     public let code: Code

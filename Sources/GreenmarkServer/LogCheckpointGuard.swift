@@ -127,8 +127,10 @@ final class LogCheckpointGuard: Sendable {
     /// A recorded note opened with the log's key; one that does not verify is a refusal.
     private func open(_ note: String, key: LogKey, what: String, _ s: inout State) throws -> Checkpoint {
         do {
-            return try Checkpoint.open(note: Array(note.utf8), origin: key.origin,
-                                       verifier: SignedNote.Verifier(name: key.origin, publicKey: key.key.publicKey)).checkpoint
+            return try Checkpoint.open(
+                note: Array(note.utf8), origin: key.origin,
+                verifier: SignedNote.Verifier(name: key.origin, publicKey: key.key.publicKey)
+            ).checkpoint
         } catch {
             throw refuse(&s, TransparencyError(.logKeyMismatch, "\(what) does not verify with the log key \(key.origin): \(error.reason)"))
         }

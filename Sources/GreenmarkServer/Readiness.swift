@@ -1,8 +1,8 @@
+import Foundation
 import GreenmarkCore
+import GreenmarkCrypto
 import GreenmarkKeys
 import GreenmarkModel
-import Foundation
-import GreenmarkCrypto
 import HTTPTypes
 import Hummingbird
 import Synchronization
@@ -39,14 +39,19 @@ enum Readiness {
         // The transparency log refused (a tree that does not extend a signed checkpoint): its code.
         let log = services.logCheckpoints?.status ?? (ready: true, text: "unchecked")
         if !log.ready { ready = false }
-        let body = try JSONEncoder().encode(StatusResponse(status: ready ? "ready" : "not_ready",
-                                                           detail: ["keyring": keyring, "log": log.text,
-                                                                    "model": services.tokenizer.name,
-                                                                    "signing": signing,
-                                                                    "trust": trust.status,
-                                                                    "master_key": services.masterKey.isConfigured ? "configured" : "none"]))
-        return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        let body = try JSONEncoder().encode(
+            StatusResponse(
+                status: ready ? "ready" : "not_ready",
+                detail: [
+                    "keyring": keyring, "log": log.text,
+                    "model": services.tokenizer.name,
+                    "signing": signing,
+                    "trust": trust.status,
+                    "master_key": services.masterKey.isConfigured ? "configured" : "none",
+                ]))
+        return Response(
+            status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
@@ -59,7 +64,10 @@ final class KeyringHealth: Sendable {
         guard let version = FileVersion.of(path: keyring.store.path) else { return "missing" }
         if let hit = cached.withLock({ $0?.version == version ? $0?.status : nil }) { return hit }
         let status: String
-        do { _ = try keyring.load(); status = "loaded" } catch { status = error.code.rawValue }
+        do {
+            _ = try keyring.load()
+            status = "loaded"
+        } catch { status = error.code.rawValue }
         cached.withLock { $0 = (version, status) }
         return status
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Budgets of scored tokens on the detection routes (`/v1/detect`, `/v1/certificates`): a bucket
@@ -24,9 +25,10 @@ public final class ScoringBudget: Sendable {
         public let perAddress: Int?
 
         public init(perToken: Int?, perAddress: Int?) {
-            precondition((perToken ?? ScoringBudget.minimumCharge) >= ScoringBudget.minimumCharge
-                         && (perAddress ?? ScoringBudget.minimumCharge) >= ScoringBudget.minimumCharge,
-                         "a budget must allow at least one request's minimum charge")
+            precondition(
+                (perToken ?? ScoringBudget.minimumCharge) >= ScoringBudget.minimumCharge
+                    && (perAddress ?? ScoringBudget.minimumCharge) >= ScoringBudget.minimumCharge,
+                "a budget must allow at least one request's minimum charge")
             self.perToken = perToken
             self.perAddress = perAddress
         }
@@ -116,7 +118,8 @@ public final class ScoringBudget: Sendable {
         let refill = Self.refill(perDay)
         // A full bucket is the same as no bucket; the sweep drops those (their allowance may differ
         // by kind, so each is judged against its own).
-        let perToken = policy.perToken.map(Self.refill), perAddress = policy.perAddress.map(Self.refill)
+        let perToken = policy.perToken.map(Self.refill)
+        let perAddress = policy.perAddress.map(Self.refill)
         return buckets.update(caller.key, refill: refill, sweeping: { $0.hasPrefix("token:") ? perToken : perAddress }) {
             body(&$0, refill.perSecond)
         }

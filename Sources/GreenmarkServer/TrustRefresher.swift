@@ -30,8 +30,9 @@ struct TrustRefresher: Sendable {
             }
             guard let root = published else { return nil }
             let body = try root.unverifiedBody()
-            logger.info("republished the trusted root before it expires",
-                        metadata: ["version": "\(body.version)", "expires": "\(body.expires ?? "-")"])
+            logger.info(
+                "republished the trusted root before it expires",
+                metadata: ["version": "\(body.version)", "expires": "\(body.expires ?? "-")"])
             return body.version
         } catch {
             logger.error("cannot refresh the trusted root; verifiers will refuse it once it expires", metadata: ["error": "\(error)"])

@@ -42,13 +42,21 @@ final class TrustState: Sendable {
         func check(at: Date) -> (anchor: TrustAnchor?, check: VerificationReport.Check) {
             let version = newestBody.version
             guard let expiresText = newestBody.expires, let expires = Timestamp.parse(expiresText) else {
-                return (nil, .init(.trustStale, passed: false,
-                                   detail: "trusted root version \(version) states no expiry; get a newer version from the issuer"))
+                return (
+                    nil,
+                    .init(
+                        .trustStale, passed: false,
+                        detail: "trusted root version \(version) states no expiry; get a newer version from the issuer")
+                )
             }
             guard at < expires else {
-                return (nil, .init(.trustStale, passed: false,
-                                   detail: "trusted root version \(version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); "
-                                       + "get a newer version from the issuer"))
+                return (
+                    nil,
+                    .init(
+                        .trustStale, passed: false,
+                        detail: "trusted root version \(version) expired at \(expiresText) (verifying as of \(Timestamp.format(at))); "
+                            + "get a newer version from the issuer")
+                )
             }
             let valid = VerificationReport.Check(.trustValid, passed: true, detail: "trusted root version \(version), fresh until \(expiresText)")
             return (TrustAnchor(trustedRoot: newestBody), valid)
@@ -107,9 +115,10 @@ final class TrustState: Sendable {
                 return floor
             }
             if chain.newestBody.version < floor {
-                state = .broken(code: VerificationCode.trustRollback.rawValue,
-                                reason: "the newest trusted root in trust/ is version \(chain.newestBody.version), "
-                                    + "older than version \(floor) this daemon served before")
+                state = .broken(
+                    code: VerificationCode.trustRollback.rawValue,
+                    reason: "the newest trusted root in trust/ is version \(chain.newestBody.version), "
+                        + "older than version \(floor) this daemon served before")
             }
         }
         cached.withLock { $0 = (snapshot, state) }
@@ -121,8 +130,9 @@ final class TrustState: Sendable {
         switch current() {
         case .chained(let chain): return chain
         case .missing:
-            throw APIError(.serviceUnavailable, relaying: CertificateError.Code.signingKeysMissing.rawValue,
-                           "this daemon has no signing keys, so it has no trust to serve; run `greenmark trust init`")
+            throw APIError(
+                .serviceUnavailable, relaying: CertificateError.Code.signingKeysMissing.rawValue,
+                "this daemon has no signing keys, so it has no trust to serve; run `greenmark trust init`")
         case .signingUnusable(let code, let reason): throw APIError(.serviceUnavailable, relaying: code, reason)
         case .broken(let code, let reason):
             throw APIError(.serviceUnavailable, relaying: code, "the daemon's trust files do not chain from its root key: \(reason)")
@@ -160,7 +170,8 @@ final class TrustState: Sendable {
         for name in names {
             guard let match = name.wholeMatch(of: /trusted-root-v([0-9]{1,9})\.json/), let number = Int(match.output.1) else { continue }
             guard let bytes = read(name), let root = try? JSONDecoder().decode(TrustedRoot.self, from: Data(bytes)),
-                  let body = try? root.unverifiedBody() else {
+                let body = try? root.unverifiedBody()
+            else {
                 return broken(VerificationCode.trustUnreadable.rawValue, "trust/\(name) is not a trusted root")
             }
             guard body.version == number else {
@@ -181,17 +192,20 @@ final class TrustState: Sendable {
             return broken(failed.code, failed.detail)
         }
         // Versions before the first one the held key signed (older root keys) must chain into it.
-        let start = all.first { n in
-            let d = documents[n]!
-            return d.body.rootKeys.contains(pin) && d.root.validSignatureCount(keys: [pin]) == 1
-                && d.root.validSignatureCount(keys: d.body.rootKeys) >= d.body.threshold
-        } ?? all.last!
+        let start =
+            all.first { n in
+                let d = documents[n]!
+                return d.body.rootKeys.contains(pin) && d.root.validSignatureCount(keys: [pin]) == 1
+                    && d.root.validSignatureCount(keys: d.body.rootKeys) >= d.body.threshold
+            } ?? all.last!
         for n in all where n < start {
             let updates = all.filter { $0 > n && $0 <= start }.map { documents[$0]!.bytes }
             let older = TrustAnchor.load(pinned: documents[n]!.bytes, updates: updates, at: .distantPast)
             if older.anchor == nil, let failed = older.checks.first(where: { !$0.passed }), failed.verificationCode != .trustStale {
-                return broken(failed.code, "trust/\(documents[n]!.name) does not chain into version \(start), "
-                                  + "the first signed by the daemon's root key: \(failed.detail)")
+                return broken(
+                    failed.code,
+                    "trust/\(documents[n]!.name) does not chain into version \(start), "
+                        + "the first signed by the daemon's root key: \(failed.detail)")
             }
         }
         let newest = documents[all.last!]!
@@ -199,17 +213,20 @@ final class TrustState: Sendable {
         // The other files of trust/: the latest copy and the published root key.
         if names.contains("trusted-root.json") {
             guard let latest = read("trusted-root.json"), documents.values.contains(where: { $0.bytes == latest }) else {
-                return broken(APIError.Code.trustUnchainedFile.rawValue,
-                              "trust/trusted-root.json is not one of the trusted-root versions that chain from the daemon's root key")
+                return broken(
+                    APIError.Code.trustUnchainedFile.rawValue,
+                    "trust/trusted-root.json is not one of the trusted-root versions that chain from the daemon's root key")
             }
         }
         if names.contains(RootKeyFile.fileName) {
             let chainedKeys = Set(documents.values.flatMap { $0.body.rootKeys.map(\.keyID) })
             guard let bytes = read(RootKeyFile.fileName), let file = try? JSONDecoder().decode(RootKeyFile.self, from: Data(bytes)),
-                  let listed = documents.values.lazy.flatMap(\.body.rootKeys).first(where: { $0.keyID == file.keyID }),
-                  listed.publicKey == file.publicKey, chainedKeys.contains(file.keyID) else {
-                return broken(APIError.Code.trustUnchainedFile.rawValue,
-                              "trust/root-key.json names a root key that no chained trusted-root version lists")
+                let listed = documents.values.lazy.flatMap(\.body.rootKeys).first(where: { $0.keyID == file.keyID }),
+                listed.publicKey == file.publicKey, chainedKeys.contains(file.keyID)
+            else {
+                return broken(
+                    APIError.Code.trustUnchainedFile.rawValue,
+                    "trust/root-key.json names a root key that no chained trusted-root version lists")
             }
         }
         return .chained(Chain(rootKey: rootKey, newest: newest.root, newestBody: newest.body))

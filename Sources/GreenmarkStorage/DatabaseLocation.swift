@@ -42,7 +42,8 @@ public struct DatabaseLocation: Sendable, Equatable {
     /// is not even a valid location is refused too when it holds a password.
     public static func commandLineProblem(_ value: String) -> String? {
         guard redact(value) != value else { return nil }
-        return "--database must not contain a password (anyone can read a command line); put it in PGPASSWORD, ~/.pgpass, GREENMARK_DATABASE or greenmarkd's --config file"
+        return
+            "--database must not contain a password (anyone can read a command line); put it in PGPASSWORD, ~/.pgpass, GREENMARK_DATABASE or greenmarkd's --config file"
     }
 
     /// The location with every password replaced by `***`: what errors and logs show.
@@ -63,7 +64,8 @@ public struct DatabaseLocation: Sendable, Equatable {
         if let scheme = text.range(of: "://") {
             let queryStart = text[scheme.upperBound...].firstIndex(where: { $0 == "?" || $0 == "#" }) ?? text.endIndex
             if let at = text[scheme.upperBound..<queryStart].lastIndex(of: "@"),
-               let colon = text[scheme.upperBound..<at].firstIndex(of: ":"), text.index(after: colon) < at {
+                let colon = text[scheme.upperBound..<at].firstIndex(of: ":"), text.index(after: colon) < at
+            {
                 text.replaceSubrange(text.index(after: colon)..<at, with: "***")
             }
         }

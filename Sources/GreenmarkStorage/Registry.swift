@@ -92,7 +92,8 @@ public final class Registry: Sendable {
     // MARK: - API tokens
 
     /// Creates a token; returns its id and the secret token, which is shown once and stored only as a hash.
-    public func createToken(role: Role, expiresAt: Date? = nil, permissions: Set<Permission> = []) throws(StorageError) -> (id: String, token: String) {
+    public func createToken(role: Role, expiresAt: Date? = nil, permissions: Set<Permission> = []) throws(StorageError) -> (id: String, token: String)
+    {
         let secret: [UInt8]
         let idBytes: [UInt8]
         do {
@@ -103,15 +104,18 @@ public final class Registry: Sendable {
         }
         let token = "gmt_" + Base64URL.encode(secret)
         let id = "tok-" + Hex.encode(idBytes)
-        try backend.insertToken(id: id, digest: Self.hash(token), role: role, permissions: TokenRecord.encode(permissions),
-                                createdAt: Self.now(), expiresAt: expiresAt.map(Self.format))
+        try backend.insertToken(
+            id: id, digest: Self.hash(token), role: role, permissions: TokenRecord.encode(permissions),
+            createdAt: Self.now(), expiresAt: expiresAt.map(Self.format))
         return (id, token)
     }
 
     /// The live token record for `token`, or nil when unknown, revoked or expired.
     public func authenticate(token: String, at date: Date = Date()) throws(StorageError) -> TokenRecord? {
         let digest = Self.hash(token)
-        guard let (record, stored) = try backend.token(digest: digest), ConstantTime.equals(Array(stored.utf8), Array(digest.utf8)) else { return nil }
+        guard let (record, stored) = try backend.token(digest: digest), ConstantTime.equals(Array(stored.utf8), Array(digest.utf8)) else {
+            return nil
+        }
         if record.revokedAt != nil { return nil }
         if let expires = record.expiresAt, let when = ISO8601DateFormatter().date(from: expires), when <= date { return nil }
         return record

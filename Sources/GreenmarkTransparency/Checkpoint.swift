@@ -32,7 +32,8 @@ public struct Checkpoint: Sendable, Equatable {
     public static func parse(body: String) throws(TransparencyError) -> Checkpoint {
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
         guard body.hasSuffix("\n"), lines.count >= 4, let size = Int(lines[1]), String(size) == lines[1],
-              let root = Data(base64Encoded: String(lines[2])), root.count == 32 else {
+            let root = Data(base64Encoded: String(lines[2])), root.count == 32
+        else {
             throw TransparencyError(.checkpointMalformed, "not a checkpoint: origin, decimal size and base64 root lines expected")
         }
         return try Checkpoint(origin: String(lines[0]), size: size, root: Array(root))
@@ -58,8 +59,10 @@ public struct Checkpoint: Sendable, Equatable {
     /// signature (by `verifier`) must be among the verified ones, `others` (witnesses) may verify
     /// too, unknown signatures are ignored, the body must parse and, when `origin` is given, name
     /// that origin.
-    public static func open(note: some Collection<UInt8>, origin: String? = nil, verifier: SignedNote.Verifier,
-                            others: [SignedNote.Verifier] = []) throws(TransparencyError) -> (checkpoint: Checkpoint, note: SignedNote.Opened) {
+    public static func open(
+        note: some Collection<UInt8>, origin: String? = nil, verifier: SignedNote.Verifier,
+        others: [SignedNote.Verifier] = []
+    ) throws(TransparencyError) -> (checkpoint: Checkpoint, note: SignedNote.Opened) {
         let opened = try SignedNote.parse(note).open([verifier] + others)
         guard opened.verified.contains(where: { $0.name == verifier.name && $0.keyID == verifier.keyID }) else {
             throw TransparencyError(.checkpointSignature, "no valid signature by \(verifier.name)")

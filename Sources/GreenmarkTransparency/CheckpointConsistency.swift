@@ -19,8 +19,9 @@ public enum CheckpointConsistency {
             throw TransparencyError(.inconsistent, "the newer checkpoint has \(new.size) leaves, fewer than the \(old.size) signed before")
         }
         guard MerkleProof.verifyConsistency(oldSize: old.size, newSize: new.size, proof: proof, oldRoot: old.root, newRoot: new.root) else {
-            throw TransparencyError(.inconsistent,
-                                    "the tree of \(new.size) leaves is not a proven extension of the tree of \(old.size) signed before")
+            throw TransparencyError(
+                .inconsistent,
+                "the tree of \(new.size) leaves is not a proven extension of the tree of \(old.size) signed before")
         }
     }
 

@@ -21,7 +21,8 @@ public struct CheckpointRecord: Sendable {
     public func load() throws(TransparencyError) -> String? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path), data.count <= Self.maximumBytes,
-              let note = String(data: data, encoding: .utf8) else {
+            let note = String(data: data, encoding: .utf8)
+        else {
             throw TransparencyError(.checkpointRecordUnusable, "cannot read the last signed checkpoint at \(path)")
         }
         return note

@@ -58,7 +58,8 @@ public enum LogConsistencyCheck {
     /// The log's origin and public key from the JSON of `/v1/log/key`, or nil.
     public static func key(_ bytes: [UInt8]) -> SignedNote.Verifier? {
         guard let k = try? JSONDecoder().decode(Key.self, from: Data(bytes)), let raw = Data(base64Encoded: k.public_key),
-              let publicKey = try? Ed25519PublicKey(rawRepresentation: Array(raw)) else { return nil }
+            let publicKey = try? Ed25519PublicKey(rawRepresentation: Array(raw))
+        else { return nil }
         return try? SignedNote.Verifier(name: k.origin, publicKey: publicKey)
     }
 
@@ -67,14 +68,20 @@ public enum LogConsistencyCheck {
     /// All passed means both checkpoints are signed by the log's key and the newer extends the older.
     public static func verify(old: [UInt8], new: [UInt8]?, evidence: [UInt8]?, key: [UInt8]) -> [Result] {
         guard let verifier = Self.key(key) else {
-            return [Result(code: LogInclusionCheck.Code.keyInvalid.rawValue, passed: false,
-                           detail: "the log key file is not the JSON of /v1/log/key")]
+            return [
+                Result(
+                    code: LogInclusionCheck.Code.keyInvalid.rawValue, passed: false,
+                    detail: "the log key file is not the JSON of /v1/log/key")
+            ]
         }
         var proof: (oldSize: Int, newSize: Int, proof: [[UInt8]], checkpoint: String?)?
         if let evidence {
             guard let parsed = Self.evidence(evidence) else {
-                return [Result(code: Code.evidenceInvalid.rawValue, passed: false,
-                               detail: "the consistency evidence is not the JSON of /v1/log/consistency")]
+                return [
+                    Result(
+                        code: Code.evidenceInvalid.rawValue, passed: false,
+                        detail: "the consistency evidence is not the JSON of /v1/log/consistency")
+                ]
             }
             proof = parsed
         }
@@ -87,11 +94,15 @@ public enum LogConsistencyCheck {
             do {
                 let checkpoint = try Checkpoint.open(note: note, origin: verifier.name, verifier: verifier).checkpoint
                 checkpoints.append(checkpoint)
-                out.append(Result(code: LogInclusionCheck.Code.checkpointValid.rawValue, passed: true,
-                                  detail: "\(which) checkpoint of \(checkpoint.size) leaves signed by \(verifier.name)"))
+                out.append(
+                    Result(
+                        code: LogInclusionCheck.Code.checkpointValid.rawValue, passed: true,
+                        detail: "\(which) checkpoint of \(checkpoint.size) leaves signed by \(verifier.name)"))
             } catch {
-                out.append(Result(code: LogInclusionCheck.Code.checkpointInvalid.rawValue, passed: false,
-                                  detail: "\(which) checkpoint: \(error.reason)"))
+                out.append(
+                    Result(
+                        code: LogInclusionCheck.Code.checkpointInvalid.rawValue, passed: false,
+                        detail: "\(which) checkpoint: \(error.reason)"))
                 return out
             }
         }
@@ -103,8 +114,9 @@ public enum LogConsistencyCheck {
     /// proof when there is none, which holds only for one tree.
     public static func consistency(old: Checkpoint, new: Checkpoint, proof: (oldSize: Int, newSize: Int, hashes: [[UInt8]])?) -> Result {
         if let proof, proof.oldSize != old.size || proof.newSize != new.size {
-            return Result(code: Code.invalid.rawValue, passed: false,
-                          detail: "the proof is from \(proof.oldSize) to \(proof.newSize) leaves, the checkpoints have \(old.size) and \(new.size)")
+            return Result(
+                code: Code.invalid.rawValue, passed: false,
+                detail: "the proof is from \(proof.oldSize) to \(proof.newSize) leaves, the checkpoints have \(old.size) and \(new.size)")
         }
         do {
             try CheckpointConsistency.verify(old: old, new: new, proof: proof?.hashes ?? [])

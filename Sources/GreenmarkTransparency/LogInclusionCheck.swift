@@ -51,11 +51,13 @@ public enum LogInclusionCheck {
     public static func verify(certificate: [UInt8], evidence: [UInt8], key: [UInt8]) -> [Result] {
         var out: [Result] = []
         guard let k = try? JSONDecoder().decode(Key.self, from: Data(key)),
-              let raw = Data(base64Encoded: k.public_key), let publicKey = try? Ed25519PublicKey(rawRepresentation: Array(raw)) else {
+            let raw = Data(base64Encoded: k.public_key), let publicKey = try? Ed25519PublicKey(rawRepresentation: Array(raw))
+        else {
             return [Result(.keyInvalid, passed: false, detail: "the log key file is not the JSON of /v1/log/key")]
         }
         guard let e = try? JSONDecoder().decode(Evidence.self, from: Data(evidence)),
-              let proof = try? e.proof.map({ try Hex.decode($0) }) else {
+            let proof = try? e.proof.map({ try Hex.decode($0) })
+        else {
             return [Result(.evidenceInvalid, passed: false, detail: "the inclusion evidence is not the JSON of /v1/log/proof/{id}")]
         }
         let checkpoint: Checkpoint
@@ -67,8 +69,10 @@ public enum LogInclusionCheck {
             return out
         }
         guard checkpoint.size == e.tree_size else {
-            out.append(Result(.inclusionInvalid, passed: false,
-                              detail: "the proof is for \(e.tree_size) leaves, the checkpoint has \(checkpoint.size)"))
+            out.append(
+                Result(
+                    .inclusionInvalid, passed: false,
+                    detail: "the proof is for \(e.tree_size) leaves, the checkpoint has \(checkpoint.size)"))
             return out
         }
         // The leaf as logged now (v2, the signed parts) or as logged before v2 (v1, the file's bytes).

@@ -19,8 +19,10 @@ public struct LogKey: Sendable {
     /// Loads the key from `directory`, creating it if there is none (under the home lock, taken
     /// here or `held` by the caller, so of two concurrent first uses exactly one key is created
     /// and the other caller loads it). Refuses a key file that others can read.
-    public static func loadOrCreate(directory: String, masterKey source: MasterKeySource = .none,
-                                    holding held: HomeLock.Held? = nil) throws(TransparencyError) -> LogKey {
+    public static func loadOrCreate(
+        directory: String, masterKey source: MasterKeySource = .none,
+        holding held: HomeLock.Held? = nil
+    ) throws(TransparencyError) -> LogKey {
         let path = directory + "/" + fileName
         let masterKey = try configured(source)
         if FileManager.default.fileExists(atPath: path) { return try load(path: path, masterKey: masterKey) }
@@ -37,7 +39,7 @@ public struct LogKey: Sendable {
             // Never replaces: a key file that appeared anyway (a writer without the lock) wins and is loaded.
             do throws(FileError) {
                 try AtomicFileWriter.write(data, to: path, access: .secret, existing: .refuse)
-            } catch where error.code == .exists {
+            } catch  where error.code == .exists {
                 return try load(path: path, masterKey: masterKey)
             } catch {
                 throw mapped(error)
@@ -59,7 +61,8 @@ public struct LogKey: Sendable {
         }
         defer { plaintext.resetBytes(in: 0..<plaintext.count) }
         guard let stored = try? JSONDecoder().decode(Stored.self, from: plaintext), stored.version == 1,
-              var seed = try? Base64URL.decode(stored.seed), seed.count == 32 else { return nil }
+            var seed = try? Base64URL.decode(stored.seed), seed.count == 32
+        else { return nil }
         defer { ConstantTime.wipe(&seed) }
         return (try? Ed25519PrivateKey(seed: seed))?.publicKey.rawRepresentation
     }
@@ -73,8 +76,10 @@ public struct LogKey: Sendable {
     /// `AtomicFileWriter`, under the home lock): a plaintext file, or one sealed under `previous`
     /// (master-key rotation); false when there is none or it is sealed under the configured key.
     @discardableResult
-    public static func seal(directory: String, masterKey source: MasterKeySource, previous: MasterKeySource = .none,
-                            holding held: HomeLock.Held? = nil) throws(TransparencyError) -> Bool {
+    public static func seal(
+        directory: String, masterKey source: MasterKeySource, previous: MasterKeySource = .none,
+        holding held: HomeLock.Held? = nil
+    ) throws(TransparencyError) -> Bool {
         let path = directory + "/" + fileName
         guard let masterKey = try configured(source) else {
             throw TransparencyError(relaying: SealedFile.sealingNeedsMasterKey, else: .logKeyUnusable)
@@ -84,7 +89,8 @@ public struct LogKey: Sendable {
             guard let existing = FileManager.default.contents(atPath: path) else { return false }
             let sealedUnder = SealedFile.masterKeyID(of: existing)
             if sealedUnder == masterKey.id { return false }
-            var file = try readFile(path: path, masterKey: sealedUnder == nil ? masterKey : try configured(previous), acceptingPlaintext: sealedUnder == nil)
+            var file = try readFile(
+                path: path, masterKey: sealedUnder == nil ? masterKey : try configured(previous), acceptingPlaintext: sealedUnder == nil)
             defer { ConstantTime.wipe(&file.seed) }
             file.generation += 1
             if file.lineage == nil { file.lineage = try newLineage() }
@@ -98,7 +104,9 @@ public struct LogKey: Sendable {
     /// Runs `body` under the home lock of `directory`: `held` when the caller has it (checked), else
     /// taken here. Both callers create or find the directory first; one that vanished since is a
     /// lock failure (`file.lock_failed`), as taking the lock in it would be.
-    private static func locked<T>(_ directory: String, _ held: HomeLock.Held?, _ body: () throws(TransparencyError) -> T) throws(TransparencyError) -> T {
+    private static func locked<T>(_ directory: String, _ held: HomeLock.Held?, _ body: () throws(TransparencyError) -> T) throws(TransparencyError)
+        -> T
+    {
         try HomeLock(directory: directory).withLock(
             reusing: held, orElse: mapped, missingHome: mapped(FileError(.lockFailed, "cannot lock \(directory): it is not a directory")), body)
     }
@@ -160,7 +168,8 @@ public struct LogKey: Sendable {
             throw TransparencyError(relaying: error, else: .logKeyUnusable)
         }
         guard let stored = try? JSONDecoder().decode(Stored.self, from: data), stored.version == 1,
-              let seed = try? Base64URL.decode(stored.seed), seed.count == 32 else {
+            let seed = try? Base64URL.decode(stored.seed), seed.count == 32
+        else {
             throw TransparencyError(.logKeyUnusable, "\(path) is not a Greenmark log key file")
         }
         return File(seed: seed, generation: stored.generation ?? 0, lineage: stored.lineage)

@@ -19,9 +19,9 @@ public enum LogLeaf {
     /// `payload` and `signature` members made of base64url characters.
     public static func v2Input(certificate: [UInt8]) -> [UInt8]? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(certificate))) as? [String: Any],
-              let protected = object["protected"] as? String, let payload = object["payload"] as? String,
-              let signature = object["signature"] as? String,
-              [protected, payload, signature].allSatisfy({ $0.utf8.allSatisfy(isBase64URL) })
+            let protected = object["protected"] as? String, let payload = object["payload"] as? String,
+            let signature = object["signature"] as? String,
+            [protected, payload, signature].allSatisfy({ $0.utf8.allSatisfy(isBase64URL) })
         else { return nil }
         return v2Prefix + Array("\(protected).\(payload).\(signature)".utf8)
     }

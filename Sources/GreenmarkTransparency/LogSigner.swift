@@ -57,8 +57,10 @@ public final class LogSigner: Sendable {
         let version = FileVersion.of(path: path)
         if let version, let hit = state.withLock({ $0?.version == version ? $0 : nil }) { return (version, hit.key, hit.note) }
         guard version != nil || createsKey else {
-            throw TransparencyError(.logKeyMissing, "there is no \(LogKey.fileName) in the home; with key sync it is taken from the shared registry, "
-                                    + "never made afresh")
+            throw TransparencyError(
+                .logKeyMissing,
+                "there is no \(LogKey.fileName) in the home; with key sync it is taken from the shared registry, "
+                    + "never made afresh")
         }
         let key = try LogKey.loadOrCreate(directory: directory, masterKey: masterKey)
         // A key this call created is cached from the next use on (its file's version is known then).

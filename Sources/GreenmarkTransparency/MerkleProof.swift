@@ -18,9 +18,14 @@ public enum MerkleProof {
         guard !proof.isEmpty else { return false }
         var path = proof
         if oldSize & (oldSize - 1) == 0 { path.insert(oldRoot, at: 0) }
-        var fn = oldSize - 1, sn = newSize - 1
-        while fn & 1 == 1 { fn >>= 1; sn >>= 1 }
-        var fr = path[0], sr = path[0]
+        var fn = oldSize - 1
+        var sn = newSize - 1
+        while fn & 1 == 1 {
+            fn >>= 1
+            sn >>= 1
+        }
+        var fr = path[0]
+        var sr = path[0]
         let complete = walk(path.dropFirst(), fn: fn, sn: sn) { c, onLeft in
             if onLeft {
                 fr = MerkleTree.nodeHash(c, fr)
@@ -36,12 +41,16 @@ public enum MerkleProof {
     /// node `fn` of a tree whose last node is `sn`, calling `step(hash, onLeft)` for each hash
     /// (`onLeft` when it is the left sibling); true when the path ends exactly at the root.
     private static func walk(_ path: some Sequence<[UInt8]>, fn start: Int, sn last: Int, _ step: ([UInt8], Bool) -> Void) -> Bool {
-        var fn = start, sn = last
+        var fn = start
+        var sn = last
         for p in path {
             if sn == 0 { return false }
             if fn & 1 == 1 || fn == sn {
                 step(p, true)
-                while fn & 1 == 0 && fn != 0 { fn >>= 1; sn >>= 1 }
+                while fn & 1 == 0 && fn != 0 {
+                    fn >>= 1
+                    sn >>= 1
+                }
             } else {
                 step(p, false)
             }

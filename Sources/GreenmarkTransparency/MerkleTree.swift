@@ -46,8 +46,9 @@ public struct MerkleTree: Sendable {
         precondition(hash.count == 32, "a leaf hash has 32 bytes")
         let index = size
         levels[0].append(contentsOf: hash)
-        var level = 0, i = index
-        while i & 1 == 1 {   // a right child completes its parent
+        var level = 0
+        var i = index
+        while i & 1 == 1 {  // a right child completes its parent
             let parent = Self.nodeHash(node(level: level, index: i - 1), node(level: level, index: i))
             level += 1
             i >>= 1
@@ -112,16 +113,18 @@ public struct MerkleTree: Sendable {
     private func path(_ m: Int, _ start: Int, _ count: Int) -> [Hash] {
         if count <= 1 { return [] }
         let k = Self.largestPowerOfTwo(below: count)
-        return m < k ? path(m, start, k) + [mth(start + k, count - k)]
-                     : path(m - k, start + k, count - k) + [mth(start, k)]
+        return m < k
+            ? path(m, start, k) + [mth(start + k, count - k)]
+            : path(m - k, start + k, count - k) + [mth(start, k)]
     }
 
     /// SUBPROOF(m, D[start..<start+count], complete).
     private func subproof(_ m: Int, _ start: Int, _ count: Int, _ complete: Bool) -> [Hash] {
         if m == count { return complete ? [] : [mth(start, count)] }
         let k = Self.largestPowerOfTwo(below: count)
-        return m <= k ? subproof(m, start, k, complete) + [mth(start + k, count - k)]
-                      : subproof(m - k, start + k, count - k, false) + [mth(start, k)]
+        return m <= k
+            ? subproof(m, start, k, complete) + [mth(start + k, count - k)]
+            : subproof(m - k, start + k, count - k, false) + [mth(start, k)]
     }
 
     /// The largest power of two strictly below `n` (n >= 2).

@@ -24,7 +24,8 @@ extension SignedNote {
         public init(signerKey: String) throws(TransparencyError) {
             let parts = signerKey.split(separator: "+", maxSplits: 4, omittingEmptySubsequences: false)
             guard parts.count == 5, parts[0] == "PRIVATE", parts[1] == "KEY", SignedNote.isValidName(parts[2]),
-                  let id = SignedNote.keyIDHex(parts[3]), let key = SignedNote.strictBase64(parts[4]), !key.isEmpty else {
+                let id = SignedNote.keyIDHex(parts[3]), let key = SignedNote.strictBase64(parts[4]), !key.isEmpty
+            else {
                 throw TransparencyError(.checkpointMalformed, "not a note signer key: PRIVATE+KEY+<name>+<8 hex digits>+<base64 key> expected")
             }
             guard key[0] == Verifier.ed25519, key.count == 33, let privateKey = try? Ed25519PrivateKey(seed: Array(key.dropFirst())) else {

@@ -26,7 +26,8 @@ extension SignedNote {
         public init(verifierKey: String) throws(TransparencyError) {
             let parts = verifierKey.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3, SignedNote.isValidName(parts[0]), let id = SignedNote.keyIDHex(parts[1]),
-                  let key = SignedNote.strictBase64(parts[2]), !key.isEmpty else {
+                let key = SignedNote.strictBase64(parts[2]), !key.isEmpty
+            else {
                 throw TransparencyError(.checkpointMalformed, "not a note verifier key: <name>+<8 hex digits>+<base64 key> expected")
             }
             guard SignedNote.keyID(name: String(parts[0]), type: key[0], key: Array(key.dropFirst())) == id else {

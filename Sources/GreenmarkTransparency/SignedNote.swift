@@ -38,7 +38,8 @@ public struct SignedNote: Sendable, Equatable {
         /// blob's first four bytes.
         public init(name: String, base64: String, keyID expected: [UInt8]? = nil) throws(TransparencyError) {
             guard let blob = SignedNote.strictBase64(Substring(base64)), blob.count >= 5,
-                  expected.map({ $0 == Array(blob.prefix(4)) }) ?? true else {
+                expected.map({ $0 == Array(blob.prefix(4)) }) ?? true
+            else {
                 throw TransparencyError(.checkpointMalformed, "malformed note: the signature of \(name) is not base64 of a key ID and a signature")
             }
             try self.init(name: name, keyID: Array(blob.prefix(4)), signature: Array(blob.dropFirst(4)))
@@ -109,7 +110,8 @@ public struct SignedNote: Sendable, Equatable {
 
     /// Checks the signatures against `verifiers` (see the type's documentation for the rules).
     public func open(_ verifiers: [Verifier]) throws(TransparencyError) -> Opened {
-        var verified = [Signature](), unverified = [Signature]()
+        var verified = [Signature]()
+        var unverified = [Signature]()
         let message = Array(text.utf8)
         for s in signatures {
             let keys = verifiers.filter { $0.name == s.name && $0.keyID == s.keyID }

@@ -13,35 +13,46 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to bind (default 127.0.0.1).") var host: String?
     @Option(help: "Port to bind (default 8080).") var port: Int?
     @Option(help: ArgumentHelp("GGUF model whose tokenizer scores texts.", valueName: "path")) var model: String?
-    @Flag(name: .customLong("public-detection"), inversion: .prefixedNo,
-          help: "Serve /v1/detect and /v1/certificates/verify without a token (default off).")
+    @Flag(
+        name: .customLong("public-detection"), inversion: .prefixedNo,
+        help: "Serve /v1/detect and /v1/certificates/verify without a token (default off).")
     var publicDetection: Bool?
-    @Flag(name: .customLong("generation"), inversion: .prefixedNo,
-          help: "Load the model's weights and serve generation (default on); --no-generation loads only the tokenizer.")
+    @Flag(
+        name: .customLong("generation"), inversion: .prefixedNo,
+        help: "Load the model's weights and serve generation (default on); --no-generation loads only the tokenizer.")
     var generation: Bool?
     @Option(help: "CPU threads per generation (default 1).") var threads: Int?
     @Option(name: .customLong("max-queued"), help: "Generations waiting for the model before new ones get 503 (default 4).")
     var maxQueued: Int?
-    @Option(name: .customLong("rate-limit"),
-            help: ArgumentHelp("Requests per second per token or client address; 0 is off (default).", valueName: "per-second"))
+    @Option(
+        name: .customLong("rate-limit"),
+        help: ArgumentHelp("Requests per second per token or client address; 0 is off (default).", valueName: "per-second"))
     var rateLimit: Double?
     @Option(name: .customLong("rate-burst"), help: ArgumentHelp("Requests a caller may send at once (default: one second's worth).", valueName: "n"))
     var rateBurst: Int?
-    @Option(name: .customLong("key-sync-interval"),
-            help: ArgumentHelp("Seconds between looks for key changes made through other daemons sharing a PostgreSQL registry (default 2).",
-                               valueName: "seconds"))
+    @Option(
+        name: .customLong("key-sync-interval"),
+        help: ArgumentHelp(
+            "Seconds between looks for key changes made through other daemons sharing a PostgreSQL registry (default 2).",
+            valueName: "seconds"))
     var keySyncInterval: Double?
-    @Option(name: .customLong("metrics-access"),
-            help: ArgumentHelp("Who may read /metrics: loopback (default; clients on this host only), token (any API token) or public.",
-                               valueName: "loopback|token|public"))
+    @Option(
+        name: .customLong("metrics-access"),
+        help: ArgumentHelp(
+            "Who may read /metrics: loopback (default; clients on this host only), token (any API token) or public.",
+            valueName: "loopback|token|public"))
     var metricsAccess: String?
-    @Option(name: .customLong("token-budget"),
-            help: ArgumentHelp("Scored tokens a day each API token may have scored on /v1/detect and /v1/certificates; 0 is off (default 200000).",
-                               valueName: "tokens"))
+    @Option(
+        name: .customLong("token-budget"),
+        help: ArgumentHelp(
+            "Scored tokens a day each API token may have scored on /v1/detect and /v1/certificates; 0 is off (default 200000).",
+            valueName: "tokens"))
     var tokenBudget: Int?
-    @Option(name: .customLong("address-budget"),
-            help: ArgumentHelp("Scored tokens a day each client address (IPv6: each /64) may have scored without a token; "
-                                   + "0 is off (default 50000).", valueName: "tokens"))
+    @Option(
+        name: .customLong("address-budget"),
+        help: ArgumentHelp(
+            "Scored tokens a day each client address (IPv6: each /64) may have scored without a token; "
+                + "0 is off (default 50000).", valueName: "tokens"))
     var addressBudget: Int?
 
     init() {}
@@ -76,7 +87,8 @@ struct Serve: AsyncParsableCommand {
 
     /// The settings this command runs with, given the process environment.
     func resolvedConfiguration(environment: [String: String] = ProcessInfo.processInfo.environment)
-        async throws(DaemonConfigurationError) -> DaemonConfiguration {
+        async throws(DaemonConfigurationError) -> DaemonConfiguration
+    {
         let configFile = options.configFile ?? environment["GREENMARK_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
         return try await DaemonConfiguration.load(arguments: arguments, environment: environment, configFile: configFile)
     }

@@ -13,8 +13,10 @@ struct BatchCLITests {
         }
         try FileManager.default.copyItem(atPath: CLIProcess.fixture("invalid-utf8.txt"), toPath: dir + "/class-b/broken.md")
         try Data("not an essay".utf8).write(to: URL(fileURLWithPath: dir + "/class-b/photo.jpg"))
-        let gen = try CLIProcess.run(["generate", "--home", home, "--seed", "21", "--max-tokens", "160",
-                                      "--prompt", "Write a short essay about why rivers matter to cities."])
+        let gen = try CLIProcess.run([
+            "generate", "--home", home, "--seed", "21", "--max-tokens", "160",
+            "--prompt", "Write a short essay about why rivers matter to cities.",
+        ])
         #expect(gen.status == 0, "\(gen.stderr)")
         try Data(gen.stdout.utf8).write(to: URL(fileURLWithPath: dir + "/class-b/generated.txt"))
         return dir
@@ -25,8 +27,12 @@ struct BatchCLITests {
         let home = try TemporaryHome()
         let dir = try essays(home: home.path)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let csvPath = dir + "/../report-\(UUID().uuidString).csv", htmlPath = dir + "/../report-\(UUID().uuidString).html"
-        defer { try? FileManager.default.removeItem(atPath: csvPath); try? FileManager.default.removeItem(atPath: htmlPath) }
+        let csvPath = dir + "/../report-\(UUID().uuidString).csv"
+        let htmlPath = dir + "/../report-\(UUID().uuidString).html"
+        defer {
+            try? FileManager.default.removeItem(atPath: csvPath)
+            try? FileManager.default.removeItem(atPath: htmlPath)
+        }
         let r = try CLIProcess.run(["detect", "--home", home.path, dir, "--csv", csvPath, "--report", htmlPath])
         // One file is not UTF-8: the reports are written and the exit status says so.
         #expect(r.status == 1)

@@ -11,7 +11,8 @@ struct BundleCLITests {
         let home = try TemporaryHome()
         #expect(try CLIProcess.run(["trust", "init", "--home", home.path]).status == 0)
         let essay = CLIProcess.fixture("gettysburg.txt")
-        let bundle = home.path + "/essay.bundle.json", digestOnly = home.path + "/digest.bundle.json"
+        let bundle = home.path + "/essay.bundle.json"
+        let digestOnly = home.path + "/digest.bundle.json"
         let certify = try CLIProcess.run(["certify", essay, "--bundle", "-o", bundle, "--home", home.path])
         #expect(certify.status == 0 && certify.stderr.contains("bundle written"), "\(certify.stderr)")
         #expect(try CLIProcess.run(["certify", essay, "--bundle", "--digest-only", "-o", digestOnly, "--home", home.path]).status == 0)
@@ -21,8 +22,11 @@ struct BundleCLITests {
         #expect(ok.status == 0, "\(ok.stdout) \(ok.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])
         let codes = (report["checks"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-        #expect(codes == ["bundle.valid", "trust.valid", "format.valid", "header.valid", "key.trusted", "signature.valid",
-                          "statement.valid", "key.valid", "text.digest.match"])
+        #expect(
+            codes == [
+                "bundle.valid", "trust.valid", "format.valid", "header.valid", "key.trusted", "signature.valid",
+                "statement.valid", "key.valid", "text.digest.match",
+            ])
         // Digest only: the text must be supplied.
         let missing = try CLIProcess.run(["verify", digestOnly, "--trust", rootKey])
         #expect(missing.status == 1 && missing.stdout.contains("bundle.text_missing"), "\(missing.stdout)")
@@ -56,7 +60,8 @@ struct BundleCLITests {
         }
         // One file whose name could start a spreadsheet formula, and whose content is not a bundle.
         try Data("{\"media_type\":\"application/vnd.greenmark.bundle.v9+json\"}".utf8).write(to: URL(fileURLWithPath: "\(dir)/=HYPERLINK(1).json"))
-        let rootKey = home.path + "/trust/root-key.json", csv = home.path + "/report.csv"
+        let rootKey = home.path + "/trust/root-key.json"
+        let csv = home.path + "/report.csv"
         let run = try CLIProcess.run(["verify", dir, "--trust", rootKey, "--json", "--csv", csv, "--jobs", "2"])
         #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])

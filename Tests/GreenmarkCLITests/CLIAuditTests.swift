@@ -31,8 +31,11 @@ struct CLIAuditTests {
 
         let entries = try Registry.open(home: home.path, database: nil).auditLog(limit: 100)
         let actions = entries.sorted { $0.sequence < $1.sequence }.map(\.action)
-        #expect(actions == ["keys.init", "trust.init", "keys.add", "keys.rotate", "keys.disabled", "trust.rotate_issuer", "signing.revoke", "trust.refresh"],
-                "\(actions)")
+        #expect(
+            actions == [
+                "keys.init", "trust.init", "keys.add", "keys.rotate", "keys.disabled", "trust.rotate_issuer", "signing.revoke", "trust.refresh",
+            ],
+            "\(actions)")
         #expect(entries.allSatisfy { $0.actor.hasPrefix("cli:") })
         #expect(entries.contains { $0.action == "keys.disabled" && $0.detail == enabled })
         #expect(entries.contains { $0.action == "signing.revoke" && $0.detail.hasPrefix("\(issuer) since 2026-01-01T00:00:00Z") })

@@ -46,9 +46,10 @@ struct CLIProcess {
         group.wait()
         let errBytes = errBox.data
         process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errBytes, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errBytes, as: UTF8.self))
     }
 }
 

@@ -55,11 +55,13 @@ struct CLITests {
         #expect(r.stdout.contains("more)"))
     }
 
-    @Test("bad inputs give one clear line and a non-zero exit, never a crash", arguments: [
-        (["detect", "/nonexistent/essay.txt"], "input.unreadable"),
-        (["detect", "Fixtures:invalid-utf8.txt"], "input.invalid_utf8"),
-        (["detect", "Fixtures:blank.txt"], "input.empty_text"),
-    ])
+    @Test(
+        "bad inputs give one clear line and a non-zero exit, never a crash",
+        arguments: [
+            (["detect", "/nonexistent/essay.txt"], "input.unreadable"),
+            (["detect", "Fixtures:invalid-utf8.txt"], "input.invalid_utf8"),
+            (["detect", "Fixtures:blank.txt"], "input.empty_text"),
+        ])
     func badInput(arguments: [String], code: String) throws {
         let home = try TemporaryHome()
         let args = arguments.map { $0.hasPrefix("Fixtures:") ? CLIProcess.fixture(String($0.dropFirst(9))) : $0 }
@@ -111,7 +113,9 @@ struct CLITests {
         #expect(rows.first { $0["id"] as? String == firstID }?["state"] as? String == "enabled")
 
         // Detection with the old key by id still works.
-        let detect = try CLIProcess.run(["detect", "--home", home.path, "--key", firstID, "--json", "--no-mask", CLIProcess.fixture("gettysburg.txt")])
+        let detect = try CLIProcess.run([
+            "detect", "--home", home.path, "--key", firstID, "--json", "--no-mask", CLIProcess.fixture("gettysburg.txt"),
+        ])
         #expect(detect.status == 0)
         #expect(detect.stdout.contains(firstID))
         #expect(!detect.stdout.contains("\"mask\""))
@@ -155,8 +159,10 @@ struct CLITests {
     @Test("generate --json then detect: the round trip through the real processes")
     func generateThenDetect() throws {
         let home = try TemporaryHome()
-        let gen = try CLIProcess.run(["generate", "--home", home.path, "--json", "--seed", "11", "--max-tokens", "150",
-                                      "--prompt", "Write a short essay about the history of tea."])
+        let gen = try CLIProcess.run([
+            "generate", "--home", home.path, "--json", "--seed", "11", "--max-tokens", "150",
+            "--prompt", "Write a short essay about the history of tea.",
+        ])
         #expect(gen.status == 0, "\(gen.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(gen.stdout.utf8)) as? [String: Any])
         let text = try #require(json["text"] as? String)
@@ -164,7 +170,7 @@ struct CLITests {
         #expect((json["key_id"] as? String)?.hasPrefix("wk-") == true)
         #expect((json["model"] as? [String: Any])?["sha256"] as? String == "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53")
         #expect(json.keys.contains("receipt"))
-        #expect(gen.stderr.isEmpty)   // no progress bar when stderr is not a terminal
+        #expect(gen.stderr.isEmpty)  // no progress bar when stderr is not a terminal
 
         let det = try CLIProcess.run(["detect", "--home", home.path, "--json", "--no-mask", "-"], stdin: Data(text.utf8))
         let result = try #require(try JSONSerialization.jsonObject(with: Data(det.stdout.utf8)) as? [String: Any])

@@ -1,6 +1,7 @@
 import Foundation
-@testable import GreenmarkCLI
 import Testing
+
+@testable import GreenmarkCLI
 
 /// `greenmark detect --csv`: no cell of a report can become a spreadsheet formula (OWASP "CSV
 /// Injection"), whatever the essays' file names are.
@@ -24,7 +25,7 @@ struct CSVInjectionTests {
             let cell = BatchDetection.cell(name)
             #expect(cell == "\"'" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"", "\(name.debugDescription) → \(cell.debugDescription)")
         }
-        #expect(BatchDetection.cell("-1.2345") == "-1.2345")        // a negative z-score stays a number
+        #expect(BatchDetection.cell("-1.2345") == "-1.2345")  // a negative z-score stays a number
         #expect(BatchDetection.cell("3.2e-05") == "3.2e-05")
         #expect(BatchDetection.cell("-inf") == "\"'-inf\"")
         #expect(BatchDetection.cell("essay.txt") == "essay.txt")

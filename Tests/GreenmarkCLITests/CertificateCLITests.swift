@@ -19,7 +19,8 @@ struct CertificateCLITests {
         #expect(certify.status == 0, "\(certify.stderr)")
         #expect(certify.stderr.contains("no watermark found"))
 
-        let rootKey = home.path + "/trust/root-key.json", latest = home.path + "/trust/trusted-root.json"
+        let rootKey = home.path + "/trust/root-key.json"
+        let latest = home.path + "/trust/trusted-root.json"
         // A bare root key is never enough: trust.incomplete, exit 1.
         let bare = try CLIProcess.run(["verify", cert, "--text", essay, "--trust", rootKey])
         #expect(bare.status == 1 && bare.stdout.contains("trust.incomplete"), "\(bare.stdout)")
@@ -28,10 +29,15 @@ struct CertificateCLITests {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])
         #expect(report["status"] as? String == "valid")
         let codes = (report["checks"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-        #expect(codes == ["trust.valid", "format.valid", "header.valid", "key.trusted", "signature.valid", "statement.valid", "key.valid", "text.digest.match"])
+        #expect(
+            codes == [
+                "trust.valid", "format.valid", "header.valid", "key.trusted", "signature.valid", "statement.valid", "key.valid", "text.digest.match",
+            ])
         // Verified as of a time after the trusted root expires (30 days by default): trust.stale.
-        let later = try CLIProcess.run(["verify", cert, "--text", essay, "--trust", rootKey, "--trust-update", latest,
-                                        "--at", Self.format(Date().addingTimeInterval(31 * 86_400))])
+        let later = try CLIProcess.run([
+            "verify", cert, "--text", essay, "--trust", rootKey, "--trust-update", latest,
+            "--at", Self.format(Date().addingTimeInterval(31 * 86_400)),
+        ])
         #expect(later.status == 1 && later.stdout.contains("trust.stale"), "\(later.stdout)")
         // As of a time before the certificate was issued (beyond the 300 s skew): time.future.
         let earlier = try CLIProcess.run(["verify", cert, "--text", essay, "--trust", latest, "--at", Self.format(Date().addingTimeInterval(-3_600))])
@@ -81,20 +87,25 @@ struct CertificateCLITests {
         #expect(try CLIProcess.run(["trust", "rotate-issuer", "--home", home.path]).status == 0)
         // Watermark-key rotation also publishes a new trusted-root version.
         #expect(try CLIProcess.run(["keys", "rotate", "--home", home.path]).status == 0)
-        let v2 = home.path + "/trust/trusted-root-v2.json", v3 = home.path + "/trust/trusted-root-v3.json"
+        let v2 = home.path + "/trust/trusted-root-v2.json"
+        let v3 = home.path + "/trust/trusted-root-v3.json"
         #expect(try CLIProcess.run(["verify", before, "--text", essay, "--trust", v1, "--trust-update", v2, "--trust-update", v3]).status == 0)
 
         // Revoke the first issuer as compromised since long before: its certificate now fails.
         let revoke = try CLIProcess.run(["keys", "revoke", firstIssuer, "--compromised-since", "2020-01-01T00:00:00Z", "--home", home.path])
         #expect(revoke.status == 0, "\(revoke.stderr)")
         let v4 = home.path + "/trust/trusted-root-v4.json"
-        let failed = try CLIProcess.run(["verify", before, "--text", essay, "--trust", v1, "--trust-update", v2, "--trust-update", v3, "--trust-update", v4, "--json"])
+        let failed = try CLIProcess.run([
+            "verify", before, "--text", essay, "--trust", v1, "--trust-update", v2, "--trust-update", v3, "--trust-update", v4, "--json",
+        ])
         #expect(failed.status == 1)
         #expect(failed.stdout.contains("key.revoked"))
         // The root key with every published version, in any order: the revocation reaches it too.
         let rootKey = home.path + "/trust/root-key.json"
         // (One flag may take several files, as the shell expands trusted-root-v*.json.)
-        let pinnedKey = try CLIProcess.run(["verify", before, "--text", essay, "--trust", rootKey, "--trust-update", v4, v2, v1, "--trust-update", v3])
+        let pinnedKey = try CLIProcess.run([
+            "verify", before, "--text", essay, "--trust", rootKey, "--trust-update", v4, v2, v1, "--trust-update", v3,
+        ])
         #expect(pinnedKey.status == 1 && pinnedKey.stdout.contains("key.revoked"), "\(pinnedKey.stdout)")
         // Rollback: v3 while the verifier has seen v4 is refused.
         let rollback = try CLIProcess.run(["verify", before, "--text", essay, "--trust", v3, "--min-trust-version", "4"])
@@ -114,9 +125,12 @@ struct CertificateCLITests {
             .appendingPathComponent("certs/examples").path
         let base = ["verify", examples + "/detection-attestation.json", "--text", examples + "/text.txt", "--trust", examples + "/root-key.json"]
         // The documented command (the shell's expansion of trusted-root-v*.json, here in reverse order).
-        let ok = try CLIProcess.run(base + ["--trust-update", examples + "/trusted-root-v4.json", "--trust-update", examples + "/trusted-root-v3.json",
-                                            "--trust-update", examples + "/trusted-root-v2.json", "--trust-update", examples + "/trusted-root-v1.json",
-                                            "--at", "2026-06-15T00:00:00Z"])
+        let ok = try CLIProcess.run(
+            base + [
+                "--trust-update", examples + "/trusted-root-v4.json", "--trust-update", examples + "/trusted-root-v3.json",
+                "--trust-update", examples + "/trusted-root-v2.json", "--trust-update", examples + "/trusted-root-v1.json",
+                "--at", "2026-06-15T00:00:00Z",
+            ])
         #expect(ok.status == 0, "\(ok.stdout)")
         let today = try CLIProcess.run(base + (1...4).flatMap { ["--trust-update", examples + "/trusted-root-v\($0).json"] })
         #expect(today.status == 1 && today.stdout.contains("trust.stale"), "\(today.stdout)")
@@ -129,14 +143,18 @@ struct CertificateCLITests {
         let home = try TemporaryHome()
         #expect(try CLIProcess.run(["trust", "init", "--home", home.path]).status == 0)
         let receipt = home.path + "/receipt.json"
-        let gen = try CLIProcess.run(["generate", "--home", home.path, "--json", "--seed", "5", "--max-tokens", "40",
-                                      "--prompt", "Say something about rivers.", "--receipt", receipt])
+        let gen = try CLIProcess.run([
+            "generate", "--home", home.path, "--json", "--seed", "5", "--max-tokens", "40",
+            "--prompt", "Say something about rivers.", "--receipt", receipt,
+        ])
         #expect(gen.status == 0, "\(gen.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(gen.stdout.utf8)) as? [String: Any])
         #expect(json["receipt"] is [String: Any])
         let text = try write(try #require(json["text"] as? String))
-        let verify = try CLIProcess.run(["verify", receipt, "--text", text, "--trust", home.path + "/trust/root-key.json",
-                                         "--trust-update", home.path + "/trust/trusted-root.json", "--json"])
+        let verify = try CLIProcess.run([
+            "verify", receipt, "--text", text, "--trust", home.path + "/trust/root-key.json",
+            "--trust-update", home.path + "/trust/trusted-root.json", "--json",
+        ])
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.contains("generation_receipt"))
     }

@@ -22,16 +22,21 @@ enum Chromium {
     /// A PNG of the page in `artifacts/name`.
     static func screenshot(url: URL, to name: String, width: Int = 1100, height: Int = 1400) throws {
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
-        _ = try run(["--screenshot=\(artifacts.appendingPathComponent(name).path)", "--window-size=\(width),\(height)",
-                     "--virtual-time-budget=3000", url.absoluteString])
+        _ = try run([
+            "--screenshot=\(artifacts.appendingPathComponent(name).path)", "--window-size=\(width),\(height)",
+            "--virtual-time-budget=3000", url.absoluteString,
+        ])
     }
 
     private static func run(_ arguments: [String]) throws -> String {
         guard let executable else { throw Missing() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                             "--user-data-dir=" + FileManager.default.temporaryDirectory.appendingPathComponent("gm-chromium-\(UUID().uuidString)").path]
+        process.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--user-data-dir=" + FileManager.default.temporaryDirectory.appendingPathComponent("gm-chromium-\(UUID().uuidString)").path,
+            ]
             + arguments
         let out = Pipe()
         process.standardOutput = out

@@ -5,9 +5,11 @@ import Testing
 /// loads the keyring or the model.
 @Suite("greenmark generate: stop-string limits")
 struct GenerateLimitsCLITests {
-    @Test("more than 16 stop strings, or one over 1,024 characters: exit 1 with [generation.too_many_stops] / [generation.stop_too_long], before loading anything")
+    @Test(
+        "more than 16 stop strings, or one over 1,024 characters: exit 1 with [generation.too_many_stops] / [generation.stop_too_long], before loading anything"
+    )
     func stopLimits() throws {
-        let missing = try TemporaryHome(initialized: false)   // no keyring: reached only after the check
+        let missing = try TemporaryHome(initialized: false)  // no keyring: reached only after the check
         let many = Array(repeating: ["--stop", "x"], count: 17).flatMap { $0 }
         let r1 = try CLIProcess.run(["generate", "--home", missing.path, "--prompt", "hi"] + many)
         #expect(r1.status == 1 && r1.stderr.contains("[generation.too_many_stops]"), "\(r1.stderr)")

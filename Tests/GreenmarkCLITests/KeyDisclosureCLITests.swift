@@ -11,8 +11,10 @@ struct KeyDisclosureCLITests {
         #expect(try CLIProcess.run(["trust", "init", "--home", home.path]).status == 0)
         let dir = home.path + "/public"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let gen = try CLIProcess.run(["generate", "--home", home.path, "--seed", "17", "--max-tokens", "120",
-                                      "--prompt", "Write a short paragraph about bridges."])
+        let gen = try CLIProcess.run([
+            "generate", "--home", home.path, "--seed", "17", "--max-tokens", "120",
+            "--prompt", "Write a short paragraph about bridges.",
+        ])
         #expect(gen.status == 0, "\(gen.stderr)")
         let essay = dir + "/essay.txt"
         try Data(gen.stdout.utf8).write(to: URL(fileURLWithPath: essay))
@@ -38,7 +40,10 @@ struct KeyDisclosureCLITests {
         #expect(reenable.status != 0)
         #expect(reenable.stderr.contains("disclosed") && reenable.stderr.contains("key.invalid_transition"), "\(reenable.stderr)")
 
-        let audit = try CLIProcess.run(["audit", cert, "--text", essay, "--trust", home.path + "/trust/root-key.json", "--trust-update", home.path + "/trust/trusted-root.json", "--disclosed-key", disclosed])
+        let audit = try CLIProcess.run([
+            "audit", cert, "--text", essay, "--trust", home.path + "/trust/root-key.json", "--trust-update", home.path + "/trust/trusted-root.json",
+            "--disclosed-key", disclosed,
+        ])
         #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
         #expect(audit.stdout.contains("AUDIT PASSED"))
         #expect(audit.stdout.contains("audit.commitment.match") && audit.stdout.contains("audit.recompute.match"))
@@ -48,13 +53,19 @@ struct KeyDisclosureCLITests {
         forged["secret_hex"] = String(repeating: "ab", count: 32)
         let forgedPath = dir + "/forged.json"
         try JSONSerialization.data(withJSONObject: forged).write(to: URL(fileURLWithPath: forgedPath))
-        let bad = try CLIProcess.run(["audit", cert, "--text", essay, "--trust", home.path + "/trust/root-key.json", "--trust-update", home.path + "/trust/trusted-root.json", "--disclosed-key", forgedPath])
+        let bad = try CLIProcess.run([
+            "audit", cert, "--text", essay, "--trust", home.path + "/trust/root-key.json", "--trust-update", home.path + "/trust/trusted-root.json",
+            "--disclosed-key", forgedPath,
+        ])
         #expect(bad.status == 1 && bad.stdout.contains("audit.key.mismatch"))
 
         // An edited text fails before any key check.
         let edited = dir + "/edited.txt"
         try Data((gen.stdout + " And more.").utf8).write(to: URL(fileURLWithPath: edited))
-        let changed = try CLIProcess.run(["audit", cert, "--text", edited, "--trust", home.path + "/trust/root-key.json", "--trust-update", home.path + "/trust/trusted-root.json", "--disclosed-key", disclosed])
+        let changed = try CLIProcess.run([
+            "audit", cert, "--text", edited, "--trust", home.path + "/trust/root-key.json", "--trust-update", home.path + "/trust/trusted-root.json",
+            "--disclosed-key", disclosed,
+        ])
         #expect(changed.status == 1 && changed.stdout.contains("AUDIT FAILED"))
     }
 }

@@ -61,8 +61,10 @@ struct LogConsistencyCLITests {
             let proof = (p.proof ?? []).map { Data(base64Encoded: $0).map { Hex.encode(Array($0)) } ?? "zz" }
             let evidence: [String: Any] = ["old_size": p.size1, "new_size": p.size2, "proof": proof]
             try JSONSerialization.data(withJSONObject: evidence).write(to: URL(fileURLWithPath: dir + "/proof.json"))
-            let r = try CLIProcess.run(["log", "verify-consistency", "--old", dir + "/old", "--new", dir + "/new", "--proof", dir + "/proof.json",
-                                        "--log-key", dir + "/key.json", "--json"])
+            let r = try CLIProcess.run([
+                "log", "verify-consistency", "--old", dir + "/old", "--new", dir + "/new", "--proof", dir + "/proof.json",
+                "--log-key", dir + "/key.json", "--json",
+            ])
             let twelveByteRoots = file.hasSuffix("sizes-are-equal-one-and-proof-is-empty.json")
             let expected: Int32 = p.wantErr || twelveByteRoots ? 1 : 0
             #expect(r.status == expected, "\(file) (\(p.desc)): exit \(r.status)\n\(r.stdout)\(r.stderr)")
@@ -71,22 +73,25 @@ struct LogConsistencyCLITests {
         #expect(accepted == 5 && refused == 93)
     }
 
-    @Test("without --proof two checkpoints of one size must have one root; two roots are tlog.equivocation; unreadable files exit 2",
-          .enabled(if: enabled))
+    @Test(
+        "without --proof two checkpoints of one size must have one root; two roots are tlog.equivocation; unreadable files exit 2",
+        .enabled(if: enabled))
     func equalSizesAndUsage() throws {
         let (signer, keyJSON) = try Self.logKey()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-logcons-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try keyJSON.write(to: URL(fileURLWithPath: dir + "/key.json"))
-        let rootA = Data(repeating: 0xAA, count: 32).base64EncodedString(), rootB = Data(repeating: 0xBB, count: 32).base64EncodedString()
+        let rootA = Data(repeating: 0xAA, count: 32).base64EncodedString()
+        let rootB = Data(repeating: 0xBB, count: 32).base64EncodedString()
         try Self.note(size: 7, root: rootA, signer: signer).write(toFile: dir + "/a", atomically: true, encoding: .utf8)
         try Self.note(size: 7, root: rootB, signer: signer).write(toFile: dir + "/b", atomically: true, encoding: .utf8)
         let same = try CLIProcess.run(["log", "verify-consistency", "--old", dir + "/a", "--new", dir + "/a", "--log-key", dir + "/key.json"])
         #expect(same.status == 0 && same.stdout.hasPrefix("CONSISTENT"), "\(same.stdout)\(same.stderr)")
         let split = try CLIProcess.run(["log", "verify-consistency", "--old", dir + "/a", "--new", dir + "/b", "--log-key", dir + "/key.json"])
-        #expect(split.status == 1 && split.stdout.contains("log.consistency.invalid") && split.stdout.contains("tlog.equivocation"),
-                "\(split.stdout)")
+        #expect(
+            split.status == 1 && split.stdout.contains("log.consistency.invalid") && split.stdout.contains("tlog.equivocation"),
+            "\(split.stdout)")
         // A checkpoint signed by another key is refused.
         let other = try SignedNote.Signer(name: signer.name, key: try Ed25519PrivateKey(seed: Array(repeating: 9, count: 32)))
         try Self.note(size: 7, root: rootA, signer: other).write(toFile: dir + "/forged", atomically: true, encoding: .utf8)

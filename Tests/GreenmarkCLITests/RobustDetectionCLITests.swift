@@ -29,7 +29,7 @@ struct RobustDetectionCLITests {
     func searchAndNormalization() throws {
         let home = try TemporaryHome()
         let text = try String(contentsOfFile: CLIProcess.fixture("two-cities.txt"), encoding: .utf8)
-            .replacingOccurrences(of: "e", with: "е")   // Cyrillic ie
+            .replacingOccurrences(of: "e", with: "е")  // Cyrillic ie
         let r = try CLIProcess.run(["detect", "--home", home.path, "--search-spans", "-"], stdin: Data(text.utf8))
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("look-alike characters mapped back"))

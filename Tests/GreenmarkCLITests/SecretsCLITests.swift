@@ -4,7 +4,7 @@ import GreenmarkTransparency
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `greenmark keys master-key` and `keys seal`, and every command on a sealed home.
@@ -65,7 +65,8 @@ struct SecretsCLITests {
         let env = ["GREENMARK_MASTER_KEY_FILE": keyFile]
         // With a master key configured, plaintext files are refused until `keys seal` takes them in.
         let refused = try CLIProcess.run(["keys", "list", "--home", home.path], environment: env)
-        #expect(refused.status == 1 && refused.stderr.contains("secrets.plaintext_refused") && refused.stderr.contains("keys seal"), "\(refused.stderr)")
+        #expect(
+            refused.status == 1 && refused.stderr.contains("secrets.plaintext_refused") && refused.stderr.contains("keys seal"), "\(refused.stderr)")
         let sealed = try CLIProcess.run(["keys", "seal", "--home", home.path], environment: env)
         #expect(sealed.status == 0, "\(sealed.stderr)")
         #expect(sealed.stdout.contains("Sealed \(home.path)/keyring.json") && sealed.stdout.contains("Sealed \(home.path)/signing.json"))
@@ -77,11 +78,13 @@ struct SecretsCLITests {
         // The inline variable works too.
         let inline = try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try CLIProcess.run(["keys", "list", "--home", home.path], environment: ["GREENMARK_MASTER_KEY": inline]).status == 0)
-        let trust = try CLIProcess.run(["trust", "show", "--home", home.path])   // public files need no key
+        let trust = try CLIProcess.run(["trust", "show", "--home", home.path])  // public files need no key
         #expect(trust.status == 0, "\(trust.stderr)")
     }
 
-    @Test("sealed means sealed: an attacker's plaintext keyring.json copied over the sealed one is refused by keys rotate and detect, never loaded nor re-sealed; keys seal still migrates it")
+    @Test(
+        "sealed means sealed: an attacker's plaintext keyring.json copied over the sealed one is refused by keys rotate and detect, never loaded nor re-sealed; keys seal still migrates it"
+    )
     func plaintextSwapRefused() throws {
         let home = try TemporaryHome(initialized: false)
         let keyFile = temporaryPath("mk")
@@ -116,14 +119,20 @@ struct SecretsCLITests {
         #expect(list.status == 0 && list.stdout.contains(attackerKey), "\(list.stderr)")
     }
 
-    @Test("master-key rotation: keys seal --previous-key-file re-seals all three secret files; only the new key opens them; a rerun skips them; without the old key nothing is rewritten")
+    @Test(
+        "master-key rotation: keys seal --previous-key-file re-seals all three secret files; only the new key opens them; a rerun skips them; without the old key nothing is rewritten"
+    )
     func masterKeyRotation() throws {
         let home = try TemporaryHome(initialized: false)
-        let oldFile = temporaryPath("mk-old"), newFile = temporaryPath("mk-new"), strayFile = temporaryPath("mk-stray")
+        let oldFile = temporaryPath("mk-old")
+        let newFile = temporaryPath("mk-new")
+        let strayFile = temporaryPath("mk-stray")
         defer { for f in [oldFile, newFile, strayFile] { unlink(f) } }
         for f in [oldFile, newFile, strayFile] { #expect(try CLIProcess.run(["keys", "master-key", "--out", f]).status == 0) }
-        let oldKey = try MasterKey.load(file: oldFile), newKey = try MasterKey.load(file: newFile)
-        let oldEnv = ["GREENMARK_MASTER_KEY_FILE": oldFile], newEnv = ["GREENMARK_MASTER_KEY_FILE": newFile]
+        let oldKey = try MasterKey.load(file: oldFile)
+        let newKey = try MasterKey.load(file: newFile)
+        let oldEnv = ["GREENMARK_MASTER_KEY_FILE": oldFile]
+        let newEnv = ["GREENMARK_MASTER_KEY_FILE": newFile]
         for args in [["keys", "init"], ["trust", "init"], ["keys", "rotate"]] {
             let r = try CLIProcess.run(args + ["--home", home.path], environment: oldEnv)
             #expect(r.status == 0, "\(args): \(r.stderr)")
@@ -138,8 +147,9 @@ struct SecretsCLITests {
         // Without the previous key, or with the wrong one: refused before any file is rewritten.
         let bytesBefore = files.map { FileManager.default.contents(atPath: $0) }
         let noPrevious = try CLIProcess.run(["keys", "seal", "--home", home.path], environment: newEnv)
-        #expect(noPrevious.status == 1 && noPrevious.stderr.contains("secrets.wrong_master_key") && noPrevious.stderr.contains("--previous-key-file"),
-                "\(noPrevious.stderr)")
+        #expect(
+            noPrevious.status == 1 && noPrevious.stderr.contains("secrets.wrong_master_key") && noPrevious.stderr.contains("--previous-key-file"),
+            "\(noPrevious.stderr)")
         let stray = try CLIProcess.run(["keys", "seal", "--home", home.path, "--previous-key-file", strayFile], environment: newEnv)
         #expect(stray.status == 1 && stray.stderr.contains("secrets.wrong_master_key"), "\(stray.stderr)")
         #expect(files.map { FileManager.default.contents(atPath: $0) } == bytesBefore)

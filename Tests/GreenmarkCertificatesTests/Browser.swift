@@ -102,7 +102,8 @@ enum Browser {
         }
         // (String.range(of:), not a Regex: the dumped DOM holds the embedded fixtures, hundreds of KB.)
         guard let start = dom.range(of: marker, options: .backwards), let end = dom.range(of: "</pre>", range: start.upperBound..<dom.endIndex),
-              let json = Data(base64Encoded: String(dom[start.upperBound..<end.lowerBound])) else {
+            let json = Data(base64Encoded: String(dom[start.upperBound..<end.lowerBound]))
+        else {
             throw Failure(description: "the harness wrote no result (page script failed or the time budget ran out)")
         }
         let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
@@ -118,8 +119,11 @@ enum Browser {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("harness.html")
         try Data(try harnessPage(harness).utf8).write(to: file)
-        _ = try chromium(["--virtual-time-budget=5000", "--hide-scrollbars", "--window-size=\(size.0),\(size.1)",
-                          "--screenshot=\(png.path)", file.absoluteString], in: dir)
+        _ = try chromium(
+            [
+                "--virtual-time-budget=5000", "--hide-scrollbars", "--window-size=\(size.0),\(size.1)",
+                "--screenshot=\(png.path)", file.absoluteString,
+            ], in: dir)
     }
 
     static func scratch() throws -> URL {
@@ -133,16 +137,24 @@ enum Browser {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw Failure(description: "\(executable) is missing: run scripts/bootstrap.sh (or set GREENMARK_SKIP_BROWSER=1 locally)")
         }
-        let out = dir.appendingPathComponent("stdout"), err = dir.appendingPathComponent("stderr")
+        let out = dir.appendingPathComponent("stdout")
+        let err = dir.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let stdout = try FileHandle(forWritingTo: out), stderr = try FileHandle(forWritingTo: err)
-        defer { try? stdout.close(); try? stderr.close() }
+        let stdout = try FileHandle(forWritingTo: out)
+        let stderr = try FileHandle(forWritingTo: err)
+        defer {
+            try? stdout.close()
+            try? stderr.close()
+        }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-                       "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
-                       "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(dir.appendingPathComponent("profile").path)"] + args
+        p.arguments =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+                "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
+            ] + args
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = stdout
         p.standardError = stderr
@@ -157,7 +169,9 @@ enum Browser {
             Thread.sleep(forTimeInterval: 0.05)
         }
         let elapsed = Date().timeIntervalSince(start)
-        print("[browser] chromium \(args.first { $0.hasPrefix("--dump-dom") || $0.hasPrefix("--screenshot") } ?? "") \(String(format: "%.1f", elapsed)) s")
+        print(
+            "[browser] chromium \(args.first { $0.hasPrefix("--dump-dom") || $0.hasPrefix("--screenshot") } ?? "") \(String(format: "%.1f", elapsed)) s"
+        )
         let output = String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self)
         guard p.terminationStatus == 0 else {
             let log = String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self)

@@ -11,27 +11,31 @@ extension BrowserVerifierTests {
         var cases: [[String: Any]] = []
         for name in BundleConformanceTests.caseNames {
             let f = try BundleConformanceTests.Files(name: name)
-            cases.append(["name": name, "bundle": Data(f.bundle).base64EncodedString(),
-                          "text": f.text.map { Data($0).base64EncodedString() } ?? NSNull(),
-                          "trust": Data(f.trust).base64EncodedString(), "logKey": f.logKey.map { Data($0).base64EncodedString() } ?? NSNull(),
-                          "at": f.expected.at])
+            cases.append([
+                "name": name, "bundle": Data(f.bundle).base64EncodedString(),
+                "text": f.text.map { Data($0).base64EncodedString() } ?? NSNull(),
+                "trust": Data(f.trust).base64EncodedString(), "logKey": f.logKey.map { Data($0).base64EncodedString() } ?? NSNull(),
+                "at": f.expected.at,
+            ])
         }
-        let output = try Browser.run(harness: bytesJS + """
-            const out = {};
-            for (const c of \(try json(cases))) {
-              try {
-                out[c.name] = await GreenmarkVerify.verify({bundle: b(c.bundle), text: b(c.text), trust: b(c.trust), logKey: b(c.logKey), at: c.at});
-              } catch (e) { out[c.name] = {valid: false, checks: [], error: String(e && e.message || e)}; }
-            }
-            const big = new Blob([new Uint8Array(80 * 1024 * 1024 + 1)]);
-            out["(80 MiB + 1)"] = await GreenmarkVerify.verify({bundle: big, trust: "{}"});
-            return out;
-            """)
+        let output = try Browser.run(
+            harness: bytesJS + """
+                const out = {};
+                for (const c of \(try json(cases))) {
+                  try {
+                    out[c.name] = await GreenmarkVerify.verify({bundle: b(c.bundle), text: b(c.text), trust: b(c.trust), logKey: b(c.logKey), at: c.at});
+                  } catch (e) { out[c.name] = {valid: false, checks: [], error: String(e && e.message || e)}; }
+                }
+                const big = new Blob([new Uint8Array(80 * 1024 * 1024 + 1)]);
+                out["(80 MiB + 1)"] = await GreenmarkVerify.verify({bundle: big, trust: "{}"});
+                return out;
+                """)
         return try JSONDecoder().decode([String: Browser.Report].self, from: output)
     }
 
-    @Test("every bundle case: the page's status and check list equal expected.json's and the Swift BundleVerifier's",
-          arguments: BundleConformanceTests.caseNames)
+    @Test(
+        "every bundle case: the page's status and check list equal expected.json's and the Swift BundleVerifier's",
+        arguments: BundleConformanceTests.caseNames)
     func bundleConformance(name: String) async throws {
         let results = try await Self.bundleRun.value
         let browser = try #require(results[name], "\(name): no browser result")

@@ -6,16 +6,17 @@ extension BrowserVerifierTests {
     @Test("canonical text matches docs/test-vectors/canonical-text-v1.json")
     func canonicalTextVectors() throws {
         let vectors = try Data(contentsOf: Self.repo.appendingPathComponent("docs/test-vectors/canonical-text-v1.json"))
-        let output = try Browser.run(harness: """
-            const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-            const out = [];
-            for (const v of \(String(decoding: vectors, as: UTF8.self))) {
-              const bytes = GreenmarkVerify.canonicalText(v.text);
-              out.push({expected: v.canonical_utf8_hex, got: hex(bytes),
-                        expectedSHA: v.sha256, gotSHA: hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)))});
-            }
-            return out;
-            """)
+        let output = try Browser.run(
+            harness: """
+                const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+                const out = [];
+                for (const v of \(String(decoding: vectors, as: UTF8.self))) {
+                  const bytes = GreenmarkVerify.canonicalText(v.text);
+                  out.push({expected: v.canonical_utf8_hex, got: hex(bytes),
+                            expectedSHA: v.sha256, gotSHA: hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)))});
+                }
+                return out;
+                """)
         let results = try JSONDecoder().decode([[String: String]].self, from: output)
         #expect(results.count >= 10)
         for (i, v) in results.enumerated() {
@@ -28,13 +29,16 @@ extension BrowserVerifierTests {
     func unicodeAssignedTable() throws {
         let table = try UnicodeTable.file()
         var probes = Set<Int>()
-        for (a, b) in table { for cp in [a - 1, a, b, b + 1] where (0...0x10FFFF).contains(cp) && !(0xD800...0xDFFF).contains(cp) { probes.insert(cp) } }
-        let output = try Browser.run(harness: """
-            const probes = \(try Self.json(probes.sorted()));
-            return { ranges: GreenmarkVerify.assignedRanges(),
-                     unassigned: probes.filter((cp) => GreenmarkVerify.firstUnassigned("ab" + String.fromCodePoint(cp) + "c") !== null),
-                     where: GreenmarkVerify.firstUnassigned("a\\u00e9\\u{1F600}\\u0378") };
-            """)
+        for (a, b) in table {
+            for cp in [a - 1, a, b, b + 1] where (0...0x10FFFF).contains(cp) && !(0xD800...0xDFFF).contains(cp) { probes.insert(cp) }
+        }
+        let output = try Browser.run(
+            harness: """
+                const probes = \(try Self.json(probes.sorted()));
+                return { ranges: GreenmarkVerify.assignedRanges(),
+                         unassigned: probes.filter((cp) => GreenmarkVerify.firstUnassigned("ab" + String.fromCodePoint(cp) + "c") !== null),
+                         where: GreenmarkVerify.firstUnassigned("a\\u00e9\\u{1F600}\\u0378") };
+                """)
         struct Shown: Decodable {
             struct Where: Decodable { let index: Int, codePoint: Int }
             let ranges: [[Int]], unassigned: [Int], `where`: Where?
@@ -50,18 +54,20 @@ extension BrowserVerifierTests {
 
     @Test("loading the page makes no request, and the CSP blocks one if a script tries")
     func noNetworkRequests() throws {
-        let output = try Browser.run(harness: """
-            const before = { resources: performance.getEntriesByType("resource").map((e) => e.name), violations: window.__violations.slice() };
-            let blocked = false;
-            try { await fetch("https://example.com/greenmark-probe"); } catch (e) { blocked = true; }
-            await new Promise((r) => setTimeout(r, 100));
-            return { resources: before.resources, violationsAtLoad: before.violations,
-                     probeBlocked: blocked, violationsAfterProbe: window.__violations,
-                     api: typeof GreenmarkVerify.verify, lang: document.documentElement.lang };
-            """, head: """
-            window.__violations = [];
-            document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
-            """)
+        let output = try Browser.run(
+            harness: """
+                const before = { resources: performance.getEntriesByType("resource").map((e) => e.name), violations: window.__violations.slice() };
+                let blocked = false;
+                try { await fetch("https://example.com/greenmark-probe"); } catch (e) { blocked = true; }
+                await new Promise((r) => setTimeout(r, 100));
+                return { resources: before.resources, violationsAtLoad: before.violations,
+                         probeBlocked: blocked, violationsAfterProbe: window.__violations,
+                         api: typeof GreenmarkVerify.verify, lang: document.documentElement.lang };
+                """,
+            head: """
+                window.__violations = [];
+                document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+                """)
         struct Offline: Decodable {
             let resources: [String], violationsAtLoad: [String], probeBlocked: Bool, violationsAfterProbe: [String], api: String, lang: String
         }
@@ -96,7 +102,8 @@ extension BrowserVerifierTests {
 
     @Test("the page renders VALID / INVALID in words, every check code, the subject only when valid; inputs are labelled")
     func rendering() throws {
-        let output = try Browser.run(harness: try Self.exampleHarness(certificate: "detection-attestation.json", text: "text.txt") + Self.renderHarness)
+        let output = try Browser.run(
+            harness: try Self.exampleHarness(certificate: "detection-attestation.json", text: "text.txt") + Self.renderHarness)
         struct Shown: Decodable {
             struct Invalid: Decodable { let verdict: String, subject: Bool, codes: [String], results: [String] }
             struct Bare: Decodable { let text: String, subject: Bool }
@@ -123,35 +130,36 @@ extension BrowserVerifierTests {
 
     @Test("the form: files read whole, trusted roots in any order, a verification time; a malformed time is an error, not a verdict")
     func form() throws {
-        let output = try Browser.run(harness: try Self.exampleHarness(certificate: "detection-attestation.json", text: "text.txt") + """
-            const put = (id, files) => {
-              const dt = new DataTransfer();
-              for (const [name, content] of files) dt.items.add(new File([content], name));
-              const input = document.getElementById(id);
-              input.files = dt.files;
-              input.dispatchEvent(new Event("change"));
-            };
-            const submit = (at) => new Promise((resolve) => {
-              document.getElementById("in-at").value = at;
-              document.addEventListener("greenmark-verified", (e) => resolve({ detail: e.detail, shown: document.getElementById("result").textContent }), { once: true });
-              document.getElementById("check").click();
-            });
-            const disabledBefore = document.getElementById("check").disabled;
-            put("in-certificate", [["cert.json", certificate]]);
-            put("in-text", [["essay.txt", text]]);
-            put("in-trust", [["root-key.json", trust]]);
-            const alone = await submit("");
-            put("in-updates", [["trusted-root-v9.json", pinnedRoot], ["trusted-root-v1.json", pinnedRoot]]);
-            const valid = await submit("2026-06-01T00:00:00Z");
-            const stale = await submit("9999-12-31T23:59:59Z");
-            const malformed = await submit("2026-02-30T00:00:00Z");
-            const big = new Uint8Array(64 * 1024 * 1024 + 1); big.fill(10); big.set(new TextEncoder().encode(text));
-            put("in-text", [["big.txt", big]]);
-            const tooLarge = await submit("2026-06-01T00:00:00Z");
-            return { disabledBefore, alone: alone.detail.checks.map((c) => c.code), valid: valid.detail.valid, validAt: valid.detail.at,
-                     validShown: valid.shown, stale: stale.detail.checks.map((c) => c.code), malformed: malformed.detail.error ?? null,
-                     malformedShown: malformed.shown, tooLarge: tooLarge.detail.checks.map((c) => c.code) };
-            """)
+        let output = try Browser.run(
+            harness: try Self.exampleHarness(certificate: "detection-attestation.json", text: "text.txt") + """
+                const put = (id, files) => {
+                  const dt = new DataTransfer();
+                  for (const [name, content] of files) dt.items.add(new File([content], name));
+                  const input = document.getElementById(id);
+                  input.files = dt.files;
+                  input.dispatchEvent(new Event("change"));
+                };
+                const submit = (at) => new Promise((resolve) => {
+                  document.getElementById("in-at").value = at;
+                  document.addEventListener("greenmark-verified", (e) => resolve({ detail: e.detail, shown: document.getElementById("result").textContent }), { once: true });
+                  document.getElementById("check").click();
+                });
+                const disabledBefore = document.getElementById("check").disabled;
+                put("in-certificate", [["cert.json", certificate]]);
+                put("in-text", [["essay.txt", text]]);
+                put("in-trust", [["root-key.json", trust]]);
+                const alone = await submit("");
+                put("in-updates", [["trusted-root-v9.json", pinnedRoot], ["trusted-root-v1.json", pinnedRoot]]);
+                const valid = await submit("2026-06-01T00:00:00Z");
+                const stale = await submit("9999-12-31T23:59:59Z");
+                const malformed = await submit("2026-02-30T00:00:00Z");
+                const big = new Uint8Array(64 * 1024 * 1024 + 1); big.fill(10); big.set(new TextEncoder().encode(text));
+                put("in-text", [["big.txt", big]]);
+                const tooLarge = await submit("2026-06-01T00:00:00Z");
+                return { disabledBefore, alone: alone.detail.checks.map((c) => c.code), valid: valid.detail.valid, validAt: valid.detail.at,
+                         validShown: valid.shown, stale: stale.detail.checks.map((c) => c.code), malformed: malformed.detail.error ?? null,
+                         malformedShown: malformed.shown, tooLarge: tooLarge.detail.checks.map((c) => c.code) };
+                """)
         struct Shown: Decodable {
             let disabledBefore: Bool, alone: [String], valid: Bool, validAt: String, validShown: String, stale: [String]
             let malformed: String?, malformedShown: String, tooLarge: [String]
@@ -172,10 +180,11 @@ extension BrowserVerifierTests {
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let png = artifacts.appendingPathComponent("verify-page-valid.png")
         try? FileManager.default.removeItem(at: png)
-        try Browser.screenshot(harness: try Self.exampleHarness(certificate: "detection-attestation.json", text: "text.txt") + """
-            GreenmarkVerify.render(await GreenmarkVerify.verify({certificate, text, trust, updates}));
-            return true;
-            """, to: png, size: (1000, 1400))
+        try Browser.screenshot(
+            harness: try Self.exampleHarness(certificate: "detection-attestation.json", text: "text.txt") + """
+                GreenmarkVerify.render(await GreenmarkVerify.verify({certificate, text, trust, updates}));
+                return true;
+                """, to: png, size: (1000, 1400))
         let data = try Data(contentsOf: png)
         #expect(data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), "not a PNG")
         #expect(data.count > 20_000, "suspiciously small screenshot: \(data.count) bytes")

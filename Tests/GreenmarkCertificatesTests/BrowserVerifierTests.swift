@@ -17,7 +17,9 @@ struct BrowserVerifierTests {
     /// The conformance suite in the source tree (the test bundle holds a copy made at build time).
     static let conformanceRoot = repo.appendingPathComponent("Tests/GreenmarkCertificatesTests/Fixtures/conformance")
     /// The check list of every valid certificate checked with a text (docs/certificate-format.md, "Verification").
-    static let validChecks = ["trust.valid", "format.valid", "header.valid", "key.trusted", "signature.valid", "statement.valid", "key.valid", "text.digest.match"]
+    static let validChecks = [
+        "trust.valid", "format.valid", "header.valid", "key.trusted", "signature.valid", "statement.valid", "key.valid", "text.digest.match",
+    ]
 
     // MARK: - (a) the conformance suite
 
@@ -55,7 +57,9 @@ struct BrowserVerifierTests {
 
     /// The Swift verifier combined as `greenmark verify` does (the trust check, then the
     /// certificate checks), as "ok CODE" / "FAIL CODE" lines.
-    static func swiftVerify(certificate: Data, text: Data?, trust: Data, updates: [Data], minimumVersion: Int?, at: Date) -> (valid: Bool, checks: [String]) {
+    static func swiftVerify(certificate: Data, text: Data?, trust: Data, updates: [Data], minimumVersion: Int?, at: Date) -> (
+        valid: Bool, checks: [String]
+    ) {
         let loaded = TrustAnchor.load(pinned: Array(trust), updates: updates.map { Array($0) }, minimumVersion: minimumVersion, at: at)
         var checks = loaded.checks.map { "\($0.passed ? "ok" : "FAIL") \($0.code)" }
         var valid = false
@@ -80,20 +84,23 @@ struct BrowserVerifierTests {
         var cases: [[String: Any]] = []
         for name in caseNames {
             let f = try ConformanceFiles(name: name)
-            cases.append(["name": name, "certificate": f.certificate.base64EncodedString(), "text": f.text?.base64EncodedString() ?? NSNull(),
-                          "trust": f.trust.base64EncodedString(), "updates": f.updates.map { $0.base64EncodedString() },
-                          "at": f.expected.at ?? NSNull(), "min": f.expected.minTrustVersion ?? NSNull()])
+            cases.append([
+                "name": name, "certificate": f.certificate.base64EncodedString(), "text": f.text?.base64EncodedString() ?? NSNull(),
+                "trust": f.trust.base64EncodedString(), "updates": f.updates.map { $0.base64EncodedString() },
+                "at": f.expected.at ?? NSNull(), "min": f.expected.minTrustVersion ?? NSNull(),
+            ])
         }
-        let output = try Browser.run(harness: bytesJS + """
-            const out = {};
-            for (const c of \(try json(cases))) {
-              try {
-                out[c.name] = await GreenmarkVerify.verify({certificate: b(c.certificate), text: b(c.text), trust: b(c.trust),
-                                                            updates: c.updates.map(b), minTrustVersion: c.min, at: c.at});
-              } catch (e) { out[c.name] = {valid: false, checks: [], error: String(e && e.message || e)}; }
-            }
-            return out;
-            """)
+        let output = try Browser.run(
+            harness: bytesJS + """
+                const out = {};
+                for (const c of \(try json(cases))) {
+                  try {
+                    out[c.name] = await GreenmarkVerify.verify({certificate: b(c.certificate), text: b(c.text), trust: b(c.trust),
+                                                                updates: c.updates.map(b), minTrustVersion: c.min, at: c.at});
+                  } catch (e) { out[c.name] = {valid: false, checks: [], error: String(e && e.message || e)}; }
+                }
+                return out;
+                """)
         return try JSONDecoder().decode([String: Browser.Report].self, from: output)
     }
 
@@ -115,8 +122,9 @@ struct BrowserVerifierTests {
         #expect((browser.subject != nil) == browser.valid, "\(name): a subject is shown exactly when valid")
 
         // The Swift verifier, as of the same time.
-        let swift = Self.swiftVerify(certificate: files.certificate, text: files.text, trust: files.trust, updates: files.updates,
-                                     minimumVersion: expected.minTrustVersion, at: files.at)
+        let swift = Self.swiftVerify(
+            certificate: files.certificate, text: files.text, trust: files.trust, updates: files.updates,
+            minimumVersion: expected.minTrustVersion, at: files.at)
         #expect(browser.valid == swift.valid, "\(name): page \(browser.valid), Swift \(swift.valid)")
         #expect(browser.checks.map(\.outcome) == swift.checks, "\(name): page \(browser.checks.map(\.outcome)), Swift \(swift.checks)")
     }
@@ -140,7 +148,10 @@ struct BrowserVerifierTests {
         var inputs: [Input] = []
         for _ in 0..<300 {
             let base = try ConformanceFiles(name: names[Int(rng.next() % UInt64(names.count))])
-            var certificate = base.certificate, text = base.text, trust = base.trust, updates = base.updates
+            var certificate = base.certificate
+            var text = base.text
+            var trust = base.trust
+            var updates = base.updates
             switch rng.next() % 6 {
             case 0: certificate = rng.mutate(certificate)
             case 1: text = rng.mutate(text ?? Data())
@@ -160,15 +171,20 @@ struct BrowserVerifierTests {
                     var chars = Array((object[field] as? String) ?? "")
                     let edits: [String] = ["A", "_", "-", "=", "+", "/", " ", "é"]
                     let i = chars.isEmpty ? 0 : Int(rng.next() % UInt64(chars.count))
-                    if rng.next() % 2 == 0 || chars.isEmpty { chars.insert(contentsOf: edits[Int(rng.next() % 8)], at: i) } else { chars.remove(at: i) }
+                    if rng.next() % 2 == 0 || chars.isEmpty {
+                        chars.insert(contentsOf: edits[Int(rng.next() % 8)], at: i)
+                    } else {
+                        chars.remove(at: i)
+                    }
                     object[field] = String(chars)
                     certificate = (try? JSONSerialization.data(withJSONObject: object)) ?? certificate
                 }
             default:
                 // Replace the protected header by a variant (unsigned, so at best signature.invalid).
                 if var object = try? JSONSerialization.jsonObject(with: certificate) as? [String: Any],
-                   let protected = object["protected"] as? String, let header = try? Self.base64URLDecode(protected),
-                   var h = try? JSONSerialization.jsonObject(with: header) as? [String: Any] {
+                    let protected = object["protected"] as? String, let header = try? Self.base64URLDecode(protected),
+                    var h = try? JSONSerialization.jsonObject(with: header) as? [String: Any]
+                {
                     let key = ["alg", "typ", "kid", "crit", "b64", "x"][Int(rng.next() % 6)]
                     let values: [Any?] = [nil, NSNull(), "EdDSA", "none", "", 1, [String](), false, SignedCertificate.type]
                     h[key] = values[Int(rng.next() % UInt64(values.count))]
@@ -178,28 +194,36 @@ struct BrowserVerifierTests {
                     }
                 }
             }
-            inputs.append(Input(certificate: certificate, text: text, trust: trust, updates: updates, at: base.at,
-                                atString: base.expected.at, min: base.expected.minTrustVersion))
+            inputs.append(
+                Input(
+                    certificate: certificate, text: text, trust: trust, updates: updates, at: base.at,
+                    atString: base.expected.at, min: base.expected.minTrustVersion))
         }
         let payload: [[String: Any]] = inputs.map {
-            ["certificate": $0.certificate.base64EncodedString(), "text": $0.text?.base64EncodedString() ?? NSNull(), "trust": $0.trust.base64EncodedString(),
-             "updates": $0.updates.map { $0.base64EncodedString() }, "at": $0.atString ?? Timestamp.format($0.at), "min": $0.min ?? NSNull()]
+            [
+                "certificate": $0.certificate.base64EncodedString(), "text": $0.text?.base64EncodedString() ?? NSNull(),
+                "trust": $0.trust.base64EncodedString(),
+                "updates": $0.updates.map { $0.base64EncodedString() }, "at": $0.atString ?? Timestamp.format($0.at), "min": $0.min ?? NSNull(),
+            ]
         }
-        let output = try Browser.run(harness: Self.bytesJS + """
-            const out = [];
-            for (const c of \(try Self.json(payload))) {
-              const x = await GreenmarkVerify.verify({certificate: b(c.certificate), text: b(c.text), trust: b(c.trust), updates: c.updates.map(b),
-                                                      minTrustVersion: c.min, at: c.at});
-              out.push(x.checks.map((k) => (k.ok ? "ok " : "FAIL ") + k.code));
-            }
-            return out;
-            """)
+        let output = try Browser.run(
+            harness: Self.bytesJS + """
+                const out = [];
+                for (const c of \(try Self.json(payload))) {
+                  const x = await GreenmarkVerify.verify({certificate: b(c.certificate), text: b(c.text), trust: b(c.trust), updates: c.updates.map(b),
+                                                          minTrustVersion: c.min, at: c.at});
+                  out.push(x.checks.map((k) => (k.ok ? "ok " : "FAIL ") + k.code));
+                }
+                return out;
+                """)
         let browser = try JSONDecoder().decode([[String]].self, from: output)
         try #require(browser.count == inputs.count)
         var outcomes = Set<String>()
         for (i, input) in inputs.enumerated() {
-            let swift = Self.swiftVerify(certificate: input.certificate, text: input.text, trust: input.trust, updates: input.updates,
-                                         minimumVersion: input.min, at: input.at).checks
+            let swift = Self.swiftVerify(
+                certificate: input.certificate, text: input.text, trust: input.trust, updates: input.updates,
+                minimumVersion: input.min, at: input.at
+            ).checks
             #expect(browser[i] == swift, "mutant \(i): page \(browser[i]), Swift \(swift)")
             outcomes.insert(swift.first { $0.hasPrefix("FAIL") } ?? "valid")
         }

@@ -86,8 +86,10 @@ struct BundleConformanceTests {
         for old in try fm.contentsOfDirectory(atPath: sourceRoot.path) where old != "README.md" && !cases.contains(where: { $0.name == old }) {
             try fm.removeItem(at: sourceRoot.appendingPathComponent(old))
         }
-        let negatives = cases.count { !$0.valid }, positives = cases.count { $0.valid }
-        var index = "# Provenance-bundle conformance cases\n\nGenerated with the certificate cases (`ConformanceCases+Bundles.swift`). "
+        let negatives = cases.count { !$0.valid }
+        let positives = cases.count { $0.valid }
+        var index =
+            "# Provenance-bundle conformance cases\n\nGenerated with the certificate cases (`ConformanceCases+Bundles.swift`). "
             + "\(cases.count) cases: \(negatives) negative and \(positives) positive. Each directory holds `bundle.json`, `trust.json` "
             + "(the verifier's pin), optionally `text.txt` (a text the verifier supplies, `--text`) and `log-key.json` (the log key "
             + "the verifier pins, `--log-key`), and `expected.json` (as for the certificate cases). Every verifier must report exactly "
@@ -105,10 +107,15 @@ struct BundleConformanceTests {
             if let key = c.logKey { try Data(key).write(to: dir.appendingPathComponent("log-key.json")) }
             try Data((c.why + "\n").utf8).write(to: dir.appendingPathComponent("README"))
             let roots = (try? BundleDocument.read(c.bundle).get().trustedRoots) ?? []
-            let at = c.at ?? world.defaultTime(for: ConformanceCase(name: c.name, why: c.why, certificate: [], text: [], trust: c.trust,
-                                                                   updates: roots, valid: c.valid))
-            let expected = ConformanceTests.Expected(status: c.valid ? "valid" : "invalid", code: c.code, checks: c.expectedChecks,
-                                                     at: Timestamp.format(at), minTrustVersion: nil)
+            let at =
+                c.at
+                ?? world.defaultTime(
+                    for: ConformanceCase(
+                        name: c.name, why: c.why, certificate: [], text: [], trust: c.trust,
+                        updates: roots, valid: c.valid))
+            let expected = ConformanceTests.Expected(
+                status: c.valid ? "valid" : "invalid", code: c.code, checks: c.expectedChecks,
+                at: Timestamp.format(at), minTrustVersion: nil)
             try Data(world.json(expected)).write(to: dir.appendingPathComponent("expected.json"))
         }
         try Data(index.utf8).write(to: sourceRoot.appendingPathComponent("README.md"))

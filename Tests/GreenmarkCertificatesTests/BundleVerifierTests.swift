@@ -52,7 +52,8 @@ struct BundleVerifierTests {
     @Test("write a batch of bundles for measurement", .enabled(if: ProcessInfo.processInfo.environment["GREENMARK_WRITE_BATCH_BUNDLES"] != nil))
     func writeBatch() throws {
         let spec = ProcessInfo.processInfo.environment["GREENMARK_WRITE_BATCH_BUNDLES"]!.split(separator: ":")
-        let dir = URL(fileURLWithPath: String(spec[0])), count = spec.count > 1 ? Int(spec[1]) ?? 600 : 600
+        let dir = URL(fileURLWithPath: String(spec[0]))
+        let count = spec.count > 1 ? Int(spec[1]) ?? 600 : 600
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let world = ConformanceWorld()
         let issuer = world.issuer(world.issuer1, endorsedFrom: world.t0)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import GreenmarkCertificates
 import Testing
+
+@testable import GreenmarkCertificates
 
 /// `CanonicalJSONWriter` and the statement and header writers must produce exactly the bytes of
 /// `JWS.canonicalEncoder`, which they replace on the issuing path.
@@ -8,8 +9,10 @@ import Testing
 struct CanonicalJSONTests {
     static func encoder(_ value: some Encodable) throws -> [UInt8] { Array(try JWS.canonicalEncoder.encode(value)) }
 
-    static let pieces = ["", "a", "\"", "\\", "/", "\u{0}", "\u{8}", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{1F}", "\u{7F}", "\u{80}", "é",
-                         "e\u{301}", "\u{2028}", "\u{2029}", "\u{FEFF}", "\u{FFFF}", "😀", "\u{10FFFF}", "gik-3fab5c6904b5aa2e", "0.25", "-1.2340", " "]
+    static let pieces = [
+        "", "a", "\"", "\\", "/", "\u{0}", "\u{8}", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{1F}", "\u{7F}", "\u{80}", "é",
+        "e\u{301}", "\u{2028}", "\u{2029}", "\u{FEFF}", "\u{FFFF}", "😀", "\u{10FFFF}", "gik-3fab5c6904b5aa2e", "0.25", "-1.2340", " ",
+    ]
 
     static func randomString(_ rng: inout some RandomNumberGenerator) -> String {
         (0..<Int.random(in: 0..<5, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined()

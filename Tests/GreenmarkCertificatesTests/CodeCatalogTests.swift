@@ -91,8 +91,9 @@ struct CodeCatalogTests {
         #expect(used == expected, "only in the page: \(used.subtracting(expected)); missing: \(expected.subtracting(used))")
     }
 
-    @Test("regenerate the conformance README's code section",
-          .enabled(if: ProcessInfo.processInfo.environment["GREENMARK_REGENERATE_CODE_CATALOG"] == "1"))
+    @Test(
+        "regenerate the conformance README's code section",
+        .enabled(if: ProcessInfo.processInfo.environment["GREENMARK_REGENERATE_CODE_CATALOG"] == "1"))
     func regenerate() throws {
         let readme = try String(contentsOf: Self.conformanceREADME, encoding: .utf8)
         var index = readme.range(of: "\n## Check codes\n").map { String(readme[..<$0.lowerBound]) } ?? readme

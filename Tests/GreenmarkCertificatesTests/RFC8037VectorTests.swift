@@ -11,19 +11,27 @@ import Testing
 /// `Ed25519PrivateKey` signs it to the published signature and `Ed25519PublicKey` verifies the A.5
 /// token; the draft-era token with `"alg":"Ed25519"` is refused by `CertificateVerifier` at the
 /// algorithm check, the RFC token only later, at the `typ` check.
-@Suite("JWS and Ed25519 against RFC 8037 appendix A",
-       .enabled(if: ExternalVectors.enabled("rfc8037-rfc8032-ed25519"),
-                "needs ../shared/external-vectors/rfc8037-rfc8032-ed25519 (never copied here); always runs when CI is set"))
+@Suite(
+    "JWS and Ed25519 against RFC 8037 appendix A",
+    .enabled(
+        if: ExternalVectors.enabled("rfc8037-rfc8032-ed25519"),
+        "needs ../shared/external-vectors/rfc8037-rfc8032-ed25519 (never copied here); always runs when CI is set"))
 struct RFC8037VectorTests {
     struct Vectors: Decodable {
-        struct JWK: Codable { let kty, crv, x: String; let d: String? }
+        struct JWK: Codable {
+            let kty, crv, x: String
+            let d: String?
+        }
         struct Thumbprint: Decodable { let canonical_json, sha256_hex, base64url: String }
         struct Signing: Decodable {
             let protected_header_json, protected_b64u, payload_utf8, payload_b64u, signing_input: String
             let signature_hex, signature_b64u, jws_compact: String
         }
         struct Validation: Decodable { let jws_compact: String }
-        struct Draft: Decodable { let jws_compact: String; let signature_valid_over_its_own_input: Bool }
+        struct Draft: Decodable {
+            let jws_compact: String
+            let signature_valid_over_its_own_input: Bool
+        }
         let privateJWK: JWK
         let secretHex, publicHex: String
         let publicJWK: JWK
@@ -33,8 +41,14 @@ struct RFC8037VectorTests {
         let draft: Draft
 
         enum CodingKeys: String, CodingKey {
-            case privateJWK = "A.1_private_jwk", secretHex = "A.1_secret_hex", publicHex = "A.1_public_hex", publicJWK = "A.2_public_jwk"
-            case thumbprint = "A.3_thumbprint", signing = "A.4_signing", validation = "A.5_validation", draft = "draft_variant_must_fail_under_RFC"
+            case privateJWK = "A.1_private_jwk"
+            case secretHex = "A.1_secret_hex"
+            case publicHex = "A.1_public_hex"
+            case publicJWK = "A.2_public_jwk"
+            case thumbprint = "A.3_thumbprint"
+            case signing = "A.4_signing"
+            case validation = "A.5_validation"
+            case draft = "draft_variant_must_fail_under_RFC"
         }
     }
 
@@ -99,11 +113,14 @@ struct RFC8037VectorTests {
         let key = try Ed25519PublicKey(rawRepresentation: Base64URL.decode(v.publicJWK.x))
         let draft = try Self.parts(v.draft.jws_compact)
         #expect(v.draft.signature_valid_over_its_own_input && key.isValidSignature(draft.signature, for: draft.input))
-        let verifier = CertificateVerifier(anchor: TrustAnchor(trustedRoot: .init(
-            version: 1, issuedAt: "2026-01-01T00:00:00Z", expires: nil, threshold: 1, rootKeys: [], issuingKeys: [], watermarkKeys: [])))
+        let verifier = CertificateVerifier(
+            anchor: TrustAnchor(
+                trustedRoot: .init(
+                    version: 1, issuedAt: "2026-01-01T00:00:00Z", expires: nil, threshold: 1, rootKeys: [], issuingKeys: [], watermarkKeys: [])))
         func report(_ compact: String) -> VerificationReport {
             let p = compact.split(separator: ".").map(String.init)
-            let file = #"{"protected":"\#(p[0])","payload":"\#(p[1])","signature":"\#(p[2])","#
+            let file =
+                #"{"protected":"\#(p[0])","payload":"\#(p[1])","signature":"\#(p[2])","#
                 + #""header":{"endorsement":{"protected":"\#(p[0])","payload":"\#(p[1])","signature":"\#(p[2])"}}}"#
             return verifier.verify(certificate: Array(file.utf8), text: nil)
         }

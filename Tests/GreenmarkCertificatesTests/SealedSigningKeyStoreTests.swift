@@ -50,7 +50,9 @@ struct SealedSigningKeyStoreTests {
         #expect(throws: CertificateError(.sealedPurposeMismatch, "")) { try store.activeIssuer() }
     }
 
-    @Test("migration: with a master key a plaintext signing.json is refused (never used, never re-sealed by a change); seal() seals it without publishing a new trusted root")
+    @Test(
+        "migration: with a master key a plaintext signing.json is refused (never used, never re-sealed by a change); seal() seals it without publishing a new trusted root"
+    )
     func migration() throws {
         let home = temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }

@@ -60,7 +60,8 @@ struct SigningKeyStoreTests {
         try store.revokeIssuer(second.keyID, compromisedSince: t + 5 * 86_400, watermarkKeys: [world.watermarkKey], now: t + 6 * 86_400)
         let v3 = try file(store.trustDirectory + "/trusted-root-v3.json")
         #expect(try verify(cert2, pinned: v1, updates: [v2, v3]).status == .valid)
-        let stolen = try second.attestDetection(text: world.text, result: world.detection(for: world.text), vocabulary: "vocab-x", at: t + 5 * 86_400 + 60)
+        let stolen = try second.attestDetection(
+            text: world.text, result: world.detection(for: world.text), vocabulary: "vocab-x", at: t + 5 * 86_400 + 60)
         #expect(try verify(stolen, pinned: v1, updates: [v2, v3]).failures.contains("key.revoked"))
         let third = try store.activeIssuer()
         #expect(third.keyID != second.keyID)
@@ -68,7 +69,8 @@ struct SigningKeyStoreTests {
         // Rotate the root: v4 is signed by the old and the new root; a verifier pinned to v1 follows.
         try store.rotateRoot(watermarkKeys: [world.watermarkKey], now: t + 7 * 86_400)
         let v4 = try file(store.trustDirectory + "/trusted-root-v4.json")
-        let cert3 = try store.activeIssuer().attestDetection(text: world.text, result: world.detection(for: world.text), vocabulary: "vocab-x", at: t + 8 * 86_400)
+        let cert3 = try store.activeIssuer().attestDetection(
+            text: world.text, result: world.detection(for: world.text), vocabulary: "vocab-x", at: t + 8 * 86_400)
         #expect(try verify(cert3, pinned: v1, updates: [v2, v3, v4]).status == .valid)
         #expect(try verify(cert1, pinned: v1, updates: [v2, v3, v4]).status == .valid)
         // A root key alone is never enough; the old root key follows the rotation through v4.
@@ -105,9 +107,11 @@ struct SigningKeyStoreTests {
         let payload = String(decoding: try Base64URL.decode(cert.payload), as: UTF8.self)
         let object = try JSONSerialization.jsonObject(with: Data(payload.utf8))
         func check(_ value: Any) {
-            if let d = value as? [String: Any] { d.values.forEach(check) }
-            else if let a = value as? [Any] { a.forEach(check) }
-            else if let n = value as? NSNumber {
+            if let d = value as? [String: Any] {
+                d.values.forEach(check)
+            } else if let a = value as? [Any] {
+                a.forEach(check)
+            } else if let n = value as? NSNumber {
                 #expect(n.doubleValue == n.doubleValue.rounded(), "non-integer number \(n) in signed content")
             }
         }
@@ -128,7 +132,8 @@ struct SigningKeyStoreTests {
         let body = try refreshed.unverifiedBody()
         #expect(body.version == 2 && body.expires == Timestamp.format(t + 16 * 86_400))
         // The refreshed version chains from v1 and is fresh when v1 is not.
-        let v1 = try file(store.trustDirectory + "/trusted-root-v1.json"), v2 = try file(store.trustDirectory + "/trusted-root-v2.json")
+        let v1 = try file(store.trustDirectory + "/trusted-root-v1.json")
+        let v2 = try file(store.trustDirectory + "/trusted-root-v2.json")
         #expect(TrustAnchor.load(pinned: v1, updates: [v2], at: t + 12 * 86_400).anchor?.trustedRoot.version == 2)
     }
 

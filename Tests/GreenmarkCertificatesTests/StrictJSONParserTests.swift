@@ -1,7 +1,8 @@
 import Foundation
-@testable import GreenmarkCertificates
 import GreenmarkCrypto
 import Testing
+
+@testable import GreenmarkCertificates
 
 /// The one-pass parser (`StrictJSON.parse`) against the three scans it replaced: the profile scan,
 /// `JSONSerialization` and the repeated-name scan must accept exactly the same documents and read
@@ -12,14 +13,16 @@ struct StrictJSONParserTests {
     /// What `StrictJSON.object` was: profile, `JSONSerialization`, repeated names.
     static func oldObject(_ bytes: [UInt8]) -> [String: Any]? {
         guard StrictJSON.followsProfile(bytes), let o = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
-              !StrictJSON.hasDuplicateKeys(bytes) else { return nil }
+            !StrictJSON.hasDuplicateKeys(bytes)
+        else { return nil }
         return o
     }
 
     /// What `StrictJSON.decode` was: profile, `JSONDecoder`, repeated names.
     static func oldDecode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
         guard StrictJSON.followsProfile(bytes), let v = try? JSONDecoder().decode(type, from: Data(bytes)),
-              !StrictJSON.hasDuplicateKeys(bytes) else { return nil }
+            !StrictJSON.hasDuplicateKeys(bytes)
+        else { return nil }
         return v
     }
 
@@ -62,14 +65,19 @@ struct StrictJSONParserTests {
         return out
     }
 
-    static let pieces: [[UInt8]] = ["{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\ud800", "\\udc00", "\\u0061", "0", "1", "-", "-0", ".5",
-                                    "e1", " ", "\t", "\n", "\r", "\u{0B}", "\u{00}", "\u{7F}", "é", "e\u{301}", "true", "null", "1.0", "01",
-                                    "9007199254740992", "9007199254740991", "4294967296", "\"a\":1,", "\"\\u00e9\"", "[]", "{}", "/", "\\/"]
+    static let pieces: [[UInt8]] =
+        [
+            "{", "}", "[", "]", ",", ":", "\"", "\\", "\\u", "\\ud800", "\\udc00", "\\u0061", "0", "1", "-", "-0", ".5",
+            "e1", " ", "\t", "\n", "\r", "\u{0B}", "\u{00}", "\u{7F}", "é", "e\u{301}", "true", "null", "1.0", "01",
+            "9007199254740992", "9007199254740991", "4294967296", "\"a\":1,", "\"\\u00e9\"", "[]", "{}", "/", "\\/",
+        ]
         .map { Array($0.utf8) } + [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xEF, 0xBB, 0xBF]]
 
     /// Member values swapped for these exercise the decoders' type rules.
-    static let values = ["null", "true", "false", "0", "-0", "-1", "7", "4294967295", "4294967296", "9007199254740991", "\"x\"", "\"0.25\"",
-                         "[]", "{}", "[1]", "[\"x\"]", "{\"a\":\"b\"}", "{\"sha256\":\"ab\"}", "[{\"name\":\"text\",\"digest\":{\"sha256\":\"ab\"}}]"]
+    static let values = [
+        "null", "true", "false", "0", "-0", "-1", "7", "4294967295", "4294967296", "9007199254740991", "\"x\"", "\"0.25\"",
+        "[]", "{}", "[1]", "[\"x\"]", "{\"a\":\"b\"}", "{\"sha256\":\"ab\"}", "[{\"name\":\"text\",\"digest\":{\"sha256\":\"ab\"}}]",
+    ]
 
     /// `value` with every U+FEFF removed from its strings and names (see `foundationLeniencies`).
     static func withoutBOMs(_ value: Any) -> Any {
@@ -92,7 +100,8 @@ struct StrictJSONParserTests {
         let parsed = StrictJSON.parse(bytes)
         let new = parsed?.object?.dictionary
         if old != nil, new == nil, let fixed = StrictJSON.object(withoutTrailingCommas(bytes)),
-           canonical(withoutBOMs(old!)) == canonical(withoutBOMs(fixed)) {
+            canonical(withoutBOMs(old!)) == canonical(withoutBOMs(fixed))
+        {
             return  // a trailing comma, which JSONSerialization accepted
         }
         if (old == nil) != (new == nil) || (old != nil && canonical(withoutBOMs(old!)) != canonical(withoutBOMs(new!))) {
@@ -102,7 +111,8 @@ struct StrictJSONParserTests {
         guard let parsed else { return }
         // Where the verifier decodes, the same bytes have passed `object` first.
         func same<T: Decodable & Encodable>(_ type: T.Type) {
-            let a = oldDecode(type, bytes), b = StrictJSON.decode(type, from: parsed)
+            let a = oldDecode(type, bytes)
+            let b = StrictJSON.decode(type, from: parsed)
             if (a == nil) != (b == nil) || (a != nil && encoded(a!) != encoded(b!)) {
                 mismatches.append("\(type): \(String(decoding: bytes, as: UTF8.self).prefix(300)) old \(a != nil) new \(b != nil)")
             }

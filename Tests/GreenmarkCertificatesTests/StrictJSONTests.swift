@@ -1,6 +1,7 @@
 import Foundation
-@testable import GreenmarkCertificates
 import Testing
+
+@testable import GreenmarkCertificates
 
 /// Repeated member names (`StrictJSON`): found wherever they are, never reported where a name
 /// merely recurs in another object or as a value.

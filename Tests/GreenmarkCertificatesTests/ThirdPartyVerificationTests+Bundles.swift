@@ -14,8 +14,9 @@ extension ThirdPartyVerificationTests {
         if files.text != nil { args += ["--text", dir.appendingPathComponent("text.txt").path] }
         if files.logKey != nil { args += ["--log-key", dir.appendingPathComponent("log-key.json").path] }
         let result = try Self.run(command, args + ["--at", files.expected.at, "--json"])
-        let output = try #require(try? JSONDecoder().decode(Output.self, from: result.stdout),
-                                  "\(name): no JSON report (exit \(result.status)): \(result.stderr)")
+        let output = try #require(
+            try? JSONDecoder().decode(Output.self, from: result.stdout),
+            "\(name): no JSON report (exit \(result.status)): \(result.stderr)")
         let codes = output.checks.map(\.code)
         #expect(output.status == files.expected.status, "\(name): \(output.checks.map { "\($0.code): \($0.detail)" })")
         #expect(codes == files.expected.checks, "\(name): Python \(codes), expected \(files.expected.checks)")

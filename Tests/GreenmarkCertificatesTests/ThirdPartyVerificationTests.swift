@@ -80,8 +80,10 @@ struct ThirdPartyVerificationTests {
     }
 
     static func arguments(_ dir: URL, updates: [String], expected: Expected) -> [String] {
-        var args = [dir.appendingPathComponent("certificate.json").path, "--text", dir.appendingPathComponent("text.txt").path,
-                    "--trust", dir.appendingPathComponent("trust.json").path]
+        var args = [
+            dir.appendingPathComponent("certificate.json").path, "--text", dir.appendingPathComponent("text.txt").path,
+            "--trust", dir.appendingPathComponent("trust.json").path,
+        ]
         for u in updates { args += ["--trust-update", dir.appendingPathComponent(u).path] }
         if let floor = expected.minTrustVersion { args += ["--min-trust-version", String(floor)] }
         return args + ["--at", expected.at, "--json"]
@@ -91,7 +93,8 @@ struct ThirdPartyVerificationTests {
     static func swiftChecks(_ dir: URL, updates: [String], expected: Expected) throws -> (status: String, checks: [String]) {
         func bytes(_ file: String) throws -> [UInt8] { Array(try Data(contentsOf: dir.appendingPathComponent(file))) }
         let at = try #require(Timestamp.parse(expected.at))
-        let loaded = TrustAnchor.load(pinned: try bytes("trust.json"), updates: try updates.map(bytes), minimumVersion: expected.minTrustVersion, at: at)
+        let loaded = TrustAnchor.load(
+            pinned: try bytes("trust.json"), updates: try updates.map(bytes), minimumVersion: expected.minTrustVersion, at: at)
         var checks = loaded.checks.map(\.code)
         guard let anchor = loaded.anchor else { return ("invalid", checks) }
         let report = CertificateVerifier(anchor: anchor).verify(certificate: try bytes("certificate.json"), text: try bytes("text.txt"), at: at)
@@ -102,11 +105,13 @@ struct ThirdPartyVerificationTests {
     @Test("greenmark-verify is installed, from the python/ in this tree (else run scripts/bootstrap.sh)")
     func installedMatchesSource() throws {
         #expect(Self.command != nil, "greenmark-verify is not installed: run scripts/bootstrap.sh")
-        let located = try Self.python(["-c", "import greenmark_verify, os; print(os.path.dirname(greenmark_verify.__file__))"], cwd: URL(fileURLWithPath: "/"))
+        let located = try Self.python(
+            ["-c", "import greenmark_verify, os; print(os.path.dirname(greenmark_verify.__file__))"], cwd: URL(fileURLWithPath: "/"))
         try #require(located.status == 0, "the package greenmark_verify is not importable: run scripts/bootstrap.sh (\(located.stderr))")
         let installed = URL(fileURLWithPath: String(decoding: located.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         let source = Self.repo.appendingPathComponent("python/greenmark_verify")
-        let files = try FileManager.default.contentsOfDirectory(atPath: source.path).filter { $0.hasSuffix(".py") }.map { $0 }
+        let files =
+            try FileManager.default.contentsOfDirectory(atPath: source.path).filter { $0.hasSuffix(".py") }.map { $0 }
             + ["data/unicode-14.0-assigned.txt"]
         #expect(files.count >= 6)
         for file in files {
@@ -132,8 +137,9 @@ struct ThirdPartyVerificationTests {
         // The files are numbered only to be listed: the result must not depend on their order.
         for order in updates.count > 1 ? [updates, Array(updates.reversed())] : [updates] {
             let result = try Self.run(command, Self.arguments(dir, updates: order, expected: expected))
-            let output = try #require(try? JSONDecoder().decode(Output.self, from: result.stdout),
-                                      "\(name): no JSON report (exit \(result.status)): \(result.stderr)")
+            let output = try #require(
+                try? JSONDecoder().decode(Output.self, from: result.stdout),
+                "\(name): no JSON report (exit \(result.status)): \(result.stderr)")
             let codes = output.checks.map(\.code)
             let details = output.checks.map { "\($0.code): \($0.detail)" }.joined(separator: "; ")
             #expect(output.status == expected.status, "\(name) (updates \(order)): \(details)")
@@ -181,7 +187,8 @@ struct ThirdPartyVerificationTests {
         var newest: (version: Int, issuedAt: String)?
         for file in roots {
             let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: ex.appendingPathComponent(file))) as? [String: Any])
-            var payload = try #require(document["payload"] as? String).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            var payload = try #require(document["payload"] as? String).replacingOccurrences(of: "-", with: "+").replacingOccurrences(
+                of: "_", with: "/")
             payload += String(repeating: "=", count: (4 - payload.count % 4) % 4)
             let bodyData = try #require(Data(base64Encoded: payload))
             let body = try #require(try JSONSerialization.jsonObject(with: bodyData) as? [String: Any])
@@ -191,8 +198,10 @@ struct ThirdPartyVerificationTests {
         }
         let at = try #require(newest?.issuedAt)
         for cert in ["detection-attestation.json", "generation-receipt.json"] {
-            var args = [ex.appendingPathComponent(cert).path, "--text", ex.appendingPathComponent("text.txt").path,
-                        "--trust", ex.appendingPathComponent("root-key.json").path, "--at", at]
+            var args = [
+                ex.appendingPathComponent(cert).path, "--text", ex.appendingPathComponent("text.txt").path,
+                "--trust", ex.appendingPathComponent("root-key.json").path, "--at", at,
+            ]
             for r in roots { args += ["--trust-update", ex.appendingPathComponent(r).path] }
             let result = try Self.run(command, args)
             #expect(result.status == 0, "\(cert): \(String(decoding: result.stdout, as: UTF8.self))")

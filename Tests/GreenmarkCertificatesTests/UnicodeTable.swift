@@ -13,14 +13,16 @@ enum UnicodeTable {
     }
 
     static func file() throws -> [(Int, Int)] {
-        let text = try String(contentsOf: BrowserVerifierTests.repo.appendingPathComponent("docs/test-vectors/unicode-14.0-assigned.txt"), encoding: .utf8)
+        let text = try String(
+            contentsOf: BrowserVerifierTests.repo.appendingPathComponent("docs/test-vectors/unicode-14.0-assigned.txt"), encoding: .utf8)
         return parse(text.split(whereSeparator: \.isNewline), separator: "..")
     }
 
     /// The ranges between "const UNICODE_14_ASSIGNED = `" and "`;" in the page.
     static func page() throws -> [(Int, Int)] {
         let html = try String(contentsOf: BrowserVerifierTests.page, encoding: .utf8)
-        guard let start = html.range(of: "const UNICODE_14_ASSIGNED = `"), let end = html.range(of: "`;", range: start.upperBound..<html.endIndex) else {
+        guard let start = html.range(of: "const UNICODE_14_ASSIGNED = `"), let end = html.range(of: "`;", range: start.upperBound..<html.endIndex)
+        else {
             throw Browser.Failure(description: "verify.html has no UNICODE_14_ASSIGNED table")
         }
         return parse(html[start.upperBound..<end.lowerBound].split(whereSeparator: \.isWhitespace), separator: "-")

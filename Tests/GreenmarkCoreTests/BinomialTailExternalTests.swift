@@ -24,9 +24,9 @@ struct BinomialTailExternalTests {
         let cases: [Case]
     }
 
-
-    @Test("every case: p to a relative 1e-9 (exactly 0 or 1 at the edges), z to 1e-12",
-          .enabled(if: ExternalVectors.enabled("kgw-detection"), "needs ../shared/external-vectors/kgw-detection"))
+    @Test(
+        "every case: p to a relative 1e-9 (exactly 0 or 1 at the edges), z to 1e-12",
+        .enabled(if: ExternalVectors.enabled("kgw-detection"), "needs ../shared/external-vectors/kgw-detection"))
     func cases() throws {
         let cases = try JSONDecoder().decode(Cases.self, from: ExternalVectors.data("kgw-detection", "binomial_tail_cases.json")).cases
         #expect(cases.count >= 5)

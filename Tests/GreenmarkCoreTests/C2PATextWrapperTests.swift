@@ -9,9 +9,11 @@ import Testing
 /// normalizer removes every wrapper (all its characters are Default_Ignorable_Code_Point), so
 /// detection sees the visible sentence; `greenmark-text-v1` keeps them, so a certificate's text
 /// digest differs with and without the wrapper (`docs/certificate-format.md`, "Embedding in text").
-@Suite("C2PA A.8 text wrappers through the normalizer and the canonical text",
-       .enabled(if: ExternalVectors.enabled("c2pa-text-a8"),
-                "needs ../shared/external-vectors/c2pa-text-a8 (never copied here); always runs when CI is set"))
+@Suite(
+    "C2PA A.8 text wrappers through the normalizer and the canonical text",
+    .enabled(
+        if: ExternalVectors.enabled("c2pa-text-a8"),
+        "needs ../shared/external-vectors/c2pa-text-a8 (never copied here); always runs when CI is set"))
 struct C2PATextWrapperTests {
     static let visible = "This sentence carries an invisible C2PA text manifest wrapper at its end."
 

@@ -31,10 +31,10 @@ struct CanonicalTextUnicodeTests {
     @Test("known code points: Unicode 14.0 letters and emoji pass, later additions, noncharacters and unassigned ones do not")
     func knownCodePoints() {
         #expect(CanonicalText.firstUnassigned(in: "Café, naïve, 東京, 🙂, \u{1FAE0}, \u{E000}") == nil)  // U+1FAE0 melting face: 14.0
-        #expect(CanonicalText.firstUnassigned(in: "shaking face \u{1FAE8}")?.value == 0x1FAE8)     // Unicode 15.0
-        #expect(CanonicalText.firstUnassigned(in: "Kawi \u{11F00}")?.value == 0x11F00)               // Unicode 15.0
-        #expect(CanonicalText.firstUnassigned(in: "\u{FFFE}")?.value == 0xFFFE)                      // noncharacter
-        #expect(CanonicalText.firstUnassigned(in: "\u{0378}")?.value == 0x378)                       // never assigned
+        #expect(CanonicalText.firstUnassigned(in: "shaking face \u{1FAE8}")?.value == 0x1FAE8)  // Unicode 15.0
+        #expect(CanonicalText.firstUnassigned(in: "Kawi \u{11F00}")?.value == 0x11F00)  // Unicode 15.0
+        #expect(CanonicalText.firstUnassigned(in: "\u{FFFE}")?.value == 0xFFFE)  // noncharacter
+        #expect(CanonicalText.firstUnassigned(in: "\u{0378}")?.value == 0x378)  // never assigned
         #expect(CanonicalText.isAssigned(0x10FFFD) && !CanonicalText.isAssigned(0x10FFFF))
     }
 }

@@ -33,7 +33,7 @@ struct DetectorTests {
         let other2 = try WatermarkKey.generate(state: .enabled)
         let ring = try Keyring(keys: [key, try WatermarkKey.generate(state: .enabled), other2])
         let other1ID = ring.keys[1].id
-        let promoted = try ring.setting(other1ID, to: .primary)   // the old primary becomes enabled
+        let promoted = try ring.setting(other1ID, to: .primary)  // the old primary becomes enabled
         let other1 = try promoted.key(id: other1ID)
         let enabled = try promoted.key(id: key.id)
         #expect(enabled.state == .enabled && other1.state == .primary)
@@ -150,8 +150,10 @@ struct DetectorTests {
     func jsonFields() throws {
         let r = try detector.detect(fullyGreenText(prf: try key.prf(), length: 120), key: key)
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as! [String: Any]
-        for field in ["z_score", "p_value", "log10_p_value", "tokens_scored", "green_tokens", "green_fraction",
-                      "watermarked", "verdict", "key_id", "mask", "scheme", "z_threshold", "min_tokens"] {
+        for field in [
+            "z_score", "p_value", "log10_p_value", "tokens_scored", "green_tokens", "green_fraction",
+            "watermarked", "verdict", "key_id", "mask", "scheme", "z_threshold", "min_tokens",
+        ] {
             #expect(object[field] != nil, "missing \(field)")
         }
         let decoded = try JSONDecoder().decode(DetectionResult.self, from: JSONEncoder().encode(r))

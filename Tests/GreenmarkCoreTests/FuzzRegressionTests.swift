@@ -68,7 +68,9 @@ struct FuzzRegressionTests {
         }
         let once = TextNormalizer().normalize(text)
         let twice = TextNormalizer().normalize(once.text)
-        #expect(twice.text == once.text, "\(name): normalizing twice changed \(once.text.unicodeScalars.map(\.value)) to \(twice.text.unicodeScalars.map(\.value))")
+        #expect(
+            twice.text == once.text,
+            "\(name): normalizing twice changed \(once.text.unicodeScalars.map(\.value)) to \(twice.text.unicodeScalars.map(\.value))")
         #expect(!twice.changed, "\(name): the second pass reported changes \(twice.changes)")
 
         let key = try WatermarkKey(secret: Array(repeating: 0x5A, count: 32), scheme: .default, state: .primary)

@@ -6,7 +6,11 @@ import Testing
 /// Key commitments and disclosures against the published test vectors.
 @Suite("Key commitments (docs/key-disclosure.md)")
 struct KeyCommitmentTests {
-    struct Vector: Decodable { let key_hex: String; let key_id: String; let commitment: String }
+    struct Vector: Decodable {
+        let key_hex: String
+        let key_id: String
+        let commitment: String
+    }
 
     @Test("commitments and ids match docs/test-vectors/key-commitment-v1.json; a disclosure round-trips and re-derives the id")
     func vectors() throws {

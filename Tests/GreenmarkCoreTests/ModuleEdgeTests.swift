@@ -25,8 +25,10 @@ struct ModuleEdgeTests {
     static let coreImports: Set<String> = ["Foundation", "GreenmarkCrypto", "Glibc", "Darwin"]
 
     /// Names that mean file or process I/O; none may appear in `GreenmarkCore`.
-    static let fileIO = ["FileManager", "fopen", "Data(contentsOf", "contentsOfFile", "write(to", "AtomicFileWriter", "HomeLock",
-                         "SealedFile", "MasterKey", "ProcessInfo", "FileHandle"]
+    static let fileIO = [
+        "FileManager", "fopen", "Data(contentsOf", "contentsOfFile", "write(to", "AtomicFileWriter", "HomeLock",
+        "SealedFile", "MasterKey", "ProcessInfo", "FileHandle",
+    ]
 
     /// Every `import` in each target under `Sources/`: target name → file path → imported modules.
     static func sourceImports() throws -> [String: [String: Set<String>]] {
@@ -85,8 +87,9 @@ struct ModuleEdgeTests {
             #expect(modules.isSubset(of: Self.coreImports), "\(file) imports \(modules.subtracting(Self.coreImports).sorted())")
             let text = try String(contentsOf: repositoryRoot.appendingPathComponent(file), encoding: .utf8)
             for name in Self.fileIO {
-                #expect(text.range(of: #"(?<![A-Za-z])"# + NSRegularExpression.escapedPattern(for: name), options: .regularExpression) == nil,
-                        "\(file) mentions \(name): file I/O belongs in GreenmarkKeys or above")
+                #expect(
+                    text.range(of: #"(?<![A-Za-z])"# + NSRegularExpression.escapedPattern(for: name), options: .regularExpression) == nil,
+                    "\(file) mentions \(name): file I/O belongs in GreenmarkKeys or above")
             }
         }
     }

@@ -5,10 +5,12 @@ import Testing
 
 @Suite("Normalization and input decoding")
 struct NormalizationTests {
-    @Test("line endings and byte-order mark", arguments: [
-        ("a\r\nb", "a\nb", true), ("a\rb", "a\nb", true), ("a\r\r\nb", "a\n\nb", true),
-        ("\u{FEFF}abc", "abc", true), ("abc\r", "abc\n", true), ("plain\ntext", "plain\ntext", false),
-    ])
+    @Test(
+        "line endings and byte-order mark",
+        arguments: [
+            ("a\r\nb", "a\nb", true), ("a\rb", "a\nb", true), ("a\r\r\nb", "a\n\nb", true),
+            ("\u{FEFF}abc", "abc", true), ("abc\r", "abc\n", true), ("plain\ntext", "plain\ntext", false),
+        ])
     func lineEndings(input: String, expected: String, changed: Bool) {
         let out = TextNormalizer().normalize(input)
         #expect(out.text == expected)

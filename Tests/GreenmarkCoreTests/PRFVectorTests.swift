@@ -15,8 +15,10 @@ struct PRFVector: Decodable {
     let green: Bool
 
     enum CodingKeys: String, CodingKey {
-        case keyHex = "key_hex", gamma, h, context, token
-        case macPrefixHex = "mac_prefix_hex", threshold, green
+        case keyHex = "key_hex"
+        case gamma, h, context, token
+        case macPrefixHex = "mac_prefix_hex"
+        case threshold, green
     }
 }
 
@@ -82,7 +84,10 @@ struct PRFVectorTests {
 
     @Test("key ids match docs/test-vectors/key-id-v1.json")
     func keyIDs() throws {
-        struct Entry: Decodable { let key_hex: String; let key_id: String }
+        struct Entry: Decodable {
+            let key_hex: String
+            let key_id: String
+        }
         let url = repositoryRoot.appendingPathComponent("docs/test-vectors/key-id-v1.json")
         let entries = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: url))
         #expect(entries.count >= 3)

@@ -65,9 +65,11 @@ struct RobustNormalizationTests {
         #expect(out.changes.composed)
     }
 
-    @Test("normalization is idempotent", arguments: [
-        "Thе pаrty\u{200B}’s “choice”", "Привет мир", "plain", "a\r\nb\u{FEFF}c", "ｆｕｌｌ ｗｉｄｔｈ",
-    ])
+    @Test(
+        "normalization is idempotent",
+        arguments: [
+            "Thе pаrty\u{200B}’s “choice”", "Привет мир", "plain", "a\r\nb\u{FEFF}c", "ｆｕｌｌ ｗｉｄｔｈ",
+        ])
     func idempotent(text: String) {
         let once = normalizer.normalize(text).text
         let twice = normalizer.normalize(once)

@@ -23,10 +23,11 @@ struct SpanSearchTests {
         #expect(grid.count == search.grid(scored: 800).count)
         for spanLength in [50, 73, 120, 200, 333, 700] {
             for spanStart in stride(from: 0, through: 800 - spanLength, by: 17) {
-                let best = grid.filter { $0.length <= spanLength }.map { w in
-                    max(0, min(w.start + w.length, spanStart + spanLength) - max(w.start, spanStart))
-                        * 1000 / w.length
-                }.max() ?? 0
+                let best =
+                    grid.filter { $0.length <= spanLength }.map { w in
+                        max(0, min(w.start + w.length, spanStart + spanLength) - max(w.start, spanStart))
+                            * 1000 / w.length
+                    }.max() ?? 0
                 #expect(best >= 860, "span \(spanStart)+\(spanLength)")
             }
         }
@@ -45,7 +46,8 @@ struct SpanSearchTests {
         let found = try #require(searched.span)
         #expect(searched.verdict == .watermarked)
         // The span lies inside the pasted region (byte offsets tile for the byte tokenizer).
-        let start = try #require(found.byteStart), end = try #require(found.byteEnd)
+        let start = try #require(found.byteStart)
+        let end = try #require(found.byteEnd)
         #expect(start >= 500 - 20 && end <= 500 + 152 + 20)
         #expect(found.tokensScored >= 100)
         #expect(found.zScore > searched.zScore)
@@ -58,7 +60,8 @@ struct SpanSearchTests {
     func wholeTextDecides() throws {
         let text = fullyGreenText(prf: try key.prf(), length: 600)
         let plain = try Detector(tokenizer: ByteTokenizer()).detect(text, key: key, includeMask: false)
-        let searched = try Detector(tokenizer: ByteTokenizer(), configuration: .default.searchingSpans(true)).detect(text, key: key, includeMask: false)
+        let searched = try Detector(tokenizer: ByteTokenizer(), configuration: .default.searchingSpans(true)).detect(
+            text, key: key, includeMask: false)
         #expect(searched.span == nil)
         #expect(abs(searched.log10PValue - (plain.log10PValue + log10(2.0))) < 1e-9)
     }
@@ -95,9 +98,11 @@ struct SpanSearchTests {
                 text.insert(contentsOf: green, at: at)
             }
             let scores = TokenScores(tokens: text.utf8.map { UInt32($0) }, prf: prf, ignoreRepeats: true)
-            let fast = search.best(in: scores, gamma: 0.25), slow = reference(scores)
-            #expect(fast?.window == slow?.window && fast?.green == slow?.green && fast?.tail == slow?.tail && fast?.windows == slow?.windows,
-                    "length \(length), trial \(trial)")
+            let fast = search.best(in: scores, gamma: 0.25)
+            let slow = reference(scores)
+            #expect(
+                fast?.window == slow?.window && fast?.green == slow?.green && fast?.tail == slow?.tail && fast?.windows == slow?.windows,
+                "length \(length), trial \(trial)")
         }
     }
 
@@ -138,7 +143,8 @@ struct SpanSearchTests {
         let n = 120 + (try #require(LengthGuidance.tokensToConfirm(green: 40, scored: 120, gamma: 0.25, configuration: configuration)))
         func passes(_ m: Int) -> Bool {
             let g = Int((Double(m) / 3).rounded(.down))
-            return ZScore.of(green: g, scored: m, gamma: 0.25) >= 4 && BinomialTail.upper(successes: g, trials: m, probability: 0.25).probability <= configuration.maximumPValue
+            return ZScore.of(green: g, scored: m, gamma: 0.25) >= 4
+                && BinomialTail.upper(successes: g, trials: m, probability: 0.25).probability <= configuration.maximumPValue
         }
         #expect(passes(n))
         #expect(!passes(n - 1))

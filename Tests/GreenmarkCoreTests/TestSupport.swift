@@ -26,7 +26,8 @@ func temporaryDirectory() -> String {
 func fullyGreenText(prf: GreenListPRF, length: Int) -> String {
     let alphabet = (32...126).map { UInt8($0) }
     var rng = SystemRandomNumberGenerator()
-    var bytes: [UInt8] = Array("the ".utf8.prefix(prf.scheme.contextWidth)) + Array(repeating: UInt8(ascii: "t"), count: max(0, prf.scheme.contextWidth - 4))
+    var bytes: [UInt8] =
+        Array("the ".utf8.prefix(prf.scheme.contextWidth)) + Array(repeating: UInt8(ascii: "t"), count: max(0, prf.scheme.contextWidth - 4))
     while bytes.count < length {
         let context = bytes.suffix(prf.scheme.contextWidth).map { UInt32($0) }
         let flags = prf.greenFlags(context: context, candidates: alphabet.map { UInt32($0) })

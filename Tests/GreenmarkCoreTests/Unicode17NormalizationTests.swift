@@ -10,9 +10,11 @@ import Testing
 /// normalizer: the numbers are those of `docs/results/confusables-unicode17.md` (with
 /// `scripts/compare_confusables.py` for the table itself), and a change of toolchain or table
 /// that moves them fails here.
-@Suite("The normalizer against Unicode 17 (UTS #39 confusables, default ignorables)",
-       .enabled(if: ExternalVectors.enabled("uts39-confusables"),
-                "needs ../shared/external-vectors/uts39-confusables (never copied here); always runs when CI is set"))
+@Suite(
+    "The normalizer against Unicode 17 (UTS #39 confusables, default ignorables)",
+    .enabled(
+        if: ExternalVectors.enabled("uts39-confusables"),
+        "needs ../shared/external-vectors/uts39-confusables (never copied here); always runs when CI is set"))
 struct Unicode17NormalizationTests {
     static let folder = "uts39-confusables"
     let normalizer = TextNormalizer()

@@ -3,7 +3,7 @@ import GreenmarkCrypto
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `AtomicFileWriter`, the one writer of secret and trust files: modes, no temporary file left
@@ -116,7 +116,10 @@ struct AtomicFileWriterTests {
         let failures = await withTaskGroup(of: Int.self) { group in
             for payload in payloads {
                 group.addTask {
-                    do { try AtomicFileWriter.write(payload, to: target, access: .public); return 0 } catch { return 1 }
+                    do {
+                        try AtomicFileWriter.write(payload, to: target, access: .public)
+                        return 0
+                    } catch { return 1 }
                 }
             }
             return await group.reduce(0, +)

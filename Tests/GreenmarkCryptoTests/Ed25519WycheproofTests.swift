@@ -24,9 +24,9 @@ struct Ed25519WycheproofTests {
         let testGroups: [Group]
     }
 
-
-    @Test("every valid vector verifies and every invalid one is rejected (151 vectors)",
-          .enabled(if: ExternalVectors.enabled("rfc8037-rfc8032-ed25519"), "needs ../shared/external-vectors/rfc8037-rfc8032-ed25519"))
+    @Test(
+        "every valid vector verifies and every invalid one is rejected (151 vectors)",
+        .enabled(if: ExternalVectors.enabled("rfc8037-rfc8032-ed25519"), "needs ../shared/external-vectors/rfc8037-rfc8032-ed25519"))
     func wycheproof() throws {
         let vectors = try JSONDecoder().decode(Vectors.self, from: ExternalVectors.data("rfc8037-rfc8032-ed25519", "wycheproof_ed25519_test.json"))
         var checked = 0

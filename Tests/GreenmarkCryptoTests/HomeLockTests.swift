@@ -86,9 +86,13 @@ struct HomeLockTests {
 
     @Test("check(_:) accepts the held lock of its home only, while it is held, on its thread")
     func check() throws {
-        let a = try Self.home(), b = try Self.home()
-        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
-        try HomeLock(directory: b).withLock { _ in () }   // b's lock file exists
+        let a = try Self.home()
+        let b = try Self.home()
+        defer {
+            try? FileManager.default.removeItem(atPath: a)
+            try? FileManager.default.removeItem(atPath: b)
+        }
+        try HomeLock(directory: b).withLock { _ in () }  // b's lock file exists
         var escaped: HomeLock.Held?
         try HomeLock(directory: a).withLock { held in
             try HomeLock(directory: a).check(held)

@@ -8,9 +8,11 @@ import Testing
 /// read at run time, never copied): every seed derives its public key, deterministic signing
 /// gives the published signature byte for byte, and the signature verifies (and fails when a bit
 /// of message or signature changes).
-@Suite("Ed25519 against RFC 8032 section 7.1",
-       .enabled(if: ExternalVectors.enabled("rfc8037-rfc8032-ed25519"),
-                "needs ../shared/external-vectors/rfc8037-rfc8032-ed25519 (never copied here); always runs when CI is set"))
+@Suite(
+    "Ed25519 against RFC 8032 section 7.1",
+    .enabled(
+        if: ExternalVectors.enabled("rfc8037-rfc8032-ed25519"),
+        "needs ../shared/external-vectors/rfc8037-rfc8032-ed25519 (never copied here); always runs when CI is set"))
 struct RFC8032VectorTests {
     struct Vectors: Decodable {
         struct Vector: Decodable { let name, secret_key, public_key, message, signature: String }

@@ -3,15 +3,19 @@ import GreenmarkCrypto
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One entry of `docs/test-vectors/sealed-file-v1.json`.
 private struct SealedVector: Decodable {
     let masterKeyB64url: String, masterKeyID: String, nonceHex: String, purpose: String, plaintextHex: String, envelope: String
     enum CodingKeys: String, CodingKey {
-        case masterKeyB64url = "master_key_b64url", masterKeyID = "master_key_id", nonceHex = "nonce_hex"
-        case purpose, plaintextHex = "plaintext_hex", envelope
+        case masterKeyB64url = "master_key_b64url"
+        case masterKeyID = "master_key_id"
+        case nonceHex = "nonce_hex"
+        case purpose
+        case plaintextHex = "plaintext_hex"
+        case envelope
     }
 }
 
@@ -62,20 +66,24 @@ struct SealedFileTests {
         let key = try MasterKey.decode(v.masterKeyB64url)
         let envelope = v.envelope
         #expect(throws: CryptoError(.masterKeyRequired, "")) { try SealedFile.open(Array(envelope.utf8), purpose: .keyring, masterKey: nil) }
-        #expect(throws: CryptoError(.wrongMasterKey, "")) { try SealedFile.open(Array(envelope.utf8), purpose: .keyring, masterKey: try MasterKey.generate()) }
+        #expect(throws: CryptoError(.wrongMasterKey, "")) {
+            try SealedFile.open(Array(envelope.utf8), purpose: .keyring, masterKey: try MasterKey.generate())
+        }
         #expect(throws: CryptoError(.sealedPurposeMismatch, "")) { try SealedFile.open(Array(envelope.utf8), purpose: .signing, masterKey: key) }
         // Relabelling the purpose in the JSON does not help: the purpose is bound into the AAD.
         let relabelled = envelope.replacingOccurrences(of: "\"purpose\":\"keyring\"", with: "\"purpose\":\"signing\"")
         #expect(throws: CryptoError(.authenticationFailed, "")) { try SealedFile.open(Array(relabelled.utf8), purpose: .signing, masterKey: key) }
         // A flipped ciphertext character.
         var chars = Array(envelope.utf8)
-        let at = Array(envelope.utf8).firstIndex(of: UInt8(ascii: "P"))!   // first ciphertext character
+        let at = Array(envelope.utf8).firstIndex(of: UInt8(ascii: "P"))!  // first ciphertext character
         chars[at] = UInt8(ascii: "Q")
         #expect(throws: CryptoError(.authenticationFailed, "")) { try SealedFile.open(chars, purpose: .keyring, masterKey: key) }
         let noncechanged = envelope.replacingOccurrences(of: "\"nonce\":\"AAECAwQFBgcICQoL\"", with: "\"nonce\":\"AAECAwQFBgcICQoM\"")
         #expect(throws: CryptoError(.authenticationFailed, "")) { try SealedFile.open(Array(noncechanged.utf8), purpose: .keyring, masterKey: key) }
-        for bad in ["", "{}", "[1]", envelope.replacingOccurrences(of: "A256GCM", with: "A128GCM"),
-                    envelope.replacingOccurrences(of: "\"nonce\":\"AAECAwQFBgcICQoL\"", with: "\"nonce\":\"AAEC\"")] {
+        for bad in [
+            "", "{}", "[1]", envelope.replacingOccurrences(of: "A256GCM", with: "A128GCM"),
+            envelope.replacingOccurrences(of: "\"nonce\":\"AAECAwQFBgcICQoL\"", with: "\"nonce\":\"AAEC\""),
+        ] {
             #expect(throws: CryptoError.self) { try SealedFile.open(Array(bad.utf8), purpose: .keyring, masterKey: key) }
         }
         #expect(throws: CryptoError(.sealedFileCorrupt, "")) { try SealedFile.open(Array("{}".utf8), purpose: .keyring, masterKey: key) }
@@ -88,7 +96,7 @@ struct SealedFileTests {
         let created = try MasterKey.createFile(at: path)
         var st = stat()
         #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
-        #expect(throws: CryptoError(.masterKeyInvalid, "")) { try MasterKey.createFile(at: path) }   // never overwrites
+        #expect(throws: CryptoError(.masterKeyInvalid, "")) { try MasterKey.createFile(at: path) }  // never overwrites
         #expect(try MasterKey.fromEnvironment([MasterKey.fileEnvironmentVariable: path])?.id == created.id)
         #expect(try MasterKey.fromEnvironment([MasterKey.environmentVariable: created.encoded()])?.id == created.id)
         #expect(try MasterKey.fromEnvironment([:]) == nil)
@@ -126,14 +134,21 @@ struct SealedFileTests {
 
     @Test("the Python reference (docs/test-vectors/sealed_file_v1_reference.py) opens a file Swift sealed", .enabled(if: pythonHasCryptography()))
     func pythonOpensSwiftSeal() throws {
-        let keyPath = temporaryPath("mk"), filePath = temporaryPath("sealed")
-        defer { unlink(keyPath); unlink(filePath) }
+        let keyPath = temporaryPath("mk")
+        let filePath = temporaryPath("sealed")
+        defer {
+            unlink(keyPath)
+            unlink(filePath)
+        }
         let key = try MasterKey.createFile(at: keyPath)
         let plaintext = Array("{\"keys\":[\"example\"]}\n".utf8)
         #expect(FileManager.default.createFile(atPath: filePath, contents: Data(try SealedFile.seal(plaintext, purpose: .signing, masterKey: key))))
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", repositoryRoot.appendingPathComponent("docs/test-vectors/sealed_file_v1_reference.py").path, "open", keyPath, "signing", filePath]
+        p.arguments = [
+            "python3", repositoryRoot.appendingPathComponent("docs/test-vectors/sealed_file_v1_reference.py").path, "open", keyPath, "signing",
+            filePath,
+        ]
         let out = Pipe()
         p.standardOutput = out
         try p.run()

@@ -1,6 +1,7 @@
 import GreenmarkCore
-@testable import GreenmarkEval
 import Testing
+
+@testable import GreenmarkEval
 
 /// The pieces both evaluations share: the order and seeds of the generations, and the tally of detections.
 @Suite("Evaluation schedule and detection tally")
@@ -24,9 +25,10 @@ struct EvaluationScheduleTests {
     @Test("a tally counts results, the share with the watermarked verdict, and their mean and largest z")
     func tallyOfResults() {
         func result(z: Double, _ verdict: Verdict) -> DetectionResult {
-            DetectionResult(zScore: z, pValue: 0.5, log10PValue: -0.3, tokensScored: 100, greenTokens: 30, tokensTotal: 101,
-                            verdict: verdict, moreTokensNeeded: nil, keyID: "k", scheme: .default, zThreshold: 4,
-                            pThreshold: 3.17e-5, minimumScoredTokens: 50, normalized: false, tokenizer: "test", mask: nil)
+            DetectionResult(
+                zScore: z, pValue: 0.5, log10PValue: -0.3, tokensScored: 100, greenTokens: 30, tokensTotal: 101,
+                verdict: verdict, moreTokensNeeded: nil, keyID: "k", scheme: .default, zThreshold: 4,
+                pThreshold: 3.17e-5, minimumScoredTokens: 50, normalized: false, tokenizer: "test", mask: nil)
         }
         var tally = DetectionTally()
         for r in [result(z: 5, .watermarked), result(z: 1, .noWatermark), result(z: -0.5, .noWatermark), result(z: 6, .watermarked)] {

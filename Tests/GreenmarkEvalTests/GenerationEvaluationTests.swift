@@ -1,7 +1,7 @@
+import Foundation
 import GreenmarkCore
 import GreenmarkEval
 import GreenmarkModel
-import Foundation
 import Testing
 
 @Suite("Generation evaluation (small run on the real model)")

@@ -11,13 +11,15 @@ struct RobustnessEvaluationTests {
     /// One watermarked generation of the real model under `scheme`.
     func watermarkedText(scheme: WatermarkScheme, seed: UInt64) throws -> (String, WatermarkKey) {
         let key = try RobustnessEvaluation.evaluationKeys(count: 1, scheme: scheme, vocabulary: Self.model.tokenizer.vocabularyID)[0]
-        let request = GenerationRequest(prompt: EvaluationPrompts.all[3], maxTokens: 160,
-                                        sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: seed))
+        let request = GenerationRequest(
+            prompt: EvaluationPrompts.all[3], maxTokens: 160,
+            sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: seed))
         return (try Generator(model: Self.model).generate(request, key: key).record.text, key)
     }
 
-    @Test("homoglyph and zero-width attacks on real watermarked text leave the score exactly unchanged",
-          arguments: [WatermarkScheme.default, .selfHash])
+    @Test(
+        "homoglyph and zero-width attacks on real watermarked text leave the score exactly unchanged",
+        arguments: [WatermarkScheme.default, .selfHash])
     func tricksUndone(scheme: WatermarkScheme) throws {
         let (text, key) = try watermarkedText(scheme: scheme, seed: 11)
         let detector = Detector(tokenizer: Self.model.tokenizer)
@@ -41,7 +43,8 @@ struct RobustnessEvaluationTests {
     func pastedParagraph() throws {
         let (text, key) = try watermarkedText(scheme: .default, seed: 12)
         let corpus = try HumanCorpus(minimumWords: 250, limit: 2)
-        let before = corpus.passages[0].text, after = corpus.passages[1].text
+        let before = corpus.passages[0].text
+        let after = corpus.passages[1].text
         let document = before + "\n\n" + text + "\n\n" + after
         let plain = try Detector(tokenizer: Self.model.tokenizer).detect(document, key: key, includeMask: false)
         let searched = try Detector(tokenizer: Self.model.tokenizer, configuration: .default.searchingSpans(true))
@@ -49,8 +52,10 @@ struct RobustnessEvaluationTests {
         #expect(searched.verdict == .watermarked)
         let span = try #require(searched.span)
         // At least half of the reported span lies inside the pasted paragraph.
-        let pasteStart = (before + "\n\n").utf8.count, pasteEnd = pasteStart + text.utf8.count
-        let start = try #require(span.byteStart), end = try #require(span.byteEnd)
+        let pasteStart = (before + "\n\n").utf8.count
+        let pasteEnd = pasteStart + text.utf8.count
+        let start = try #require(span.byteStart)
+        let end = try #require(span.byteEnd)
         #expect(max(0, min(end, pasteEnd) - max(start, pasteStart)) * 2 >= end - start)
         #expect(searched.log10PValue < plain.log10PValue)
         #expect(span.windowsSearched > 10)

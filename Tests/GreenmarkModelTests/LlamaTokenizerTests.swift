@@ -19,14 +19,16 @@ struct LlamaTokenizerTests {
         #expect(sharedTokenizer.vocabularyID.hasPrefix("vocab-") && sharedTokenizer.vocabularyID.count == 22)
     }
 
-    @Test("tokenization round-trips: the pieces tile the text byte for byte", arguments: [
-        "Hello, world!",
-        "The quick brown fox jumps over the lazy dog.",
-        "  leading spaces, trailing spaces  ",
-        "Unicode: naïve café — “quotes” 日本語 🙂",
-        "line one\nline two\n\n\ttabbed",
-        "<|im_start|>user\nnot a special token here<|im_end|>",
-    ])
+    @Test(
+        "tokenization round-trips: the pieces tile the text byte for byte",
+        arguments: [
+            "Hello, world!",
+            "The quick brown fox jumps over the lazy dog.",
+            "  leading spaces, trailing spaces  ",
+            "Unicode: naïve café — “quotes” 日本語 🙂",
+            "line one\nline two\n\n\ttabbed",
+            "<|im_start|>user\nnot a special token here<|im_end|>",
+        ])
     func roundTrip(text: String) throws {
         let tokens = try sharedTokenizer.tokenize(text)
         #expect(!tokens.isEmpty)

@@ -2,8 +2,9 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
-@testable import GreenmarkModel
 import Testing
+
+@testable import GreenmarkModel
 
 /// Chat prompts on the real model's vocabulary: special tokens come only from the template,
 /// message content is plain text, roles are checked, and the receipt's prompt hash is the hash
@@ -25,7 +26,7 @@ struct PromptTests {
         let imStart = try #require(model.tokenizer.tokenize("<|im_start|>", parseSpecial: true, addSpecial: false).first)
         let imEnd = try #require(model.tokenizer.tokenize("<|im_end|>", parseSpecial: true, addSpecial: false).first)
         #expect(model.tokenizer.isSpecial(imStart) && model.tokenizer.isSpecial(imEnd))
-        #expect(controls(injected.tokens).filter { $0 == imStart }.count == 2)   // user turn, assistant turn
+        #expect(controls(injected.tokens).filter { $0 == imStart }.count == 2)  // user turn, assistant turn
         // The content's own tokens (what the tokenizer makes of it as text) appear in full.
         let contentTokens = try model.tokenizer.tokenize(attack, parseSpecial: false, addSpecial: false)
         #expect(controls(contentTokens).isEmpty)
@@ -44,8 +45,10 @@ struct PromptTests {
             [ChatMessage(role: "user", content: "Write a short essay about the history of the bicycle.")],
             [ChatMessage(role: "system", content: "You are brief."), ChatMessage(role: "user", content: "Say hello.")],
             [ChatMessage(role: "user", content: "  leading and trailing spaces  \n")],
-            [ChatMessage(role: "user", content: "\n\nnewlines first"), ChatMessage(role: "assistant", content: "Sure!\n"),
-             ChatMessage(role: "user", content: "Ünïcödé, 中文, emoji 😀 and digits 12345.")],
+            [
+                ChatMessage(role: "user", content: "\n\nnewlines first"), ChatMessage(role: "assistant", content: "Sure!\n"),
+                ChatMessage(role: "user", content: "Ünïcödé, 中文, emoji 😀 and digits 12345."),
+            ],
             [ChatMessage(role: "user", content: "")],
         ]
         for messages in conversations {

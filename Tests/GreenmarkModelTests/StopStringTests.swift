@@ -97,7 +97,9 @@ struct StopStringTests {
         #expect(Self.run(new: true, pieces: ["a", "a", "a", "b"].map { Array($0.utf8) }, stops: ["aab"]).text == "a")
     }
 
-    @Test("matching is literal on Unicode scalars, so the stream and the record always agree (the old search matched canonical equivalents it had already streamed)")
+    @Test(
+        "matching is literal on Unicode scalars, so the stream and the record always agree (the old search matched canonical equivalents it had already streamed)"
+    )
     func literalScalars() {
         // "é" as e + U+0301 is canonically equivalent to the stop "é" (U+00E9). The old code
         // streamed the "e" (not a prefix of the stop, so not held back), then found the stop and
@@ -129,6 +131,8 @@ struct StopStringTests {
         #expect(throws: GreenmarkError(.stopStringTooLong, "")) { try request([String(repeating: "😀", count: 1_025)]).validate() }
         #expect(throws: GreenmarkError(.generationInvalid, "")) { try request([""]).validate() }
         // The 20 stop strings of 30,000 characters are refused before any work.
-        #expect(throws: GreenmarkError(.tooManyStopStrings, "")) { try request(Array(repeating: String(repeating: "q", count: 30_000), count: 20)).validate() }
+        #expect(throws: GreenmarkError(.tooManyStopStrings, "")) {
+            try request(Array(repeating: String(repeating: "q", count: 30_000), count: 20)).validate()
+        }
     }
 }

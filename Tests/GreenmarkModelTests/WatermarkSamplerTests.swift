@@ -1,8 +1,9 @@
+import Foundation
 import GreenmarkCore
 import GreenmarkCrypto
-@testable import GreenmarkModel
-import Foundation
 import Testing
+
+@testable import GreenmarkModel
 
 @Suite("Watermark sampler (synthetic logits)")
 struct WatermarkSamplerTests {
@@ -94,7 +95,8 @@ struct WatermarkSamplerTests {
         let pEven = (1..<v).filter { $0 % 2 == 0 }.map { weights[$0] }.reduce(0, +) / total
         let pOdd = (1..<v).filter { $0 % 2 == 1 }.map { weights[$0] }.reduce(0, +) / total
         let n = 20_000
-        var even = 0, odd = 0
+        var even = 0
+        var odd = 0
         for _ in 0..<n {
             let t = Int(logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: context, using: &rng) }.token)
             if t != 0 { if t % 2 == 0 { even += 1 } else { odd += 1 } }
@@ -118,7 +120,7 @@ struct WatermarkSamplerTests {
             if draw.green == true { green += 1 }
         }
         let e2 = 7.38905609893065
-        let expected = 0.25 * e2 / (0.25 * e2 + 0.75)   // 0.711
+        let expected = 0.25 * e2 / (0.25 * e2 + 0.75)  // 0.711
         let sd = (expected * (1 - expected) / Double(n)).squareRoot()
         #expect(abs(Double(green) / Double(n) - expected) < 5 * sd + 0.01)
     }

@@ -35,10 +35,11 @@ struct APICodeCatalogTests {
         let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         let namespaces = Self.namespaces
         let tokens = text.matches(of: /(?:^|[^A-Za-z0-9_.\/-])([a-z]+(?:\.[a-z_]+)+)/).map { String($0.output.1) }
-        return Set(tokens.filter { token in
-            let parts = token.split(separator: ".")
-            return namespaces.contains(String(parts[0])) && !["json", "md", "yaml", "html", "sqlite"].contains(String(parts.last!))
-        })
+        return Set(
+            tokens.filter { token in
+                let parts = token.split(separator: ".")
+                return namespaces.contains(String(parts[0])) && !["json", "md", "yaml", "html", "sqlite"].contains(String(parts.last!))
+            })
     }
 
     @Test("every code docs/openapi.yaml names is one the server can emit")

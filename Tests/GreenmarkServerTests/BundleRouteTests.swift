@@ -25,8 +25,13 @@ struct BundleRouteTests {
             try await client.execute(uri: "/v1/log/key", method: .get) { r in logKey = Array(r.body.readableBytesView) }
             let asked: [(String, HTTPFields)] = [
                 ("/v1/certificates?bundle=1", [.authorization: "Bearer \(s.issuer)", .contentType: "application/json"]),
-                ("/v1/certificates", [.authorization: "Bearer \(s.issuer)", .contentType: "application/json",
-                                      .accept: BundleDocument.mediaType]),
+                (
+                    "/v1/certificates",
+                    [
+                        .authorization: "Bearer \(s.issuer)", .contentType: "application/json",
+                        .accept: BundleDocument.mediaType,
+                    ]
+                ),
             ]
             for (uri, headers) in asked {
                 try await client.execute(uri: uri, method: .post, headers: headers, body: body) { r in
@@ -78,7 +83,10 @@ struct BundleRouteTests {
                 let bundle = try BundleDocument.read(bytes).get()
                 let id = try #require(r.headers[HTTPField.Name("Greenmark-Receipt-Id")!])
                 #expect(try s.services.registry.certificate(id: id)?.bytes == bundle.certificate)
-                guard case .text(let text) = bundle.text else { Issue.record("no text in the bundle"); return }
+                guard case .text(let text) = bundle.text else {
+                    Issue.record("no text in the bundle")
+                    return
+                }
                 #expect(!text.isEmpty)
                 let report = BundleVerifier(pinned: pinBytes, logKey: logKey).verify(bundle: bytes)
                 #expect(report.status == .valid, "\(report.checks.map { "\($0.code): \($0.detail)" })")

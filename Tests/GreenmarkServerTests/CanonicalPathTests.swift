@@ -4,7 +4,7 @@ import GreenmarkStorage
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One normalized path (#17): every other spelling of a documented route (`//v1/…`, `/v1//…`,
@@ -16,9 +16,12 @@ import Glibc
 @Suite("One canonical request path (real greenmarkd on loopback)", .serialized)
 struct CanonicalPathTests {
     /// One HTTP/1.1 request with `target` as the request target, exactly as given; the status and JSON body.
-    static func send(port: Int, method: String, target: String, token: String? = nil, body: [String: Any]? = nil) throws -> (status: Int, body: [String: Any]) {
-        let r = try RawHTTP.send(port: port, method: method, target: target, token: token,
-                                 body: try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) })
+    static func send(port: Int, method: String, target: String, token: String? = nil, body: [String: Any]? = nil) throws -> (
+        status: Int, body: [String: Any]
+    ) {
+        let r = try RawHTTP.send(
+            port: port, method: method, target: target, token: token,
+            body: try body.map { Array(try JSONSerialization.data(withJSONObject: $0)) })
         return (r.status, r.json)
     }
 
@@ -27,34 +30,37 @@ struct CanonicalPathTests {
     static func variants(of uri: String, port: Int) -> [String] {
         let (path, query) = uri.firstIndex(of: "?").map { (String(uri[..<$0]), String(uri[$0...])) } ?? (uri, "")
         let segments = path.split(separator: "/").map(String.init)
-        let first = segments.first ?? "", rest = segments.dropFirst().joined(separator: "/")
+        let first = segments.first ?? ""
+        let rest = segments.dropFirst().joined(separator: "/")
         let tail = rest.isEmpty ? "" : "/" + rest
         let encodedFirst: String = first.isEmpty ? "" : String(format: "%%%02X", first.utf8.first!) + String(first.dropFirst())
         let rootless = String(path.dropFirst())
         var out: [String] = []
-        out.append("/" + path)                                   // //v1/detect
-        out.append("///" + rootless)                             // ///v1/detect
-        out.append("/./" + rootless)                             // /./v1/detect
-        out.append("/" + first + "/../" + rootless)              // /v1/../v1/detect
-        out.append("/" + first + "/%2e%2e/" + rootless)          // /v1/%2e%2e/v1/detect
+        out.append("/" + path)  // //v1/detect
+        out.append("///" + rootless)  // ///v1/detect
+        out.append("/./" + rootless)  // /./v1/detect
+        out.append("/" + first + "/../" + rootless)  // /v1/../v1/detect
+        out.append("/" + first + "/%2e%2e/" + rootless)  // /v1/%2e%2e/v1/detect
         out.append("/" + first + "/%2E%2E/" + rootless)
-        out.append("/%2e/" + rootless)                           // /%2e/v1/detect
-        out.append(path + "/")                                   // /v1/detect/
-        out.append(path + "/.")                                  // /v1/detect/.
-        out.append("/" + encodedFirst + tail)                    // /%761/detect
-        out.append(rootless)                                     // v1/detect
-        out.append("http://127.0.0.1:\(port)/" + path)          // absolute form with //v1/detect
+        out.append("/%2e/" + rootless)  // /%2e/v1/detect
+        out.append(path + "/")  // /v1/detect/
+        out.append(path + "/.")  // /v1/detect/.
+        out.append("/" + encodedFirst + tail)  // /%761/detect
+        out.append(rootless)  // v1/detect
+        out.append("http://127.0.0.1:\(port)/" + path)  // absolute form with //v1/detect
         out.append(path.replacingOccurrences(of: "/", with: "\\"))  // \v1\detect
         if !rest.isEmpty {
-            out.append("/" + first + "//" + rest)                // /v1//detect
-            out.append("/" + first + "%2F" + rest)               // /v1%2Fdetect
+            out.append("/" + first + "//" + rest)  // /v1//detect
+            out.append("/" + first + "%2F" + rest)  // /v1%2Fdetect
             out.append("/" + first + "%2f" + rest)
-            out.append("/" + first + "/./" + rest)               // /v1/./detect
+            out.append("/" + first + "/./" + rest)  // /v1/./detect
         }
         return out.map { $0 + query }
     }
 
-    @Test("the rule: canonical paths pass; empty, dot and dot-dot segments, trailing slashes, percent-encoding, backslashes and relative paths are refused, with the canonical form named when obvious")
+    @Test(
+        "the rule: canonical paths pass; empty, dot and dot-dot segments, trailing slashes, percent-encoding, backslashes and relative paths are refused, with the canonical form named when obvious"
+    )
     func rule() {
         for path in ["/", "/v1/detect", "/v1/certificates/gmc-0123", "/healthz", "/v1/admin/keys/wk-00/disable", "/v1/log/consistency"] {
             #expect(CanonicalPath.problem(path) == nil, "\(path)")
@@ -70,7 +76,9 @@ struct CanonicalPathTests {
         #expect(CanonicalPath.suggestion("/v1/<script>") == nil)
     }
 
-    @Test("every documented route: each non-canonical spelling is 400 http.path_not_canonical for every caller and never served; it costs no rate-limit token, and the canonical path is authorized and limited as before")
+    @Test(
+        "every documented route: each non-canonical spelling is 400 http.path_not_canonical for every caller and never served; it costs no rate-limit token, and the canonical path is authorized and limited as before"
+    )
     func everyDocumentedRoute() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
@@ -79,8 +87,11 @@ struct CanonicalPathTests {
         var tokens: [String] = []
         for _ in operations { tokens.append(try s.services.registry.createToken(role: .admin).token) }
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation",
-                                                   "--rate-limit", "0.001", "--rate-burst", "1"], environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: [
+                "serve", "--home", s.home, "--port", String(port), "--no-generation",
+                "--rate-limit", "0.001", "--rate-burst", "1",
+            ], environment: [:], port: port)
         #expect(await daemon.waitUntilReady(), "greenmarkd did not start: \(daemon.log)")
         var refusals = 0
         for (op, token) in zip(operations, tokens) {
@@ -91,15 +102,17 @@ struct CanonicalPathTests {
                     // A request target without a leading / is refused by the HTTP parser itself
                     // (400, empty body): not served either.
                     let byParser = !variant.hasPrefix("/") && !variant.hasPrefix("http://") && r.body.isEmpty
-                    #expect(r.status == 400 && (byParser || ErrorBody(r.body).code == "http.path_not_canonical"),
-                            "\(method) \(variant.debugDescription) as \(caller == nil ? "anyone" : "admin"): \(r.status) \(r.body)")
+                    #expect(
+                        r.status == 400 && (byParser || ErrorBody(r.body).code == "http.path_not_canonical"),
+                        "\(method) \(variant.debugDescription) as \(caller == nil ? "anyone" : "admin"): \(r.status) \(r.body)")
                     if !byParser { refusals += 1 }
                 }
             }
             // The refusals took nothing from the bucket: the canonical path is served once, then limited.
             let first = try Self.send(port: port, method: method, target: op.uri, token: token, body: op.example)
-            #expect(first.status != 400 && first.status != 429 && op.responses[String(first.status)] != nil,
-                    "\(method) \(op.uri): \(first.status) \(first.body)")
+            #expect(
+                first.status != 400 && first.status != 429 && op.responses[String(first.status)] != nil,
+                "\(method) \(op.uri): \(first.status) \(first.body)")
             if op.path.hasPrefix("/v1/") {
                 let second = try Self.send(port: port, method: method, target: op.uri, token: token, body: op.example)
                 #expect(second.status == 429 && ErrorBody(second.body).code == "rate.limited", "\(method) \(op.uri): \(second.status)")
@@ -112,6 +125,8 @@ struct CanonicalPathTests {
         }
         #expect(refusals > 500)
         let metrics = try #require(try await HTTP.text(daemon.baseURL + "/metrics"))
-        #expect(metrics.contains("greenmark_http_noncanonical_paths_total \(refusals)"), "\(metrics.split(separator: "\n").filter { $0.contains("noncanonical") })")
+        #expect(
+            metrics.contains("greenmark_http_noncanonical_paths_total \(refusals)"),
+            "\(metrics.split(separator: "\n").filter { $0.contains("noncanonical") })")
     }
 }

@@ -38,7 +38,9 @@ struct ConcurrentKeyChangeTests {
         }
     }
 
-    @Test("50 revocations of retired issuing keys at once (25 CLI, 25 HTTP) plus 6 watermark-key changes: all persist; trusted roots 1…N, one per change, chained")
+    @Test(
+        "50 revocations of retired issuing keys at once (25 CLI, 25 HTTP) plus 6 watermark-key changes: all persist; trusted roots 1…N, one per change, chained"
+    )
     func fiftyRevocations() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
@@ -54,7 +56,8 @@ struct ConcurrentKeyChangeTests {
         let home = s.home
 
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
         let start = ContinuousClock.now
@@ -68,8 +71,9 @@ struct ConcurrentKeyChangeTests {
                 } else {
                     group.addTask {
                         do {
-                            let (status, body) = try await HTTP.request("POST", daemon.baseURL + "/v1/admin/signing/revoke", token: admin,
-                                                                       json: ["key_id": id, "compromised_since": Self.compromisedSince])
+                            let (status, body) = try await HTTP.request(
+                                "POST", daemon.baseURL + "/v1/admin/signing/revoke", token: admin,
+                                json: ["key_id": id, "compromised_since": Self.compromisedSince])
                             return Outcome(label: "http revoke", keyID: id, succeeded: status == 200, detail: "HTTP \(status): \(body)")
                         } catch {
                             return Outcome(label: "http revoke", keyID: id, succeeded: false, detail: "\(error)")
@@ -102,7 +106,9 @@ struct ConcurrentKeyChangeTests {
 
         let succeeded = outcomes.filter(\.succeeded)
         let revoked = Set(succeeded.compactMap(\.keyID))
-        print("ConcurrentKeyChangeTests: \(succeeded.count) of \(outcomes.count) changes succeeded (\(revoked.count) of \(Self.revocations) revocations) in \(elapsed)")
+        print(
+            "ConcurrentKeyChangeTests: \(succeeded.count) of \(outcomes.count) changes succeeded (\(revoked.count) of \(Self.revocations) revocations) in \(elapsed)"
+        )
         for failure in outcomes where !failure.succeeded { Issue.record("\(failure.label) \(failure.keyID ?? ""): \(failure.detail)") }
 
         // Every revocation that reported success is in the latest trusted root.
@@ -127,9 +133,12 @@ struct ConcurrentKeyChangeTests {
         }.sorted()
         #expect(versions == Array(1...(startVersion + succeeded.count)))
         #expect(body.version == startVersion + succeeded.count)
-        #expect(Set(entries) == Set(versions.map { "trusted-root-v\($0).json" } + ["trusted-root.json", "root-key.json"]),
-                "unexpected files in trust/: \(entries.sorted())")
-        #expect(FileManager.default.contents(atPath: trust + "/trusted-root.json") == FileManager.default.contents(atPath: trust + "/trusted-root-v\(body.version).json"))
+        #expect(
+            Set(entries) == Set(versions.map { "trusted-root-v\($0).json" } + ["trusted-root.json", "root-key.json"]),
+            "unexpected files in trust/: \(entries.sorted())")
+        #expect(
+            FileManager.default.contents(atPath: trust + "/trusted-root.json")
+                == FileManager.default.contents(atPath: trust + "/trusted-root-v\(body.version).json"))
 
         // Each version is its own document, signed by the root keys of the one before (v1 by its
         // own), and differs from it by exactly one change.
@@ -143,9 +152,12 @@ struct ConcurrentKeyChangeTests {
             if let previous, version > startVersion {
                 let newlyRevoked = current.issuingKeys.filter { k in k.status == .revoked && previous.issuingKey(k.keyID)?.status != .revoked }
                 let addedWatermarkKeys = current.watermarkKeys.count - previous.watermarkKeys.count
-                #expect(newlyRevoked.count + addedWatermarkKeys == 1, "v\(version): \(newlyRevoked.count) revocations, \(addedWatermarkKeys) watermark keys added")
-                #expect(previous.issuingKeys.filter { $0.status == .revoked }.allSatisfy { current.issuingKey($0.keyID)?.status == .revoked },
-                        "v\(version) dropped a revocation")
+                #expect(
+                    newlyRevoked.count + addedWatermarkKeys == 1,
+                    "v\(version): \(newlyRevoked.count) revocations, \(addedWatermarkKeys) watermark keys added")
+                #expect(
+                    previous.issuingKeys.filter { $0.status == .revoked }.allSatisfy { current.issuingKey($0.keyID)?.status == .revoked },
+                    "v\(version) dropped a revocation")
             }
             previous = current
         }

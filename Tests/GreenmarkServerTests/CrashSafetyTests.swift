@@ -4,7 +4,7 @@ import GreenmarkStorage
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `greenmarkd` killed with SIGKILL in the middle of certificate traffic, 20 times on the
@@ -44,7 +44,8 @@ struct CrashSafetyTests {
 
         for cycle in 0..<Self.cycles {
             let port = DaemonProcess.freePort()
-            let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
+            let daemon = try DaemonProcess(
+                arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
             let ready = await daemon.waitUntilReady(timeout: .seconds(300))
             try #require(ready, "cycle \(cycle): greenmarkd did not start: \(daemon.log)")
             let acknowledgedBefore = await outcomes.acknowledged.count
@@ -58,7 +59,8 @@ struct CrashSafetyTests {
                         n += 1
                         let started = ContinuousClock.now
                         do {
-                            let (status, body) = try await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: s.issuer, json: ["text": text])
+                            let (status, body) = try await HTTP.request(
+                                "POST", daemon.baseURL + "/v1/certificates", token: s.issuer, json: ["text": text])
                             if status == 201, let id = body["id"] as? String {
                                 await outcomes.acknowledge(id)
                             } else {
@@ -107,6 +109,8 @@ struct CrashSafetyTests {
         #expect(otherStatuses.isEmpty, "unexpected statuses: \(otherStatuses)")
         // Each kill is meant to land while requests are open; most cycles must show a dropped request.
         #expect(killedWhileRequestsOpen >= Self.cycles / 2, "only \(killedWhileRequestsOpen) kills interrupted a request")
-        print("kill -9: \(Self.cycles) cycles, \(acknowledged.count) certificates acknowledged and found, \(failedInFlight) requests cut by the kill, \(killedWhileRequestsOpen) cycles killed mid-request, \(storedBefore) stored")
+        print(
+            "kill -9: \(Self.cycles) cycles, \(acknowledged.count) certificates acknowledged and found, \(failedInFlight) requests cut by the kill, \(killedWhileRequestsOpen) cycles killed mid-request, \(storedBefore) stored"
+        )
     }
 }

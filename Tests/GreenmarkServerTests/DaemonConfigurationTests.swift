@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import GreenmarkServer
-@testable import greenmarkd
 import Testing
+
+@testable import greenmarkd
 
 /// `greenmarkd serve` settings: command line over `GREENMARK_*` over the `--config` JSON file over
 /// defaults, checked on the parsed command and on the real executable.
@@ -16,21 +17,25 @@ struct DaemonConfigurationTests {
 
     @Test("command line beats environment beats config file beats defaults, key by key")
     func precedence() async throws {
-        let file = try writeConfig(["port": 7001, "host": "127.0.0.2", "threads": 3, "max_queued": 9, "public_detection": true,
-                                    "rate_limit": 2.5, "database": "/tmp/from-file.sqlite", "home": "/tmp/home-from-file"])
+        let file = try writeConfig([
+            "port": 7001, "host": "127.0.0.2", "threads": 3, "max_queued": 9, "public_detection": true,
+            "rate_limit": 2.5, "database": "/tmp/from-file.sqlite", "home": "/tmp/home-from-file",
+        ])
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let environment = ["GREENMARK_PORT": "7002", "GREENMARK_THREADS": "2", "GREENMARK_HOME": "/tmp/home-from-env",
-                           "GREENMARK_GENERATION": "false", "PORT": "1", "THREADS": "1"]
+        let environment = [
+            "GREENMARK_PORT": "7002", "GREENMARK_THREADS": "2", "GREENMARK_HOME": "/tmp/home-from-env",
+            "GREENMARK_GENERATION": "false", "PORT": "1", "THREADS": "1",
+        ]
         let serve = try Serve.parse(["--config", file, "--port", "7003", "--no-public-detection", "--rate-burst", "4"])
         let c = try await serve.resolvedConfiguration(environment: environment)
-        #expect(c.port == 7003)                     // flag over env and file
-        #expect(c.threads == 2)                     // env over file
-        #expect(c.home == "/tmp/home-from-env")     // env over file
-        #expect(c.generation == false)              // env over default
-        #expect(c.host == "127.0.0.2")              // file over default
-        #expect(c.maxQueued == 9)                   // file over default
+        #expect(c.port == 7003)  // flag over env and file
+        #expect(c.threads == 2)  // env over file
+        #expect(c.home == "/tmp/home-from-env")  // env over file
+        #expect(c.generation == false)  // env over default
+        #expect(c.host == "127.0.0.2")  // file over default
+        #expect(c.maxQueued == 9)  // file over default
         #expect(c.database == "/tmp/from-file.sqlite")
-        #expect(c.publicDetection == false)         // --no-public-detection over the file's true
+        #expect(c.publicDetection == false)  // --no-public-detection over the file's true
         #expect(c.rateLimitPolicy == RateLimiter.Policy(ratePerSecond: 2.5, burst: 4))
         #expect(c.model == nil)
 
@@ -69,10 +74,12 @@ struct DaemonConfigurationTests {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: [], environment: [
-            "GREENMARK_HOME": s.home, "GREENMARK_PORT": String(port), "GREENMARK_HOST": "127.0.0.1",
-            "GREENMARK_GENERATION": "false", "GREENMARK_PUBLIC_DETECTION": "true",
-        ], port: port)
+        let daemon = try DaemonProcess(
+            arguments: [],
+            environment: [
+                "GREENMARK_HOME": s.home, "GREENMARK_PORT": String(port), "GREENMARK_HOST": "127.0.0.1",
+                "GREENMARK_GENERATION": "false", "GREENMARK_PUBLIC_DETECTION": "true",
+            ], port: port)
         #expect(await daemon.waitUntilReady(), "greenmarkd did not become ready on \(port): \(daemon.log)")
         let (status, body) = try await HTTP.request("POST", daemon.baseURL + "/v1/detect", json: ["text": ServerTests.human])
         #expect(status == 200)

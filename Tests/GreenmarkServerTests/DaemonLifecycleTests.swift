@@ -11,14 +11,16 @@ struct DaemonLifecycleTests {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
         // Certificates acknowledged before the signal.
         var acknowledged: [String] = []
         for i in 0..<5 {
-            let (status, body) = try await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: s.issuer,
-                                                       json: ["text": ServerTests.human + " Copy \(i)."])
+            let (status, body) = try await HTTP.request(
+                "POST", daemon.baseURL + "/v1/certificates", token: s.issuer,
+                json: ["text": ServerTests.human + " Copy \(i)."])
             #expect(status == 201)
             if let id = body["id"] as? String { acknowledged.append(id) }
         }

@@ -1,11 +1,12 @@
 import Foundation
-import Synchronization
 import GreenmarkTestSupport
+import Synchronization
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `greenmarkd` executable (built next to the test bundle) running as a child process on
@@ -41,7 +42,10 @@ final class DaemonProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
         try? FileManager.default.removeItem(atPath: logPath)
     }
 
@@ -61,8 +65,9 @@ final class DaemonProcess: @unchecked Sendable {
     /// Requests the daemon is handling besides the `/metrics` request that asks, or nil.
     func requestsInFlight() async -> Int? {
         guard let text = try? await HTTP.text(baseURL + "/metrics", timeout: 5),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("greenmark_http_requests_in_flight ") }),
-              let value = Double(line.split(separator: " ").last ?? "") else { return nil }
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("greenmark_http_requests_in_flight ") }),
+            let value = Double(line.split(separator: " ").last ?? "")
+        else { return nil }
         return Int(value) - 1
     }
 
@@ -104,7 +109,9 @@ final class DaemonProcess: @unchecked Sendable {
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         addr.sin_port = UInt16(port).bigEndian
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         return rc != 0 && errno == ECONNREFUSED
     }
 }
@@ -135,7 +142,10 @@ final class RefusalWatcher: @unchecked Sendable {
     /// When the first refusal was seen (nil: never, within the timeout); waits for the watcher.
     func result() async -> ContinuousClock.Instant? {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async { self.done.wait(); c.resume() }
+            DispatchQueue.global().async {
+                self.done.wait()
+                c.resume()
+            }
         }
         return refused.withLock { $0 }
     }
@@ -152,8 +162,10 @@ enum HTTP {
         return URLSession(configuration: configuration)
     }()
 
-    static func request(_ method: String, _ url: String, token: String? = nil, json: [String: Any]? = nil,
-                        timeout: TimeInterval = 300) async throws -> (Int, [String: Any]) {
+    static func request(
+        _ method: String, _ url: String, token: String? = nil, json: [String: Any]? = nil,
+        timeout: TimeInterval = 300
+    ) async throws -> (Int, [String: Any]) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
         request.timeoutInterval = timeout

@@ -33,13 +33,16 @@ struct DetectOptionsTests {
                 #expect(json["normalized"] as? Bool == true)
                 #expect(((json["normalization"] as? [String: Any])?["confusables_mapped"] as? Int ?? 0) > 100)
             }
-            try await client.execute(uri: "/v1/detect", method: .post, headers: reader, body: Self.body(["text": attacked, "search_spans": false])) { r in
+            try await client.execute(uri: "/v1/detect", method: .post, headers: reader, body: Self.body(["text": attacked, "search_spans": false])) {
+                r in
                 #expect(r.status == .forbidden)
                 #expect(ErrorBody(r.body).code == "detect.inspect_required")
             }
             for search in [false, true] {
-                try await client.execute(uri: "/v1/detect", method: .post, headers: headers,
-                                         body: Self.body(["text": attacked, "search_spans": search])) { r in
+                try await client.execute(
+                    uri: "/v1/detect", method: .post, headers: headers,
+                    body: Self.body(["text": attacked, "search_spans": search])
+                ) { r in
                     #expect(r.status == .ok)
                     let json = (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any] ?? [:]
                     #expect(json["span_search"] as? Bool == search)
@@ -52,8 +55,10 @@ struct DetectOptionsTests {
                     if !search { #expect(json["span"] == nil) }
                 }
             }
-            try await client.execute(uri: "/v1/detect", method: .post, headers: headers,
-                                     body: Self.body(["text": attacked, "search_spans": "yes"])) { r in
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: headers,
+                body: Self.body(["text": attacked, "search_spans": "yes"])
+            ) { r in
                 #expect(r.status == .badRequest)
             }
         }

@@ -36,10 +36,11 @@ struct DetectionOracleTests {
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(path: home + "/registry.sqlite")
         let services = GreenmarkServices(home: home, tokenizer: ServerTests.tokenizer, registry: registry, publicDetection: true, budget: budget)
-        return Setup(services: services, home: home, verify: try registry.createToken(role: .verify).token,
-                     stamp: try registry.createToken(role: .stamp).token,
-                     inspector: try registry.createToken(role: .verify, permissions: [.inspect]).token,
-                     admin: try registry.createToken(role: .admin).token)
+        return Setup(
+            services: services, home: home, verify: try registry.createToken(role: .verify).token,
+            stamp: try registry.createToken(role: .stamp).token,
+            inspector: try registry.createToken(role: .verify, permissions: [.inspect]).token,
+            admin: try registry.createToken(role: .admin).token)
     }
 
     /// The attacker's view of the daemon, as `token` (nil: no token).
@@ -49,9 +50,10 @@ struct DetectionOracleTests {
             if let token { headers[.authorization] = "Bearer \(token)" }
             let data = try JSONSerialization.data(withJSONObject: body)
             return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: data)) { r in
-                OracleReply(status: Int(r.status.code),
-                            json: (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any] ?? [:],
-                            retryAfter: r.headers[.retryAfter].flatMap { Int($0) })
+                OracleReply(
+                    status: Int(r.status.code),
+                    json: (try? JSONSerialization.jsonObject(with: Data(r.body.readableBytesView))) as? [String: Any] ?? [:],
+                    retryAfter: r.headers[.retryAfter].flatMap { Int($0) })
             }
         }
     }
@@ -63,10 +65,15 @@ struct DetectionOracleTests {
     }
 
     static func report(_ label: String, _ o: AttackOutcome) {
-        print(String(format: "attack %@: %@ after %d queries, %d scored tokens charged, %.1f s", label, o.stop.description, o.queries, o.charged, o.seconds))
+        print(
+            String(
+                format: "attack %@: %@ after %d queries, %d scored tokens charged, %.1f s", label, o.stop.description, o.queries, o.charged, o.seconds
+            ))
     }
 
-    @Test("the mask attack is refused at its first query without the inspect permission (no token, verify, stamp); with an inspect token the same code forges")
+    @Test(
+        "the mask attack is refused at its first query without the inspect permission (no token, verify, stamp); with an inspect token the same code forges"
+    )
     func maskAttack() async throws {
         let s = try Self.setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
@@ -87,7 +94,9 @@ struct DetectionOracleTests {
         }
     }
 
-    @Test("hill-climbing on what the caller sees: without inspect no score is shown below the threshold, the climb is a random walk, and the budget stops it before 1,000 queries; with an inspect token it forges")
+    @Test(
+        "hill-climbing on what the caller sees: without inspect no score is shown below the threshold, the climb is a random walk, and the budget stops it before 1,000 queries; with an inspect token it forges"
+    )
     func scoreHillClimb() async throws {
         let s = try Self.setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
@@ -122,7 +131,9 @@ struct DetectionOracleTests {
         }
     }
 
-    @Test("what each caller sees: the verdict view (scores only when watermarked) without inspect, everything with it; choosing colours, keys or span search needs inspect, on /v1/detect and /v1/certificates")
+    @Test(
+        "what each caller sees: the verdict view (scores only when watermarked) without inspect, everything with it; choosing colours, keys or span search needs inspect, on /v1/detect and /v1/certificates"
+    )
     func views() async throws {
         let s = try Self.setup(budget: nil)
         defer { try? FileManager.default.removeItem(atPath: s.home) }
@@ -148,7 +159,9 @@ struct DetectionOracleTests {
                 #expect(r.watermarked && r.json["view"] as? String == "verdict", "\(name)")
                 for field in scoreFields { #expect(r.json[field] != nil, "\(name): \(field) missing for a watermarked text") }
                 #expect(r.json["mask"] == nil)
-                for body in [["text": human, "include_mask": true], ["text": human, "key_id": key], ["text": human, "search_spans": false]] as [[String: Any]] {
+                for body in [["text": human, "include_mask": true], ["text": human, "key_id": key], ["text": human, "search_spans": false]]
+                    as [[String: Any]]
+                {
                     r = try await ask("/v1/detect", body)
                     #expect(r.status == 403 && r.errorCode == "detect.inspect_required", "\(name): \(body.keys.sorted())")
                     #expect(ErrorBody(r.json).message?.contains("inspect") == true)
@@ -190,8 +203,9 @@ struct DetectionOracleTests {
     /// DetectionOracleTests/measure` runs each attack that many times (fresh tokens each, the
     /// shipped default budgets) and prints the median, minimum and maximum;
     /// `GREENMARK_ATTACK_SCHEME=selfhash` does it against a SelfHash (h = 4) key.
-    @Test("measure the attacks' costs (GREENMARK_ATTACK_RUNS=n)",
-          .enabled(if: ProcessInfo.processInfo.environment["GREENMARK_ATTACK_RUNS"] != nil))
+    @Test(
+        "measure the attacks' costs (GREENMARK_ATTACK_RUNS=n)",
+        .enabled(if: ProcessInfo.processInfo.environment["GREENMARK_ATTACK_RUNS"] != nil))
     func measure() async throws {
         let runs = Int(ProcessInfo.processInfo.environment["GREENMARK_ATTACK_RUNS"] ?? "") ?? 5
         let selfHash = ProcessInfo.processInfo.environment["GREENMARK_ATTACK_SCHEME"] == "selfhash"
@@ -206,21 +220,40 @@ struct DetectionOracleTests {
                     try s.services.registry.createToken(role: role, permissions: permissions).token
                 }
                 let attacks: [(String, () async throws -> AttackOutcome)] = [
-                    ("mask (inspect token)", {
-                        try await OracleAttacks.mask(Self.ask(client, try token(.verify, [.inspect])), vocabulary: Self.vocabulary, seed: seed)
-                    }),
-                    ("mask, 25 candidates a probe (inspect token)", {
-                        try await OracleAttacks.mask(Self.ask(client, try token(.verify, [.inspect])), vocabulary: Self.vocabulary, seed: seed, candidates: 25)
-                    }),
-                    ("z hill-climb, 60 words (inspect token)", {
-                        try await OracleAttacks.hillClimb(Self.ask(client, try token(.verify, [.inspect])), vocabulary: Self.vocabulary, seed: seed, length: 60)
-                    }),
-                    ("z hill-climb, 60 words, /v1/certificates (stamp token)", {
-                        try await OracleAttacks.hillClimb(Self.ask(client, try token(.stamp)), path: "/v1/certificates", vocabulary: Self.vocabulary, seed: seed, length: 60)
-                    }),
-                    ("verdict-only walk, 60 words (verify token)", {
-                        try await OracleAttacks.hillClimb(Self.ask(client, try token(.verify)), vocabulary: Self.vocabulary, seed: seed, length: 60)
-                    }),
+                    (
+                        "mask (inspect token)",
+                        {
+                            try await OracleAttacks.mask(Self.ask(client, try token(.verify, [.inspect])), vocabulary: Self.vocabulary, seed: seed)
+                        }
+                    ),
+                    (
+                        "mask, 25 candidates a probe (inspect token)",
+                        {
+                            try await OracleAttacks.mask(
+                                Self.ask(client, try token(.verify, [.inspect])), vocabulary: Self.vocabulary, seed: seed, candidates: 25)
+                        }
+                    ),
+                    (
+                        "z hill-climb, 60 words (inspect token)",
+                        {
+                            try await OracleAttacks.hillClimb(
+                                Self.ask(client, try token(.verify, [.inspect])), vocabulary: Self.vocabulary, seed: seed, length: 60)
+                        }
+                    ),
+                    (
+                        "z hill-climb, 60 words, /v1/certificates (stamp token)",
+                        {
+                            try await OracleAttacks.hillClimb(
+                                Self.ask(client, try token(.stamp)), path: "/v1/certificates", vocabulary: Self.vocabulary, seed: seed, length: 60)
+                        }
+                    ),
+                    (
+                        "verdict-only walk, 60 words (verify token)",
+                        {
+                            try await OracleAttacks.hillClimb(
+                                Self.ask(client, try token(.verify)), vocabulary: Self.vocabulary, seed: seed, length: 60)
+                        }
+                    ),
                 ]
                 for (label, attack) in attacks {
                     let o = try await attack()
@@ -231,9 +264,13 @@ struct DetectionOracleTests {
             return results
         }
         for (label, outcomes) in results.sorted(by: { $0.key < $1.key }) {
-            let q = outcomes.map(\.queries).sorted(), c = outcomes.map(\.charged).sorted(), t = outcomes.map(\.seconds).sorted()
+            let q = outcomes.map(\.queries).sorted()
+            let c = outcomes.map(\.charged).sorted()
+            let t = outcomes.map(\.seconds).sorted()
             let forged = outcomes.filter(\.forged).count
-            print("MEASURE \(label): forged \(forged)/\(outcomes.count); queries median \(q[q.count / 2]) (\(q.first!)–\(q.last!)); scored tokens median \(c[c.count / 2]) (\(c.first!)–\(c.last!)); seconds median \(String(format: "%.2f", t[t.count / 2]))")
+            print(
+                "MEASURE \(label): forged \(forged)/\(outcomes.count); queries median \(q[q.count / 2]) (\(q.first!)–\(q.last!)); scored tokens median \(c[c.count / 2]) (\(c.first!)–\(c.last!)); seconds median \(String(format: "%.2f", t[t.count / 2]))"
+            )
         }
     }
 }

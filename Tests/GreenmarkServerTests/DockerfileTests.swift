@@ -10,9 +10,13 @@ struct DockerfileTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func runtimeLibs(dockerfile: String) throws -> (status: Int32, output: String) {
-        try Subprocess.run("/bin/bash", [Self.root.appendingPathComponent("scripts/runtime-libs.sh").path, DaemonProcess.executable.path,
-                                         DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path],
-                           environment: ["DOCKERFILE": dockerfile])
+        try Subprocess.run(
+            "/bin/bash",
+            [
+                Self.root.appendingPathComponent("scripts/runtime-libs.sh").path, DaemonProcess.executable.path,
+                DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path,
+            ],
+            environment: ["DOCKERFILE": dockerfile])
     }
 
     @Test("the runtime stage's packages cover every library greenmarkd and greenmark link; removing one is caught")
@@ -55,7 +59,8 @@ struct DockerfileTests {
         // The bundle the build put beside greenmarkd: what the Dockerfile copies, so no symlink into the source tree.
         let built = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent(bundle)
         let web = Self.root.appendingPathComponent("Sources/GreenmarkServer/Resources/web")
-        let sources = ["essay.html", "essay.css", "essay.js"].map { ($0, web.appendingPathComponent($0)) }
+        let sources =
+            ["essay.html", "essay.css", "essay.js"].map { ($0, web.appendingPathComponent($0)) }
             + [("verify.html", Self.root.appendingPathComponent("certs/verify.html"))]
         for (name, source) in sources {
             let file = built.appendingPathComponent(name)

@@ -64,8 +64,9 @@ struct DomainErrorHTTPTests {
         let logger = Logger(label: "test")
         let keyring = PublicErrors.answer(GreenmarkError(.keyringMissing, "no keyring at /srv/gm/keyring.json"), home: "/srv/gm", logger: logger)
         #expect(keyring.message == "no keyring at HOME/keyring.json" && keyring.code == "keyring.missing")
-        let api = PublicErrors.answer(APIError(.notFound, code: .certificateNotFound, "see /var/lib/x/y and /v1/certificates/1"),
-                                      home: "/srv/gm", logger: logger)
+        let api = PublicErrors.answer(
+            APIError(.notFound, code: .certificateNotFound, "see /var/lib/x/y and /v1/certificates/1"),
+            home: "/srv/gm", logger: logger)
         #expect(api.message == "see <path> and /v1/certificates/1")
     }
 }

@@ -35,7 +35,13 @@ struct ErrorCodeCatalogTests {
     /// Reads the doc comments of `type`'s declaration and of its `Code` cases from its source.
     static func documented(_ type: String, source: String) -> Documented {
         var result = Documented()
-        var doc: [String] = [], caseDoc = "", continuing = false, lastWasDoc = false
+        var doc: [String] = []
+        var caseDoc = ""
+        var continuing = false
+        var lastWasDoc = false
+        // A case directly below another case, with no doc comment of its own, shares the group's
+        // comment (the relayed codes: one comment over a block of cases).
+        var lastWasCase = false
         for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
             let t = line.trimmingCharacters(in: .whitespaces)
             if t.hasPrefix("///") {
@@ -46,7 +52,14 @@ struct ErrorCodeCatalogTests {
             }
             lastWasDoc = false
             if t.hasPrefix("public struct \(type)") { result.summary = doc.filter { !$0.isEmpty }.joined(separator: " ") }
-            if t.hasPrefix("case ") { caseDoc = doc.joined(separator: " ") } else if !continuing { doc = []; continue }
+            if t.hasPrefix("case ") {
+                if !doc.isEmpty || !lastWasCase { caseDoc = doc.joined(separator: " ") }
+                lastWasCase = true
+            } else if !continuing {
+                doc = []
+                lastWasCase = false
+                continue
+            }
             result.codes += t.matches(of: /\w+ = "([^"]+)"/).map { (String($0.output.1), caseDoc) }
             continuing = t.hasSuffix(",")
             doc = []
@@ -92,8 +105,11 @@ struct ErrorCodeCatalogTests {
                 page += "| `\(code)` | \(meaning.replacingOccurrences(of: "|", with: "\\|")) |\n"
             }
             if !relayed.isEmpty {
-                page += "\n" + wrap("Passed on unchanged from `CryptoError` and `FileError` (same meaning): "
-                    + relayed.map { "`\($0)`" }.joined(separator: ", ") + ".") + "\n"
+                page +=
+                    "\n"
+                    + wrap(
+                        "Passed on unchanged from `CryptoError` and `FileError` (same meaning): "
+                            + relayed.map { "`\($0)`" }.joined(separator: ", ") + ".") + "\n"
             }
         }
         return page
@@ -116,13 +132,15 @@ struct ErrorCodeCatalogTests {
         if ProcessInfo.processInfo.environment["GREENMARK_REGENERATE_ERROR_CODES"] == "1" {
             try Data(expected.utf8).write(to: Self.page)
         }
-        #expect(try String(contentsOf: Self.page, encoding: .utf8) == expected,
-                "GREENMARK_REGENERATE_ERROR_CODES=1 swift test --filter ErrorCodeCatalogTests rewrites docs/error-codes.md")
+        #expect(
+            try String(contentsOf: Self.page, encoding: .utf8) == expected,
+            "GREENMARK_REGENERATE_ERROR_CODES=1 swift test --filter ErrorCodeCatalogTests rewrites docs/error-codes.md")
     }
 
     @Test("the stores relay every crypto and file code under their own type, never falling back")
     func relayedCodesAreCases() {
-        let crypto = CryptoError.relayedCodes.map(\.rawValue), file = FileError.relayedCodes.map(\.rawValue)
+        let crypto = CryptoError.relayedCodes.map(\.rawValue)
+        let file = FileError.relayedCodes.map(\.rawValue)
         for type in [GreenmarkError.self, CertificateError.self, TransparencyError.self] as [any CodedError.Type] {
             #expect(Set(crypto + file).isSubset(of: type.allCodes), "\(type)")
         }

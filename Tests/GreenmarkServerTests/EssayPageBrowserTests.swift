@@ -12,15 +12,17 @@ import Testing
 /// (`scripts/bootstrap.sh` installs them); in CI (`CI` set) a missing piece fails the test.
 @Suite("greenmarkd essay page in headless Chromium", .serialized)
 struct EssayPageBrowserTests {
-    static let available = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
+    static let available =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") && pythonHasModule("selenium")
     static let enabled = available || ProcessInfo.processInfo.environment["CI"] != nil
 
     static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("artifacts")
 
-    @Test("paste and pick files: a stamp token sees verdicts in plain words, scores only for the watermarked essay and no highlighting, and issues a certificate that verifies offline; asking for highlighting without the inspect permission is refused on every card; an inspector sees highlighted tokens",
-          .enabled(if: enabled, "needs chromium, chromium-driver and selenium (scripts/bootstrap.sh); always runs when CI is set"))
+    @Test(
+        "paste and pick files: a stamp token sees verdicts in plain words, scores only for the watermarked essay and no highlighting, and issues a certificate that verifies offline; asking for highlighting without the inspect permission is refused on every card; an inspector sees highlighted tokens",
+        .enabled(if: enabled, "needs chromium, chromium-driver and selenium (scripts/bootstrap.sh); always runs when CI is set"))
     func essayPage() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
@@ -29,28 +31,33 @@ struct EssayPageBrowserTests {
         // A real watermarked essay from the model under the home's primary key.
         let key = try KeyringStore(directory: s.home).load().primary()
         let model = try LlamaModel(path: ModelLocator.resolve())
-        let request = GenerationRequest(prompt: "Write a short essay about why libraries matter.", maxTokens: 180,
-                                        sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: 31))
+        let request = GenerationRequest(
+            prompt: "Write a short essay about why libraries matter.", maxTokens: 180,
+            sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: 31))
         let generated = try Generator(model: model).generate(request, key: key).record.text
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-essays-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let aiFile = dir.appendingPathComponent("essay-ai.txt"), humanFile = dir.appendingPathComponent("essay-human.txt")
+        let aiFile = dir.appendingPathComponent("essay-ai.txt")
+        let humanFile = dir.appendingPathComponent("essay-human.txt")
         let pastedFile = dir.appendingPathComponent("pasted.txt")
         try Data(generated.utf8).write(to: aiFile)
         try Data(String(repeating: ServerTests.human + "\n\n", count: 2).utf8).write(to: humanFile)
         try Data("Too short to judge.".utf8).write(to: pastedFile)
 
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
         try FileManager.default.createDirectory(at: Self.artifacts, withIntermediateDirectories: true)
         let screenshot = Self.artifacts.appendingPathComponent("essay-page.png").path
         let config: [String: Any] = [
             "base": daemon.baseURL, "pasted_file": pastedFile.path, "files": [aiFile.path, humanFile.path], "screenshot": screenshot,
-            "passes": [["name": "stamp", "token": stampToken, "inspect": false, "certify": true],
-                       ["name": "refused", "token": stampToken, "inspect": true, "certify": false],
-                       ["name": "inspector", "token": inspector, "inspect": true, "certify": false]],
+            "passes": [
+                ["name": "stamp", "token": stampToken, "inspect": false, "certify": true],
+                ["name": "refused", "token": stampToken, "inspect": true, "certify": false],
+                ["name": "inspector", "token": inspector, "inspect": true, "certify": false],
+            ],
         ]
         let configFile = dir.appendingPathComponent("config.json")
         try JSONSerialization.data(withJSONObject: config).write(to: configFile)
@@ -58,7 +65,8 @@ struct EssayPageBrowserTests {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", DaemonProcess.fixture("essay_page_check.py"), configFile.path]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
@@ -80,11 +88,14 @@ struct EssayPageBrowserTests {
         let stamp = try cards("stamp")
         #expect(stamp.count == 3)
         if stamp.count == 3 {
-            let pasted = stamp[0], ai = stamp[1], human = stamp[2]
+            let pasted = stamp[0]
+            let ai = stamp[1]
+            let human = stamp[2]
             #expect(pasted["verdict"] as? String == "too_short")
             #expect(ai["verdict"] as? String == "watermarked")
             #expect((ai["verdict_text"] as? String)?.contains("Very likely generated by a Greenmark-watermarked model") == true)
-            #expect((ai["odds"] as? String)?.contains("scores this high about 1 time in") == true
+            #expect(
+                (ai["odds"] as? String)?.contains("scores this high about 1 time in") == true
                     || (ai["odds"] as? String)?.contains("less than 1 time in") == true)
             #expect((ai["stats"] as? [String])?.contains("z-score") == true)
             #expect(human["verdict"] as? String == "no_watermark")
@@ -106,7 +117,8 @@ struct EssayPageBrowserTests {
         // two differ by line style as well as colour.
         let inspected = try cards("inspector")
         if inspected.count == 3 {
-            let ai = inspected[1], human = inspected[2]
+            let ai = inspected[1]
+            let human = inspected[2]
             let (aiGreen, aiRed) = highlighted(ai)
             #expect(aiGreen + aiRed > 100)
             #expect(Double(aiGreen) / Double(max(1, aiGreen + aiRed)) > 0.4)

@@ -28,7 +28,7 @@ struct GenerationGateTests {
         first.release()
         let s2 = try await second.value
         #expect(gate.counts == (1, 1))
-        first.release()   // idempotent: no second place appears
+        first.release()  // idempotent: no second place appears
         #expect(gate.counts == (1, 1))
         s2.release()
         let s3 = try await third.value
@@ -118,10 +118,15 @@ struct GenerationGateTests {
             for i in 0..<10_000 {
                 group.addTask {
                     let gone = CancellationFlag()
-                    if i % 7 == 0 { Task { try? await Task.sleep(for: .microseconds(50)); gone.cancel() } }
+                    if i % 7 == 0 {
+                        Task {
+                            try? await Task.sleep(for: .microseconds(50))
+                            gone.cancel()
+                        }
+                    }
                     guard let slot = try? await gate.acquire(abandon: gone) else { return }
                     if i % 3 == 0 { await Task.yield() }
-                    if i % 2 == 0 { slot.release() }   // odd ones are dropped instead
+                    if i % 2 == 0 { slot.release() }  // odd ones are dropped instead
                 }
             }
         }

@@ -22,7 +22,8 @@ struct GenerationResilienceTests {
         /// A gauge or counter from `/metrics` (nil if missing).
         func metric(_ name: String) async -> Double? {
             guard let text = try? await HTTP.text(process.baseURL + "/metrics", timeout: 10),
-                  let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }) else { return nil }
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") })
+            else { return nil }
             return Double(line.split(separator: " ").last ?? "")
         }
 
@@ -30,7 +31,9 @@ struct GenerationResilienceTests {
         func waitForGate(active: Int, queued: Int, timeout: Double) async -> Bool {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
-                if await metric("greenmark_generations_active") == Double(active), await metric("greenmark_generations_queued") == Double(queued) { return true }
+                if await metric("greenmark_generations_active") == Double(active), await metric("greenmark_generations_queued") == Double(queued) {
+                    return true
+                }
                 try? await Task.sleep(for: .milliseconds(25))
             }
             return false
@@ -38,9 +41,11 @@ struct GenerationResilienceTests {
 
         /// A short normal generation through URLSession: status and body.
         func generate(stream: Bool = false) async throws -> (Int, [String: Any]) {
-            try await HTTP.request("POST", process.baseURL + "/v1/chat/completions", token: token, json: [
-                "messages": [["role": "user", "content": "Say hello."]], "max_tokens": 8, "seed": 1, "stream": stream,
-            ], timeout: 120)
+            try await HTTP.request(
+                "POST", process.baseURL + "/v1/chat/completions", token: token,
+                json: [
+                    "messages": [["role": "user", "content": "Say hello."]], "max_tokens": 8, "seed": 1, "stream": stream,
+                ], timeout: 120)
         }
     }
 
@@ -50,15 +55,17 @@ struct GenerationResilienceTests {
     static func startDaemon() async throws -> Daemon {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-resilience-\(UUID().uuidString)").path
         let vocabulary = ServerTests.tokenizer.vocabularyID
-        let key = try WatermarkKey(secret: Hex.decode("cd5a9d85921ccc21e370e39468ebcd86a8f4a931877248c52cda04fcd6b6b8c8"),
-                                   scheme: .default, state: .primary, vocabulary: vocabulary)
+        let key = try WatermarkKey(
+            secret: Hex.decode("cd5a9d85921ccc21e370e39468ebcd86a8f4a931877248c52cda04fcd6b6b8c8"),
+            scheme: .default, state: .primary, vocabulary: vocabulary)
         let store = KeyringStore(directory: home)
         _ = try store.initialize(vocabulary: vocabulary)
         try store.modify { _ throws(GreenmarkError) in (try Keyring(keys: [key]), ()) }
         try SigningKeyStore(directory: home).initialize(watermarkKeys: [key])
         let token = try Registry(path: home + "/registry.sqlite").createToken(role: .stamp, permissions: [.inspect]).token
         let port = DaemonProcess.freePort()
-        let process = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--max-queued", "2"], environment: [:], port: port)
+        let process = try DaemonProcess(
+            arguments: ["serve", "--home", home, "--port", String(port), "--max-queued", "2"], environment: [:], port: port)
         #expect(await process.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(process.log)")
         return Daemon(process: process, token: token, home: home)
     }
@@ -145,19 +152,25 @@ struct GenerationResilienceTests {
         let keepAlive = try RawHTTPConnection(port: port)
         for _ in 0..<2 {
             let before = keepAlive.received.count
-            try keepAlive.post("/v1/chat/completions", token: d.token, json: ["messages": [["role": "user", "content": "Hi"]], "max_tokens": 4, "seed": 2])
+            try keepAlive.post(
+                "/v1/chat/completions", token: d.token, json: ["messages": [["role": "user", "content": "Hi"]], "max_tokens": 4, "seed": 2])
             keepAlive.read(timeout: 60) { _ in String(decoding: keepAlive.received[before...], as: UTF8.self).contains("\"chat.completion\"") }
             #expect(String(decoding: keepAlive.received[before...], as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         }
         // Clients that left are 499 in the metrics, never 500 (the one 503 is the full queue above).
         let metrics = try await HTTP.text(d.process.baseURL + "/metrics", timeout: 10) ?? ""
-        #expect(!metrics.split(separator: "\n").contains { $0.hasPrefix("hb_request_errors") && $0.contains("error_type=\"500\"") },
-                "\(metrics.split(separator: "\n").filter { $0.hasPrefix("hb_request_errors") })")
+        #expect(
+            !metrics.split(separator: "\n").contains { $0.hasPrefix("hb_request_errors") && $0.contains("error_type=\"500\"") },
+            "\(metrics.split(separator: "\n").filter { $0.hasPrefix("hb_request_errors") })")
         #expect(metrics.contains("error_type=\"499\""))
-        print("places given back: stream reset \(String(format: "%.3f", streamFreed)) s, queued resets \(String(format: "%.3f", queueFreed)) s, plain reset \(String(format: "%.3f", plainFreed)) s")
+        print(
+            "places given back: stream reset \(String(format: "%.3f", streamFreed)) s, queued resets \(String(format: "%.3f", queueFreed)) s, plain reset \(String(format: "%.3f", plainFreed)) s"
+        )
     }
 
-    @Test("SIGTERM: the queue gets 503 generation.shutting_down at once, a running stream ends cancelled with its receipt after the grace, a request that never completes is cut at the drain bound, exit 0 within it")
+    @Test(
+        "SIGTERM: the queue gets 503 generation.shutting_down at once, a running stream ends cancelled with its receipt after the grace, a request that never completes is cut at the drain bound, exit 0 within it"
+    )
     func sigterm() async throws {
         let d = try await Self.startDaemon()
         defer { try? FileManager.default.removeItem(atPath: d.home) }
@@ -193,6 +206,8 @@ struct GenerationResilienceTests {
         #expect(exitedAfter < 23, "exited \(exitedAfter) s after SIGTERM (bound 20 s)")
         #expect(exitedAfter >= 19, "the stuck request should hold the drain until the bound (\(exitedAfter) s)")
         _ = stuck
-        print("SIGTERM: queue refused after \(String(format: "%.3f", refusedAfter)) s, stream cancelled after \(String(format: "%.2f", streamEnded)) s, exit after \(String(format: "%.2f", exitedAfter)) s")
+        print(
+            "SIGTERM: queue refused after \(String(format: "%.3f", refusedAfter)) s, stream cancelled after \(String(format: "%.2f", streamEnded)) s, exit after \(String(format: "%.2f", exitedAfter)) s"
+        )
     }
 }

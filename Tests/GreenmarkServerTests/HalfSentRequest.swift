@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An HTTP/1.1 POST over a plain socket whose body is sent in two parts: once the head and half
@@ -15,7 +16,8 @@ final class HalfSentRequest: @unchecked Sendable {
 
     init(port: Int, path: String, token: String, json: [String: Any]) throws {
         let body = try JSONSerialization.data(withJSONObject: json)
-        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\n"
+        let head =
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         let fd = try LoopbackSocket.connect(port: port, receiveTimeout: 300)
         self.fd = fd

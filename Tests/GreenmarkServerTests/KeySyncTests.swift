@@ -41,11 +41,13 @@ struct KeySyncTests {
     func twoWay() throws {
         let w = try World()
         defer { try? FileManager.default.removeItem(atPath: w.base) }
-        let a = try w.home("a"), b = try w.home("b")
+        let a = try w.home("a")
+        let b = try w.home("b")
         let keyring = try w.sealed("ring 1")
         try w.put(keyring, a, "keyring.json")
         try w.put(Data("{\"v\":1}".utf8), a, "trust/trusted-root.json")
-        let syncA = w.sync(a), syncB = w.sync(b)
+        let syncA = w.sync(a)
+        let syncB = w.sync(b)
         #expect(try syncA.sync().pushed == ["keyring.json", "trust/trusted-root.json"])
         #expect(try syncB.sync().pulled == ["keyring.json", "trust/trusted-root.json"])
         #expect(w.get(b, "keyring.json") == keyring)
@@ -64,15 +66,21 @@ struct KeySyncTests {
         #expect(try w.registry.keyFileVersions()["keyring.json"] == 2)
     }
 
-    @Test("a change on both sides: the database wins and the local edit is kept as a conflict copy; change() reports 409's code, and its retry succeeds")
+    @Test(
+        "a change on both sides: the database wins and the local edit is kept as a conflict copy; change() reports 409's code, and its retry succeeds"
+    )
     func conflicts() throws {
         let w = try World()
         defer { try? FileManager.default.removeItem(atPath: w.base) }
-        let a = try w.home("a"), b = try w.home("b")
+        let a = try w.home("a")
+        let b = try w.home("b")
         try w.put(try w.sealed("ring 1"), a, "keyring.json")
-        let syncA = w.sync(a), syncB = w.sync(b)
-        try syncA.sync(); try syncB.sync()
-        let fromA = try w.sealed("from a"), fromB = try w.sealed("from b")
+        let syncA = w.sync(a)
+        let syncB = w.sync(b)
+        try syncA.sync()
+        try syncB.sync()
+        let fromA = try w.sealed("from a")
+        let fromB = try w.sealed("from b")
         try w.put(fromA, a, "keyring.json")
         try w.put(fromB, b, "keyring.json")
         #expect(try syncA.sync().pushed == ["keyring.json"])
@@ -88,7 +96,7 @@ struct KeySyncTests {
         do {
             try syncB.change { _ in
                 try w.put(late, b, "keyring.json")
-                try syncA.sync()   // A publishes while B is changing
+                try syncA.sync()  // A publishes while B is changing
             }
             Issue.record("the concurrent change was not reported")
         } catch let error as KeySyncError {
@@ -105,7 +113,8 @@ struct KeySyncTests {
     func refusals() throws {
         let w = try World()
         defer { try? FileManager.default.removeItem(atPath: w.base) }
-        let a = try w.home("a"), b = try w.home("b")
+        let a = try w.home("a")
+        let b = try w.home("b")
         try w.put(Data("{\"keys\":[{\"secret\":\"00112233\"}]}".utf8), a, "signing.json")
         #expect(throws: KeySyncError(.notSealed, "")) { try w.sync(a).sync() }
         #expect(try w.registry.keyFileVersions().isEmpty)
@@ -121,13 +130,16 @@ struct KeySyncTests {
     func replayRefused() throws {
         let w = try World()
         defer { try? FileManager.default.removeItem(atPath: w.base) }
-        let a = try w.home("a"), b = try w.home("b")
+        let a = try w.home("a")
+        let b = try w.home("b")
         let store = KeyringStore(directory: a, masterKey: .key(w.masterKey))
         try store.initialize()
         let doomed = try store.modify { ring throws(GreenmarkError) in try ring.adding() }
-        let syncA = w.sync(a), syncB = w.sync(b)
-        try syncA.sync(); try syncB.sync()
-        let before = try #require(w.get(a, "keyring.json"))   // the doomed key's secret is in it
+        let syncA = w.sync(a)
+        let syncB = w.sync(b)
+        try syncA.sync()
+        try syncB.sync()
+        let before = try #require(w.get(a, "keyring.json"))  // the doomed key's secret is in it
         try store.modify { ring throws(GreenmarkError) in (try ring.setting(doomed.id, to: .destroyed), ()) }
         #expect(try syncA.sync().pushed == ["keyring.json"])
         #expect(try syncB.sync().pulled == ["keyring.json"])
@@ -161,10 +173,13 @@ struct KeySyncTests {
     func conflictCopiesAreKept() throws {
         let w = try World()
         defer { try? FileManager.default.removeItem(atPath: w.base) }
-        let a = try w.home("a"), b = try w.home("b")
+        let a = try w.home("a")
+        let b = try w.home("b")
         try w.put(try w.sealed("ring 0"), a, "keyring.json")
-        let syncA = w.sync(a), syncB = w.sync(b)
-        try syncA.sync(); try syncB.sync()
+        let syncA = w.sync(a)
+        let syncB = w.sync(b)
+        try syncA.sync()
+        try syncB.sync()
         var losers: [Data] = []
         for round in 1...5 {
             try w.put(try w.sealed("a \(round)"), a, "keyring.json")

@@ -23,8 +23,10 @@ struct KeyringCacheTests {
             let detect = { (keyID: String?) -> HTTPResponse.Status in
                 var body: [String: Any] = ["text": ServerTests.human]
                 if let keyID { body["key_id"] = keyID }
-                return try await client.execute(uri: "/v1/detect", method: .post, headers: headers,
-                                                body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))) { $0.status }
+                return try await client.execute(
+                    uri: "/v1/detect", method: .post, headers: headers,
+                    body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body))
+                ) { $0.status }
             }
             let first = try store.load().primary().id
             #expect(try await detect(first) == .ok)  // loads and caches the keyring

@@ -10,14 +10,16 @@ import Testing
 @Suite("greenmarkd keeps its last signed checkpoint across restarts and refuses a rewritten log (real process)", .serialized)
 struct LogCheckpointRestartTests {
     static func greenmark(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try Subprocess.run(DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path, arguments,
-                           keep: { !$0.hasPrefix("GREENMARK_") && !$0.hasPrefix("PG") })
+        try Subprocess.run(
+            DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path, arguments,
+            keep: { !$0.hasPrefix("GREENMARK_") && !$0.hasPrefix("PG") })
     }
 
     static func start(_ home: String) async throws -> DaemonProcess {
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation"],
-                                       environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", home, "--port", String(port), "--no-generation"],
+            environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "daemon did not start: \(daemon.log)")
         return daemon
     }
@@ -43,7 +45,10 @@ struct LogCheckpointRestartTests {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-logcp-\(UUID().uuidString)").path
         let dir = home + "-files"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: home); try? FileManager.default.removeItem(atPath: dir) }
+        defer {
+            try? FileManager.default.removeItem(atPath: home)
+            try? FileManager.default.removeItem(atPath: dir)
+        }
         for step in [["keys", "init", "--home", home], ["trust", "init", "--home", home]] {
             let r = try Self.greenmark(step)
             try #require(r.status == 0, "greenmark \(step.joined(separator: " ")): \(r.output)")
@@ -77,20 +82,27 @@ struct LogCheckpointRestartTests {
         #expect(FileManager.default.contents(atPath: home + "/log-checkpoint.txt") == checkpoint3)
         _ = try await Self.save(daemon.baseURL + "/v1/log/consistency?old=2", to: dir + "/consistency-2.json")
         _ = try await Self.save(daemon.baseURL + "/v1/log/proof/\(ids[0])", to: dir + "/proof-at-3.json")
-        let monitor = try Self.greenmark(["log", "verify-consistency", "--old", dir + "/cp2", "--new", dir + "/cp3",
-                                          "--proof", dir + "/consistency-2.json",
-                                          "--log-key", dir + "/key.json"])
+        let monitor = try Self.greenmark([
+            "log", "verify-consistency", "--old", dir + "/cp2", "--new", dir + "/cp3",
+            "--proof", dir + "/consistency-2.json",
+            "--log-key", dir + "/key.json",
+        ])
         #expect(monitor.status == 0 && monitor.output.contains("log.consistency.valid"), "\(monitor.output)")
-        let backwards = try Self.greenmark(["log", "verify-consistency", "--old", dir + "/cp3", "--new", dir + "/cp2",
-                                            "--proof", dir + "/consistency-2.json",
-                                            "--log-key", dir + "/key.json"])
+        let backwards = try Self.greenmark([
+            "log", "verify-consistency", "--old", dir + "/cp3", "--new", dir + "/cp2",
+            "--proof", dir + "/consistency-2.json",
+            "--log-key", dir + "/key.json",
+        ])
         #expect(backwards.status == 1, "\(backwards.output)")
 
         // greenmark verify --checkpoint-state: the first checkpoint is kept, a newer one needs the consistency proof.
         func verify(_ proof: String, _ extra: [String] = []) throws -> (status: Int32, output: String) {
-            try Self.greenmark(["verify", dir + "/cert0.json", "--trust", home + "/trust/root-key.json",
-                                "--trust-update", home + "/trust/trusted-root.json",
-                                "--log-proof", dir + "/" + proof, "--log-key", dir + "/key.json", "--checkpoint-state", dir + "/state"] + extra)
+            try Self.greenmark(
+                [
+                    "verify", dir + "/cert0.json", "--trust", home + "/trust/root-key.json",
+                    "--trust-update", home + "/trust/trusted-root.json",
+                    "--log-proof", dir + "/" + proof, "--log-key", dir + "/key.json", "--checkpoint-state", dir + "/state",
+                ] + extra)
         }
         let first = try verify("proof-at-2.json")
         #expect(first.status == 0, "\(first.output)")

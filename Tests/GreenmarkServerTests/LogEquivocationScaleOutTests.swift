@@ -14,8 +14,9 @@ struct LogEquivocationScaleOutTests {
         daemon.terminate()
         #expect(await daemon.waitForExit() == 0)
         let port = DaemonProcess.freePort()
-        let next = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation", "--key-sync-interval", "0.5"],
-                                     environment: env, port: port)
+        let next = try DaemonProcess(
+            arguments: ["serve", "--home", home, "--port", String(port), "--no-generation", "--key-sync-interval", "0.5"],
+            environment: env, port: port)
         #expect(await next.waitUntilReady(timeout: .seconds(300)), "daemon did not restart: \(next.log)")
         return next
     }
@@ -26,8 +27,9 @@ struct LogEquivocationScaleOutTests {
         defer { try? FileManager.default.removeItem(atPath: cluster.base) }
         let (pg, database, env, stamp) = (cluster.pg, cluster.database, cluster.env, cluster.stamp)
         for (i, daemon) in [cluster.a, cluster.b, cluster.a, cluster.b, cluster.a].enumerated() {
-            let (status, body) = try await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: stamp,
-                                                       json: ["text": ServerTests.human + " Essay \(i)."])
+            let (status, body) = try await HTTP.request(
+                "POST", daemon.baseURL + "/v1/certificates", token: stamp,
+                json: ["text": ServerTests.human + " Essay \(i)."])
             #expect(status == 201, "\(body)")
         }
         // A signs the tree of 5 leaves (kept in its home and in the registry); B signs nothing before the rewrite.
@@ -35,8 +37,9 @@ struct LogEquivocationScaleOutTests {
         #expect(signed.status == 200)
         let note = String(decoding: signed.body, as: UTF8.self)
         #expect(note.split(separator: "\n")[1] == "5")
-        #expect(try pg.psql("SELECT tree_size FROM log_checkpoint ORDER BY tree_size", database: database)
-            .trimmingCharacters(in: .whitespacesAndNewlines) == "5")
+        #expect(
+            try pg.psql("SELECT tree_size FROM log_checkpoint ORDER BY tree_size", database: database)
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "5")
 
         try pg.psql("UPDATE log_entry SET leaf_hash = decode(repeat('ab', 32), 'hex') WHERE leaf_index = 3", database: database)
         let a = try await Self.restart(cluster.a, home: cluster.homeA, env: env)
@@ -47,17 +50,22 @@ struct LogEquivocationScaleOutTests {
             let checkpoint = try await HTTP.request("GET", daemon.baseURL + "/v1/log/checkpoint")
             #expect(checkpoint.0 == 503 && ErrorBody(checkpoint.1).code == "tlog.equivocation", "\(name): \(checkpoint.1)")
             // The next certificate is refused too: the log does not stay split, it stops.
-            let issued = try await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: stamp,
-                                                json: ["text": ServerTests.human + " After the rewrite."])
+            let issued = try await HTTP.request(
+                "POST", daemon.baseURL + "/v1/certificates", token: stamp,
+                json: ["text": ServerTests.human + " After the rewrite."])
             #expect(issued.0 == 503 && ErrorBody(issued.1).code == "tlog.equivocation", "\(name): \(issued.1)")
         }
         // One note per size, and the only one for 5 leaves is what A served before the rewrite.
-        #expect(try pg.psql("SELECT tree_size FROM log_checkpoint ORDER BY tree_size", database: database)
-            .trimmingCharacters(in: .whitespacesAndNewlines) == "5")
+        #expect(
+            try pg.psql("SELECT tree_size FROM log_checkpoint ORDER BY tree_size", database: database)
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "5")
         let stored = try pg.psql("SELECT note FROM log_checkpoint WHERE tree_size = 5", database: database)
         #expect(stored.trimmingCharacters(in: .whitespacesAndNewlines) == note.trimmingCharacters(in: .whitespacesAndNewlines), "\(stored)")
         #expect(try pg.psql("SELECT COUNT(*) FROM certificate", database: database).trimmingCharacters(in: .whitespacesAndNewlines) == "5")
-        for daemon in [a, b] { daemon.terminate(); #expect(await daemon.waitForExit() == 0) }
+        for daemon in [a, b] {
+            daemon.terminate()
+            #expect(await daemon.waitForExit() == 0)
+        }
     }
 
     @Test("a home that lost log-key.json takes the shared key back, and another log key in a home is never published over the shared one")
@@ -72,8 +80,9 @@ struct LogEquivocationScaleOutTests {
         // B loses its log key: a log request does not make a new one, and the sync takes the shared one back.
         try FileManager.default.removeItem(atPath: homeB + "/log-key.json")
         let meanwhile = try await HTTP.request("GET", b.baseURL + "/v1/log/key")
-        #expect(meanwhile.0 == 503 && ErrorBody(meanwhile.1).code == "tlog.log_key_missing" || meanwhile.1["public_key"] as? String == key,
-                "\(meanwhile.1)")
+        #expect(
+            meanwhile.0 == 503 && ErrorBody(meanwhile.1).code == "tlog.log_key_missing" || meanwhile.1["public_key"] as? String == key,
+            "\(meanwhile.1)")
         try await Task.sleep(for: .seconds(2))
         #expect(FileManager.default.fileExists(atPath: homeB + "/log-key.json"), "the sync did not take the shared log key back")
         for daemon in [a, b] { #expect(try await HTTP.request("GET", daemon.baseURL + "/v1/log/key").1["public_key"] as? String == key) }
@@ -91,6 +100,9 @@ struct LogEquivocationScaleOutTests {
         let copies = try FileManager.default.contentsOfDirectory(atPath: homeB).filter { $0.hasPrefix("log-key.json.conflict-") }
         #expect(copies.count == 1, "the other key is kept beside the shared one: \(copies)")
         #expect(b.log.contains("keys.log_key_conflict"), "\(b.log)")
-        for daemon in [a, b] { daemon.terminate(); #expect(await daemon.waitForExit() == 0) }
+        for daemon in [a, b] {
+            daemon.terminate()
+            #expect(await daemon.waitForExit() == 0)
+        }
     }
 }

@@ -22,7 +22,9 @@ struct LogKeySyncTests {
         defer { try? FileManager.default.removeItem(atPath: base) }
         let registry = try Registry(path: base + "/registry.sqlite")
         let key = try MasterKey.generate()
-        let a = base + "/a", b = base + "/b", other = base + "/other"
+        let a = base + "/a"
+        let b = base + "/b"
+        let other = base + "/other"
         let syncA = KeySync(home: a, registry: registry, interval: .seconds(1), masterKey: .key(key))
         try syncA.startUp()  // no log key anywhere: A makes the one log key and publishes it
         let shared = try Self.publicKey(a, key)

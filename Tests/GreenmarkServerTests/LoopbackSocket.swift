@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The plain-socket pieces the raw HTTP helpers share (`RawHTTP`, `RawHTTPConnection`,

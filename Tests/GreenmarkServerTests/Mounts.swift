@@ -25,7 +25,10 @@ enum Mounts {
     /// Makes `path` read-only in place (a read-only bind mount over itself).
     static func readOnly(_ path: String) -> Bool {
         guard run("mount", ["--bind", path, path]) == 0 else { return false }
-        guard run("mount", ["-o", "remount,ro,bind", path]) == 0 else { unmount(path); return false }
+        guard run("mount", ["-o", "remount,ro,bind", path]) == 0 else {
+            unmount(path)
+            return false
+        }
         return true
     }
 

@@ -11,7 +11,7 @@ import GreenmarkTransparency
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// No leaks (#17): database passwords in any URI form are refused on command lines and redacted
@@ -43,42 +43,50 @@ struct NoLeakTests {
             #expect(!redacted.contains(Self.secret) && redacted.contains("***"), "\(location) → \(redacted)")
             #expect(DatabaseLocation.commandLineProblem(location) != nil, "\(location) accepted on a command line")
         }
-        for location in ["postgresql://greenmark@db:5432/gm?sslmode=require", "/var/lib/greenmark/registry.sqlite", "registry.sqlite",
-                         "postgresql://db/gm?user=greenmark&passfile=/etc/pgpass"] {
+        for location in [
+            "postgresql://greenmark@db:5432/gm?sslmode=require", "/var/lib/greenmark/registry.sqlite", "registry.sqlite",
+            "postgresql://db/gm?user=greenmark&passfile=/etc/pgpass",
+        ] {
             #expect(DatabaseLocation.redact(location) == location)
             #expect(DatabaseLocation.commandLineProblem(location) == nil, "\(location) refused")
         }
     }
 
-    @Test("greenmarkd and greenmark refuse --database with a password in any form, never printing it; from the environment it is used but redacted in the error")
+    @Test(
+        "greenmarkd and greenmark refuse --database with a password in any form, never printing it; from the environment it is used but redacted in the error"
+    )
     func commandLines() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-leak-db-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: home) }
         let greenmark = DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path
         for location in Self.withPasswords {
             let port = DaemonProcess.freePort()
-            let daemon = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation", "--database", location],
-                                           environment: [:], port: port)
+            let daemon = try DaemonProcess(
+                arguments: ["serve", "--home", home, "--port", String(port), "--no-generation", "--database", location],
+                environment: [:], port: port)
             let exit = await daemon.waitForExit(timeout: .seconds(60))
             #expect(exit != nil && exit != 0)
             #expect(daemon.log.contains("must not contain a password"), "\(location): \(daemon.log)")
             #expect(!daemon.log.contains(Self.secret), "\(location): the password was printed: \(daemon.log)")
-            let cli = try Subprocess.run(greenmark, ["tokens", "list", "--home", home, "--database", location], environment: [:],
-                                         keep: { !$0.hasPrefix("GREENMARK_") && !$0.hasPrefix("PG") })
+            let cli = try Subprocess.run(
+                greenmark, ["tokens", "list", "--home", home, "--database", location], environment: [:],
+                keep: { !$0.hasPrefix("GREENMARK_") && !$0.hasPrefix("PG") })
             #expect(cli.status != 0 && cli.output.contains("must not contain a password"), "\(location): \(cli.output)")
             #expect(!cli.output.contains(Self.secret), "\(location): the CLI printed the password")
         }
         // Allowed in the environment (or the config file), but every message about it is redacted.
         for location in Self.withPasswords where location.lowercased().hasPrefix("postgres") {
             let port = DaemonProcess.freePort()
-            let daemon = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation"],
-                                           environment: ["GREENMARK_DATABASE": location, "PGCONNECT_TIMEOUT": "2"], port: port)
+            let daemon = try DaemonProcess(
+                arguments: ["serve", "--home", home, "--port", String(port), "--no-generation"],
+                environment: ["GREENMARK_DATABASE": location, "PGCONNECT_TIMEOUT": "2"], port: port)
             let exit = await daemon.waitForExit(timeout: .seconds(60))
             #expect(exit != nil && exit != 0)
             #expect(daemon.log.contains("storage."), "\(location): \(daemon.log)")
             #expect(!daemon.log.contains(Self.secret), "\(location): the password was printed: \(daemon.log)")
-            let cli = try Subprocess.run(greenmark, ["tokens", "list", "--home", home], environment: ["GREENMARK_DATABASE": location, "PGCONNECT_TIMEOUT": "2"],
-                                         keep: { !$0.hasPrefix("GREENMARK_") && !$0.hasPrefix("PG") })
+            let cli = try Subprocess.run(
+                greenmark, ["tokens", "list", "--home", home], environment: ["GREENMARK_DATABASE": location, "PGCONNECT_TIMEOUT": "2"],
+                keep: { !$0.hasPrefix("GREENMARK_") && !$0.hasPrefix("PG") })
             #expect(cli.status != 0 && !cli.output.contains(Self.secret), "\(location): \(cli.output)")
         }
     }
@@ -86,7 +94,8 @@ struct NoLeakTests {
     @Test("error bodies carry no server path: HOME for the home, <path> for anything else; API paths are kept")
     func scrubbing() {
         let home = "/var/lib/greenmark"
-        #expect(PublicErrors.scrub("no keyring at /var/lib/greenmark/keyring.json; run `greenmark keys init`", home: home)
+        #expect(
+            PublicErrors.scrub("no keyring at /var/lib/greenmark/keyring.json; run `greenmark keys init`", home: home)
                 == "no keyring at HOME/keyring.json; run `greenmark keys init`")
         #expect(PublicErrors.scrub("cannot read /etc/greenmark/master.key: denied", home: home) == "cannot read <path>: denied")
         #expect(PublicErrors.scrub("\"/srv/x/y\" (/opt/a/b.json).", home: home) == "\"<path>\" (<path>).")
@@ -95,29 +104,37 @@ struct NoLeakTests {
         #expect(PublicErrors.scrub("keys/keyring.json is readable", home: "keys") == "HOME/keyring.json is readable")
     }
 
-    @Test("the real greenmarkd: keyring, signing, log-key and trust failures answer without the home's path; a PostgreSQL outage answers 503 storage.open_failed without host, port, driver text or password, which go to the log (redacted)")
+    @Test(
+        "the real greenmarkd: keyring, signing, log-key and trust failures answer without the home's path; a PostgreSQL outage answers 503 storage.open_failed without host, port, driver text or password, which go to the log (redacted)"
+    )
     func errorBodies() async throws {
         let pg = try PostgresServer.dedicated()
         defer { pg.stop() }
         let database = try pg.createDatabase()
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-leak-paths-\(UUID().uuidString)").path
         let keyFile = home + "-master.key"
-        defer { try? FileManager.default.removeItem(atPath: home); unlink(keyFile) }
+        defer {
+            try? FileManager.default.removeItem(atPath: home)
+            unlink(keyFile)
+        }
         let key = try MasterKey.createFile(at: keyFile)
         let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home, masterKey: .key(key)).initialize(watermarkKeys: ring.keys)
         let uri = pg.uriWithPassword(database: database)
         let token = try Registry(location: DatabaseLocation(uri)).createToken(role: .admin).token
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation", "--key-sync-interval", "3600"],
-                                       environment: ["GREENMARK_DATABASE": uri, "GREENMARK_MASTER_KEY_FILE": keyFile], port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", home, "--port", String(port), "--no-generation", "--key-sync-interval", "3600"],
+            environment: ["GREENMARK_DATABASE": uri, "GREENMARK_MASTER_KEY_FILE": keyFile], port: port)
         #expect(await daemon.waitUntilReady(), "greenmarkd did not start: \(daemon.log)")
         let resolvedHome = URL(fileURLWithPath: home).resolvingSymlinksInPath().path
         /// What a response body gives away, read both raw and decoded (JSON escapes / as \/).
         func leaks(_ r: RawHTTP.Response) -> [String] {
             let text = r.text + " " + (ErrorBody(r.json).message ?? "")
-            return [home, resolvedHome, keyFile, "/tmp/", pg.password, "127.0.0.1", ":\(pg.port)", String(pg.port),
-                    database, "postgresql", "connection to server", "sqlite", "greenmark@"].filter { text.contains($0) }
+            return [
+                home, resolvedHome, keyFile, "/tmp/", pg.password, "127.0.0.1", ":\(pg.port)", String(pg.port),
+                database, "postgresql", "connection to server", "sqlite", "greenmark@",
+            ].filter { text.contains($0) }
         }
         func get(_ path: String, token: String? = nil) throws -> RawHTTP.Response {
             try RawHTTP.send(port: port, method: "GET", target: path, token: token)
@@ -150,7 +167,9 @@ struct NoLeakTests {
         // PostgreSQL goes away: public routes and token checks answer 503 storage.open_failed, and
         // say nothing about the database but that it cannot be reached.
         pg.stop()
-        for (path, tok) in [("/v1/log/checkpoint", nil), ("/v1/admin/audit", token), ("/v1/log/proof/gmc-00000000000000000000000000000000", nil)] as [(String, String?)] {
+        for (path, tok) in [("/v1/log/checkpoint", nil), ("/v1/admin/audit", token), ("/v1/log/proof/gmc-00000000000000000000000000000000", nil)]
+            as [(String, String?)]
+        {
             r = try get(path, token: tok)
             #expect(r.status == 503 && ErrorBody(r.json).code == "storage.open_failed", "\(path): \(r.status) \(r.text)")
             #expect(r.head.lowercased().contains("retry-after: 5"))
@@ -165,19 +184,25 @@ struct NoLeakTests {
         #expect(daemon.log.contains("storage.open_failed") && !daemon.log.contains(pg.password), "\(daemon.log)")
     }
 
-    @Test("/readyz answers from cached state, outside the rate limiter: 200 probes in a row at a 1-request burst, and a file swapped under it is seen at once")
+    @Test(
+        "/readyz answers from cached state, outside the rate limiter: 200 probes in a row at a 1-request burst, and a file swapped under it is seen at once"
+    )
     func readyz() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation",
-                                                   "--rate-limit", "0.001", "--rate-burst", "1"], environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: [
+                "serve", "--home", s.home, "--port", String(port), "--no-generation",
+                "--rate-limit", "0.001", "--rate-burst", "1",
+            ], environment: [:], port: port)
         #expect(await daemon.waitUntilReady(), "greenmarkd did not start: \(daemon.log)")
         var durations: [Double] = []
         for _ in 0..<200 {
             let start = ContinuousClock.now
             let (status, body) = try await HTTP.request("GET", daemon.baseURL + "/readyz")
-            durations.append(Double((ContinuousClock.now - start).components.attoseconds) / 1e15 + Double((ContinuousClock.now - start).components.seconds) * 1000)
+            durations.append(
+                Double((ContinuousClock.now - start).components.attoseconds) / 1e15 + Double((ContinuousClock.now - start).components.seconds) * 1000)
             #expect(status == 200 && (body["detail"] as? [String: Any])?["trust"] as? String == "valid", "\(body)")
         }
         durations.sort()
@@ -214,15 +239,18 @@ struct NoLeakTests {
         return nil
     }
 
-    @Test("/metrics: loopback only by default (403 metrics.forbidden from another address), a token with metrics_access=token, anyone with public; a bad value is config.invalid_value")
+    @Test(
+        "/metrics: loopback only by default (403 metrics.forbidden from another address), a token with metrics_access=token, anyone with public; a bad value is config.invalid_value"
+    )
     func metrics() async throws {
         let address = try #require(Self.nonLoopbackAddress(), "this host has no non-loopback IPv4 address to connect from")
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         func start(_ extra: [String], env: [String: String] = [:]) async throws -> DaemonProcess {
             let port = DaemonProcess.freePort()
-            let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation", "--host", "0.0.0.0"] + extra,
-                                           environment: env, port: port)
+            let daemon = try DaemonProcess(
+                arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation", "--host", "0.0.0.0"] + extra,
+                environment: env, port: port)
             #expect(await daemon.waitUntilReady(), "greenmarkd did not start: \(daemon.log)")
             return daemon
         }
@@ -256,8 +284,9 @@ struct NoLeakTests {
         _ = await daemon.waitForExit()
 
         let port = DaemonProcess.freePort()
-        let bad = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"],
-                                    environment: ["GREENMARK_METRICS_ACCESS": "everyone"], port: port)
+        let bad = try DaemonProcess(
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"],
+            environment: ["GREENMARK_METRICS_ACCESS": "everyone"], port: port)
         #expect(await bad.waitForExit(timeout: .seconds(60)) == 1)
         #expect(bad.log.contains("config.invalid_value") && bad.log.contains("metrics_access"), "\(bad.log)")
     }

@@ -10,7 +10,9 @@ struct OpenAISDKTests {
     /// In CI (`CI` set) the test always runs, so a missing SDK fails instead of skipping.
     static let enabled = sdkInstalled || ProcessInfo.processInfo.environment["CI"] != nil
 
-    @Test("chat.completions.create, plain and stream=True, returns text and the Greenmark receipt", .enabled(if: enabled, "python3 lacks the openai package (pip install openai); runs always when CI is set"))
+    @Test(
+        "chat.completions.create, plain and stream=True, returns text and the Greenmark receipt",
+        .enabled(if: enabled, "python3 lacks the openai package (pip install openai); runs always when CI is set"))
     func sdk() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }

@@ -29,8 +29,9 @@ struct OpenAPIConformanceTests {
         let paths = spec["paths"] as! [String: [String: [String: Any]]]
         return paths.flatMap { path, methods in
             methods.map { method, op in
-                Operation(path: path, method: method, role: op["x-role"] as! String, example: op["x-example"] as? [String: Any],
-                          uri: op["x-example-path"] as? String ?? path, responses: op["responses"] as! [String: [String: Any]])
+                Operation(
+                    path: path, method: method, role: op["x-role"] as! String, example: op["x-example"] as? [String: Any],
+                    uri: op["x-example-path"] as? String ?? path, responses: op["responses"] as! [String: [String: Any]])
             }
         }.sorted { $0.path + $0.method < $1.path + $1.method }
     }
@@ -40,7 +41,9 @@ struct OpenAPIConformanceTests {
         return schemas[schema]?["required"] as? [String] ?? []
     }
 
-    @Test("the spec is usable by OpenAPI tools: responses described, path parameters declared, bodies and JSON responses under content, every $ref resolves")
+    @Test(
+        "the spec is usable by OpenAPI tools: responses described, path parameters declared, bodies and JSON responses under content, every $ref resolves"
+    )
     func structure() throws {
         let spec = Self.spec
         let schemas = (spec["components"] as! [String: Any])["schemas"] as! [String: Any]
@@ -64,7 +67,9 @@ struct OpenAPIConformanceTests {
         for (path, methods) in paths {
             let names = path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
             for (method, op) in methods {
-                let declared = (op["parameters"] as? [[String: Any]] ?? []).filter { $0["in"] as? String == "path" }.compactMap { $0["name"] as? String }
+                let declared = (op["parameters"] as? [[String: Any]] ?? []).filter { $0["in"] as? String == "path" }.compactMap {
+                    $0["name"] as? String
+                }
                 #expect(Set(declared) == Set(names), "\(method) \(path): path parameters \(declared) for \(names)")
                 #expect(op["security"] != nil, "\(method) \(path): no security requirement")
                 if let body = op["requestBody"] as? [String: Any], let schema = body["x-schema"] as? String {
@@ -125,7 +130,9 @@ struct OpenAPIConformanceTests {
         }
     }
 
-    @Test("a documented path asked with a method it does not have answers 405 http.method_not_allowed with Allow listing exactly its documented methods, before authentication")
+    @Test(
+        "a documented path asked with a method it does not have answers 405 http.method_not_allowed with Allow listing exactly its documented methods, before authentication"
+    )
     func methodNotAllowed() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
@@ -153,7 +160,8 @@ struct OpenAPIConformanceTests {
 
     /// Whether the path template (`{name}` is one segment) matches the request URI's path.
     static func matches(_ template: String, _ uri: String) -> Bool {
-        let t = template.split(separator: "/"), u = uri.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
+        let t = template.split(separator: "/")
+        let u = uri.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
         return t.count == u.count && zip(t, u).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
     }
 
@@ -162,8 +170,9 @@ struct OpenAPIConformanceTests {
         let s0 = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s0.home) }
         let admin = try s0.services.registry.createToken(role: .admin).token
-        let services = GreenmarkServices(home: s0.home, tokenizer: ServerTests.tokenizer, registry: s0.services.registry,
-                                         rateLimit: .init(ratePerSecond: 0.001, burst: 1))
+        let services = GreenmarkServices(
+            home: s0.home, tokenizer: ServerTests.tokenizer, registry: s0.services.registry,
+            rateLimit: .init(ratePerSecond: 0.001, burst: 1))
         let headers: HTTPFields = [.authorization: "Bearer \(admin)", .contentType: "application/json"]
         try await GreenmarkApplication.make(services: services, port: 0).test(.live) { client in
             try await client.execute(uri: "/v1/trust", method: .get, headers: headers) { #expect($0.status == .ok) }  // empties the bucket
@@ -187,10 +196,16 @@ struct OpenAPIConformanceTests {
         let expired = try s.services.registry.createToken(role: .verify, expiresAt: Date().addingTimeInterval(-1)).token
         try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
             let body = ByteBuffer(string: "{\"text\": \"some words to score here\"}")
-            try await client.execute(uri: "/v1/detect", method: .post, headers: [.authorization: "Bearer \(token)"], body: body) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: [.authorization: "Bearer \(token)"], body: body) {
+                #expect($0.status == .ok)
+            }
             #expect(try s.services.registry.revokeToken(id: id))
-            try await client.execute(uri: "/v1/detect", method: .post, headers: [.authorization: "Bearer \(token)"], body: body) { #expect($0.status == .unauthorized) }
-            try await client.execute(uri: "/v1/detect", method: .post, headers: [.authorization: "Bearer \(expired)"], body: body) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: [.authorization: "Bearer \(token)"], body: body) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: [.authorization: "Bearer \(expired)"], body: body) {
+                #expect($0.status == .unauthorized)
+            }
         }
     }
 }

@@ -66,7 +66,8 @@ struct AttackOutcome {
         if reply.status == 200 || reply.status == 201, let t = reply.tokensScored { charged += max(t, 50) }
         // 422 certificate.not_watermarked names the scored tokens (charged too) in its message.
         if reply.errorCode == "certificate.not_watermarked", let message = ErrorBody(reply.json).message,
-           let match = message.firstMatch(of: /(\d+) tokens scored/), let t = Int(match.1) {
+            let match = message.firstMatch(of: /(\d+) tokens scored/), let t = Int(match.1)
+        {
             charged += max(t, 50)
         }
     }
@@ -92,7 +93,8 @@ struct AttackVocabulary {
     let index: [UInt32: Int]
 
     init(tokenizer: LlamaTokenizer, limit: Int = 6_000) throws {
-        var words: [String] = [], ids: [UInt32] = []
+        var words: [String] = []
+        var ids: [UInt32] = []
         for id in 0..<UInt32(tokenizer.vocabularySize) where words.count < limit {
             let piece = tokenizer.pieceBytes(of: id)
             // " word": a space then 3 to 9 lower-case letters (GPT-2 style pieces carry the space).
@@ -129,8 +131,10 @@ enum OracleAttacks {
     /// the token before it, so one query " c w1 c w2 … c w200" with `include_mask` shows which of
     /// 200 candidate words are green after c. Each query extends a chain of green pairs by one
     /// word; once the chain has `length` scored tokens it is sent (without the mask) as the forgery.
-    static func mask(_ ask: OracleAsk, vocabulary v: AttackVocabulary, seed: UInt64, length: Int = 55,
-                     candidates: Int = 200, maxQueries: Int = 1_000) async throws -> AttackOutcome {
+    static func mask(
+        _ ask: OracleAsk, vocabulary v: AttackVocabulary, seed: UInt64, length: Int = 55,
+        candidates: Int = 200, maxQueries: Int = 1_000
+    ) async throws -> AttackOutcome {
         let started = ContinuousClock.now
         var rng = SplitMix64(seed: seed)
         var outcome = AttackOutcome()
@@ -166,7 +170,8 @@ enum OracleAttacks {
             var next: Int?
             for i in 1..<mask.count {
                 guard (mask[i - 1]["id"] as? Int).map(UInt32.init) == cID, let id = (mask[i]["id"] as? Int).map(UInt32.init),
-                      let w = v.index[id], !used.contains(w), mask[i]["scored"] as? Bool == true, mask[i]["green"] as? Bool == true else { continue }
+                    let w = v.index[id], !used.contains(w), mask[i]["scored"] as? Bool == true, mask[i]["green"] as? Bool == true
+                else { continue }
                 next = w
                 break
             }
@@ -183,8 +188,10 @@ enum OracleAttacks {
     /// the verdict) does not go down. Without a score below the threshold every answer is the
     /// same, so this is a random walk: a random search. `path` is `/v1/detect` or
     /// `/v1/certificates` (whose signed statement carries the counts).
-    static func hillClimb(_ ask: OracleAsk, path: String = "/v1/detect", vocabulary v: AttackVocabulary, seed: UInt64,
-                          length: Int, maxQueries: Int = 1_000) async throws -> AttackOutcome {
+    static func hillClimb(
+        _ ask: OracleAsk, path: String = "/v1/detect", vocabulary v: AttackVocabulary, seed: UInt64,
+        length: Int, maxQueries: Int = 1_000
+    ) async throws -> AttackOutcome {
         let started = ContinuousClock.now
         var rng = SplitMix64(seed: seed)
         var outcome = AttackOutcome()

@@ -16,7 +16,9 @@ import Testing
 struct PostgresOutageRouteTests {
     static func body(_ text: String) throws -> ByteBuffer { ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["text": text])) }
 
-    @Test("while PostgreSQL is down every route that needs it is 503 storage.open_failed with a JSON body (auth too, not 401); once it is back they work without a restart")
+    @Test(
+        "while PostgreSQL is down every route that needs it is 503 storage.open_failed with a JSON body (auth too, not 401); once it is back they work without a restart"
+    )
     func outage() async throws {
         let server = try PostgresServer.dedicated()
         defer { server.stop() }
@@ -39,7 +41,8 @@ struct PostgresOutageRouteTests {
                 #expect(!String(buffer: r.body).contains(server.password))
                 #expect(r.headers[.retryAfter] == "5")
             }
-            try await client.execute(uri: "/v1/certificates", method: .post, headers: headers, body: try Self.body(ServerTests.human + " Again.")) { r in
+            try await client.execute(uri: "/v1/certificates", method: .post, headers: headers, body: try Self.body(ServerTests.human + " Again.")) {
+                r in
                 #expect(r.status == .serviceUnavailable && ErrorBody(r.body).code == "storage.open_failed", "\(r.status) \(String(buffer: r.body))")
             }
             try await client.execute(uri: "/v1/log/checkpoint", method: .get) { r in
@@ -49,7 +52,8 @@ struct PostgresOutageRouteTests {
             try await client.execute(uri: "/v1/detect", method: .post, headers: headers, body: try Self.body(ServerTests.human)) { r in
                 #expect(r.status == .ok)
             }
-            try await client.execute(uri: "/v1/certificates", method: .post, headers: headers, body: try Self.body(ServerTests.human + " Again.")) { r in
+            try await client.execute(uri: "/v1/certificates", method: .post, headers: headers, body: try Self.body(ServerTests.human + " Again.")) {
+                r in
                 #expect(r.status == .created)
             }
             try await client.execute(uri: "/v1/log/checkpoint", method: .get) { r in

@@ -12,8 +12,9 @@ struct RateLimitTests {
     func burst() async throws {
         let s0 = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s0.home) }
-        let services = GreenmarkServices(home: s0.home, tokenizer: ServerTests.tokenizer, registry: s0.services.registry,
-                                         rateLimit: RateLimiter.Policy(ratePerSecond: 0.01, burst: 3))
+        let services = GreenmarkServices(
+            home: s0.home, tokenizer: ServerTests.tokenizer, registry: s0.services.registry,
+            rateLimit: RateLimiter.Policy(ratePerSecond: 0.01, burst: 3))
         let body = ByteBuffer(string: #"{"text": "a few words to score"}"#)
         @Sendable func auth(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)", .contentType: "application/json"] }
         try await GreenmarkApplication.make(services: services, port: 0).test(.live) { client in

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One HTTP/1.1 request over a plain socket, sent byte for byte as given (request target, body):
@@ -15,8 +16,10 @@ enum RawHTTP {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    static func send(host: String = "127.0.0.1", port: Int, method: String, target: String, token: String? = nil,
-                     body: [UInt8]? = nil, headers: [String] = []) throws -> Response {
+    static func send(
+        host: String = "127.0.0.1", port: Int, method: String, target: String, token: String? = nil,
+        body: [UInt8]? = nil, headers: [String] = []
+    ) throws -> Response {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body?.count ?? 0)\r\n"
         if body != nil { head += "Content-Type: application/json\r\n" }
         if let token { head += "Authorization: Bearer \(token)\r\n" }
@@ -38,9 +41,11 @@ enum RawHTTP {
         }
         var payload = Array(response[split.upperBound...])
         if headText.lowercased().contains("transfer-encoding: chunked") {
-            var out: [UInt8] = [], rest = payload[...]
+            var out: [UInt8] = []
+            var rest = payload[...]
             while let end = rest.firstRange(of: Array("\r\n".utf8)),
-                  let size = Int(String(decoding: rest[..<end.lowerBound], as: UTF8.self), radix: 16), size > 0 {
+                let size = Int(String(decoding: rest[..<end.lowerBound], as: UTF8.self), radix: 16), size > 0
+            {
                 out += rest[end.upperBound...].prefix(size)
                 rest = rest[end.upperBound...].dropFirst(size + 2)
             }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One HTTP/1.1 connection over a plain socket, for what URLSession cannot do: stop reading,
@@ -21,7 +22,8 @@ final class RawHTTPConnection: @unchecked Sendable {
     /// Sends a POST with a JSON body.
     func post(_ path: String, token: String, json: [String: Any], keepAlive: Bool = true) throws {
         let body = try JSONSerialization.data(withJSONObject: json)
-        let head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
+        let head =
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "\r\n"
         try send(Array(head.utf8) + Array(body))
     }

@@ -8,8 +8,9 @@ import Testing
 struct ScaleOutTests {
     /// Runs `greenmark arguments...` with `environment` added; its status and output.
     static func greenmark(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        try Subprocess.run(DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path, arguments,
-                           environment: environment, keep: { !$0.hasPrefix("GREENMARK_") && !$0.hasPrefix("PG") })
+        try Subprocess.run(
+            DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path, arguments,
+            environment: environment, keep: { !$0.hasPrefix("GREENMARK_") && !$0.hasPrefix("PG") })
     }
 
     static func token(_ output: String) -> String? {
@@ -34,7 +35,9 @@ struct ScaleOutTests {
             let pg = try PostgresServer.shared()
             let database = try pg.createDatabase()
             let base = FileManager.default.temporaryDirectory.appendingPathComponent("gm-scale-\(UUID().uuidString)").path
-            let homeA = base + "/a", homeB = base + "/b", masterKeyFile = base + "/master.key"
+            let homeA = base + "/a"
+            let homeB = base + "/b"
+            let masterKeyFile = base + "/master.key"
             try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
             // The shared settings travel in the environment: the URI has no password (PGPASSWORD has it).
             var env = pg.environment
@@ -44,18 +47,25 @@ struct ScaleOutTests {
                 let r = try ScaleOutTests.greenmark(step, environment: env)
                 try #require(r.status == 0, "greenmark \(step.joined(separator: " ")): \(r.output)")
             }
-            let admin = try #require(ScaleOutTests.token(try ScaleOutTests.greenmark(["tokens", "create", "--role", "admin", "--home", homeA], environment: env).output))
+            let admin = try #require(
+                ScaleOutTests.token(try ScaleOutTests.greenmark(["tokens", "create", "--role", "admin", "--home", homeA], environment: env).output))
             let stampRun = try ScaleOutTests.greenmark(["tokens", "create", "--role", "stamp", "--inspect", "--home", homeA], environment: env)
             let stamp = try #require(ScaleOutTests.token(stampRun.output))
-            let stampID = try #require(stampRun.output.split(separator: "\n").first { $0.hasPrefix("id:") }?.split(separator: " ").last.map(String.init))
-            let portA = DaemonProcess.freePort(), portB = DaemonProcess.freePort()
-            let a = try DaemonProcess(arguments: ["serve", "--home", homeA, "--port", String(portA), "--no-generation", "--key-sync-interval", keySyncInterval],
-                                      environment: env, port: portA)
+            let stampID = try #require(
+                stampRun.output.split(separator: "\n").first { $0.hasPrefix("id:") }?.split(separator: " ").last.map(String.init))
+            let portA = DaemonProcess.freePort()
+            let portB = DaemonProcess.freePort()
+            let a = try DaemonProcess(
+                arguments: ["serve", "--home", homeA, "--port", String(portA), "--no-generation", "--key-sync-interval", keySyncInterval],
+                environment: env, port: portA)
             #expect(await a.waitUntilReady(timeout: .seconds(300)), "daemon A did not start: \(a.log)")
-            let b = try DaemonProcess(arguments: ["serve", "--home", homeB, "--port", String(portB), "--no-generation", "--key-sync-interval", keySyncInterval],
-                                      environment: env, port: portB)
+            let b = try DaemonProcess(
+                arguments: ["serve", "--home", homeB, "--port", String(portB), "--no-generation", "--key-sync-interval", keySyncInterval],
+                environment: env, port: portB)
             #expect(await b.waitUntilReady(timeout: .seconds(300)), "daemon B did not start: \(b.log)")
-            return Cluster(pg: pg, database: database, base: base, homeA: homeA, homeB: homeB, env: env, admin: admin, stamp: stamp, stampID: stampID, a: a, b: b)
+            return Cluster(
+                pg: pg, database: database, base: base, homeA: homeA, homeB: homeB, env: env, admin: admin, stamp: stamp, stampID: stampID, a: a, b: b
+            )
         }
     }
 
@@ -72,14 +82,17 @@ struct ScaleOutTests {
             }
         }
         // The database holds only sealed secrets.
-        let stored = try pg.psql("SELECT name || ':' || (position('greenmark-sealed-v1' in convert_from(bytes, 'UTF8')) > 0)::text FROM key_file ORDER BY name", database: database)
+        let stored = try pg.psql(
+            "SELECT name || ':' || (position('greenmark-sealed-v1' in convert_from(bytes, 'UTF8')) > 0)::text FROM key_file ORDER BY name",
+            database: database)
         for secret in ["keyring.json", "signing.json", "log-key.json"] { #expect(stored.contains("\(secret):true"), "\(stored)") }
 
         // Certificates issued through each daemon are visible through the other, byte for byte.
         var ids: [(String, DaemonProcess)] = []
         for (i, daemon) in [a, b, a, b].enumerated() {
-            let (status, body) = try await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: stamp,
-                                                       json: ["text": ServerTests.human + " Essay \(i)."])
+            let (status, body) = try await HTTP.request(
+                "POST", daemon.baseURL + "/v1/certificates", token: stamp,
+                json: ["text": ServerTests.human + " Essay \(i)."])
             #expect(status == 201, "\(body)")
             ids.append((try #require(body["id"] as? String), daemon))
         }
@@ -109,7 +122,8 @@ struct ScaleOutTests {
         let trustA = try await HTTP.data(a.baseURL + "/v1/trust")
         while ContinuousClock.now < start + .seconds(30) {
             if Self.primary(try await HTTP.request("GET", b.baseURL + "/v1/admin/keys", token: admin).1) == newPrimary,
-               try await HTTP.data(b.baseURL + "/v1/trust").body == trustA.body {   // byte for byte: keys are sorted
+                try await HTTP.data(b.baseURL + "/v1/trust").body == trustA.body
+            {  // byte for byte: keys are sorted
                 seenOnB = ContinuousClock.now - start
                 break
             }
@@ -119,7 +133,8 @@ struct ScaleOutTests {
         let delay = try #require(seenOnB, "daemon B never served the rotated keyring and trusted root")
         #expect(delay < .seconds(10), "rotation took \(delay) to reach B (interval 0.5 s)")
         // B's trusted root moved on too (the rotation republished it: checked in the loop), and B certifies with it.
-        let afterRotation = try await HTTP.request("POST", b.baseURL + "/v1/certificates", token: stamp, json: ["text": ServerTests.human + " After."])
+        let afterRotation = try await HTTP.request(
+            "POST", b.baseURL + "/v1/certificates", token: stamp, json: ["text": ServerTests.human + " After."])
         #expect(afterRotation.0 == 201)
 
         // The audit log is shared: B lists A's rotation.
@@ -135,7 +150,8 @@ struct ScaleOutTests {
         }
         print("scale-out: rotation through A visible on B after \(delay) (sync interval 0.5 s)")
 
-        a.terminate(); b.terminate()
+        a.terminate()
+        b.terminate()
         #expect(await a.waitForExit() == 0)
         #expect(await b.waitForExit() == 0)
     }
@@ -159,13 +175,15 @@ struct ScaleOutTests {
         #expect(first.0 == 201, "\(first.1)")
         let revokedKey = try issuerKeyID(first.1)
         // Revoked through A; B's periodic sync is ten minutes away.
-        let revoke = try await HTTP.request("POST", a.baseURL + "/v1/admin/signing/revoke", token: admin,
-                                            json: ["key_id": revokedKey, "compromised_since": "2026-01-01T00:00:00Z"])
+        let revoke = try await HTTP.request(
+            "POST", a.baseURL + "/v1/admin/signing/revoke", token: admin,
+            json: ["key_id": revokedKey, "compromised_since": "2026-01-01T00:00:00Z"])
         #expect(revoke.0 == 200, "\(revoke.1)")
         let after = try await HTTP.request("POST", b.baseURL + "/v1/certificates", token: stamp, json: ["text": ServerTests.human + " After."])
         #expect(after.0 == 201, "\(after.1)")
         #expect(try issuerKeyID(after.1) != revokedKey, "B signed with the key A had revoked")
-        a.terminate(); b.terminate()
+        a.terminate()
+        b.terminate()
         #expect(await a.waitForExit() == 0)
         #expect(await b.waitForExit() == 0)
     }
@@ -185,8 +203,11 @@ struct ScaleOutTests {
         #expect(await plain.waitForExit(timeout: .seconds(120)) != 0)
         #expect(plain.log.contains("secrets.master_key_required"), "\(plain.log)")
 
-        let withPassword = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation",
-                                                         "--database", pg.uriWithPassword(database: database)], environment: [:], port: port)
+        let withPassword = try DaemonProcess(
+            arguments: [
+                "serve", "--home", home, "--port", String(port), "--no-generation",
+                "--database", pg.uriWithPassword(database: database),
+            ], environment: [:], port: port)
         #expect(await withPassword.waitForExit(timeout: .seconds(60)) != 0)
         #expect(withPassword.log.contains("must not contain a password"))
         #expect(!withPassword.log.contains(pg.password))

@@ -30,7 +30,11 @@ struct ScoringBudgetTests {
         }
         // (50 + 350) tokens at 1,000 a day: about 34,560 s.
         #expect(first && (34_000...35_000).contains(retryAfter), "\(retryAfter)")
-        if case .exhausted(_, let again) = budget.admit(t) { #expect(!again, "a second refusal is not the first") } else { Issue.record("admitted in debt") }
+        if case .exhausted(_, let again) = budget.admit(t) {
+            #expect(!again, "a second refusal is not the first")
+        } else {
+            Issue.record("admitted in debt")
+        }
         #expect(budget.admit(.token("tok-b")) == .allowed)  // its own bucket
         // Addresses have their own allowance; 86,400 a day refills 1 per second.
         let a = ScoringBudget.Caller.address("192.0.2.7")
@@ -53,18 +57,22 @@ struct ScoringBudgetTests {
         #expect(ScoringBudget.addressKey("/tmp/socket") == "/tmp/socket")
     }
 
-    @Test("over HTTP: 429 budget.exhausted with Retry-After once a token's or an address's scored tokens are used up, on /v1/detect and /v1/certificates; counted in /metrics; audited once per episode")
+    @Test(
+        "over HTTP: 429 budget.exhausted with Retry-After once a token's or an address's scored tokens are used up, on /v1/detect and /v1/certificates; counted in /metrics; audited once per episode"
+    )
     func overHTTP() async throws {
         MetricsBootstrap.once
         let s0 = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s0.home) }
         let registry = s0.services.registry
-        let services = GreenmarkServices(home: s0.home, tokenizer: ServerTests.tokenizer, registry: registry, publicDetection: true,
-                                         budget: .init(perToken: 1_000, perAddress: 400))
+        let services = GreenmarkServices(
+            home: s0.home, tokenizer: ServerTests.tokenizer, registry: registry, publicDetection: true,
+            budget: .init(perToken: 1_000, perAddress: 400))
         let verify = try registry.createToken(role: .verify)
         let stamp = try registry.createToken(role: .stamp)
         let text = ServerTests.human  // about 115 scored tokens
-        let scored = try Detector(tokenizer: ServerTests.tokenizer).detect(text, keys: KeyringStore(directory: s0.home).load().detectionKeys).tokensScored
+        let scored = try Detector(tokenizer: ServerTests.tokenizer).detect(text, keys: KeyringStore(directory: s0.home).load().detectionKeys)
+            .tokensScored
         @Sendable func headers(_ token: String?) -> HTTPFields {
             var h: HTTPFields = [.contentType: "application/json"]
             if let token { h[.authorization] = "Bearer \(token)" }
@@ -95,7 +103,10 @@ struct ScoringBudgetTests {
             var issued = 0
             while issued < 100 {
                 let status = try await client.execute(uri: "/v1/certificates", method: .post, headers: headers(stamp.token), body: body) { $0.status }
-                if status != .unprocessableContent { #expect(status == .tooManyRequests); break }
+                if status != .unprocessableContent {
+                    #expect(status == .tooManyRequests)
+                    break
+                }
                 issued += 1
             }
             #expect(issued == expected)
@@ -103,7 +114,10 @@ struct ScoringBudgetTests {
             var anonymous = 0
             while anonymous < 100 {
                 let status = try await client.execute(uri: "/v1/detect", method: .post, headers: headers(nil), body: body) { $0.status }
-                if status != .ok { #expect(status == .tooManyRequests); break }
+                if status != .ok {
+                    #expect(status == .tooManyRequests)
+                    break
+                }
                 anonymous += 1
             }
             #expect(anonymous == (400 - ScoringBudget.minimumCharge) / scored + 1)
@@ -133,8 +147,9 @@ struct ScoringBudgetTests {
         let defaults = try await DaemonConfiguration.load(environment: [:])
         #expect(defaults.budgetPolicy == ScoringBudget.Policy.default)
         #expect(defaults.tokenBudget == 200_000 && defaults.addressBudget == 50_000)
-        let set = try await DaemonConfiguration.load(arguments: [.tokenBudget: ConfigValue(.int(5_000), isSecret: false)],
-                                                     environment: ["GREENMARK_ADDRESS_BUDGET": "0"])
+        let set = try await DaemonConfiguration.load(
+            arguments: [.tokenBudget: ConfigValue(.int(5_000), isSecret: false)],
+            environment: ["GREENMARK_ADDRESS_BUDGET": "0"])
         #expect(set.budgetPolicy == ScoringBudget.Policy(perToken: 5_000, perAddress: nil))
         let off = try await DaemonConfiguration.load(environment: ["GREENMARK_TOKEN_BUDGET": "0", "GREENMARK_ADDRESS_BUDGET": "0"])
         #expect(off.budgetPolicy == nil)
@@ -156,7 +171,9 @@ struct ScoringBudgetTests {
         }
     }
 
-    @Test("the daemon process: --token-budget applies; a token made with `greenmark tokens create --inspect` inspects, one without does not; tokens list shows it")
+    @Test(
+        "the daemon process: --token-budget applies; a token made with `greenmark tokens create --inspect` inspects, one without does not; tokens list shows it"
+    )
     func daemonProcess() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
@@ -183,8 +200,9 @@ struct ScoringBudgetTests {
         // The set-up's stamp token has inspect too (it certifies unwatermarked texts); of the two verify tokens, one.
         #expect(list.split(separator: "\n").filter { $0.contains("verify") && $0.contains("+inspect") }.count == 1, "\(list)")
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation", "--token-budget", "300"],
-                                       environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation", "--token-budget", "300"],
+            environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
         let url = daemon.baseURL + "/v1/detect"
         var (status, body) = try await HTTP.request("POST", url, token: inspector, json: ["text": ServerTests.human, "include_mask": true])
@@ -193,7 +211,9 @@ struct ScoringBudgetTests {
         #expect(status == 403 && ErrorBody(body).code == "detect.inspect_required")
         // 300 scored tokens a day for this token (the refused request cost nothing): (300 - 50) / T + 1
         // requests of T scored tokens, then 429.
-        let scored = try Detector(tokenizer: ServerTests.tokenizer).detect(ServerTests.human, keys: KeyringStore(directory: s.home).load().detectionKeys).tokensScored
+        let scored = try Detector(tokenizer: ServerTests.tokenizer).detect(
+            ServerTests.human, keys: KeyringStore(directory: s.home).load().detectionKeys
+        ).tokensScored
         for expected in Array(repeating: 200, count: (300 - 50) / scored + 1) + [429] {
             (status, body) = try await HTTP.request("POST", url, token: plain, json: ["text": ServerTests.human])
             #expect(status == expected, "\(body)")

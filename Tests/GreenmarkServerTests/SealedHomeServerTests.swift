@@ -41,10 +41,13 @@ struct SealedHomeServerTests {
                 let detail = server.parse(r.body)["detail"] as? [String: Any]
                 #expect(detail?["master_key"] as? String == "configured" && detail?["keyring"] as? String == "loaded")
             }
-            try await client.execute(uri: "/v1/detect", method: .post, headers: server.auth(s.reader), body: server.json(["text": ServerTests.human])) {
+            try await client.execute(uri: "/v1/detect", method: .post, headers: server.auth(s.reader), body: server.json(["text": ServerTests.human]))
+            {
                 #expect($0.status == .ok)
             }
-            try await client.execute(uri: "/v1/certificates", method: .post, headers: server.auth(s.stamp), body: server.json(["text": ServerTests.human])) {
+            try await client.execute(
+                uri: "/v1/certificates", method: .post, headers: server.auth(s.stamp), body: server.json(["text": ServerTests.human])
+            ) {
                 #expect($0.status == .created)
             }
             try await client.execute(uri: "/v1/log/checkpoint", method: .get) { #expect($0.status == .ok) }
@@ -65,7 +68,8 @@ struct SealedHomeServerTests {
                 #expect(detail?["signing"] as? String == "secrets.master_key_required")
                 #expect(detail?["master_key"] as? String == "none")
             }
-            try await client.execute(uri: "/v1/detect", method: .post, headers: server.auth(s.reader), body: server.json(["text": ServerTests.human])) { r in
+            try await client.execute(uri: "/v1/detect", method: .post, headers: server.auth(s.reader), body: server.json(["text": ServerTests.human]))
+            { r in
                 #expect(r.status == .serviceUnavailable)
                 #expect(ErrorBody(r.body).code == "secrets.master_key_required")
             }
@@ -83,7 +87,9 @@ struct SealedHomeServerTests {
                 #expect(r.status == .serviceUnavailable)
                 #expect((server.parse(r.body)["detail"] as? [String: Any])?["keyring"] as? String == "secrets.wrong_master_key")
             }
-            try await client.execute(uri: "/v1/certificates", method: .post, headers: server.auth(s.stamp), body: server.json(["text": ServerTests.human])) { r in
+            try await client.execute(
+                uri: "/v1/certificates", method: .post, headers: server.auth(s.stamp), body: server.json(["text": ServerTests.human])
+            ) { r in
                 #expect(r.status == .serviceUnavailable)
                 #expect(ErrorBody(r.body).code == "secrets.wrong_master_key")
             }
@@ -106,7 +112,8 @@ struct SealedHomeServerTests {
                 #expect(r.status == .serviceUnavailable)
                 #expect((server.parse(r.body)["detail"] as? [String: Any])?["keyring"] as? String == "crypto.authentication_failed")
             }
-            try await client.execute(uri: "/v1/detect", method: .post, headers: server.auth(s.reader), body: server.json(["text": ServerTests.human])) { r in
+            try await client.execute(uri: "/v1/detect", method: .post, headers: server.auth(s.reader), body: server.json(["text": ServerTests.human]))
+            { r in
                 #expect(r.status == .serviceUnavailable)
                 #expect(ErrorBody(r.body).code == "crypto.authentication_failed")
             }

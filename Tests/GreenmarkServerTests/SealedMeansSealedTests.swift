@@ -9,7 +9,7 @@ import GreenmarkStorage
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sealed means sealed (#17): with a master key configured, a plaintext secret file put into the
@@ -23,7 +23,8 @@ struct SealedMeansSealedTests {
 
     /// A sealed home (keyring, signing keys) under a new master key in a 0600 file, with an admin token.
     static func sealedHome() throws -> (home: String, keyFile: String, key: MasterKey, admin: String) {
-        let home = temporary("sealed"), keyFile = home + "-master.key"
+        let home = temporary("sealed")
+        let keyFile = home + "-master.key"
         let key = try MasterKey.createFile(at: keyFile)
         let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home, masterKey: .key(key)).initialize(watermarkKeys: ring.keys)
@@ -43,13 +44,19 @@ struct SealedMeansSealedTests {
         return forged
     }
 
-    @Test("the real greenmarkd: a plaintext keyring.json or signing.json swapped in makes it not ready (secrets.plaintext_refused); routes answer 503; an admin rotation does not re-seal it; a restart is refused")
+    @Test(
+        "the real greenmarkd: a plaintext keyring.json or signing.json swapped in makes it not ready (secrets.plaintext_refused); routes answer 503; an admin rotation does not re-seal it; a restart is refused"
+    )
     func daemon() async throws {
         let s = try Self.sealedHome()
-        defer { try? FileManager.default.removeItem(atPath: s.home); unlink(s.keyFile) }
+        defer {
+            try? FileManager.default.removeItem(atPath: s.home)
+            unlink(s.keyFile)
+        }
         let env = ["GREENMARK_MASTER_KEY_FILE": s.keyFile]
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: env, port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: env, port: port)
         #expect(await daemon.waitUntilReady(), "greenmarkd did not start: \(daemon.log)")
         let base = daemon.baseURL
         var (status, body) = try await HTTP.request("GET", base + "/readyz")
@@ -76,8 +83,9 @@ struct SealedMeansSealedTests {
         #expect(status == 503 && (body["detail"] as? [String: Any])?["signing"] as? String == "secrets.plaintext_refused", "\(body)")
         (status, body) = try await HTTP.request("POST", base + "/v1/certificates", token: s.admin, json: ["text": ServerTests.human])
         #expect(status == 503 && ErrorBody(body).code == "secrets.plaintext_refused", "\(status) \(body)")
-        (status, body) = try await HTTP.request("POST", base + "/v1/admin/signing/revoke", token: s.admin,
-                                                json: ["key_id": "gik-0000000000000000", "compromised_since": "2026-01-01T00:00:00Z"])
+        (status, body) = try await HTTP.request(
+            "POST", base + "/v1/admin/signing/revoke", token: s.admin,
+            json: ["key_id": "gik-0000000000000000", "compromised_since": "2026-01-01T00:00:00Z"])
         #expect(status == 503, "\(status) \(body)")
         #expect(FileManager.default.contents(atPath: signing) == forgedSigning, "the plaintext signing.json was changed or re-sealed")
         daemon.terminate()
@@ -93,14 +101,17 @@ struct SealedMeansSealedTests {
         #expect(FileManager.default.contents(atPath: keyring) == forgedRing)
     }
 
-    @Test("KeySync never takes a plaintext secret file from the shared registry: a joining home does not get it, a sealed home publishes its own over it")
+    @Test(
+        "KeySync never takes a plaintext secret file from the shared registry: a joining home does not get it, a sealed home publishes its own over it"
+    )
     func keySync() throws {
         let base = Self.temporary("sync")
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: base) }
         let registry = try Registry(path: base + "/registry.sqlite")
         let key = try MasterKey.generate()
-        let a = base + "/a", b = base + "/b"
+        let a = base + "/a"
+        let b = base + "/b"
         try KeyringStore(directory: a, masterKey: .key(key)).initialize()
         let syncA = KeySync(home: a, registry: registry, interval: .seconds(1), masterKey: .key(key))
         #expect(try syncA.sync().pushed == ["keyring.json"])

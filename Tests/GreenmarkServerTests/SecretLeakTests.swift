@@ -3,11 +3,12 @@ import GreenmarkCore
 import GreenmarkCrypto
 import GreenmarkKeys
 import Testing
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// No secret in output: the real `greenmark` and `greenmarkd` run a sealed home through key
@@ -69,13 +70,18 @@ struct SecretLeakTests {
 
     /// Runs the real `greenmark` with the given environment (no other GREENMARK_* variable),
     /// capturing stdout and stderr through files.
-    static func greenmark(_ arguments: [String], environment: [String: String], capture: Capture) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func greenmark(_ arguments: [String], environment: [String: String], capture: Capture) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
         let dir = FileManager.default.temporaryDirectory
         let outPath = dir.appendingPathComponent("gm-out-\(UUID().uuidString)").path
         let errPath = dir.appendingPathComponent("gm-err-\(UUID().uuidString)").path
         FileManager.default.createFile(atPath: outPath, contents: nil)
         FileManager.default.createFile(atPath: errPath, contents: nil)
-        defer { unlink(outPath); unlink(errPath) }
+        defer {
+            unlink(outPath)
+            unlink(errPath)
+        }
         let process = Process()
         process.executableURL = cli
         process.arguments = arguments
@@ -121,10 +127,15 @@ struct SecretLeakTests {
         for key in try KeyringStore(directory: home, masterKey: .key(masterKey)).load().keys where !key.secret.isEmpty {
             out.append(("watermark key \(key.id)", key.secret))
         }
-        let signing = try SealedFile.open(Array(FileManager.default.contents(atPath: home + "/signing.json")!), purpose: .signing, masterKey: masterKey)
+        let signing = try SealedFile.open(
+            Array(FileManager.default.contents(atPath: home + "/signing.json")!), purpose: .signing, masterKey: masterKey)
         let state = try JSONSerialization.jsonObject(with: signing.withUnsafeBytes { Data($0) }) as! [String: Any]
         for record in (state["root_keys"] as! [[String: Any]]) + (state["issuers"] as! [[String: Any]]) {
-            out.append(("signing seed \(record["key_id"] ?? (record["entry"] as? [String: Any])?["key_id"] ?? "?")", try Hex.decode(record["seed_hex"] as! String)))
+            out.append(
+                (
+                    "signing seed \(record["key_id"] ?? (record["entry"] as? [String: Any])?["key_id"] ?? "?")",
+                    try Hex.decode(record["seed_hex"] as! String)
+                ))
         }
         let log = try SealedFile.open(Array(FileManager.default.contents(atPath: home + "/log-key.json")!), purpose: .logKey, masterKey: masterKey)
         let logFile = try JSONSerialization.jsonObject(with: log.withUnsafeBytes { Data($0) }) as! [String: Any]
@@ -137,8 +148,10 @@ struct SecretLeakTests {
         let secret: [UInt8] = (0..<32).map { UInt8(($0 * 37 + 11) & 0xff) }
         let finder = SecretFinder(secrets: [("planted", secret)])
         #expect(finder.find(in: Array("nothing to see here".utf8)).isEmpty)
-        for encoded in [Hex.encode(secret), Hex.encode(secret).uppercased(), Data(secret).base64EncodedString(), Base64URL.encode(secret),
-                        "prefix " + Hex.encode(secret.prefix(12)) + " suffix"] {
+        for encoded in [
+            Hex.encode(secret), Hex.encode(secret).uppercased(), Data(secret).base64EncodedString(), Base64URL.encode(secret),
+            "prefix " + Hex.encode(secret.prefix(12)) + " suffix",
+        ] {
             #expect(!finder.find(in: Array("log line: key=\(encoded) end".utf8)).isEmpty, "\(encoded) not found")
         }
         #expect(!finder.find(in: [1, 2] + secret + [3]).isEmpty)
@@ -148,39 +161,50 @@ struct SecretLeakTests {
     func noSecretInOutput() async throws {
         let capture = Capture()
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-leak-\(UUID().uuidString)").path
-        let keyFile = home + "-master.key", otherKeyFile = home + "-other.key"
+        let keyFile = home + "-master.key"
+        let otherKeyFile = home + "-other.key"
         defer {
             try? FileManager.default.removeItem(atPath: home)
-            unlink(keyFile); unlink(otherKeyFile)
+            unlink(keyFile)
+            unlink(otherKeyFile)
         }
         let sealedEnv = ["GREENMARK_MASTER_KEY_FILE": keyFile]
 
         // A plaintext home first, then a master key, sealing, and work on the sealed home.
-        for (args, env) in [(["keys", "init", "--home", home], [:]), (["trust", "init", "--home", home], [:]),
-                            (["keys", "master-key", "--out", keyFile], [:]), (["keys", "master-key", "--out", otherKeyFile], [:]),
-                            (["keys", "seal", "--home", home], sealedEnv), (["keys", "rotate", "--home", home], sealedEnv),
-                            (["keys", "add", "--home", home], sealedEnv), (["keys", "list", "--home", home], sealedEnv),
-                            (["keys", "list", "--json", "--home", home], sealedEnv), (["trust", "rotate-issuer", "--home", home], sealedEnv),
-                            (["trust", "show", "--home", home], sealedEnv)] as [([String], [String: String])] {
+        for (args, env) in [
+            (["keys", "init", "--home", home], [:]), (["trust", "init", "--home", home], [:]),
+            (["keys", "master-key", "--out", keyFile], [:]), (["keys", "master-key", "--out", otherKeyFile], [:]),
+            (["keys", "seal", "--home", home], sealedEnv), (["keys", "rotate", "--home", home], sealedEnv),
+            (["keys", "add", "--home", home], sealedEnv), (["keys", "list", "--home", home], sealedEnv),
+            (["keys", "list", "--json", "--home", home], sealedEnv), (["trust", "rotate-issuer", "--home", home], sealedEnv),
+            (["trust", "show", "--home", home], sealedEnv),
+        ] as [([String], [String: String])] {
             let r = try Self.greenmark(args, environment: env, capture: capture)
             #expect(r.status == 0, "\(args): \(r.stderr)")
         }
         // Failures print errors: no key, the wrong key, a bad key, an existing key file.
         let inlineKey = try String(contentsOfFile: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        for (args, env, code) in [(["keys", "list", "--home", home], [:], "secrets.master_key_required"),
-                                  (["keys", "rotate", "--home", home], ["GREENMARK_MASTER_KEY_FILE": otherKeyFile], "secrets.wrong_master_key"),
-                                  (["keys", "list", "--home", home], ["GREENMARK_MASTER_KEY": String(inlineKey.dropLast(2))], "secrets.master_key_invalid"),
-                                  (["keys", "list", "--home", home], ["GREENMARK_MASTER_KEY": inlineKey, "GREENMARK_MASTER_KEY_FILE": keyFile], "secrets.master_key_invalid"),
-                                  (["keys", "master-key", "--out", keyFile], [:], "secrets.master_key_invalid")] as [([String], [String: String], String)] {
+        for (args, env, code) in [
+            (["keys", "list", "--home", home], [:], "secrets.master_key_required"),
+            (["keys", "rotate", "--home", home], ["GREENMARK_MASTER_KEY_FILE": otherKeyFile], "secrets.wrong_master_key"),
+            (["keys", "list", "--home", home], ["GREENMARK_MASTER_KEY": String(inlineKey.dropLast(2))], "secrets.master_key_invalid"),
+            (
+                ["keys", "list", "--home", home], ["GREENMARK_MASTER_KEY": inlineKey, "GREENMARK_MASTER_KEY_FILE": keyFile],
+                "secrets.master_key_invalid"
+            ),
+            (["keys", "master-key", "--out", keyFile], [:], "secrets.master_key_invalid"),
+        ] as [([String], [String: String], String)] {
             let r = try Self.greenmark(args, environment: env, capture: capture)
             #expect(r.status == 1 && r.stderr.contains(code), "\(args): \(r.stderr)")
         }
         let tokenOutput = try Self.greenmark(["tokens", "create", "--role", "admin", "--home", home], environment: sealedEnv, capture: capture)
-        let token = try #require(tokenOutput.stdout.split(separator: "\n").first { $0.hasPrefix("token:") }?.split(separator: " ").last.map(String.init))
+        let token = try #require(
+            tokenOutput.stdout.split(separator: "\n").first { $0.hasPrefix("token:") }?.split(separator: " ").last.map(String.init))
 
         // The daemon, with the master key from its environment.
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port), "--no-generation"], environment: sealedEnv, port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", home, "--port", String(port), "--no-generation"], environment: sealedEnv, port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
         let cmdline = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(daemon.process.processIdentifier)/cmdline"))
         capture.add("greenmarkd argv (/proc/pid/cmdline)", Array(cmdline))
@@ -209,7 +233,8 @@ struct SecretLeakTests {
         #expect(status == 400)
         (status, _) = try await Self.http("POST", base + "/v1/detect", token: "gmt_wrong", body: text, capture: capture)
         #expect(status == 401)
-        (status, _) = try await Self.http("POST", base + "/v1/detect", token: token, body: #"{"text":"hello there","key_id":"wk-0000000000000000"}"#, capture: capture)
+        (status, _) = try await Self.http(
+            "POST", base + "/v1/detect", token: token, body: #"{"text":"hello there","key_id":"wk-0000000000000000"}"#, capture: capture)
         #expect(status == 404)
         (status, _) = try await Self.http("GET", base + "/v1/nothing", capture: capture)
         #expect(status == 404)
@@ -224,8 +249,10 @@ struct SecretLeakTests {
         defer { unlink(copy) }
         try FileManager.default.copyItem(atPath: keyFile, toPath: copy)
         chmod(copy, 0o644)
-        for (env, code) in [(["GREENMARK_MASTER_KEY_FILE": otherKeyFile], "secrets.wrong_master_key"), ([:], "secrets.master_key_required"),
-                            (["GREENMARK_MASTER_KEY_FILE": copy], "secrets.master_key_insecure_permissions")] as [([String: String], String)] {
+        for (env, code) in [
+            (["GREENMARK_MASTER_KEY_FILE": otherKeyFile], "secrets.wrong_master_key"), ([:], "secrets.master_key_required"),
+            (["GREENMARK_MASTER_KEY_FILE": copy], "secrets.master_key_insecure_permissions"),
+        ] as [([String: String], String)] {
             let p = DaemonProcess.freePort()
             let refused = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(p), "--no-generation"], environment: env, port: p)
             let exit = await refused.waitForExit(timeout: .seconds(120))
@@ -260,7 +287,9 @@ struct SecretLeakTests {
             #expect(all.contains(String(label.dropFirst("watermark key ".count))), "\(label) never appears in the output")
         }
         #expect(!daemon.log.isEmpty)
-        print("no-secret check: \(capture.items.count) captures, \(all.utf8.count) bytes, \(finder.needles.count) needles from \(secrets.count) secrets")
+        print(
+            "no-secret check: \(capture.items.count) captures, \(all.utf8.count) bytes, \(finder.needles.count) needles from \(secrets.count) secrets"
+        )
         // And the control: the same finder does see a secret planted in captured-looking output.
         #expect(!finder.find(in: Array("debug: \(Hex.encode(secrets[1].bytes))".utf8)).isEmpty)
     }

@@ -15,7 +15,8 @@ import Testing
 @Suite("greenmarkd HTTP API (live server on loopback)", .serialized)
 struct ServerTests {
     static let tokenizer: LlamaTokenizer = try! LlamaTokenizer(modelPath: ModelLocator.resolve())
-    static let human = "Four score and seven years ago our fathers brought forth on this continent, a new nation, conceived in Liberty, and dedicated to the proposition that all men are created equal. Now we are engaged in a great civil war, testing whether that nation, or any nation so conceived and so dedicated, can long endure. We are met on a great battle-field of that war. We have come to dedicate a portion of that field, as a final resting place for those who here gave their lives that that nation might live. It is altogether fitting and proper that we should do this."
+    static let human =
+        "Four score and seven years ago our fathers brought forth on this continent, a new nation, conceived in Liberty, and dedicated to the proposition that all men are created equal. Now we are engaged in a great civil war, testing whether that nation, or any nation so conceived and so dedicated, can long endure. We are met on a great battle-field of that war. We have come to dedicate a portion of that field, as a final resting place for those who here gave their lives that that nation might live. It is altogether fitting and proper that we should do this."
 
     struct Setup {
         let services: GreenmarkServices
@@ -32,7 +33,8 @@ struct ServerTests {
         let reader = try registry.createToken(role: .verify).token
         // Stamp with inspect: the tests certify unwatermarked texts, which needs inspect (DetectionOracleTests).
         let issuer = try registry.createToken(role: .stamp, permissions: [.inspect]).token
-        return Setup(services: GreenmarkServices(home: home, tokenizer: Self.tokenizer, registry: registry), reader: reader, issuer: issuer, home: home)
+        return Setup(
+            services: GreenmarkServices(home: home, tokenizer: Self.tokenizer, registry: registry), reader: reader, issuer: issuer, home: home)
     }
 
     func json(_ object: [String: Any]) -> ByteBuffer { ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object)) }
@@ -65,12 +67,16 @@ struct ServerTests {
                 // A verify token sees the verdict; the scores of an unwatermarked text only with inspect (DetectionOracleTests).
                 #expect(body["view"] as? String == "verdict" && body["z_score"] == nil)
             }
-            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": Self.human, "include_mask": true])) { r in
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": Self.human, "include_mask": true])
+            ) { r in
                 #expect(r.status == .forbidden)
                 #expect(ErrorBody(r.body).code == "detect.inspect_required")
             }
             let inspector = try s.services.registry.createToken(role: .verify, permissions: [.inspect]).token
-            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(inspector), body: json(["text": Self.human, "include_mask": true])) { r in
+            try await client.execute(
+                uri: "/v1/detect", method: .post, headers: auth(inspector), body: json(["text": Self.human, "include_mask": true])
+            ) { r in
                 #expect(r.status == .ok)
                 let body = parse(r.body)
                 #expect(body["watermarked"] as? Bool == false)
@@ -100,7 +106,9 @@ struct ServerTests {
             try await client.execute(uri: "/v1/certificates", method: .post, headers: auth(s.reader), body: json(["text": Self.human])) { r in
                 #expect(r.status == .forbidden)
             }
-            let id: String = try await client.execute(uri: "/v1/certificates", method: .post, headers: auth(s.issuer), body: json(["text": Self.human])) { r in
+            let id: String = try await client.execute(
+                uri: "/v1/certificates", method: .post, headers: auth(s.issuer), body: json(["text": Self.human])
+            ) { r in
                 #expect(r.status == .created)
                 return parse(r.body)["id"] as? String ?? ""
             }
@@ -113,13 +121,17 @@ struct ServerTests {
             try await client.execute(uri: "/v1/certificates/gmc-nope", method: .get, headers: auth(s.reader)) { r in
                 #expect(r.status == .notFound)
             }
-            try await client.execute(uri: "/v1/certificates/verify", method: .post, headers: auth(s.reader),
-                                     body: json(["certificate": certificate, "text": Self.human])) { r in
+            try await client.execute(
+                uri: "/v1/certificates/verify", method: .post, headers: auth(s.reader),
+                body: json(["certificate": certificate, "text": Self.human])
+            ) { r in
                 #expect(r.status == .ok)
                 #expect(parse(r.body)["status"] as? String == "valid")
             }
-            try await client.execute(uri: "/v1/certificates/verify", method: .post, headers: auth(s.reader),
-                                     body: json(["certificate": certificate, "text": Self.human + " Edited."])) { r in
+            try await client.execute(
+                uri: "/v1/certificates/verify", method: .post, headers: auth(s.reader),
+                body: json(["certificate": certificate, "text": Self.human + " Edited."])
+            ) { r in
                 let body = parse(r.body)
                 #expect(body["status"] as? String == "invalid")
                 #expect((body["checks"] as? [[String: Any]])?.contains { $0["code"] as? String == "text.digest.mismatch" } == true)
@@ -137,7 +149,9 @@ struct ServerTests {
         let s = try setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
-            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": Self.human])) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": Self.human])) {
+                #expect($0.status == .ok)
+            }
             try await client.execute(uri: "/metrics", method: .get) { r in
                 #expect(r.status == .ok)
                 let text = String(buffer: r.body)
@@ -169,8 +183,10 @@ struct ServerTests {
                 #expect(r.status == .conflict)
                 #expect(ErrorBody(r.body).code == "key.invalid_transition")
             }
-            try await client.execute(uri: "/v1/admin/signing/revoke", method: .post, headers: headers,
-                                     body: ByteBuffer(string: #"{"key_id": "\#(issuer)", "compromised_since": "2026-01-01T00:00:00Z"}"#)) { r in
+            try await client.execute(
+                uri: "/v1/admin/signing/revoke", method: .post, headers: headers,
+                body: ByteBuffer(string: #"{"key_id": "\#(issuer)", "compromised_since": "2026-01-01T00:00:00Z"}"#)
+            ) { r in
                 #expect(r.status == .ok)
                 let issuing = parse(r.body)["issuing_keys"] as? [[String: Any]] ?? []
                 #expect(issuing.first { $0["key_id"] as? String == issuer }?["status"] as? String == "revoked")

@@ -7,14 +7,15 @@ import GreenmarkStorage
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `greenmarkd` on a read-only file system and on a full disk: clear errors with stable
 /// codes, no corruption, and recovery once the fault is gone. Needs root to mount (a tmpfs that
 /// fills up, a read-only bind mount); elsewhere the suite is reported as skipped with that reason.
-@Suite("greenmarkd storage faults (read-only file system, full disk)", .serialized,
-       .enabled(if: Mounts.available, "needs root with CAP_SYS_ADMIN to mount a tmpfs and a read-only bind mount"))
+@Suite(
+    "greenmarkd storage faults (read-only file system, full disk)", .serialized,
+    .enabled(if: Mounts.available, "needs root with CAP_SYS_ADMIN to mount a tmpfs and a read-only bind mount"))
 struct StorageFaultTests {
     /// A Greenmark home with a keyring, signing keys, a registry (closed again) and a stamp token.
     static func makeHome(_ home: String) throws -> String {
@@ -90,8 +91,9 @@ struct StorageFaultTests {
 
         var acknowledged: [String] = []
         func certify(_ label: String) async throws -> (Int, [String: Any]) {
-            let (status, body) = try await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: token,
-                                                       json: ["text": ServerTests.human + " " + label])
+            let (status, body) = try await HTTP.request(
+                "POST", daemon.baseURL + "/v1/certificates", token: token,
+                json: ["text": ServerTests.human + " " + label])
             if status == 201, let id = body["id"] as? String { acknowledged.append(id) }
             return (status, body)
         }
@@ -105,8 +107,11 @@ struct StorageFaultTests {
         var fillErrno: Int32 = 0
         while true {
             let n = chunk.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-            if n < 0 { fillErrno = errno; break }
-            if n < chunk.count { continue }   // the last partial write; the next one fails
+            if n < 0 {
+                fillErrno = errno
+                break
+            }
+            if n < chunk.count { continue }  // the last partial write; the next one fails
         }
         close(fd)
         #expect(fillErrno == ENOSPC)
@@ -116,7 +121,9 @@ struct StorageFaultTests {
         var otherStatuses: [Int: String] = [:]
         for i in 0..<20 {
             let (status, body) = try await certify("While the disk is full, request \(i).")
-            if status == 503, ErrorBody(body).code == "storage.write_failed" { refused += 1 } else if status != 201 {
+            if status == 503, ErrorBody(body).code == "storage.write_failed" {
+                refused += 1
+            } else if status != 201 {
                 otherStatuses[status] = "\(body)"
             }
         }

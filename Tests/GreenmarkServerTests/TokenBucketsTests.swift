@@ -1,5 +1,6 @@
-@testable import GreenmarkServer
 import Testing
+
+@testable import GreenmarkServer
 
 /// The token buckets behind `RateLimiter` and `ScoringBudget`: refill, cap, and the sweep of full buckets.
 @Suite("Token buckets")

@@ -1,8 +1,8 @@
 import Foundation
-import GreenmarkTestSupport
 import GreenmarkCrypto
 import GreenmarkServer
 import GreenmarkStorage
+import GreenmarkTestSupport
 import GreenmarkTransparency
 import HTTPTypes
 import Hummingbird
@@ -70,7 +70,9 @@ struct TransparencyLogRouteTests {
                     #expect(Hex.encode(leaf) == j["leaf_hash"] as? String)
                     let proof = try (j["proof"] as? [String] ?? []).map { try Hex.decode($0) }
                     #expect(MerkleProof.verifyInclusion(leafHash: leaf, index: n, size: 3, proof: proof, root: checkpoint.root))
-                    #expect(!MerkleProof.verifyInclusion(leafHash: MerkleTree.leafHash(stored.bytes), index: n, size: 3, proof: proof, root: checkpoint.root))
+                    #expect(
+                        !MerkleProof.verifyInclusion(
+                            leafHash: MerkleTree.leafHash(stored.bytes), index: n, size: 3, proof: proof, root: checkpoint.root))
                 }
             }
 
@@ -78,7 +80,9 @@ struct TransparencyLogRouteTests {
                 #expect(r.status == .ok)
                 let j = Self.json(r)
                 let new = try Checkpoint.verify(note: j["checkpoint"] as? String ?? "", name: origin, publicKey: publicKey)
-                let oldRoot = MerkleTree(leafHashes: [MerkleTree.leafHash(try Self.leafV2(try #require(try s.services.registry.certificate(id: ids[0])).bytes))]).root()
+                let oldRoot = MerkleTree(leafHashes: [
+                    MerkleTree.leafHash(try Self.leafV2(try #require(try s.services.registry.certificate(id: ids[0])).bytes))
+                ]).root()
                 let proof = try (j["proof"] as? [String] ?? []).map { try Hex.decode($0) }
                 #expect(MerkleProof.verifyConsistency(oldSize: 1, newSize: new.size, proof: proof, oldRoot: oldRoot, newRoot: new.root))
             }
@@ -121,7 +125,7 @@ struct TransparencyLogRouteTests {
         let text = ServerTests.human + " Logged."
         try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
             var id = ""
-            for i in 0..<2 {   // two certificates, so the proof is not empty
+            for i in 0..<2 {  // two certificates, so the proof is not empty
                 let body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: ["text": i == 0 ? ServerTests.human : text]))
                 try await client.execute(uri: "/v1/certificates", method: .post, headers: headers, body: body) { r in
                     id = Self.json(r)["id"] as? String ?? ""
@@ -139,10 +143,14 @@ struct TransparencyLogRouteTests {
         }
         try Data(text.utf8).write(to: dir.appendingPathComponent("essay.txt"))
         func verify(_ proof: String) throws -> (Int32, String) {
-            try Subprocess.run(DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path,
-                               ["verify", dir.appendingPathComponent("essay.cert.json").path, "--text", dir.appendingPathComponent("essay.txt").path,
-                                "--trust", s.home + "/trust/root-key.json", "--trust-update", s.home + "/trust/trusted-root.json", "--log-proof", dir.appendingPathComponent(proof).path,
-                                "--log-key", dir.appendingPathComponent("log-key.json").path])
+            try Subprocess.run(
+                DaemonProcess.executable.deletingLastPathComponent().appendingPathComponent("greenmark").path,
+                [
+                    "verify", dir.appendingPathComponent("essay.cert.json").path, "--text", dir.appendingPathComponent("essay.txt").path,
+                    "--trust", s.home + "/trust/root-key.json", "--trust-update", s.home + "/trust/trusted-root.json", "--log-proof",
+                    dir.appendingPathComponent(proof).path,
+                    "--log-key", dir.appendingPathComponent("log-key.json").path,
+                ])
         }
         let good = try verify("proof.json")
         #expect(good.0 == 0, "\(good.1)")
@@ -162,8 +170,9 @@ struct TransparencyLogRouteTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         func record(_ id: String) -> CertificateRecord {
-            CertificateRecord(id: id, kind: "detection_attestation", subjectSHA256: String(repeating: "d", count: 64), issuerKeyID: "gik",
-                              watermarkKeyID: nil, issuedAt: "2026-01-01T00:00:00Z", bytes: Array(id.utf8))
+            CertificateRecord(
+                id: id, kind: "detection_attestation", subjectSHA256: String(repeating: "d", count: 64), issuerKeyID: "gik",
+                watermarkKeyID: nil, issuedAt: "2026-01-01T00:00:00Z", bytes: Array(id.utf8))
         }
         let a = try Registry(location: DatabaseLocation(dir + "/a.sqlite"))
         let b = try Registry(location: DatabaseLocation(dir + "/b.sqlite"))

@@ -31,8 +31,10 @@ struct TrustChainTests {
             store = SigningKeyStore(directory: home)
             try store.initialize(watermarkKeys: ring.keys)
             let result = try Detector(tokenizer: ServerTests.tokenizer).detect(text, keys: ring.detectionKeys, includeMask: false)
-            certificate = try store.activeIssuer().attestDetection(text: text, result: result, vocabulary: ServerTests.tokenizer.vocabularyID,
-                                                                    keyCommitment: ring.keys[0].commitment).fileBytes()
+            certificate = try store.activeIssuer().attestDetection(
+                text: text, result: result, vocabulary: ServerTests.tokenizer.vocabularyID,
+                keyCommitment: ring.keys[0].commitment
+            ).fileBytes()
         }
 
         func file(_ name: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: home + "/trust/" + name)) }
@@ -42,14 +44,17 @@ struct TrustChainTests {
         Array(#"{"certificate":"#.utf8) + certificate + Array(#","text":"#.utf8) + Array(try! JSONEncoder().encode(text)) + [UInt8(ascii: "}")]
     }
 
-    @Test("forged trusted-root.json, trusted-root-v2.json, root-key.json or trusted-root-v1.json: /readyz 503 with the code, /v1/trust and /v1/certificates/verify 503, the forgery never served; restored, all is well; a legitimate root rotation keeps it ready")
+    @Test(
+        "forged trusted-root.json, trusted-root-v2.json, root-key.json or trusted-root-v1.json: /readyz 503 with the code, /v1/trust and /v1/certificates/verify 503, the forgery never served; restored, all is well; a legitimate root rotation keeps it ready"
+    )
     func forgeries() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let attacker = try Attacker(text: ServerTests.human)
         defer { try? FileManager.default.removeItem(atPath: attacker.home) }
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
         #expect(await daemon.waitUntilReady(), "greenmarkd did not start: \(daemon.log)")
         let trust = s.home + "/trust/"
         let heldRoot = try SigningKeyStore(directory: s.home).rootKeyFile()
@@ -59,8 +64,9 @@ struct TrustChainTests {
             return (r.status, (r.json["detail"] as? [String: Any])?["trust"] as? String)
         }
         func verifyForged() throws -> RawHTTP.Response {
-            try RawHTTP.send(port: port, method: "POST", target: "/v1/certificates/verify", token: s.reader,
-                             body: Self.verifyBody(attacker.certificate, text: ServerTests.human))
+            try RawHTTP.send(
+                port: port, method: "POST", target: "/v1/certificates/verify", token: s.reader,
+                body: Self.verifyBody(attacker.certificate, text: ServerTests.human))
         }
         func expectRefused(_ code: String, _ what: String, forged: Data) throws {
             let (status, detail) = try readyz()
@@ -106,7 +112,9 @@ struct TrustChainTests {
         try attacker.store.rotateIssuer(watermarkKeys: [])
         let forgedV2 = try attacker.file("trusted-root-v2.json")
         try swapped("trusted-root-v2.json", forgedV2) {
-            try swapped("trusted-root.json", forgedV2) { try expectRefused("trust.threshold_not_met", "forged trusted-root-v2.json", forged: forgedV2) }
+            try swapped("trusted-root.json", forgedV2) {
+                try expectRefused("trust.threshold_not_met", "forged trusted-root-v2.json", forged: forgedV2)
+            }
         }
         try expectHealthy("v2 removed")
 
@@ -130,7 +138,9 @@ struct TrustChainTests {
         let served = try RawHTTP.send(port: port, method: "GET", target: "/v1/trust")
         #expect((served.json["root_key"] as? [String: Any])?["key_id"] as? String == newRoot.keyID)
         // Versions from before the rotation must still chain into it: the old v1 swapped for the attacker's breaks it.
-        try swapped("trusted-root-v1.json", forgedV1) { try expectRefused("trust.threshold_not_met", "forged v1 behind a rotation", forged: forgedV1) }
+        try swapped("trusted-root-v1.json", forgedV1) {
+            try expectRefused("trust.threshold_not_met", "forged v1 behind a rotation", forged: forgedV1)
+        }
         daemon.terminate()
         #expect(await daemon.waitForExit() == 0)
     }

@@ -17,10 +17,14 @@ struct VerifyExactBytesTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Data(certificate).write(to: URL(fileURLWithPath: dir + "/cert.json"))
         try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/text.txt"))
-        let versions = try FileManager.default.contentsOfDirectory(atPath: home + "/trust").filter { $0.hasPrefix("trusted-root-v") }.map { home + "/trust/" + $0 }
+        let versions = try FileManager.default.contentsOfDirectory(atPath: home + "/trust").filter { $0.hasPrefix("trusted-root-v") }.map {
+            home + "/trust/" + $0
+        }
         let p = Process()
         p.executableURL = cli
-        p.arguments = ["verify", dir + "/cert.json", "--text", dir + "/text.txt", "--trust", home + "/trust/root-key.json", "--json", "--trust-update"] + versions
+        p.arguments =
+            ["verify", dir + "/cert.json", "--text", dir + "/text.txt", "--trust", home + "/trust/root-key.json", "--json", "--trust-update"]
+            + versions
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
@@ -41,12 +45,15 @@ struct VerifyExactBytesTests {
         Array(#"{"certificate":"#.utf8) + certificate + Array(#","text":"#.utf8) + json(text) + [UInt8(ascii: "}")]
     }
 
-    @Test("string and object forms verify the exact file; a repeated payload, an extra member, reordered or re-spaced bytes get the CLI's answer; repeated request members and malformed bodies are 400 with a code")
+    @Test(
+        "string and object forms verify the exact file; a repeated payload, an extra member, reordered or re-spaced bytes get the CLI's answer; repeated request members and malformed bodies are 400 with a code"
+    )
     func exactBytes() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
         #expect(await daemon.waitUntilReady(), "greenmarkd did not start: \(daemon.log)")
         let issued = try await HTTP.request("POST", daemon.baseURL + "/v1/certificates", token: s.issuer, json: ["text": ServerTests.human])
         #expect(issued.0 == 201)
@@ -64,7 +71,8 @@ struct VerifyExactBytesTests {
             let (exit, cliChecks) = try Self.cliVerify(home: s.home, certificate: certificate, text: text)
             #expect(exit == (valid ? 0 : 1), "\(what): greenmark verify exited \(exit)")
             if let failing { #expect(cliChecks.contains("\(failing)=false"), "\(what): CLI \(cliChecks)") }
-            let forms: [(String, [UInt8])] = [("string", Self.body(certificate: Self.json(String(decoding: certificate, as: UTF8.self)), text: text))]
+            let forms: [(String, [UInt8])] =
+                [("string", Self.body(certificate: Self.json(String(decoding: certificate, as: UTF8.self)), text: text))]
                 + (StrictObject.looksLikeObject(certificate) ? [("object", Self.body(certificate: certificate, text: text))] : [])
             for (form, body) in forms {
                 let r = try verify(body)
@@ -82,7 +90,8 @@ struct VerifyExactBytesTests {
         // A repeated payload member: JSONDecoder keeps one of them, so the old route (decode, then
         // re-encode) called this valid; the bytes are not a valid certificate.
         let fileText = String(decoding: file, as: UTF8.self)
-        let repeated = Array(fileText.replacingOccurrences(of: "{", with: #"{"payload":"eyJmb3JnZWQiOnRydWV9","#, options: [], range: fileText.range(of: "{")).utf8)
+        let repeated = Array(
+            fileText.replacingOccurrences(of: "{", with: #"{"payload":"eyJmb3JnZWQiOnRydWV9","#, options: [], range: fileText.range(of: "{")).utf8)
         try expectSameAsCLI(repeated, "a repeated payload member", valid: false, failing: "format.invalid")
         let extra = Array(fileText.replacingOccurrences(of: "{", with: #"{"extra":1,"#, options: [], range: fileText.range(of: "{")).utf8)
         try expectSameAsCLI(extra, "an extra member", valid: false, failing: "format.invalid")
@@ -93,9 +102,20 @@ struct VerifyExactBytesTests {
         // The request body: repeated members (also spelled with escapes), malformed values.
         let cert = Self.json(fileText)
         let refusals: [(String, [UInt8], String)] = [
-            ("certificate twice", Array(#"{"certificate":"#.utf8) + cert + Array(#","certificate":"#.utf8) + cert + Array(#","text":"#.utf8) + Self.json(text) + [125], "input.duplicate_member"),
-            ("text twice, one escaped", Array(#"{"certificate":"#.utf8) + cert + Array(#","text":"a","te\u0078t":"#.utf8) + Self.json(text) + [125], "input.duplicate_member"),
-            ("a repeat inside another member", Array(#"{"x":{"a":1,"a":2},"certificate":"#.utf8) + cert + Array(#","text":"#.utf8) + Self.json(text) + [125], "input.duplicate_member"),
+            (
+                "certificate twice",
+                Array(#"{"certificate":"#.utf8) + cert + Array(#","certificate":"#.utf8) + cert + Array(#","text":"#.utf8) + Self.json(text) + [125],
+                "input.duplicate_member"
+            ),
+            (
+                "text twice, one escaped",
+                Array(#"{"certificate":"#.utf8) + cert + Array(#","text":"a","te\u0078t":"#.utf8) + Self.json(text) + [125], "input.duplicate_member"
+            ),
+            (
+                "a repeat inside another member",
+                Array(#"{"x":{"a":1,"a":2},"certificate":"#.utf8) + cert + Array(#","text":"#.utf8) + Self.json(text) + [125],
+                "input.duplicate_member"
+            ),
             ("certificate a number", Array(#"{"certificate":12,"text":"x"}"#.utf8), "input.invalid_json"),
             ("certificate null", Array(#"{"certificate":null,"text":"x"}"#.utf8), "input.invalid_json"),
             ("no text", Array(#"{"certificate":"#.utf8) + cert + [125], "input.invalid_json"),
@@ -104,7 +124,11 @@ struct VerifyExactBytesTests {
             ("not UTF-8", Array(#"{"certificate":"#.utf8) + cert + Array(#","text":""#.utf8) + [0xff, 0x22, 125], "input.invalid_json"),
             ("text after the object", Self.body(certificate: cert, text: text) + Array(" {}".utf8), "input.invalid_json"),
             ("an array", Array("[1,2]".utf8), "input.invalid_json"),
-            ("nested 100 deep", Array(#"{"x":"#.utf8) + [UInt8](repeating: 91, count: 100) + [UInt8](repeating: 93, count: 100) + Array(#","certificate":"#.utf8) + cert + Array(#","text":"x"}"#.utf8), "input.invalid_json"),
+            (
+                "nested 100 deep",
+                Array(#"{"x":"#.utf8) + [UInt8](repeating: 91, count: 100) + [UInt8](repeating: 93, count: 100) + Array(#","certificate":"#.utf8)
+                    + cert + Array(#","text":"x"}"#.utf8), "input.invalid_json"
+            ),
             ("truncated", Array(Self.body(certificate: cert, text: text).dropLast(3)), "input.invalid_json"),
             ("empty", [], "input.invalid_json"),
         ]

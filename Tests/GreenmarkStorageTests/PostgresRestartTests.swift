@@ -8,11 +8,14 @@ import Testing
 @Suite("PostgreSQL restart and outage under a live registry")
 struct PostgresRestartTests {
     static func record(_ id: String) -> CertificateRecord {
-        CertificateRecord(id: id, kind: "detection_attestation", subjectSHA256: String(repeating: "e", count: 64), issuerKeyID: "gik",
-                          watermarkKeyID: nil, issuedAt: "2026-01-01T00:00:00Z", bytes: Array(id.utf8))
+        CertificateRecord(
+            id: id, kind: "detection_attestation", subjectSHA256: String(repeating: "e", count: 64), issuerKeyID: "gik",
+            watermarkKeyID: nil, issuedAt: "2026-01-01T00:00:00Z", bytes: Array(id.utf8))
     }
 
-    @Test("after a restart the next call succeeds although every pooled connection is dead; during an outage calls fail with a clear error; nothing stored is lost")
+    @Test(
+        "after a restart the next call succeeds although every pooled connection is dead; during an outage calls fail with a clear error; nothing stored is lost"
+    )
     func restartAndOutage() throws {
         let server = try PostgresServer.dedicated()
         defer { server.stop() }

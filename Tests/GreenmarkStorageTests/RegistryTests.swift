@@ -28,16 +28,18 @@ struct RegistryTests {
     func certificates(backend: Backend) throws {
         let location = try backend.freshLocation()
         let registry = try Registry(location: DatabaseLocation(location))
-        let record = CertificateRecord(id: "gmc-1", kind: "detection_attestation", subjectSHA256: String(repeating: "a", count: 64),
-                                       issuerKeyID: "gik-1", watermarkKeyID: "wk-1", issuedAt: "2026-01-01T00:00:00Z",
-                                       bytes: Array("{\"x\":1}\n".utf8) + [0, 255, 0x5c, 0x78])
+        let record = CertificateRecord(
+            id: "gmc-1", kind: "detection_attestation", subjectSHA256: String(repeating: "a", count: 64),
+            issuerKeyID: "gik-1", watermarkKeyID: "wk-1", issuedAt: "2026-01-01T00:00:00Z",
+            bytes: Array("{\"x\":1}\n".utf8) + [0, 255, 0x5c, 0x78])
         #expect(try registry.insert(record) == 0)
         #expect(try registry.certificate(id: "gmc-1") == record)
         #expect(try registry.certificate(id: "gmc-2") == nil)
         #expect(try registry.certificates(subjectSHA256: record.subjectSHA256).map(\.id) == ["gmc-1"])
         #expect(throws: StorageError(.duplicate, "")) { try registry.insert(record) }
-        let second = CertificateRecord(id: "gmc-2", kind: "generation_receipt", subjectSHA256: String(repeating: "b", count: 64),
-                                       issuerKeyID: "gik-1", watermarkKeyID: nil, issuedAt: "2026-01-01T00:00:01Z", bytes: [1, 2, 3])
+        let second = CertificateRecord(
+            id: "gmc-2", kind: "generation_receipt", subjectSHA256: String(repeating: "b", count: 64),
+            issuerKeyID: "gik-1", watermarkKeyID: nil, issuedAt: "2026-01-01T00:00:01Z", bytes: [1, 2, 3])
         #expect(try registry.insert(second) == 1)
         #expect(try registry.certificate(id: "gmc-2") == second)
         #expect(try registry.certificateCount() == 2)
@@ -69,7 +71,8 @@ struct RegistryTests {
         // The database never contains the token itself.
         switch backend {
         case .sqlite:
-            let bytes = try Data(contentsOf: URL(fileURLWithPath: location)) + ((try? Data(contentsOf: URL(fileURLWithPath: location + "-wal"))) ?? Data())
+            let bytes =
+                try Data(contentsOf: URL(fileURLWithPath: location)) + ((try? Data(contentsOf: URL(fileURLWithPath: location + "-wal"))) ?? Data())
             #expect(bytes.range(of: Data(token.utf8)) == nil)
         case .postgres:
             let server = try PostgresServer.shared()
@@ -117,9 +120,11 @@ struct RegistryTests {
             for w in 0..<8 {
                 group.addTask {
                     for i in 0..<10 {
-                        try registries[w % 2].insert(CertificateRecord(id: "gmc-\(w)-\(i)", kind: "detection_attestation",
-                                                                       subjectSHA256: String(repeating: "c", count: 64), issuerKeyID: "gik",
-                                                                       watermarkKeyID: nil, issuedAt: "2026-01-01T00:00:00Z", bytes: [UInt8(w), UInt8(i)]))
+                        try registries[w % 2].insert(
+                            CertificateRecord(
+                                id: "gmc-\(w)-\(i)", kind: "detection_attestation",
+                                subjectSHA256: String(repeating: "c", count: 64), issuerKeyID: "gik",
+                                watermarkKeyID: nil, issuedAt: "2026-01-01T00:00:00Z", bytes: [UInt8(w), UInt8(i)]))
                     }
                 }
             }
@@ -127,7 +132,9 @@ struct RegistryTests {
         }
         #expect(try registries[0].certificateCount() == 80)
         #expect(try registries[1].logLeafHashes().count == 80)
-        #expect(try Set((0..<8).flatMap { w in (0..<10).map { try? registries[0].logIndex(certificateID: "gmc-\(w)-\($0)") } }) == Set((0..<80).map { $0 }))
+        #expect(
+            try Set((0..<8).flatMap { w in (0..<10).map { try? registries[0].logIndex(certificateID: "gmc-\(w)-\($0)") } })
+                == Set((0..<80).map { $0 }))
         #expect(try registries[0].integrityCheck())
     }
 

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A real PostgreSQL server (Debian's `postgresql` package) for tests: a fresh cluster made by
 /// `initdb` in a temporary directory, password (SCRAM) authentication, listening on a free
@@ -72,8 +73,13 @@ public final class PostgresServer: Sendable {
             for path in [dataDirectory, passwordFile] { chown(path, pw.pointee.pw_uid, pw.pointee.pw_gid) }
         }
         cluster = dataDirectory + "/cluster"
-        try Self.run(Self.asPostgres(root, [bin + "/initdb", "-D", cluster, "-U", user, "--auth=scram-sha-256",
-                                            "--pwfile=" + passwordFile, "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]))
+        try Self.run(
+            Self.asPostgres(
+                root,
+                [
+                    bin + "/initdb", "-D", cluster, "-U", user, "--auth=scram-sha-256",
+                    "--pwfile=" + passwordFile, "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+                ]))
         try? FileManager.default.removeItem(atPath: passwordFile)
 
         port = LoopbackPort.free()
@@ -83,8 +89,12 @@ public final class PostgresServer: Sendable {
     /// Starts the postmaster on the cluster and port and waits until it accepts logins.
     public func start() throws {
         let server = Process()
-        let command = Self.asPostgres(root, [bin + "/postgres", "-D", cluster, "-p", String(port), "-k", dataDirectory,
-                                             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"])
+        let command = Self.asPostgres(
+            root,
+            [
+                bin + "/postgres", "-D", cluster, "-p", String(port), "-k", dataDirectory,
+                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200",
+            ])
         server.executableURL = URL(fileURLWithPath: command[0])
         server.arguments = Array(command.dropFirst())
         let logPath = dataDirectory + "/server.log"
@@ -109,7 +119,12 @@ public final class PostgresServer: Sendable {
     /// Stops the postmaster (fast shutdown: clients are disconnected, then a checkpoint) and waits
     /// until it has exited.
     public func stop() {
-        guard let server = self.server.withLock({ s -> Process? in defer { s = nil }; return s }) else { return }
+        guard
+            let server = self.server.withLock({ s -> Process? in
+                defer { s = nil }
+                return s
+            })
+        else { return }
         kill(server.processIdentifier, SIGINT)
         let deadline = Date().addingTimeInterval(60)
         while server.isRunning && Date() < deadline { usleep(50_000) }
@@ -137,8 +152,11 @@ public final class PostgresServer: Sendable {
     @discardableResult
     public func psql(_ sql: String, database: String) throws -> String {
         let bin = Self.binDirectory ?? "/usr/bin"
-        return try Self.run([bin + "/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port),
-                             "-U", user, "-d", database, "-c", sql], environment: environment)
+        return try Self.run(
+            [
+                bin + "/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", String(port),
+                "-U", user, "-d", database, "-c", sql,
+            ], environment: environment)
     }
 
     private static func asPostgres(_ root: Bool, _ command: [String]) -> [String] {

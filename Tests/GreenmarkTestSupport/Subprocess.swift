@@ -4,8 +4,10 @@ import Foundation
 public enum Subprocess {
     /// Runs `executable` with `arguments`, the test's environment filtered by `keep` plus
     /// `environment`; returns the exit status and everything it printed.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           keep: (String) -> Bool = { _ in true }) throws -> (status: Int32, output: String) {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        keep: (String) -> Bool = { _ in true }
+    ) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments

@@ -20,11 +20,12 @@ struct LogInclusionVectorTests {
     @Test("every evidence file gives exactly its expected checks, in order")
     func vectors() throws {
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Self.dir.appendingPathComponent("expected.json")))
-        #expect(expected.cases.count == 9)
+        #expect(expected.cases.count == 17)
         let certificate = try Self.bytes(Self.repo.appendingPathComponent(expected.certificate))
         let key = try Self.bytes(Self.dir.appendingPathComponent("log-key.json"))
         for (name, codes) in expected.cases.sorted(by: { $0.key < $1.key }) {
-            let results = LogInclusionCheck.verify(certificate: certificate, evidence: try Self.bytes(Self.dir.appendingPathComponent(name)), key: key)
+            let results = LogInclusionCheck.verify(
+                certificate: certificate, evidence: try Self.bytes(Self.dir.appendingPathComponent(name)), key: key)
             #expect(results.map(\.code) == codes, "\(name): \(results)")
             #expect(results.allSatisfy(\.passed) == name.hasPrefix("valid"), "\(name)")
         }
@@ -37,9 +38,11 @@ struct LogInclusionVectorTests {
         let object = try JSONSerialization.jsonObject(with: Data(certificate))
         let reserialized = Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
         #expect(reserialized != certificate)
-        let v2 = LogInclusionCheck.verify(certificate: reserialized, evidence: try Self.bytes(Self.dir.appendingPathComponent("valid-leaf-v2.json")), key: key)
+        let v2 = LogInclusionCheck.verify(
+            certificate: reserialized, evidence: try Self.bytes(Self.dir.appendingPathComponent("valid-leaf-v2.json")), key: key)
         #expect(v2.map(\.code) == ["log.checkpoint.valid", "log.inclusion.valid"])
-        let v1 = LogInclusionCheck.verify(certificate: reserialized, evidence: try Self.bytes(Self.dir.appendingPathComponent("valid.json")), key: key)
+        let v1 = LogInclusionCheck.verify(
+            certificate: reserialized, evidence: try Self.bytes(Self.dir.appendingPathComponent("valid.json")), key: key)
         #expect(v1.map(\.code) == ["log.checkpoint.valid", "log.inclusion.invalid"])
     }
 

@@ -39,7 +39,8 @@ struct LogSignerTests {
 
     @Test("a key file replaced by rename gives the new key's origin and signatures on the next use")
     func replacedKeyFileTakesEffect() throws {
-        let home = try temporaryHome(), other = try temporaryHome()
+        let home = try temporaryHome()
+        let other = try temporaryHome()
         defer { for h in [home, other] { try? FileManager.default.removeItem(atPath: h) } }
         let signer = LogSigner(directory: home)
         let before = try signer.signedCheckpoint(size: 3, root: root)

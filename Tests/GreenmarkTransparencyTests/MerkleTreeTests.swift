@@ -25,27 +25,57 @@ enum RFC6962Vectors {
         (0, 2, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"]),
         (1, 2, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"]),
         (2, 3, ["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
-        (1, 5, ["6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        (
+            1, 5,
+            [
+                "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
                 "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
-        (0, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            ]
+        ),
+        (
+            0, 8,
+            [
+                "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
                 "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-        (5, 8, ["bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+            ]
+        ),
+        (
+            5, 8,
+            [
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
                 "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+            ]
+        ),
     ]
     /// (old size, new size, proof)
     static let consistency: [(Int, Int, [String])] = [
         (1, 1, []),
-        (1, 8, ["96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+        (
+            1, 8,
+            [
+                "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
                 "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"]),
-        (6, 8, ["0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4",
+            ]
+        ),
+        (
+            6, 8,
+            [
+                "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
                 "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"]),
-        (2, 5, ["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"]),
+                "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+            ]
+        ),
+        (
+            2, 5,
+            [
+                "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            ]
+        ),
     ]
 }
 
@@ -63,7 +93,9 @@ struct MerkleTreeTests {
         #expect(Hex.encode(MerkleTree.emptyRoot) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(Hex.encode(MerkleTree.leafHash([UInt8]())) == "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d")
         #expect(Hex.encode(MerkleTree.leafHash(Array("L123456".utf8))) == "395aa064aa4c29f7010acfe3f25db9485bbd4b91897b6ad7ad547639252b4d56")
-        #expect(Hex.encode(MerkleTree.nodeHash(Array("N123".utf8), Array("N456".utf8))) == "aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb")
+        #expect(
+            Hex.encode(MerkleTree.nodeHash(Array("N123".utf8), Array("N456".utf8)))
+                == "aa217fe888e47007fa15edab33c2b492a722cb106c64667fc2b044444de66bbb")
     }
 
     @Test("roots of the 8-leaf reference log at every size")
@@ -122,7 +154,8 @@ struct MerkleTreeTests {
                 let proof = try t.consistencyProof(oldSize: m, newSize: n)
                 #expect(MerkleProof.verifyConsistency(oldSize: m, newSize: n, proof: proof, oldRoot: t.root(size: m), newRoot: root), "\(m) -> \(n)")
                 if m > 0 && m < n {
-                    #expect(!MerkleProof.verifyConsistency(oldSize: m, newSize: n, proof: proof, oldRoot: t.root(size: m), newRoot: t.root(size: n - 1)))
+                    #expect(
+                        !MerkleProof.verifyConsistency(oldSize: m, newSize: n, proof: proof, oldRoot: t.root(size: m), newRoot: t.root(size: n - 1)))
                     var flipped = proof
                     flipped[flipped.count - 1][0] ^= 1
                     #expect(!MerkleProof.verifyConsistency(oldSize: m, newSize: n, proof: flipped, oldRoot: t.root(size: m), newRoot: root))
@@ -179,8 +212,9 @@ enum ReferenceMerkle {
     static func subproof(_ m: Int, _ d: ArraySlice<[UInt8]>, _ complete: Bool) -> [[UInt8]] {
         if m == d.count { return complete ? [] : [mth(d)] }
         let k = split(d.count)
-        return m <= k ? subproof(m, d.prefix(k), complete) + [mth(d.dropFirst(k))]
-                      : subproof(m - k, d.dropFirst(k), false) + [mth(d.prefix(k))]
+        return m <= k
+            ? subproof(m, d.prefix(k), complete) + [mth(d.dropFirst(k))]
+            : subproof(m - k, d.dropFirst(k), false) + [mth(d.prefix(k))]
     }
 }
 
@@ -198,20 +232,25 @@ struct CheckpointTests {
         #expect(note.hasSuffix("\n"))
         #expect(try Checkpoint.verify(note: note, name: "greenmark.example/log", publicKey: key.publicKey) == checkpoint)
         #expect(throws: TransparencyError.self) {
-            try Checkpoint.verify(note: note.replacingOccurrences(of: "\n45\n", with: "\n46\n"), name: "greenmark.example/log", publicKey: key.publicKey)
+            try Checkpoint.verify(
+                note: note.replacingOccurrences(of: "\n45\n", with: "\n46\n"), name: "greenmark.example/log", publicKey: key.publicKey)
         }
         let (other, _) = try Ed25519PrivateKey.generate()
         #expect(throws: TransparencyError.self) { try Checkpoint.verify(note: note, name: "greenmark.example/log", publicKey: other.publicKey) }
         // The key ID is SHA-256(name || 0x0A || 0x01 || public key)[0..4], the first 4 bytes of the signature blob.
         let blob = try #require(Data(base64Encoded: String(note.split(separator: " ").last!.dropLast())))
-        #expect(Array(blob.prefix(4)) == Array(SHA256Digest.hash(Array("greenmark.example/log\n".utf8) + [1] + key.publicKey.rawRepresentation).prefix(4)))
+        #expect(
+            Array(blob.prefix(4)) == Array(SHA256Digest.hash(Array("greenmark.example/log\n".utf8) + [1] + key.publicKey.rawRepresentation).prefix(4))
+        )
         #expect(blob.count == 68)
     }
 
     @Test("malformed checkpoints are rejected with a code")
     func malformed() {
-        for body in ["", "origin\n", "origin\n12\n", "origin\nx\nAAAA\n", "origin\n012\n" + Data(count: 32).base64EncodedString() + "\n",
-                     "origin\n3\nnot base64!\n", "origin\n3\n" + Data(count: 31).base64EncodedString() + "\n"] {
+        for body in [
+            "", "origin\n", "origin\n12\n", "origin\nx\nAAAA\n", "origin\n012\n" + Data(count: 32).base64EncodedString() + "\n",
+            "origin\n3\nnot base64!\n", "origin\n3\n" + Data(count: 31).base64EncodedString() + "\n",
+        ] {
             #expect(throws: TransparencyError.self, "\(body.debugDescription)") { try Checkpoint.parse(body: body) }
         }
     }

@@ -9,9 +9,11 @@ import Testing
 /// reference tree of `testonly/constants.go`; read at run time, never copied): every valid probe
 /// verifies, every must-fail probe is rejected, the reference tree's roots and the valid probes'
 /// proofs are what `MerkleTree` computes.
-@Suite("RFC 6962 Merkle probes (transparency-dev/merkle)",
-       .enabled(if: ExternalVectors.enabled("rfc6962-merkle"),
-                "needs ../shared/external-vectors/rfc6962-merkle (never copied here); always runs when CI is set"))
+@Suite(
+    "RFC 6962 Merkle probes (transparency-dev/merkle)",
+    .enabled(
+        if: ExternalVectors.enabled("rfc6962-merkle"),
+        "needs ../shared/external-vectors/rfc6962-merkle (never copied here); always runs when CI is set"))
 struct RFC6962VectorTests {
     static let folder = "rfc6962-merkle"
 
@@ -69,7 +71,8 @@ struct RFC6962VectorTests {
             let p = try JSONDecoder().decode(InclusionProbe.self, from: ExternalVectors.data(Self.folder, file))
             let (index, size) = (Int(truncatingIfNeeded: p.leafIdx), Int(truncatingIfNeeded: p.treeSize))
             let proof = try (p.proof ?? []).map(Self.bytes)
-            let root = try Self.bytes(p.root), leaf = try Self.bytes(p.leafHash)
+            let root = try Self.bytes(p.root)
+            let leaf = try Self.bytes(p.leafHash)
             let accepted = MerkleProof.verifyInclusion(leafHash: leaf, index: index, size: size, proof: proof, root: root)
             #expect(accepted == !p.wantErr, "\(file): \(p.desc)")
             if p.wantErr { invalid += 1 } else { valid += 1 }
@@ -92,7 +95,8 @@ struct RFC6962VectorTests {
             let p = try JSONDecoder().decode(ConsistencyProbe.self, from: ExternalVectors.data(Self.folder, file))
             let (size1, size2) = (Int(truncatingIfNeeded: p.size1), Int(truncatingIfNeeded: p.size2))
             let proof = try (p.proof ?? []).map(Self.bytes)
-            let root1 = try Self.bytes(p.root1), root2 = try Self.bytes(p.root2)
+            let root1 = try Self.bytes(p.root1)
+            let root2 = try Self.bytes(p.root2)
             let accepted = MerkleProof.verifyConsistency(oldSize: size1, newSize: size2, proof: proof, oldRoot: root1, newRoot: root2)
             if Self.stricterThanReference.contains(file) {
                 #expect(!p.wantErr && !accepted && root1 == root2 && root1.count != 32, "\(file)")

@@ -10,9 +10,11 @@ import Testing
 /// The 6 valid ones open (origin, size and root read, the log's signature checked, witness and
 /// foreign-key lines ignored) and their entry's inclusion proof reaches the root; the 5 broken ones
 /// are refused.
-@Suite("Sigstore Rekor v2 checkpoints (sigstore-conformance)",
-       .enabled(if: ExternalVectors.enabled("sigstore-rekor2-checkpoints"),
-                "needs ../shared/external-vectors/sigstore-rekor2-checkpoints (never copied here); always runs when CI is set"))
+@Suite(
+    "Sigstore Rekor v2 checkpoints (sigstore-conformance)",
+    .enabled(
+        if: ExternalVectors.enabled("sigstore-rekor2-checkpoints"),
+        "needs ../shared/external-vectors/sigstore-rekor2-checkpoints (never copied here); always runs when CI is set"))
 struct RekorCheckpointVectorTests {
     struct Vectors: Decodable {
         struct Case: Decodable {

@@ -9,14 +9,23 @@ import Testing
 /// (`../shared/external-vectors/c2sp-signed-note/vectors.json`, read at run time, never copied):
 /// key strings and key IDs, byte-exact signing, the 22 notes with their expected outcomes (a real
 /// sum.golang.org checkpoint among them), bad keys, checkpoint bodies and multi-signer checkpoints.
-@Suite("C2SP signed notes and checkpoints (golang.org/x/mod, transparency-dev/formats, C2SP)",
-       .enabled(if: ExternalVectors.enabled("c2sp-signed-note"),
-                "needs ../shared/external-vectors/c2sp-signed-note (never copied here); always runs when CI is set"))
+@Suite(
+    "C2SP signed notes and checkpoints (golang.org/x/mod, transparency-dev/formats, C2SP)",
+    .enabled(
+        if: ExternalVectors.enabled("c2sp-signed-note"),
+        "needs ../shared/external-vectors/c2sp-signed-note (never copied here); always runs when CI is set"))
 struct SignedNoteVectorTests {
     struct Vectors: Decodable {
-        struct Key: Decodable { let name, vkey, key_id: String; let skey: String? }
+        struct Key: Decodable {
+            let name, vkey, key_id: String
+            let skey: String?
+        }
         struct Want: Decodable {
-            struct Checkpoint: Decodable { let origin: String; let size: Int; let root_hash_b64: String }
+            struct Checkpoint: Decodable {
+                let origin: String
+                let size: Int
+                let root_hash_b64: String
+            }
             let ok: Bool
             let text: String?
             let error: String?
@@ -40,7 +49,11 @@ struct SignedNoteVectorTests {
             let explicit: [Explicit]
         }
         struct SignError: Decodable {
-            struct Existing: Decodable { let name: String; let hash: String?; let base64: String }
+            struct Existing: Decodable {
+                let name: String
+                let hash: String?
+                let base64: String
+            }
             let text: String
             let existing_sig: Existing?
         }
@@ -143,8 +156,10 @@ struct SignedNoteVectorTests {
         let peter = try #require(v.keys.first { $0.name == "PeterNeumann" })
         let (vkey, skey) = (Array(peter.vkey.utf8), Array(try #require(peter.skey).utf8))
         var checked = 0
-        for (key, parse) in [(vkey, { (s: String) throws in _ = try SignedNote.Verifier(verifierKey: s) }),
-                             (skey, { (s: String) throws in _ = try SignedNote.Signer(signerKey: s) })] {
+        for (key, parse) in [
+            (vkey, { (s: String) throws in _ = try SignedNote.Verifier(verifierKey: s) }),
+            (skey, { (s: String) throws in _ = try SignedNote.Signer(signerKey: s) }),
+        ] {
             try parse(String(decoding: key, as: UTF8.self))
             for start in 0..<key.count {
                 for end in (start + 1)...key.count where end - start < key.count {
@@ -199,24 +214,46 @@ struct SignedNoteVectorTests {
 
     struct CheckpointVectors: Decodable {
         struct Body: Decodable {
-            struct Marshal: Decodable { let origin: String; let size: Int; let hash_ascii, want: String }
-            struct Unmarshal: Decodable { let desc, m: String; let wantErr: Bool?; let want: Want? }
-            struct Want: Decodable { let origin: String; let size: Int }
+            struct Marshal: Decodable {
+                let origin: String
+                let size: Int
+                let hash_ascii, want: String
+            }
+            struct Unmarshal: Decodable {
+                let desc, m: String
+                let wantErr: Bool?
+                let want: Want?
+            }
+            struct Want: Decodable {
+                let origin: String
+                let size: Int
+            }
             let marshal: [Marshal]
             let unmarshal: [Unmarshal]
         }
         struct MultiSigner: Decodable {
-            struct Case: Decodable { let signers: [String]; let wantErr: Bool; let wantSigs: Int?; let body, origin: String? }
+            struct Case: Decodable {
+                let signers: [String]
+                let wantErr: Bool
+                let wantSigs: Int?
+                let body, origin: String?
+            }
             let checkpoint_text, log_vkey: String
             let other_verifiers: [String]
             let cases: [Case]
         }
         struct TreeNote: Decodable {
-            struct Format: Decodable { let n: Int; let hash_b64, want: String }
+            struct Format: Decodable {
+                let n: Int
+                let hash_b64, want: String
+            }
             let format_tree: Format
             let bad_trees: [String]
         }
-        struct SpecExamples: Decodable { let checkpoint: String; let cosigned_checkpoint_signature_lines: [String] }
+        struct SpecExamples: Decodable {
+            let checkpoint: String
+            let cosigned_checkpoint_signature_lines: [String]
+        }
         let keys: [Vectors.Key]
         let checkpoint_body: Body
         let checkpoint_multi_signer: MultiSigner

@@ -22,8 +22,10 @@ public func fuzzDetect(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let normalizer = TextNormalizer()
     let once = normalizer.normalize(text)
     let twice = normalizer.normalize(once.text)
-    FuzzCheck.require(twice.text == once.text && !twice.changed,
-                      "normalization is not idempotent: \(once.text.unicodeScalars.map { String($0.value, radix: 16) }) → \(twice.text.unicodeScalars.map { String($0.value, radix: 16) }) (\(twice.changes))")
+    FuzzCheck.require(
+        twice.text == once.text && !twice.changed,
+        "normalization is not idempotent: \(once.text.unicodeScalars.map { String($0.value, radix: 16) }) → \(twice.text.unicodeScalars.map { String($0.value, radix: 16) }) (\(twice.changes))"
+    )
 
     let canonical = CanonicalText.bytes(of: text)
     FuzzCheck.require(CanonicalText.bytes(of: String(decoding: canonical, as: UTF8.self)) == canonical, "canonical text is not idempotent")
@@ -33,8 +35,9 @@ public func fuzzDetect(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let detector = Detector(tokenizer: tokenizer, configuration: DetectorConfiguration.default.searchingSpans(spans))
         do {
             let result = try detector.detect(text, keys: keys)
-            FuzzCheck.require(result.greenTokens <= result.tokensScored && result.tokensScored <= result.tokensTotal,
-                              "counts: \(result.greenTokens) green of \(result.tokensScored) scored of \(result.tokensTotal)")
+            FuzzCheck.require(
+                result.greenTokens <= result.tokensScored && result.tokensScored <= result.tokensTotal,
+                "counts: \(result.greenTokens) green of \(result.tokensScored) scored of \(result.tokensTotal)")
             FuzzCheck.require(result.pValue >= 0 && result.pValue <= 1, "p-value \(result.pValue)")
             FuzzCheck.require(!result.zScore.isNaN, "z is NaN")
             FuzzCheck.require(result.mask?.count == result.tokensTotal, "mask length \(result.mask?.count ?? -1) for \(result.tokensTotal) tokens")

@@ -4,8 +4,8 @@ import GreenmarkCore
 import GreenmarkCrypto
 
 #if canImport(Glibc)
-import Glibc
-import GreenmarkKeys
+    import Glibc
+    import GreenmarkKeys
 #endif
 
 /// libFuzzer entry point: the input is a `keyring.json`, plaintext or sealed (`greenmark-sealed-v1`,

@@ -76,7 +76,8 @@ public struct DetectionResult: Codable, Sendable {
 
     public init(
         zScore: Double, pValue: Double, log10PValue: Double, tokensScored: Int, greenTokens: Int,
-        tokensTotal: Int, verdict: Verdict, moreTokensNeeded: Int?, keyID: String, keysTried: Int = 1, pValueSingleKey: Double? = nil, scheme: WatermarkScheme,
+        tokensTotal: Int, verdict: Verdict, moreTokensNeeded: Int?, keyID: String, keysTried: Int = 1, pValueSingleKey: Double? = nil,
+        scheme: WatermarkScheme,
         zThreshold: Double, pThreshold: Double, minimumScoredTokens: Int, normalized: Bool, tokenizer: String, mask: [TokenMark]?,
         normalization: TextNormalizer.Changes = TextNormalizer.Changes(), moreTokensToConfirm: Int? = nil,
         spanSearch: Bool = false, span: SpanMatch? = nil

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Scores texts for the red/green watermark: normalize, tokenize with the model's own tokenizer,
@@ -51,9 +51,10 @@ public struct Detector: Sendable {
         let tiles = pieces.reduce(0) { $0 + $1.count } == normalized.text.utf8.count
         let mask = includeMask ? makeMask(tokens: tokens, pieces: pieces, tiles: tiles, scores: chosen.scores) : nil
         let span = chosen.window.map { spanMatch($0, scores: chosen.scores, pieces: pieces, tiles: tiles, gamma: keys[chosen.keyIndex].scheme.gamma) }
-        return Self.decide(match: chosen, key: keys[chosen.keyIndex], keysTried: keys.count, tokensTotal: tokens.count,
-                           configuration: configuration, normalization: normalized.changes, tokenizer: tokenizer.name,
-                           mask: mask, span: span)
+        return Self.decide(
+            match: chosen, key: keys[chosen.keyIndex], keysTried: keys.count, tokensTotal: tokens.count,
+            configuration: configuration, normalization: normalized.changes, tokenizer: tokenizer.name,
+            mask: mask, span: span)
     }
 
     /// One key's best region (the whole text, or a span when search found a more significant one).
@@ -90,8 +91,9 @@ public struct Detector: Sendable {
             regionFactor = factor
             singleKey = min(1, region.probability * factor)
             let total = factor * Double(keysTried)
-            corrected = BinomialTail.Value(probability: min(1, region.probability * total),
-                                           log10Probability: min(0, region.log10Probability + log10(total)))
+            corrected = BinomialTail.Value(
+                probability: min(1, region.probability * total),
+                log10Probability: min(0, region.log10Probability + log10(total)))
         }
     }
 
@@ -115,9 +117,12 @@ public struct Detector: Sendable {
         } else {
             verdict = .noWatermark
         }
-        let confirm = verdict == .watermarked ? nil : LengthGuidance.tokensToConfirm(
-            green: scores.green, scored: scores.scored, gamma: gamma, configuration: configuration,
-            correction: (configuration.searchSpans ? 2.0 : 1.0) * Double(keysTried))
+        let confirm =
+            verdict == .watermarked
+            ? nil
+            : LengthGuidance.tokensToConfirm(
+                green: scores.green, scored: scores.scored, gamma: gamma, configuration: configuration,
+                correction: (configuration.searchSpans ? 2.0 : 1.0) * Double(keysTried))
         return DetectionResult(
             zScore: z, pValue: tail.probability, log10PValue: tail.log10Probability,
             tokensScored: scores.scored, greenTokens: scores.green, tokensTotal: tokensTotal,
@@ -136,7 +141,10 @@ public struct Detector: Sendable {
         var last = 0
         for i in scores.skips.indices where scores.skips[i] == nil {
             if scoredIndex == best.window.start { first = i }
-            if scoredIndex == best.window.start + best.window.length - 1 { last = i; break }
+            if scoredIndex == best.window.start + best.window.length - 1 {
+                last = i
+                break
+            }
             scoredIndex += 1
         }
         let byteStart = pieces[..<first].reduce(0) { $0 + $1.count }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How much longer a text would have to be to reach a decision: the honest companion of
@@ -11,8 +11,10 @@ public enum LengthGuidance {
     /// reached (z at the threshold, exact p times `correction` at most the p threshold, and the
     /// minimum length). Nil when G/T is not above gamma (more text of the same kind never
     /// confirms a watermark) or when more than `limit` tokens would be needed.
-    public static func tokensToConfirm(green: Int, scored: Int, gamma: Double, configuration: DetectorConfiguration,
-                                       correction: Double = 1, limit: Int = 100_000) -> Int? {
+    public static func tokensToConfirm(
+        green: Int, scored: Int, gamma: Double, configuration: DetectorConfiguration,
+        correction: Double = 1, limit: Int = 100_000
+    ) -> Int? {
         guard scored > 0 else { return nil }
         let rate = Double(green) / Double(scored)
         guard rate > gamma else { return nil }

@@ -20,8 +20,10 @@ public struct SpanMatch: Codable, Sendable, Equatable {
     /// The span's text (decoded from the token pieces).
     public let text: String
 
-    public init(tokenStart: Int, tokenEnd: Int, byteStart: Int?, byteEnd: Int?, tokensScored: Int, greenTokens: Int,
-                zScore: Double, pValueUncorrected: Double, log10PValueUncorrected: Double, windowsSearched: Int, text: String) {
+    public init(
+        tokenStart: Int, tokenEnd: Int, byteStart: Int?, byteEnd: Int?, tokensScored: Int, greenTokens: Int,
+        zScore: Double, pValueUncorrected: Double, log10PValueUncorrected: Double, windowsSearched: Int, text: String
+    ) {
         self.tokenStart = tokenStart
         self.tokenEnd = tokenEnd
         self.byteStart = byteStart

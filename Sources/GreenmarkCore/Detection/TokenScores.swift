@@ -18,7 +18,7 @@ public struct TokenScores: Sendable {
         var skips = [TokenMark.Skip?](repeating: .noContext, count: tokens.count)
         var green = 0
         var scored = 0
-        var seenPairs = Set<UInt64>()      // h == 1: context and token packed in 64 bits
+        var seenPairs = Set<UInt64>()  // h == 1: context and token packed in 64 bits
         var seenGrams = Set<ArraySlice<UInt32>>()
         if tokens.count > h {
             tokens.withUnsafeBufferPointer { ids in

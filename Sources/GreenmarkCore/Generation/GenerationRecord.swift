@@ -45,8 +45,10 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
     public let finishReason: FinishReason
     public let createdAt: Date
 
-    public init(model: Model, keyID: String?, scheme: WatermarkScheme?, delta: Double, sampling: SamplingParameters,
-                promptSHA256: String, text: String, tokens: Int, finishReason: FinishReason, createdAt: Date) {
+    public init(
+        model: Model, keyID: String?, scheme: WatermarkScheme?, delta: Double, sampling: SamplingParameters,
+        promptSHA256: String, text: String, tokens: Int, finishReason: FinishReason, createdAt: Date
+    ) {
         self.model = model
         self.keyID = keyID
         self.scheme = scheme

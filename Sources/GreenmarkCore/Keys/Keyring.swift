@@ -73,7 +73,9 @@ public struct Keyring: Sendable {
         let current = try key(id: id)
         if current.state == state { return self }
         if let disclosed = current.disclosedAt {
-            throw GreenmarkError(.invalidKeyTransition, "key \(id) was disclosed on \(ISO8601DateFormatter().string(from: disclosed)); its secret is public, so it stays disabled for good")
+            throw GreenmarkError(
+                .invalidKeyTransition,
+                "key \(id) was disclosed on \(ISO8601DateFormatter().string(from: disclosed)); its secret is public, so it stays disabled for good")
         }
         switch (current.state, state) {
         case (.enabled, .primary):
@@ -93,7 +95,10 @@ public struct Keyring: Sendable {
             var k = k
             if k.id == id {
                 k.state = state
-                if state == .destroyed { ConstantTime.wipe(&k.secret); k.secret = [] }
+                if state == .destroyed {
+                    ConstantTime.wipe(&k.secret)
+                    k.secret = []
+                }
             } else if state == .primary, k.state == .primary {
                 k.state = .enabled
             }
@@ -108,7 +113,8 @@ public struct Keyring: Sendable {
     public func disclosing(_ id: String, at date: Date = Date()) throws(GreenmarkError) -> (Keyring, DisclosedKey) {
         let current = try key(id: id)
         guard current.state == .disabled else {
-            throw GreenmarkError(.keyNotUsable, "key \(id) is \(current.state.rawValue); disable it first: a disclosed key must not watermark or detect")
+            throw GreenmarkError(
+                .keyNotUsable, "key \(id) is \(current.state.rawValue); disable it first: a disclosed key must not watermark or detect")
         }
         let when = current.disclosedAt ?? date
         var disclosed = current

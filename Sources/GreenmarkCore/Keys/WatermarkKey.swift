@@ -21,7 +21,8 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
     public internal(set) var disclosedAt: Date?
 
     /// Builds a key from existing secret bytes, deriving its id.
-    public init(secret: [UInt8], scheme: WatermarkScheme, state: KeyState, createdAt: Date = Date(), vocabulary: String? = nil) throws(GreenmarkError) {
+    public init(secret: [UInt8], scheme: WatermarkScheme, state: KeyState, createdAt: Date = Date(), vocabulary: String? = nil) throws(GreenmarkError)
+    {
         guard secret.count == Self.secretLength else {
             throw GreenmarkError(.keyringCorrupt, "watermark key secrets are \(Self.secretLength) bytes")
         }
@@ -34,7 +35,9 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
     }
 
     /// A key exactly as stored (the id taken from the file; `Keyring` checks it against the secret), for the keyring store.
-    package init(id: String, scheme: WatermarkScheme, state: KeyState, createdAt: Date, vocabulary: String?, secret: [UInt8], disclosedAt: Date? = nil) {
+    package init(
+        id: String, scheme: WatermarkScheme, state: KeyState, createdAt: Date, vocabulary: String?, secret: [UInt8], disclosedAt: Date? = nil
+    ) {
         self.id = id
         self.scheme = scheme
         self.state = state
@@ -45,7 +48,8 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
     }
 
     /// A new key from OpenSSL's CSPRNG.
-    public static func generate(scheme: WatermarkScheme = .default, state: KeyState, vocabulary: String? = nil) throws(GreenmarkError) -> WatermarkKey {
+    public static func generate(scheme: WatermarkScheme = .default, state: KeyState, vocabulary: String? = nil) throws(GreenmarkError) -> WatermarkKey
+    {
         let secret: [UInt8]
         do {
             secret = try SecureRandom.bytes(count: secretLength)
@@ -58,7 +62,8 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
     /// Throws `vocabularyMismatch` when the key is bound to another vocabulary than `tokenizer`'s.
     public func checkVocabulary(of tokenizer: any Tokenizer) throws(GreenmarkError) {
         if let vocabulary, vocabulary != tokenizer.vocabularyID {
-            throw GreenmarkError(.vocabularyMismatch, "key \(id) was made for vocabulary \(vocabulary), but \(tokenizer.name) has \(tokenizer.vocabularyID)")
+            throw GreenmarkError(
+                .vocabularyMismatch, "key \(id) was made for vocabulary \(vocabulary), but \(tokenizer.name) has \(tokenizer.vocabularyID)")
         }
     }
 
@@ -88,6 +93,8 @@ public struct WatermarkKey: Sendable, CustomStringConvertible, CustomReflectable
 
     /// Reflection (`dump`, debuggers) shows the public fields only.
     public var customMirror: Mirror {
-        Mirror(self, children: ["id": id, "scheme": scheme, "state": state, "createdAt": createdAt, "vocabulary": vocabulary as Any, "secret": "<redacted>"])
+        Mirror(
+            self,
+            children: ["id": id, "scheme": scheme, "state": state, "createdAt": createdAt, "vocabulary": vocabulary as Any, "secret": "<redacted>"])
     }
 }

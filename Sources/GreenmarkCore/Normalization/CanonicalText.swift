@@ -40,8 +40,14 @@ public enum CanonicalText {
                 appendNewline(&out)
                 if b == 0x0A { continue }
             }
-            if b == 0x0D { pendingCR = true; continue }
-            if b == 0x0A { appendNewline(&out); continue }
+            if b == 0x0D {
+                pendingCR = true
+                continue
+            }
+            if b == 0x0A {
+                appendNewline(&out)
+                continue
+            }
             out.append(b)
         }
         if pendingCR { appendNewline(&out) }
@@ -90,7 +96,8 @@ public enum CanonicalText {
     public static func isAssigned(_ codePoint: UInt32) -> Bool {
         if codePoint < 0x378 { return true }  // the first range: U+0000…U+0377
         let table = unicode14AssignedRanges
-        var low = 0, high = table.count / 2
+        var low = 0
+        var high = table.count / 2
         while low < high {
             let mid = (low + high) / 2
             if table[2 * mid + 1] < codePoint { low = mid + 1 } else { high = mid }

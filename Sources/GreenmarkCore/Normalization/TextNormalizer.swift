@@ -100,7 +100,10 @@ public struct TextNormalizer: Sendable {
         while robust, passes < 4, scalars.contains(where: { $0.value >= 0x80 }) {
             passes += 1
             let composed = Array(String(String.UnicodeScalarView(scalars)).precomposedStringWithCanonicalMapping.unicodeScalars)
-            if composed != scalars { changes.composed = true; scalars = composed }
+            if composed != scalars {
+                changes.composed = true
+                scalars = composed
+            }
             scalars = unifyCharacters(scalars, &changes)
             scalars = mapConfusables(scalars, &changes)
             // NFC output is stable under NFC: another pass is needed only if steps 3 to 5 changed something.
@@ -114,13 +117,20 @@ public struct TextNormalizer: Sendable {
         out.reserveCapacity(text.unicodeScalars.count)
         var pendingCR = false
         for (i, s) in text.unicodeScalars.enumerated() {
-            if i == 0, s == "\u{FEFF}" { changes.byteOrderMark = true; continue }
+            if i == 0, s == "\u{FEFF}" {
+                changes.byteOrderMark = true
+                continue
+            }
             if pendingCR {
                 pendingCR = false
                 out.append("\n")
                 if s == "\n" { continue }
             }
-            if s == "\r" { changes.lineEndings += 1; pendingCR = true; continue }
+            if s == "\r" {
+                changes.lineEndings += 1
+                pendingCR = true
+                continue
+            }
             out.append(s)
         }
         if pendingCR { out.append("\n") }
@@ -132,7 +142,10 @@ public struct TextNormalizer: Sendable {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(scalars.count)
         for s in scalars {
-            guard s.value >= 0x80 else { out.append(s); continue }
+            guard s.value >= 0x80 else {
+                out.append(s)
+                continue
+            }
             if s.properties.isDefaultIgnorableCodePoint {
                 changes.invisibleRemoved += 1
             } else if s.value == 0x2028 || s.value == 0x2029 || s.value == 0x85 {
@@ -191,7 +204,7 @@ public struct TextNormalizer: Sendable {
     static func isLatinLetter(_ v: UInt32) -> Bool {
         switch v {
         case 0x41...0x5A, 0x61...0x7A, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x24F, 0x250...0x2AF,
-             0x1D00...0x1DBF, 0x1E00...0x1EFF, 0x2C60...0x2C7F, 0xA720...0xA7FF, 0xAB30...0xAB6F, 0xFB00...0xFB06:
+            0x1D00...0x1DBF, 0x1E00...0x1EFF, 0x2C60...0x2C7F, 0xA720...0xA7FF, 0xAB30...0xAB6F, 0xFB00...0xFB06:
             return true
         default:
             return false

@@ -45,7 +45,8 @@ public struct WatermarkScheme: Hashable, Codable, Sendable, CustomStringConverti
     public var description: String { "\(prf.rawValue) gamma=\(gamma) h=\(contextWidth)" }
 
     private enum CodingKeys: String, CodingKey {
-        case prf, gamma, contextWidth = "h"
+        case prf, gamma
+        case contextWidth = "h"
     }
 
     public init(from decoder: any Decoder) throws {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Exact one-sided binomial tail probabilities, computed in log space.
@@ -64,7 +64,11 @@ public enum BinomialTail {
             // Small n: the terms are below 30, so the direct difference keeps ~1e-15 absolute.
             return lgamma(n + 1) - (n + 0.5) * log(n) + n - 0.5 * log(2 * Double.pi)
         }
-        let s0 = 1.0 / 12, s1 = 1.0 / 360, s2 = 1.0 / 1260, s3 = 1.0 / 1680, s4 = 1.0 / 1188
+        let s0 = 1.0 / 12
+        let s1 = 1.0 / 360
+        let s2 = 1.0 / 1260
+        let s3 = 1.0 / 1680
+        let s4 = 1.0 / 1188
         let nn = n * n
         if n > 500 { return (s0 - s1 / nn) / n }
         if n > 80 { return (s0 - (s1 - s2 / nn) / nn) / n }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Describes a tail probability as odds in words ("about 1 time in 3 million").
@@ -9,7 +9,7 @@ public enum Odds {
     /// Plain-words frequency for a p-value given as its base-10 logarithm.
     public static func inWords(log10Probability l: Double) -> String {
         if l >= log10(0.5) { return "about half the time or more often" }
-        let n = pow(10, -l)   // 1 in n
+        let n = pow(10, -l)  // 1 in n
         if !n.isFinite || n >= 1e15 {
             return "less than 1 time in 10^\(Int((-l).rounded(.down)))"
         }

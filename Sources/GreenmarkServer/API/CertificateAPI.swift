@@ -42,14 +42,18 @@ enum BundleReply {
     }
 
     /// The bundle's bytes for a certificate the daemon just issued and logged (blocking parts off the event loop).
-    static func bytes(certificate: SignedCertificate, id: String, text: String, issuing: IssuingServices,
-                      log: LogServices?) async throws -> [UInt8] {
-        let registry = issuing.registry, trustDirectory = issuing.signing.trustDirectory
+    static func bytes(
+        certificate: SignedCertificate, id: String, text: String, issuing: IssuingServices,
+        log: LogServices?
+    ) async throws -> [UInt8] {
+        let registry = issuing.registry
+        let trustDirectory = issuing.signing.trustDirectory
         var proof: [UInt8]?
         if let log, let index = try await offload({ try registry.logIndex(certificateID: id) }) {
             let evidence = try await log.withCurrentTree { tree, note in
-                InclusionProofResponse(certificateID: id, leafIndex: index, treeSize: tree.size, leafHash: Hex.encode(tree.leafHash(at: index)),
-                                       proof: try tree.inclusionProof(index: index).map { Hex.encode($0) }, checkpoint: note)
+                InclusionProofResponse(
+                    certificateID: id, leafIndex: index, treeSize: tree.size, leafHash: Hex.encode(tree.leafHash(at: index)),
+                    proof: try tree.inclusionProof(index: index).map { Hex.encode($0) }, checkpoint: note)
             }
             proof = Array(try JSONEncoder.api.encode(evidence))
         }

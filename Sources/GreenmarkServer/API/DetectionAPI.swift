@@ -70,9 +70,11 @@ struct DetectResponse: ResponseEncodable {
             return
         }
         let r = result
-        try VerdictFields(verdict: r.verdict, watermarked: r.watermarked, tokensScored: r.tokensScored, tokensTotal: r.tokensTotal,
-                    moreTokensNeeded: r.moreTokensNeeded, keysTried: r.keysTried, zThreshold: r.zThreshold, pThreshold: r.pThreshold,
-                    minimumScoredTokens: r.minimumScoredTokens, normalized: r.normalized, normalizer: r.normalizer,
-                    normalization: r.normalization, spanSearch: r.spanSearch, tokenizer: r.tokenizer, view: view).encode(to: encoder)
+        try VerdictFields(
+            verdict: r.verdict, watermarked: r.watermarked, tokensScored: r.tokensScored, tokensTotal: r.tokensTotal,
+            moreTokensNeeded: r.moreTokensNeeded, keysTried: r.keysTried, zThreshold: r.zThreshold, pThreshold: r.pThreshold,
+            minimumScoredTokens: r.minimumScoredTokens, normalized: r.normalized, normalizer: r.normalizer,
+            normalization: r.normalization, spanSearch: r.spanSearch, tokenizer: r.tokenizer, view: view
+        ).encode(to: encoder)
     }
 }

@@ -17,7 +17,9 @@ struct GenerateRequest: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case prompt, system, temperature, seed, stop, stream
-        case maxTokens = "max_tokens", topP = "top_p", topK = "top_k"
+        case maxTokens = "max_tokens"
+        case topP = "top_p"
+        case topK = "top_k"
     }
 }
 
@@ -41,7 +43,9 @@ struct ChatCompletionRequest: Decodable {
 
     enum CodingKeys: String, CodingKey {
         case model, messages, temperature, seed, stop, stream
-        case maxTokens = "max_tokens", maxCompletionTokens = "max_completion_tokens", topP = "top_p"
+        case maxTokens = "max_tokens"
+        case maxCompletionTokens = "max_completion_tokens"
+        case topP = "top_p"
     }
 
     /// OpenAI accepts a string or an array of strings.

@@ -1,4 +1,5 @@
 import HTTPTypes
+
 /// The body of `POST /v1/certificates/verify`, read without re-encoding anything (#17): the
 /// certificate is verified as the exact bytes the caller sent, so the route and `greenmark verify`
 /// agree on every file (a repeated `payload` member, an extra member, a number in another form
@@ -30,8 +31,9 @@ struct VerifyRequest {
         } catch {
             switch error {
             case .duplicate(let name):
-                throw APIError(.badRequest, code: .duplicateMember,
-                               "the request body repeats the member \(String(name.debugDescription.prefix(80))); each name may appear once")
+                throw APIError(
+                    .badRequest, code: .duplicateMember,
+                    "the request body repeats the member \(String(name.debugDescription.prefix(80))); each name may appear once")
             case .syntax(let why): throw invalid(why)
             }
         }
@@ -97,7 +99,10 @@ struct JSONScanner {
                 try value(depth: 1, checkNames: name != opaque)
                 members[name] = start..<i
                 skipWhitespace()
-                if peek == UInt8(ascii: ",") { i += 1; continue }
+                if peek == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
                 guard peek == UInt8(ascii: "}") else { throw .syntax("is not valid JSON (expected , or })") }
                 i += 1
                 break
@@ -123,7 +128,10 @@ struct JSONScanner {
             i += 1
             var names = Set<String>()
             skipWhitespace()
-            if peek == UInt8(ascii: "}") { i += 1; return }
+            if peek == UInt8(ascii: "}") {
+                i += 1
+                return
+            }
             while true {
                 skipWhitespace()
                 guard peek == UInt8(ascii: "\"") else { throw .syntax("is not valid JSON (a member name must be a string)") }
@@ -135,7 +143,10 @@ struct JSONScanner {
                 skipWhitespace()
                 try value(depth: depth + 1, checkNames: checkNames)
                 skipWhitespace()
-                if peek == UInt8(ascii: ",") { i += 1; continue }
+                if peek == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
                 guard peek == UInt8(ascii: "}") else { throw .syntax("is not valid JSON (expected , or })") }
                 i += 1
                 return
@@ -143,12 +154,18 @@ struct JSONScanner {
         case UInt8(ascii: "["):
             i += 1
             skipWhitespace()
-            if peek == UInt8(ascii: "]") { i += 1; return }
+            if peek == UInt8(ascii: "]") {
+                i += 1
+                return
+            }
             while true {
                 skipWhitespace()
                 try value(depth: depth + 1, checkNames: checkNames)
                 skipWhitespace()
-                if peek == UInt8(ascii: ",") { i += 1; continue }
+                if peek == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
                 guard peek == UInt8(ascii: "]") else { throw .syntax("is not valid JSON (expected , or ])") }
                 i += 1
                 return
@@ -176,7 +193,10 @@ struct JSONScanner {
         }
         if peek == UInt8(ascii: "-") { i += 1 }
         if peek == UInt8(ascii: "0") { i += 1 } else { guard digits() > 0 else { throw .syntax("is not valid JSON") } }
-        if peek == UInt8(ascii: ".") { i += 1; guard digits() > 0 else { throw .syntax("is not valid JSON (a bad number)") } }
+        if peek == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { throw .syntax("is not valid JSON (a bad number)") }
+        }
         if peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") {
             i += 1
             if peek == UInt8(ascii: "+") || peek == UInt8(ascii: "-") { i += 1 }

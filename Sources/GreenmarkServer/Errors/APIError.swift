@@ -32,7 +32,10 @@ public struct APIError: HTTPCodedError, Sendable {
 
     /// The JSON body of every error response.
     struct Body: Encodable {
-        struct Inner: Encodable { let code: String; let message: String }
+        struct Inner: Encodable {
+            let code: String
+            let message: String
+        }
         let error: Inner
     }
 

@@ -37,7 +37,11 @@ public enum PublicErrors {
         while i < text.endIndex {
             let c = text[i]
             let starts = c == "/" && (i == text.startIndex || before.contains(text[text.index(before: i)]))
-            guard starts else { out.append(c); i = text.index(after: i); continue }
+            guard starts else {
+                out.append(c)
+                i = text.index(after: i)
+                continue
+            }
             var end = text[i...].firstIndex(where: { delimiters.contains($0) }) ?? text.endIndex
             // Punctuation that ends a sentence or a clause is not part of the path.
             while end > i, ".:,;!?".contains(text[text.index(before: end)]) { end = text.index(before: end) }

@@ -8,7 +8,8 @@ extension StorageError: HTTPCodedError {
     /// driver text) goes to the log only (`PublicErrorMiddleware`).
     public var apiError: APIError {
         let retry: Int? = [.openFailed, .writeFailed, .readFailed].contains(code) ? 5 : nil
-        return APIError(code == .duplicate ? .conflict : .serviceUnavailable, relaying: code.rawValue,
-                        PublicErrors.storageMessage(self), retryAfter: retry)
+        return APIError(
+            code == .duplicate ? .conflict : .serviceUnavailable, relaying: code.rawValue,
+            PublicErrors.storageMessage(self), retryAfter: retry)
     }
 }

@@ -1,5 +1,5 @@
-import Hummingbird
 import GreenmarkStorage
+import Hummingbird
 
 /// Reads `Authorization: Bearer <token>` and sets the principal; an unknown, expired or revoked
 /// token is refused at once (the registry is asked off the event loop). Requests without a token
@@ -13,7 +13,8 @@ struct AuthMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         // A registry that cannot be read (PostgreSQL down) is 503 with its storage code, like every route.
         guard header.hasPrefix("Bearer "),
-              let record = try await offload({ [registry] in try registry.authenticate(token: String(header.dropFirst(7))) }) else {
+            let record = try await offload({ [registry] in try registry.authenticate(token: String(header.dropFirst(7))) })
+        else {
             throw APIError.invalidToken
         }
         var context = context

@@ -61,7 +61,10 @@ public enum CanonicalPath {
         var segments: [ArraySlice<UInt8>] = []
         for segment in bytes.split(separator: UInt8(ascii: "/")) {
             if segment.elementsEqual(".".utf8) { continue }
-            if segment.elementsEqual("..".utf8) { _ = segments.popLast(); continue }
+            if segment.elementsEqual("..".utf8) {
+                _ = segments.popLast()
+                continue
+            }
             segments.append(segment)
         }
         let candidate = "/" + segments.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")

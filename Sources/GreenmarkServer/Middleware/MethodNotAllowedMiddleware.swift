@@ -30,9 +30,11 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
-        var response = try APIError(.methodNotAllowed, code: .methodNotAllowed,
-                                    "\(request.method.rawValue) is not allowed on \(request.uri.path); use \(list)")
-            .response(from: request, context: context)
+        var response = try APIError(
+            .methodNotAllowed, code: .methodNotAllowed,
+            "\(request.method.rawValue) is not allowed on \(request.uri.path); use \(list)"
+        )
+        .response(from: request, context: context)
         response.headers[.allow] = list
         return response
     }

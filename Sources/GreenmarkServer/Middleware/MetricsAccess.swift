@@ -24,14 +24,16 @@ public enum MetricsAccess: String, Sendable, CaseIterable {
             return
         case .token:
             guard context.principal != nil else {
-                throw APIError(.unauthorized, code: .missingToken,
-                               "/metrics needs an API token (metrics_access is token): send Authorization: Bearer <token>")
+                throw APIError(
+                    .unauthorized, code: .missingToken,
+                    "/metrics needs an API token (metrics_access is token): send Authorization: Bearer <token>")
             }
         case .loopback:
             guard Self.isLoopback(context.remoteAddress) else {
-                throw APIError(.forbidden, code: .metricsForbidden,
-                               "/metrics is served to loopback clients only (metrics_access is loopback); "
-                               + "to scrape from elsewhere set metrics_access to token and send an API token")
+                throw APIError(
+                    .forbidden, code: .metricsForbidden,
+                    "/metrics is served to loopback clients only (metrics_access is loopback); "
+                        + "to scrape from elsewhere set metrics_access to token and send an API token")
             }
         }
     }

@@ -15,9 +15,10 @@ struct RateLimitMiddleware: RouterMiddleware {
         let key = context.principal.map { "token:" + $0.id } ?? "address:" + (context.clientAddress ?? "unknown")
         if case .limited(let retryAfter) = limiter.acquire(key) {
             ServerMetrics.rateLimited.increment()
-            var error = APIError(.tooManyRequests, code: .rateLimited,
-                                 "more than \(limiter.policy.burst) requests at once or \(limiter.policy.ratePerSecond) per second; "
-                                 + "retry after \(retryAfter) s")
+            var error = APIError(
+                .tooManyRequests, code: .rateLimited,
+                "more than \(limiter.policy.burst) requests at once or \(limiter.policy.ratePerSecond) per second; "
+                    + "retry after \(retryAfter) s")
             error.retryAfter = retryAfter
             throw error
         }

@@ -49,9 +49,11 @@ struct CertificateRoutes: RouteArea {
             let bytes = try await BundleReply.bytes(certificate: certificate, id: id, text: text, issuing: issuing, log: log)
             return BundleReply.response(bytes, status: .created, headers: [.location: "/v1/certificates/\(id)"])
         }
-        return try EditedResponse(status: .created, headers: [.location: "/v1/certificates/\(id)"],
-                                  response: CertifyResponse(id: id, certificate: certificate, detection: result))
-            .response(from: request, context: context)
+        return try EditedResponse(
+            status: .created, headers: [.location: "/v1/certificates/\(id)"],
+            response: CertifyResponse(id: id, certificate: certificate, detection: result)
+        )
+        .response(from: request, context: context)
     }
 
     /// The stored certificate file, byte for byte.

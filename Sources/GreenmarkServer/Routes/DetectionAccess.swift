@@ -55,16 +55,19 @@ enum DetectionAccess {
     /// only the verdict and the number of scored tokens, which every view shows.
     static func checkCertifiable(_ result: DetectionResult, context: GreenmarkRequestContext) throws {
         guard !result.watermarked, !context.mayInspect else { return }
-        throw APIError(.unprocessableContent, code: .certificateNotWatermarked,
-                       "the text does not carry the watermark (verdict \(result.verdict.rawValue), \(result.tokensScored) tokens scored); "
-                       + "a certificate of a text below the threshold signs its scores and needs a token with the inspect permission "
-                       + "(greenmark tokens create --inspect, or an admin token); POST /v1/detect gives the verdict")
+        throw APIError(
+            .unprocessableContent, code: .certificateNotWatermarked,
+            "the text does not carry the watermark (verdict \(result.verdict.rawValue), \(result.tokensScored) tokens scored); "
+                + "a certificate of a text below the threshold signs its scores and needs a token with the inspect permission "
+                + "(greenmark tokens create --inspect, or an admin token); POST /v1/detect gives the verdict")
     }
 
     static func inspectRequired(_ fields: [String]) -> APIError {
-        APIError(.forbidden, code: .inspectRequired,
-                 "\(fields.joined(separator: ", ")) needs a token with the inspect permission "
-                 + "(greenmark tokens create --inspect, or an admin token); without it detection always tests every key with span search and shows the verdict")
+        APIError(
+            .forbidden, code: .inspectRequired,
+            "\(fields.joined(separator: ", ")) needs a token with the inspect permission "
+                + "(greenmark tokens create --inspect, or an admin token); without it detection always tests every key with span search and shows the verdict"
+        )
     }
 
     /// Admission to a scoring request under the budget: 429 `budget.exhausted` with Retry-After
@@ -87,10 +90,11 @@ enum DetectionAccess {
                 context.logger.error("cannot audit an exhausted budget", metadata: ["caller": .string(actor), "error": .string(code)])
             }
         }
-        var error = APIError(.tooManyRequests, code: .budgetExhausted,
-                             "this \(kind == "token" ? "token" : "address") may score \(allowance) tokens a day on the detection routes "
-                             + "(each request counts its scored tokens, at least \(ScoringBudget.minimumCharge)); that budget is used up; "
-                             + "retry after \(retryAfter) s")
+        var error = APIError(
+            .tooManyRequests, code: .budgetExhausted,
+            "this \(kind == "token" ? "token" : "address") may score \(allowance) tokens a day on the detection routes "
+                + "(each request counts its scored tokens, at least \(ScoringBudget.minimumCharge)); that budget is used up; "
+                + "retry after \(retryAfter) s")
         error.retryAfter = retryAfter
         throw error
     }

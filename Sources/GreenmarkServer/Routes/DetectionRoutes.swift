@@ -21,8 +21,9 @@ struct DetectionRoutes: RouteArea {
         try APIInput.checkLength(body.text)
         let options = try DetectionAccess.options(body, context: context)
         let keys = try services.keys(id: options.keyID)
-        let result = try await services.detect(body.text, keys: keys, configuration: .default.searchingSpans(options.searchSpans),
-                                               includeMask: options.includeMask)
+        let result = try await services.detect(
+            body.text, keys: keys, configuration: .default.searchingSpans(options.searchSpans),
+            includeMask: options.includeMask)
         DetectionAccess.charge(services, context, scored: result.tokensScored)
         ServerMetrics.detections.increment()
         return DetectResponse(result: result, view: options.view)

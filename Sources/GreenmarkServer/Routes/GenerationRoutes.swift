@@ -30,8 +30,9 @@ struct GenerationRoutes: RouteArea {
             if bundle != nil, body.stream == true {
                 throw APIError(.badRequest, code: .invalidQuery, "a bundle is answered whole: ask for it without stream")
             }
-            return try await Self.run(generation, services: services, context: context, stream: body.stream ?? false, format: .greenmark,
-                                      bundle: bundle)
+            return try await Self.run(
+                generation, services: services, context: context, stream: body.stream ?? false, format: .greenmark,
+                bundle: bundle)
         }
         stamp.post("/v1/chat/completions") { [services] request, context -> Response in
             let body = try await APIInput.decode(ChatCompletionRequest.self, request, context)
@@ -61,8 +62,10 @@ struct GenerationRoutes: RouteArea {
     /// queue place is given up, or its generation stops at the next token. The model's place is
     /// held by the generation thread and released when that thread ends, on every path (done,
     /// failed, cancelled, or the response never written).
-    static func run(_ generation: GenerationRequest, services: GenerationServices, context: GreenmarkRequestContext,
-                    stream: Bool, format: Format, bundle: BundleRequest? = nil) async throws -> Response {
+    static func run(
+        _ generation: GenerationRequest, services: GenerationServices, context: GreenmarkRequestContext,
+        stream: Bool, format: Format, bundle: BundleRequest? = nil
+    ) async throws -> Response {
         guard let model = services.model else {
             throw APIError(.serviceUnavailable, code: .generationUnavailable, "this daemon was started without a model for generation")
         }
@@ -107,16 +110,18 @@ struct GenerationRoutes: RouteArea {
             if result.record.finishReason == .cancelled { throw refusal(GenerationGate.Refusal.shuttingDown) }
             let (receipt, receiptID) = try await issueReceipt(result, services: services)
             if let bundle, let receipt, let receiptID {
-                let bytes = try await BundleReply.bytes(certificate: receipt, id: receiptID, text: result.record.text,
-                                                        issuing: services.issuing, log: bundle.log)
+                let bytes = try await BundleReply.bytes(
+                    certificate: receipt, id: receiptID, text: result.record.text,
+                    issuing: services.issuing, log: bundle.log)
                 return BundleReply.response(bytes, status: .ok, headers: [HTTPField.Name("Greenmark-Receipt-Id")!: receiptID])
             }
             let data: Data
             switch format {
             case .greenmark:
                 let record = result.record
-                let response = GenerationResponse(text: record.text, tokens: record.tokens, keyID: record.keyID, model: record.model,
-                                                  record: record, receipt: receipt, receiptID: receiptID)
+                let response = GenerationResponse(
+                    text: record.text, tokens: record.tokens, keyID: record.keyID, model: record.model,
+                    record: record, receipt: receipt, receiptID: receiptID)
                 data = try JSONEncoder.api.encode(response)
             case .openAI:
                 let completion = try openAICompletion(id: id, created: created, result: result, receipt: receipt, receiptID: receiptID)
@@ -131,15 +136,18 @@ struct GenerationRoutes: RouteArea {
         let body = ResponseBody { writer in
             defer {
                 stopWatching()
-                slot.cancellation.cancel()   // a write failed or the stream ended: stop generating
+                slot.cancellation.cancel()  // a write failed or the stream ended: stop generating
             }
             do {
                 for try await event in events {
                     switch event {
                     case .text(let piece):
-                        let chunk: [String: Any] = format == .openAI
-                            ? ["id": id, "object": "chat.completion.chunk", "created": created, "model": model.name,
-                               "choices": [["index": 0, "delta": ["role": "assistant", "content": piece], "finish_reason": NSNull()]]]
+                        let chunk: [String: Any] =
+                            format == .openAI
+                            ? [
+                                "id": id, "object": "chat.completion.chunk", "created": created, "model": model.name,
+                                "choices": [["index": 0, "delta": ["role": "assistant", "content": piece], "finish_reason": NSNull()]],
+                            ]
                             : ["text": piece]
                         try await writer.write(sse(chunk))
                     case .finished(let result):
@@ -149,11 +157,20 @@ struct GenerationRoutes: RouteArea {
                         let (receipt, receiptID) = try await issueReceipt(result, services: services)
                         let receiptObject = try receipt.map { try JSONSerialization.jsonObject(with: JSONEncoder.api.encode($0)) } ?? NSNull()
                         if format == .openAI {
-                            try await writer.write(sse(["id": id, "object": "chat.completion.chunk", "created": created, "model": model.name,
-                                                        "choices": [["index": 0, "delta": [:] as [String: Any],
-                                                                     "finish_reason": finishReason(result.record.finishReason)]],
-                                                        "greenmark": ["receipt_id": receiptID ?? NSNull(), "receipt": receiptObject,
-                                                                      "key_id": result.record.keyID ?? NSNull()]]))
+                            try await writer.write(
+                                sse([
+                                    "id": id, "object": "chat.completion.chunk", "created": created, "model": model.name,
+                                    "choices": [
+                                        [
+                                            "index": 0, "delta": [:] as [String: Any],
+                                            "finish_reason": finishReason(result.record.finishReason),
+                                        ]
+                                    ],
+                                    "greenmark": [
+                                        "receipt_id": receiptID ?? NSNull(), "receipt": receiptObject,
+                                        "key_id": result.record.keyID ?? NSNull(),
+                                    ],
+                                ]))
                             try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
                         } else {
                             let record = try JSONSerialization.jsonObject(with: JSONEncoder.api.encode(result.record))
@@ -164,7 +181,8 @@ struct GenerationRoutes: RouteArea {
                 }
             } catch {
                 if clientGone.isCancelled { return }
-                let code: String, message: String
+                let code: String
+                let message: String
                 switch error {
                 case let e as any HTTPCodedError:
                     let answer = PublicErrors.answer(e, home: services.issuing.home, logger: context.logger)
@@ -194,8 +212,9 @@ struct GenerationRoutes: RouteArea {
 
     /// The answer for a client that left while its generation waited or ran: nobody reads it, but
     /// logs and metrics say 499 (nginx's "client closed request"), not a server error.
-    static let clientClosed = APIError(HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
-                                       code: .clientClosed, "the client closed the connection before the answer")
+    static let clientClosed = APIError(
+        HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"),
+        code: .clientClosed, "the client closed the connection before the answer")
 
     /// The gate's refusal as a 503 with Retry-After (or 499 for a client that left).
     static func refusal(_ error: any Error) -> any Error {
@@ -233,15 +252,23 @@ struct GenerationRoutes: RouteArea {
         }
     }
 
-    static func openAICompletion(id: String, created: Int, result: GenerationResult, receipt: SignedCertificate?,
-                                 receiptID: String?) throws -> [String: Any] {
+    static func openAICompletion(
+        id: String, created: Int, result: GenerationResult, receipt: SignedCertificate?,
+        receiptID: String?
+    ) throws -> [String: Any] {
         let receiptObject = try receipt.map { try JSONSerialization.jsonObject(with: JSONEncoder.api.encode($0)) } ?? NSNull()
         return [
             "id": id, "object": "chat.completion", "created": created, "model": result.record.model.name,
-            "choices": [["index": 0, "message": ["role": "assistant", "content": result.record.text],
-                         "finish_reason": finishReason(result.record.finishReason)]],
-            "usage": ["prompt_tokens": result.promptTokens, "completion_tokens": result.record.tokens,
-                      "total_tokens": result.promptTokens + result.record.tokens],
+            "choices": [
+                [
+                    "index": 0, "message": ["role": "assistant", "content": result.record.text],
+                    "finish_reason": finishReason(result.record.finishReason),
+                ]
+            ],
+            "usage": [
+                "prompt_tokens": result.promptTokens, "completion_tokens": result.record.tokens,
+                "total_tokens": result.promptTokens + result.record.tokens,
+            ],
             "greenmark": ["receipt_id": receiptID ?? NSNull(), "receipt": receiptObject, "key_id": result.record.keyID ?? NSNull()],
         ]
     }

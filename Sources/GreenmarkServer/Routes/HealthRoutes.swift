@@ -12,8 +12,9 @@ struct HealthRoutes: RouteArea {
         routes.get("/readyz") { [services] _, _ -> Response in try Readiness.response(services) }
         routes.get("/metrics") { [services] _, context -> Response in
             try services.metricsAccess.check(context)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: ServerMetrics.registry.emitToBuffer())))
         }
         return routes
     }

@@ -17,8 +17,9 @@ struct LogRoutes: RouteArea {
         }
         routes.get("/v1/log/key") { [services] _, _ -> LogKeyResponse in
             let key = try await services.key()
-            return LogKeyResponse(origin: key.origin, verifierKey: key.verifierKey,
-                                  publicKey: Data(key.key.publicKey.rawRepresentation).base64EncodedString())
+            return LogKeyResponse(
+                origin: key.origin, verifierKey: key.verifierKey,
+                publicKey: Data(key.key.publicKey.rawRepresentation).base64EncodedString())
         }
         routes.get("/v1/log/proof/{id}") { _, context in try await inclusion(context) }
         routes.get("/v1/log/consistency") { request, _ in try await consistency(request) }
@@ -33,8 +34,9 @@ struct LogRoutes: RouteArea {
         }
         return try await services.withCurrentTree { tree, note in
             let proof = try tree.inclusionProof(index: index)
-            return InclusionProofResponse(certificateID: id, leafIndex: index, treeSize: tree.size, leafHash: Hex.encode(tree.leafHash(at: index)),
-                                          proof: proof.map { Hex.encode($0) }, checkpoint: note)
+            return InclusionProofResponse(
+                certificateID: id, leafIndex: index, treeSize: tree.size, leafHash: Hex.encode(tree.leafHash(at: index)),
+                proof: proof.map { Hex.encode($0) }, checkpoint: note)
         }
     }
 

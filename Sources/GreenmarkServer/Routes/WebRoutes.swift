@@ -7,7 +7,8 @@ import Hummingbird
 struct WebRoutes: RouteArea {
     var routes: RouteCollection<GreenmarkRequestContext> {
         // Read once, here, when the router is built at start-up.
-        let essay = EssayPage.page, verify = OfflineVerifierPage.page
+        let essay = EssayPage.page
+        let verify = OfflineVerifierPage.page
         let routes = RouteCollection(context: GreenmarkRequestContext.self)
         routes.get("/") { _, _ in essay.response() }
         routes.get("/verify") { _, _ in verify.response() }

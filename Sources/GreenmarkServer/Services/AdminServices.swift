@@ -37,9 +37,10 @@ struct AdminServices: Sendable {
 
     private func changingKeysNow<T>(_ body: (HomeLock.Held) throws -> T) throws -> T {
         guard let keySync = issuing.keySync else {
-            return try HomeLock(directory: home).withLock(orElse: { error -> any Error in
-                APIError(.serviceUnavailable, relaying: error.code.rawValue, error.reason)
-            }, { held throws(any Error) -> T in try body(held) })
+            return try HomeLock(directory: home).withLock(
+                orElse: { error -> any Error in
+                    APIError(.serviceUnavailable, relaying: error.code.rawValue, error.reason)
+                }, { held throws(any Error) -> T in try body(held) })
         }
         return try keySync.change(body)
     }

@@ -24,8 +24,10 @@ struct DetectionServices: Sendable {
     }
 
     /// Scores `text` off the event loop.
-    func detect(_ text: String, keys: [WatermarkKey], configuration: DetectorConfiguration = .default,
-                includeMask: Bool = false) async throws -> DetectionResult {
+    func detect(
+        _ text: String, keys: [WatermarkKey], configuration: DetectorConfiguration = .default,
+        includeMask: Bool = false
+    ) async throws -> DetectionResult {
         try await offload { [tokenizer] in
             try Detector(tokenizer: tokenizer, configuration: configuration).detect(text, keys: keys, includeMask: includeMask)
         }

@@ -29,11 +29,13 @@ public struct GreenmarkServices: Sendable {
     /// The trust chain from the root key in `signing.json`, cached per file version (`TrustState`).
     let trust: TrustState
 
-    public init(home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false,
-                model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
-                rateLimit: RateLimiter.Policy? = nil, masterKey: MasterKeySource = .none, keySync: KeySync? = nil,
-                metricsAccess: MetricsAccess = .loopback,
-                budget: ScoringBudget.Policy? = nil) {
+    public init(
+        home: String, tokenizer: LlamaTokenizer, registry: Registry, publicDetection: Bool = false,
+        model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
+        rateLimit: RateLimiter.Policy? = nil, masterKey: MasterKeySource = .none, keySync: KeySync? = nil,
+        metricsAccess: MetricsAccess = .loopback,
+        budget: ScoringBudget.Policy? = nil
+    ) {
         self.home = home
         self.registry = registry
         self.gate = gate
@@ -41,15 +43,17 @@ public struct GreenmarkServices: Sendable {
         let keyringCache = KeyringCache(store: KeyringStore(directory: home, masterKey: masterKey))
         let trust = TrustState(home: home, masterKey: masterKey)
         self.trust = trust
-        detection = DetectionServices(tokenizer: tokenizer, keyringCache: keyringCache, scoringBudget: budget.map { ScoringBudget(policy: $0) },
-                                      registry: registry, publicDetection: publicDetection)
+        detection = DetectionServices(
+            tokenizer: tokenizer, keyringCache: keyringCache, scoringBudget: budget.map { ScoringBudget(policy: $0) },
+            registry: registry, publicDetection: publicDetection)
         // With key sync the log key comes from the shared registry only, never made afresh here.
         let checkpoints = LogCheckpointGuard(registry: registry, signer: LogSigner(directory: home, masterKey: masterKey, createsKey: keySync == nil))
         issuing = IssuingServices(home: home, masterKey: masterKey, registry: registry, keySync: keySync, logCheckpoints: checkpoints)
         admin = AdminServices(issuing: issuing, keyringCache: keyringCache, trust: trust)
         log = LogServices(registry: registry, checkpoints: checkpoints)
-        health = HealthServices(tokenizer: tokenizer, keyringCache: keyringCache, trust: trust, masterKey: masterKey, metricsAccess: metricsAccess,
-                                logCheckpoints: checkpoints)
+        health = HealthServices(
+            tokenizer: tokenizer, keyringCache: keyringCache, trust: trust, masterKey: masterKey, metricsAccess: metricsAccess,
+            logCheckpoints: checkpoints)
         generation = GenerationServices(model: model, gate: gate, keyringCache: keyringCache, issuing: issuing)
     }
 

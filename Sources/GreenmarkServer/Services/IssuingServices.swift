@@ -41,8 +41,9 @@ struct IssuingServices: Sendable {
         do {
             try keySync.sync()
         } catch {
-            var refusal = APIError(.serviceUnavailable, code: .keysSyncUnavailable,
-                                   "the shared key state cannot be checked, so nothing is signed (\(error.code.rawValue)); retry shortly")
+            var refusal = APIError(
+                .serviceUnavailable, code: .keysSyncUnavailable,
+                "the shared key state cannot be checked, so nothing is signed (\(error.code.rawValue)); retry shortly")
             refusal.retryAfter = 5
             throw refusal
         }
@@ -52,9 +53,10 @@ struct IssuingServices: Sendable {
     func store(_ certificate: SignedCertificate) throws -> String {
         let statement = try JSONDecoder().decode(Statement.self, from: Data(Base64URL.decode(certificate.payload)))
         let common = statement.predicate.common
-        let record = CertificateRecord(id: common.certificateID, kind: statement.predicate.kind.rawValue,
-                                       subjectSHA256: statement.textSHA256 ?? "", issuerKeyID: common.issuerKeyID,
-                                       watermarkKeyID: common.watermarkKeyID, issuedAt: common.issuedAt, bytes: try certificate.fileBytes())
+        let record = CertificateRecord(
+            id: common.certificateID, kind: statement.predicate.kind.rawValue,
+            subjectSHA256: statement.textSHA256 ?? "", issuerKeyID: common.issuerKeyID,
+            watermarkKeyID: common.watermarkKeyID, issuedAt: common.issuedAt, bytes: try certificate.fileBytes())
         try registry.insert(record)
         ServerMetrics.certificatesIssued.increment()
         return common.certificateID

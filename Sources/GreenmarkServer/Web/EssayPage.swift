@@ -33,7 +33,8 @@ enum EssayPage {
 
     /// One document from the three files, with a hash-based Content-Security-Policy.
     static func assemble(html: [UInt8], css: [UInt8], js: [UInt8]) throws(AssemblyError) -> WebPage {
-        let document = String(decoding: html, as: UTF8.self), style = String(decoding: css, as: UTF8.self)
+        let document = String(decoding: html, as: UTF8.self)
+        let style = String(decoding: css, as: UTF8.self)
         let script = String(decoding: js, as: UTF8.self)
         // An inline block ends at the first `</style` or `</script`, whatever the file means by it.
         guard !style.lowercased().contains("</style"), !script.lowercased().contains("</script") else {

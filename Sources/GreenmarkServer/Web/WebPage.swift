@@ -14,20 +14,23 @@ struct WebPage: Sendable {
 
     /// The response for `GET`: the document, its CSP, no caching without revalidation, no sniffing, no referrer.
     func response() -> Response {
-        Response(status: .ok, headers: [
-            .contentType: "text/html; charset=utf-8",
-            .contentSecurityPolicy: contentSecurityPolicy,
-            .cacheControl: "no-cache",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-            HTTPField.Name("Referrer-Policy")!: "no-referrer",
-        ], body: .init(byteBuffer: ByteBuffer(bytes: html)))
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .contentSecurityPolicy: contentSecurityPolicy,
+                .cacheControl: "no-cache",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                HTTPField.Name("Referrer-Policy")!: "no-referrer",
+            ], body: .init(byteBuffer: ByteBuffer(bytes: html)))
     }
 
     /// The CSP hash sources (`'sha256-…'`) of every inline `<tag>…</tag>` block of `html` (tag
     /// written exactly so, without attributes), in document order: a policy naming them lets the
     /// browser run or apply exactly those blocks and nothing else.
     static func inlineHashSources(_ tag: String, in html: String) -> [String] {
-        var sources: [String] = [], rest = html[...]
+        var sources: [String] = []
+        var rest = html[...]
         while let open = rest.range(of: "<\(tag)>"), let close = rest.range(of: "</\(tag)>", range: open.upperBound..<rest.endIndex) {
             let block = Array(rest[open.upperBound..<close.lowerBound].utf8)
             sources.append("'sha256-" + Data(SHA256Digest.hash(block)).base64EncodedString() + "'")

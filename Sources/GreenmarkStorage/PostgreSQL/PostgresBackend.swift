@@ -14,33 +14,48 @@ final class PostgresBackend: RegistryBackend {
 
     /// The migrations, by the same names as SQLite's, as PostgreSQL statements.
     static let migrations: [(name: String, statements: [String])] = [
-        ("v1", [
-            """
-            CREATE TABLE certificate (id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject_sha256 TEXT NOT NULL,
-                issuer_key_id TEXT NOT NULL, watermark_key_id TEXT, issued_at TEXT NOT NULL, bytes BYTEA NOT NULL)
-            """,
-            "CREATE INDEX certificate_on_subject_sha256 ON certificate (subject_sha256)",
-            "CREATE TABLE audit_log (sequence BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)",
-            """
-            CREATE TABLE api_token (id TEXT PRIMARY KEY, token_sha256 TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
-                created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT)
-            """,
-        ]),
-        ("v2-transparency-log", [
-            """
-            CREATE TABLE log_entry (leaf_index BIGINT PRIMARY KEY, certificate_id TEXT NOT NULL UNIQUE REFERENCES certificate (id),
-                leaf_hash BYTEA NOT NULL)
-            """,
-        ]),
-        ("v3-key-files", [
-            "CREATE TABLE key_file (name TEXT PRIMARY KEY, version BIGINT NOT NULL, bytes BYTEA NOT NULL, updated_at TEXT NOT NULL)",
-        ]),
-        ("v4-token-permissions", [
-            "ALTER TABLE api_token ADD COLUMN permissions TEXT NOT NULL DEFAULT ''",
-        ]),
-        ("v5-log-checkpoints", [
-            "CREATE TABLE log_checkpoint (tree_size BIGINT PRIMARY KEY, note TEXT NOT NULL, signed_at TEXT NOT NULL)",
-        ]),
+        (
+            "v1",
+            [
+                """
+                CREATE TABLE certificate (id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject_sha256 TEXT NOT NULL,
+                    issuer_key_id TEXT NOT NULL, watermark_key_id TEXT, issued_at TEXT NOT NULL, bytes BYTEA NOT NULL)
+                """,
+                "CREATE INDEX certificate_on_subject_sha256 ON certificate (subject_sha256)",
+                "CREATE TABLE audit_log (sequence BIGSERIAL PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)",
+                """
+                CREATE TABLE api_token (id TEXT PRIMARY KEY, token_sha256 TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+                    created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT)
+                """,
+            ]
+        ),
+        (
+            "v2-transparency-log",
+            [
+                """
+                CREATE TABLE log_entry (leaf_index BIGINT PRIMARY KEY, certificate_id TEXT NOT NULL UNIQUE REFERENCES certificate (id),
+                    leaf_hash BYTEA NOT NULL)
+                """
+            ]
+        ),
+        (
+            "v3-key-files",
+            [
+                "CREATE TABLE key_file (name TEXT PRIMARY KEY, version BIGINT NOT NULL, bytes BYTEA NOT NULL, updated_at TEXT NOT NULL)"
+            ]
+        ),
+        (
+            "v4-token-permissions",
+            [
+                "ALTER TABLE api_token ADD COLUMN permissions TEXT NOT NULL DEFAULT ''"
+            ]
+        ),
+        (
+            "v5-log-checkpoints",
+            [
+                "CREATE TABLE log_checkpoint (tree_size BIGINT PRIMARY KEY, note TEXT NOT NULL, signed_at TEXT NOT NULL)"
+            ]
+        ),
     ]
 
     init(location: DatabaseLocation) throws(StorageError) {
@@ -75,14 +90,19 @@ final class PostgresBackend: RegistryBackend {
     func insert(_ r: CertificateRecord, leafHash: [UInt8]) throws(StorageError) -> Int {
         try pool.transaction { (c) throws(StorageError) -> Int in
             try c.execute("SELECT pg_advisory_xact_lock($1)", [.int(Self.logLock)])
-            try c.execute("""
+            try c.execute(
+                """
                 INSERT INTO certificate (id, kind, subject_sha256, issuer_key_id, watermark_key_id, issued_at, bytes)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """, [.text(r.id), .text(r.kind), .text(r.subjectSHA256), .text(r.issuerKeyID), .optional(r.watermarkKeyID),
-                      .text(r.issuedAt), .bytes(r.bytes)])
+                """,
+                [
+                    .text(r.id), .text(r.kind), .text(r.subjectSHA256), .text(r.issuerKeyID), .optional(r.watermarkKeyID),
+                    .text(r.issuedAt), .bytes(r.bytes),
+                ])
             let index = Int(try c.execute("SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM log_entry").int(0, "n") ?? 0)
-            try c.execute("INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES ($1, $2, $3)",
-                          [.int(Int64(index)), .text(r.id), .bytes(leafHash)])
+            try c.execute(
+                "INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES ($1, $2, $3)",
+                [.int(Int64(index)), .text(r.id), .bytes(leafHash)])
             return index
         }
     }
@@ -117,35 +137,40 @@ final class PostgresBackend: RegistryBackend {
     }
 
     func recordLogCheckpoint(size: Int, note: String, at: String) throws(StorageError) -> String {
-        try query("INSERT INTO log_checkpoint (tree_size, note, signed_at) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING",
-                  [.int(Int64(size)), .text(note), .text(at)])
+        try query(
+            "INSERT INTO log_checkpoint (tree_size, note, signed_at) VALUES ($1, $2, $3) ON CONFLICT (tree_size) DO NOTHING",
+            [.int(Int64(size)), .text(note), .text(at)])
         let rows = try query("SELECT note FROM log_checkpoint WHERE tree_size = $1", [.int(Int64(size))])
         return rows.count == 0 ? note : rows.text(0, "note") ?? note
     }
 
     private static func certificate(_ rows: PostgresRows, _ i: Int) -> CertificateRecord {
-        CertificateRecord(id: rows.text(i, "id") ?? "", kind: rows.text(i, "kind") ?? "", subjectSHA256: rows.text(i, "subject_sha256") ?? "",
-                          issuerKeyID: rows.text(i, "issuer_key_id") ?? "", watermarkKeyID: rows.text(i, "watermark_key_id"),
-                          issuedAt: rows.text(i, "issued_at") ?? "", bytes: rows.bytes(i, "bytes") ?? [])
+        CertificateRecord(
+            id: rows.text(i, "id") ?? "", kind: rows.text(i, "kind") ?? "", subjectSHA256: rows.text(i, "subject_sha256") ?? "",
+            issuerKeyID: rows.text(i, "issuer_key_id") ?? "", watermarkKeyID: rows.text(i, "watermark_key_id"),
+            issuedAt: rows.text(i, "issued_at") ?? "", bytes: rows.bytes(i, "bytes") ?? [])
     }
 
     // MARK: - Audit log and tokens
 
     func appendAudit(at: String, actor: String, action: String, detail: String) throws(StorageError) {
-        try query("INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, $3, $4)", [.text(at), .text(actor), .text(action), .text(detail)])
+        try query(
+            "INSERT INTO audit_log (at, actor, action, detail) VALUES ($1, $2, $3, $4)", [.text(at), .text(actor), .text(action), .text(detail)])
     }
 
     func auditLog(limit: Int) throws(StorageError) -> [AuditEntry] {
         let rows = try query("SELECT * FROM audit_log ORDER BY sequence DESC LIMIT $1", [.int(Int64(limit))])
         return (0..<rows.count).map {
-            AuditEntry(sequence: rows.int($0, "sequence") ?? 0, at: rows.text($0, "at") ?? "", actor: rows.text($0, "actor") ?? "",
-                       action: rows.text($0, "action") ?? "", detail: rows.text($0, "detail") ?? "")
+            AuditEntry(
+                sequence: rows.int($0, "sequence") ?? 0, at: rows.text($0, "at") ?? "", actor: rows.text($0, "actor") ?? "",
+                action: rows.text($0, "action") ?? "", detail: rows.text($0, "detail") ?? "")
         }
     }
 
     func insertToken(id: String, digest: String, role: Role, permissions: String, createdAt: String, expiresAt: String?) throws(StorageError) {
-        try query("INSERT INTO api_token (id, token_sha256, role, permissions, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-                  [.text(id), .text(digest), .text(role.rawValue), .text(permissions), .text(createdAt), .optional(expiresAt)])
+        try query(
+            "INSERT INTO api_token (id, token_sha256, role, permissions, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            [.text(id), .text(digest), .text(role.rawValue), .text(permissions), .text(createdAt), .optional(expiresAt)])
     }
 
     func token(digest: String) throws(StorageError) -> (record: TokenRecord, storedDigest: String)? {
@@ -164,9 +189,10 @@ final class PostgresBackend: RegistryBackend {
     }
 
     private static func tokenRecord(_ rows: PostgresRows, _ i: Int) -> TokenRecord {
-        TokenRecord(id: rows.text(i, "id") ?? "", role: Role(rawValue: rows.text(i, "role") ?? "") ?? .verify,
-                    createdAt: rows.text(i, "created_at") ?? "", expiresAt: rows.text(i, "expires_at"), revokedAt: rows.text(i, "revoked_at"),
-                    permissions: TokenRecord.decodePermissions(rows.text(i, "permissions")))
+        TokenRecord(
+            id: rows.text(i, "id") ?? "", role: Role(rawValue: rows.text(i, "role") ?? "") ?? .verify,
+            createdAt: rows.text(i, "created_at") ?? "", expiresAt: rows.text(i, "expires_at"), revokedAt: rows.text(i, "revoked_at"),
+            permissions: TokenRecord.decodePermissions(rows.text(i, "permissions")))
     }
 
     // MARK: - Key files
@@ -192,11 +218,13 @@ final class PostgresBackend: RegistryBackend {
             for change in changes {
                 let rows: PostgresRows
                 if let expected = change.expectedVersion {
-                    rows = try c.execute("UPDATE key_file SET version = version + 1, bytes = $1, updated_at = $2 WHERE name = $3 AND version = $4 RETURNING version",
-                                         [.bytes(change.bytes), .text(at), .text(change.name), .int(expected)])
+                    rows = try c.execute(
+                        "UPDATE key_file SET version = version + 1, bytes = $1, updated_at = $2 WHERE name = $3 AND version = $4 RETURNING version",
+                        [.bytes(change.bytes), .text(at), .text(change.name), .int(expected)])
                 } else {
-                    rows = try c.execute("INSERT INTO key_file (name, version, bytes, updated_at) VALUES ($1, 1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING version",
-                                         [.text(change.name), .bytes(change.bytes), .text(at)])
+                    rows = try c.execute(
+                        "INSERT INTO key_file (name, version, bytes, updated_at) VALUES ($1, 1, $2, $3) ON CONFLICT (name) DO NOTHING RETURNING version",
+                        [.text(change.name), .bytes(change.bytes), .text(at)])
                 }
                 guard rows.count == 1, let version = rows.int(0, "version") else {
                     throw StorageError(.conflict, "key file \(change.name) was changed by another daemon first")

@@ -50,15 +50,23 @@ final class PostgresConnection: @unchecked Sendable {
         for p in parameters {
             switch p {
             case .null:
-                buffers.append(nil); lengths.append(0); formats.append(0)
+                buffers.append(nil)
+                lengths.append(0)
+                formats.append(0)
             case .text(let s):
-                buffers.append(strdup(s)); lengths.append(0); formats.append(0)
+                buffers.append(strdup(s))
+                lengths.append(0)
+                formats.append(0)
             case .int(let i):
-                buffers.append(strdup(String(i))); lengths.append(0); formats.append(0)
+                buffers.append(strdup(String(i)))
+                lengths.append(0)
+                formats.append(0)
             case .bytes(let bytes):
                 let b = malloc(max(bytes.count, 1))!.assumingMemoryBound(to: CChar.self)
                 bytes.withUnsafeBytes { raw in if let base = raw.baseAddress { memcpy(b, base, bytes.count) } }
-                buffers.append(b); lengths.append(Int32(bytes.count)); formats.append(1)
+                buffers.append(b)
+                lengths.append(Int32(bytes.count))
+                formats.append(1)
             }
         }
         let values = buffers.map { UnsafePointer<CChar>($0) }
@@ -144,7 +152,12 @@ struct PostgresRows {
             case 65...70: v = c - 55
             default: return nil
             }
-            if let h = high { out.append(h << 4 | v); high = nil } else { high = v }
+            if let h = high {
+                out.append(h << 4 | v)
+                high = nil
+            } else {
+                high = v
+            }
         }
         return high == nil ? out : nil
     }

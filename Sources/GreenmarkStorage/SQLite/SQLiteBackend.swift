@@ -72,8 +72,9 @@ final class SQLiteBackend: RegistryBackend {
             let rows = try Row.fetchAll(db, sql: "SELECT id, bytes FROM certificate ORDER BY rowid")
             for (index, row) in rows.enumerated() {
                 let bytes: Data = row["bytes"]
-                try db.execute(sql: "INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES (?, ?, ?)",
-                               arguments: [index, row["id"] as String, Data(MerkleTree.leafHash(Array(bytes)))])
+                try db.execute(
+                    sql: "INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES (?, ?, ?)",
+                    arguments: [index, row["id"] as String, Data(MerkleTree.leafHash(Array(bytes)))])
             }
         }
         // Key files shared by several daemons (docs/scale-out.md).
@@ -104,20 +105,24 @@ final class SQLiteBackend: RegistryBackend {
 
     func insert(_ r: CertificateRecord, leafHash: [UInt8]) throws(StorageError) -> Int {
         try write("store certificate \(r.id)") { db in
-            try db.execute(sql: """
-                INSERT INTO certificate (id, kind, subject_sha256, issuer_key_id, watermark_key_id, issued_at, bytes)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [r.id, r.kind, r.subjectSHA256, r.issuerKeyID, r.watermarkKeyID, r.issuedAt, Data(r.bytes)])
+            try db.execute(
+                sql: """
+                    INSERT INTO certificate (id, kind, subject_sha256, issuer_key_id, watermark_key_id, issued_at, bytes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [r.id, r.kind, r.subjectSHA256, r.issuerKeyID, r.watermarkKeyID, r.issuedAt, Data(r.bytes)])
             let index = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM log_entry") ?? 0
-            try db.execute(sql: "INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES (?, ?, ?)",
-                           arguments: [index, r.id, Data(leafHash)])
+            try db.execute(
+                sql: "INSERT INTO log_entry (leaf_index, certificate_id, leaf_hash) VALUES (?, ?, ?)",
+                arguments: [index, r.id, Data(leafHash)])
             return index
         }
     }
 
     func logLeafHashes(from start: Int) throws(StorageError) -> [[UInt8]] {
         try read { db in
-            try Data.fetchAll(db, sql: "SELECT leaf_hash FROM log_entry WHERE leaf_index >= ? ORDER BY leaf_index", arguments: [start]).map { Array($0) }
+            try Data.fetchAll(db, sql: "SELECT leaf_hash FROM log_entry WHERE leaf_index >= ? ORDER BY leaf_index", arguments: [start]).map {
+                Array($0)
+            }
         }
     }
 
@@ -131,7 +136,8 @@ final class SQLiteBackend: RegistryBackend {
 
     func certificates(subjectSHA256 digest: String) throws(StorageError) -> [CertificateRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM certificate WHERE subject_sha256 = ? ORDER BY issued_at", arguments: [digest]).map(Self.certificate)
+            try Row.fetchAll(db, sql: "SELECT * FROM certificate WHERE subject_sha256 = ? ORDER BY issued_at", arguments: [digest]).map(
+                Self.certificate)
         }
     }
 
@@ -145,15 +151,17 @@ final class SQLiteBackend: RegistryBackend {
 
     func recordLogCheckpoint(size: Int, note: String, at: String) throws(StorageError) -> String {
         try write("record the checkpoint of \(size) leaves") { db -> String in
-            try db.execute(sql: "INSERT INTO log_checkpoint (tree_size, note, signed_at) VALUES (?, ?, ?) ON CONFLICT (tree_size) DO NOTHING",
-                           arguments: [size, note, at])
+            try db.execute(
+                sql: "INSERT INTO log_checkpoint (tree_size, note, signed_at) VALUES (?, ?, ?) ON CONFLICT (tree_size) DO NOTHING",
+                arguments: [size, note, at])
             return try String.fetchOne(db, sql: "SELECT note FROM log_checkpoint WHERE tree_size = ?", arguments: [size]) ?? note
         }
     }
 
     private static func certificate(_ row: Row) -> CertificateRecord {
-        CertificateRecord(id: row["id"], kind: row["kind"], subjectSHA256: row["subject_sha256"], issuerKeyID: row["issuer_key_id"],
-                          watermarkKeyID: row["watermark_key_id"], issuedAt: row["issued_at"], bytes: Array(row["bytes"] as Data))
+        CertificateRecord(
+            id: row["id"], kind: row["kind"], subjectSHA256: row["subject_sha256"], issuerKeyID: row["issuer_key_id"],
+            watermarkKeyID: row["watermark_key_id"], issuedAt: row["issued_at"], bytes: Array(row["bytes"] as Data))
     }
 
     // MARK: - Audit log and tokens
@@ -174,14 +182,17 @@ final class SQLiteBackend: RegistryBackend {
 
     func insertToken(id: String, digest: String, role: Role, permissions: String, createdAt: String, expiresAt: String?) throws(StorageError) {
         try write("create a token") { db in
-            try db.execute(sql: "INSERT INTO api_token (id, token_sha256, role, permissions, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                           arguments: [id, digest, role.rawValue, permissions, createdAt, expiresAt])
+            try db.execute(
+                sql: "INSERT INTO api_token (id, token_sha256, role, permissions, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [id, digest, role.rawValue, permissions, createdAt, expiresAt])
         }
     }
 
     func token(digest: String) throws(StorageError) -> (record: TokenRecord, storedDigest: String)? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE token_sha256 = ?", arguments: [digest]).map { (Self.tokenRecord($0), $0["token_sha256"]) }
+            try Row.fetchOne(db, sql: "SELECT * FROM api_token WHERE token_sha256 = ?", arguments: [digest]).map {
+                (Self.tokenRecord($0), $0["token_sha256"])
+            }
         }
     }
 
@@ -197,8 +208,9 @@ final class SQLiteBackend: RegistryBackend {
     }
 
     private static func tokenRecord(_ row: Row) -> TokenRecord {
-        TokenRecord(id: row["id"], role: Role(rawValue: row["role"]) ?? .verify, createdAt: row["created_at"],
-                    expiresAt: row["expires_at"], revokedAt: row["revoked_at"], permissions: TokenRecord.decodePermissions(row["permissions"]))
+        TokenRecord(
+            id: row["id"], role: Role(rawValue: row["role"]) ?? .verify, createdAt: row["created_at"],
+            expiresAt: row["expires_at"], revokedAt: row["revoked_at"], permissions: TokenRecord.decodePermissions(row["permissions"]))
     }
 
     // MARK: - Key files
@@ -208,7 +220,10 @@ final class SQLiteBackend: RegistryBackend {
 
     func keyFileVersions() throws(StorageError) -> [String: Int64] {
         try read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, version FROM key_file").map { ($0["name"] as String, $0["version"] as Int64) })
+            Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, version FROM key_file").map {
+                    ($0["name"] as String, $0["version"] as Int64)
+                })
         }
     }
 
@@ -225,13 +240,15 @@ final class SQLiteBackend: RegistryBackend {
             var versions: [String: Int64] = [:]
             for change in changes {
                 if let expected = change.expectedVersion {
-                    try db.execute(sql: "UPDATE key_file SET version = version + 1, bytes = ?, updated_at = ? WHERE name = ? AND version = ?",
-                                   arguments: [Data(change.bytes), at, change.name, expected])
+                    try db.execute(
+                        sql: "UPDATE key_file SET version = version + 1, bytes = ?, updated_at = ? WHERE name = ? AND version = ?",
+                        arguments: [Data(change.bytes), at, change.name, expected])
                     guard db.changesCount == 1 else { throw KeyFileConflict() }
                     versions[change.name] = expected + 1
                 } else {
-                    try db.execute(sql: "INSERT INTO key_file (name, version, bytes, updated_at) VALUES (?, 1, ?, ?) ON CONFLICT (name) DO NOTHING",
-                                   arguments: [change.name, Data(change.bytes), at])
+                    try db.execute(
+                        sql: "INSERT INTO key_file (name, version, bytes, updated_at) VALUES (?, 1, ?, ?) ON CONFLICT (name) DO NOTHING",
+                        arguments: [change.name, Data(change.bytes), at])
                     guard db.changesCount == 1 else { throw KeyFileConflict() }
                     versions[change.name] = 1
                 }
