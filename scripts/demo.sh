@@ -33,6 +33,10 @@ $gm trust export -o "$work/public"
 $gm verify "$work/essay.cert.json" --text "$work/essay.txt" --trust "$work/public/root-key.json" --trust-update "$work"/public/trusted-root-v*.json
 $gm verify "$work/receipt.json" --text "$work/essay.txt" --trust "$work/public/trusted-root.json"
 echo
+echo "== one file for a third party: a provenance bundle (certificate, text, trusted roots), verified with the root key alone"
+$gm certify "$work/essay.txt" --bundle -o "$work/essay.bundle.json"
+$gm verify "$work/essay.bundle.json" --trust "$work/public/root-key.json"
+echo
 echo "== the same certificate against an edited text fails"
 { cat "$work/essay.txt"; echo " One sentence added by hand."; } > "$work/edited.txt"
 if $gm verify "$work/essay.cert.json" --text "$work/edited.txt" --trust "$work/public/root-key.json" --trust-update "$work"/public/trusted-root-v*.json; then
