@@ -94,6 +94,8 @@ struct EssayPageBrowserTests {
             #expect(human["odds"] == nil || human["odds"] is NSNull)
             #expect((human["withheld_note"] as? String)?.contains("inspect permission") == true)
             for card in stamp { #expect(highlighted(card).green + highlighted(card).red == 0, "highlighted tokens without the inspect permission") }
+            // A certificate is offered for the watermarked essay only: it would sign the others' scores.
+            #expect(stamp.map { $0["certify_button"] as? Bool } == [false, true, false])
         }
         #expect(result["stamp"]?["legend_visible"] as? Bool == false)
 
@@ -118,6 +120,7 @@ struct EssayPageBrowserTests {
             let (humanGreen, humanRed) = highlighted(human)
             #expect(humanGreen + humanRed > 100)
             #expect(Double(humanGreen) / Double(max(1, humanGreen + humanRed)) < 0.35)
+            #expect(inspected.map { $0["certify_button"] as? Bool } == [true, true, true], "an inspector may certify any text")
         }
         #expect(result["inspector"]?["legend_visible"] as? Bool == true)
         #expect((result["inspector"]?["legend"] as? String)?.contains("dotted underline") == true)

@@ -68,6 +68,7 @@ try:
                 "error": (texts(card, ".error") or [None])[0],
                 "stats": stats,
                 "withheld_note": (texts(card, ".withheld") or [None])[0],
+                "certify_button": len(card.find_elements(By.CSS_SELECTOR, "button.certify")) == 1,
                 "green": len(card.find_elements(By.CSS_SELECTOR, ".tokens .tok-g")),
                 "red": len(card.find_elements(By.CSS_SELECTOR, ".tokens .tok-r")),
                 "unscored": len(card.find_elements(By.CSS_SELECTOR, ".tokens .tok-n")),

@@ -13,6 +13,8 @@ function oddsInWords(l) {
   return "about 1 time in " + compact(n);
 }
 
+const certifyNote = "No certificate is offered for a text without the watermark: a certificate states the text's scores, " +
+  "so it needs a token with the inspect permission.";
 const withheldNote = "Scores are shown for watermarked texts only: below the threshold they would help someone forge the watermark. " +
   "Inspectors (a token with the inspect permission) see them, and the highlighted tokens.";
 
@@ -120,8 +122,14 @@ function renderResult(name, text, r) {
     const what = parts.length ? " (" + parts.join(", ") + ")" : "";
     card.append(el("p", { class: "note normalized" }, "Note: the text was normalized before scoring" + what + "."));
   }
-  const certify = el("button", { type: "button", class: "secondary certify" }, "Issue a certificate");
   const downloads = el("p", { class: "downloads" });
+  // A certificate signs the scores: below the threshold only for the inspect permission (403/422 otherwise).
+  if (r.view === "verdict" && r.verdict !== "watermarked") {
+    card.append(el("p", { class: "note no-certificate" }, certifyNote));
+    if (r.mask) card.append(renderTokens(r));
+    return card;
+  }
+  const certify = el("button", { type: "button", class: "secondary certify" }, "Issue a certificate");
   certify.addEventListener("click", async () => {
     certify.disabled = true;
     try {
