@@ -11,7 +11,7 @@ public func fuzzTrustAnchor(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     FuzzCheck.require(!loaded.checks.isEmpty, "no checks")
     FuzzCheck.require((loaded.anchor == nil) == !failures.isEmpty, "anchor \(loaded.anchor != nil) with failures \(failures)")
     if let anchor = loaded.anchor {
-        FuzzCheck.require(!anchor.rootKeys.isEmpty, "an anchor without root keys")
+        FuzzCheck.require(!anchor.trustedRoot.rootKeys.isEmpty, "an anchor without root keys")
         // A loaded anchor must be usable: verifying the example certificate must not crash.
         let report = CertificateVerifier(anchor: anchor).verify(certificate: FuzzFixtures.example("detection-attestation.json"), text: nil)
         FuzzCheck.reportIsConsistent(report, textGiven: false)
