@@ -22,8 +22,16 @@ public enum FuzzFixtures {
         return Array(data)
     }
 
-    /// The example root key pinned on its own: issuers are resolved through endorsements.
-    public static let rootKeyAnchor: TrustAnchor = anchor(pinned: example("root-key.json"), updates: [])
+    /// A time at which the example trust material is fresh (trusted root v4 is valid through June
+    /// 2026): 2026-06-15T00:00:00Z. A root key alone is never enough (`trust.incomplete`) and an
+    /// expired newest version is `trust.stale`, so the anchors are loaded as of then.
+    public static let exampleTime = Date(timeIntervalSince1970: 1_781_481_600)
+
+    /// The example root key pinned, chained through trusted roots v1 to v4.
+    public static let rootKeyAnchor: TrustAnchor = anchor(
+        pinned: example("root-key.json"),
+        updates: (1...4).map { example("trusted-root-v\($0).json") }
+    )
 
     /// The example trusted root followed from version 1 to 4 (rotation, revocation, root rotation):
     /// issuers are resolved through the trusted root.
@@ -33,7 +41,7 @@ public enum FuzzFixtures {
     )
 
     private static func anchor(pinned: [UInt8], updates: [[UInt8]]) -> TrustAnchor {
-        let loaded = TrustAnchor.load(pinned: pinned, updates: updates)
+        let loaded = TrustAnchor.load(pinned: pinned, updates: updates, at: exampleTime)
         guard let anchor = loaded.anchor else { fatalError("the example trust material does not load: \(loaded.checks)") }
         return anchor
     }
