@@ -62,6 +62,18 @@ struct BundleRouteTests {
                 #expect(r.status == .badRequest)
                 #expect(String(buffer: r.body).contains("input.invalid_query"))
             }
+            // bundle=0 asks for none; any other value, or the parameter twice, is refused before any
+            // scoring or signing: nothing is stored.
+            let stored = try s.services.registry.certificateCount()
+            try await client.execute(uri: "/v1/certificates?bundle=0", method: .post, headers: plain, body: body) { r in
+                #expect(r.status == .created && r.headers[.contentType]?.hasPrefix("application/json") == true)
+            }
+            for uri in ["/v1/certificates?bundle=yes", "/v1/certificates?bundle=1&bundle=0", "/v1/generate?bundle=2"] {
+                try await client.execute(uri: uri, method: .post, headers: plain, body: body) { r in
+                    #expect(r.status == .badRequest && ErrorBody(r.body).code == "input.invalid_query", "\(uri)")
+                }
+            }
+            #expect(try s.services.registry.certificateCount() == stored + 1, "only the bundle=0 certificate was issued")
         }
     }
 

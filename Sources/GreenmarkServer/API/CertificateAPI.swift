@@ -35,10 +35,18 @@ extension VerificationReport: ResponseEncodable {}
 /// trusted-root version in `trust/`, and the certificate's inclusion proof in the transparency log.
 enum BundleReply {
     /// Whether the request asks for a bundle: `bundle=1` (or `true`) in the query, or the bundle
-    /// media type in `Accept`.
-    static func wanted(_ request: Request) -> Bool {
-        if let flag = request.uri.queryParameters.get("bundle"), flag == "1" || flag == "true" { return true }
-        return request.headers[values: .accept].contains { $0.contains(BundleDocument.mediaType) }
+    /// media type in `Accept`; `bundle=0` (or `false`) asks for none. Any other value, or the
+    /// parameter twice, is 400 `input.invalid_query` (checked before any work is done).
+    static func wanted(_ request: Request) throws(APIError) -> Bool {
+        let flags = request.uri.queryParameters.getAll("bundle")
+        guard flags.count <= 1 else { throw APIError(.badRequest, code: .invalidQuery, "bundle may be given once") }
+        switch flags.first.map({ String($0) }) as String? {
+        case "1", "true": return true
+        case "0", "false": return false
+        case nil: return request.headers[values: .accept].contains { $0.contains(BundleDocument.mediaType) }
+        case let other?:
+            throw APIError(.badRequest, code: .invalidQuery, "bundle must be 1, true, 0 or false, not \(String(other.prefix(40)).debugDescription)")
+        }
     }
 
     /// The bundle's bytes for a certificate the daemon just issued and logged (blocking parts off the event loop).

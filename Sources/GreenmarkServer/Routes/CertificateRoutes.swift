@@ -31,6 +31,7 @@ struct CertificateRoutes: RouteArea {
     /// With `?bundle=1` or `Accept: application/vnd.greenmark.bundle.v1+json` the answer is a provenance bundle (`BundleReply`).
     func certify(_ request: Request, _ context: GreenmarkRequestContext) async throws -> Response {
         let principal = try context.authenticated()
+        let asksForBundle = try BundleReply.wanted(request)
         try await DetectionAccess.admit(detection, context, route: "/v1/certificates")
         let body = try await APIInput.decode(CertifyRequest.self, request, context)
         try APIInput.checkLength(body.text)
@@ -45,7 +46,7 @@ struct CertificateRoutes: RouteArea {
             try issuer.attestDetection(text: text, result: result, vocabulary: vocabulary, keyCommitment: commitment)
         }
         context.logger.info("issued certificate", metadata: ["id": .string(id), "token": .string(principal.id)])
-        if BundleReply.wanted(request) {
+        if asksForBundle {
             let bytes = try await BundleReply.bytes(certificate: certificate, id: id, text: text, issuing: issuing, log: log)
             return BundleReply.response(bytes, status: .created, headers: [.location: "/v1/certificates/\(id)"])
         }

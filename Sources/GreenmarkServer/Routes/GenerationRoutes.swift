@@ -20,13 +20,14 @@ struct GenerationRoutes: RouteArea {
         let routes = RouteCollection(context: GreenmarkRequestContext.self)
         let stamp = routes.group().add(middleware: RoleMiddleware(.stamp))
         stamp.post("/v1/generate") { [services, log] request, context -> Response in
+            let asksForBundle = try BundleReply.wanted(request)
             let body = try await APIInput.decode(GenerateRequest.self, request, context)
             let generation = GenerationRequest(
                 prompt: body.prompt, system: body.system, maxTokens: body.maxTokens ?? 200, stopStrings: body.stop ?? [],
                 sampling: SamplingParameters(temperature: body.temperature ?? 1, topK: body.topK ?? 0, topP: body.topP ?? 1, seed: body.seed)
             )
             // A bundle (`?bundle=1` or its media type in Accept) holds the whole text, so it cannot be streamed.
-            let bundle = BundleReply.wanted(request) ? BundleRequest(log: log) : nil
+            let bundle = asksForBundle ? BundleRequest(log: log) : nil
             if bundle != nil, body.stream == true {
                 throw APIError(.badRequest, code: .invalidQuery, "a bundle is answered whole: ask for it without stream")
             }
