@@ -128,7 +128,11 @@ struct SpanSearchTests {
         }
         // Valid: at most 5 % (plus 3 binomial sd) of null texts reach p <= 0.05 after correction.
         #expect(Double(correctedBelow) <= 0.05 * Double(n) + 3 * (0.05 * 0.95 * Double(n)).squareRoot())
-        #expect(falsePositives == 0)
+        // Watermarked verdicts: each null text is one with probability at most α = 3.17e-5 (the
+        // corrected rule), so the count is at most Bin(600, α), mean 0.019: one occurs in about 2 %
+        // of runs (it did, once in five CI runs, with fresh random keys and texts), three or more
+        // with probability below 1.2e-6.
+        #expect(falsePositives <= 2)
         // Searching without correcting flags far more than 5 %.
         #expect(Double(uncorrectedBelow) > 0.15 * Double(n))
     }
