@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Greenmark needs on a fresh Debian 12 machine, and skips what is already there:
 #   - apt packages: libssl-dev (libcrypto), pkg-config, cmake, g++, libsqlite3-dev, libpq-dev
-#     (PostgreSQL's client library, for the scale-out registry)
+#     (PostgreSQL's client library, for the scale-out registry), zlib1g-dev (ZIPFoundation: .docx/.odt/.zip)
+#     and poppler-utils (pdftotext: GreenmarkDocuments reads PDFs with it, in a child process)
 #   - the Python packages cryptography and openai (the official OpenAI SDK, run by the tests
 #     against greenmarkd's chat completions), and greenmark-verify from python/ (the independent
 #     certificate verifier, run by the tests; reinstalled when python/ changes)
@@ -37,7 +38,7 @@ sha256() { sha256sum "$1" | cut -d' ' -f1; }
 
 # ---- apt packages -----------------------------------------------------------------------------
 need_apt=()
-for pkg in libssl-dev pkg-config cmake g++ libsqlite3-dev libpq-dev; do
+for pkg in libssl-dev pkg-config cmake g++ libsqlite3-dev libpq-dev zlib1g-dev poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
