@@ -222,6 +222,7 @@ let package = Package(
             name: "GreenmarkCLITests",
             dependencies: [
                 "GreenmarkCLI",
+                "GreenmarkTestSupport",
                 "GreenmarkCore",
                 "GreenmarkKeys",
                 "GreenmarkCrypto",
