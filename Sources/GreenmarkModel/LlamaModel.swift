@@ -20,6 +20,10 @@ public final class LlamaModel: @unchecked Sendable {
     /// Bytes of the vocabulary's longest token: a prompt of more than this many bytes per token
     /// of context cannot fit, whatever its tokenization.
     public let longestTokenBytes: Int
+    /// The chat template the GGUF file carries (`tokenizer.chat_template`), or nil for a base
+    /// model that has none (Gemma 3 270M): such a model continues plain text and takes no
+    /// conversation (`supportsChat`).
+    public let chatTemplate: String?
 
     /// Loads the model at `path` with `threads` CPU threads per generation.
     public init(path: String, threads: Int = 1) throws(GreenmarkError) {
@@ -36,7 +40,17 @@ public final class LlamaModel: @unchecked Sendable {
         self.threads = threads
         let tokenizer = tokenizer
         longestTokenBytes = max(1, (0..<tokenizer.vocabularySize).reduce(0) { max($0, tokenizer.pieceBytes(of: UInt32($1)).count) })
+        chatTemplate = llama_model_chat_template(handle.pointer, nil).map { String(cString: $0) }
     }
+
+    /// Whether the model takes a conversation: its GGUF file carries a chat template. Without one
+    /// (a base model), llama.cpp would silently fall back to ChatML markup the model never saw, so
+    /// `prompt(messages:)` refuses with `generation.chat_unsupported` and a prompt is continued as
+    /// plain text (`PromptFormat.continuation`).
+    public var supportsChat: Bool { chatTemplate != nil }
+
+    /// How this model reads a prompt: through its chat template, or continued as plain text.
+    public var promptFormat: PromptFormat { supportsChat ? .chat : .continuation }
 
     /// The prompt text for one chat turn, through the model's own chat template, ending with the
     /// assistant's turn opener (`prompt(system:user:)` gives its tokens).

@@ -57,6 +57,7 @@ extension LlamaModel {
     public func prompt(messages: [ChatMessage]) throws(GreenmarkError) -> Prompt {
         guard !messages.isEmpty else { throw GreenmarkError(.emptyText, "the conversation is empty") }
         try ChatRoles.check(messages)
+        guard supportsChat else { throw chatUnsupported("a conversation") }
         let nonce: String
         do { nonce = Hex.encode(try SecureRandom.bytes(count: 8)) } catch { throw GreenmarkError(.cryptoFailure, "\(error)") }
         // Private-use code points around a random nonce: no template writes them, and content
@@ -136,12 +137,36 @@ extension LlamaModel {
         return Prompt(text: text, tokens: tokens)
     }
 
-    /// A one-turn chat prompt (an optional system message, then the user's).
+    /// A one-turn prompt as the model reads it (`promptFormat`): with a chat template, an optional
+    /// system message then the user's; a base model without one continues `user` as plain text
+    /// (`continuationPrompt`) and refuses a system message with `generation.chat_unsupported`.
     public func prompt(system: String?, user: String) throws(GreenmarkError) -> Prompt {
+        guard supportsChat else {
+            guard system == nil else { throw chatUnsupported("a system message") }
+            return try continuationPrompt(user)
+        }
         var messages: [ChatMessage] = []
         if let system { messages.append(ChatMessage(role: "system", content: system)) }
         messages.append(ChatMessage(role: "user", content: user))
         return try prompt(messages: messages)
+    }
+
+    /// `text` for the model to continue: BOS when the model's metadata asks for it, then `text`
+    /// tokenized as plain text (markup such as `<start_of_turn>` stays text). What a base model
+    /// takes, from API callers too.
+    public func continuationPrompt(_ text: String) throws(GreenmarkError) -> Prompt {
+        var tokens: [UInt32] = []
+        if llama_vocab_get_add_bos(handle.vocab) { tokens.append(UInt32(bitPattern: llama_vocab_bos(handle.vocab))) }
+        tokens += try tokenizer.tokenize(text, parseSpecial: false, addSpecial: false)
+        return Prompt(text: text, tokens: tokens)
+    }
+
+    /// The refusal of `what` by a model without a chat template.
+    func chatUnsupported(_ what: String) -> GreenmarkError {
+        GreenmarkError(
+            .chatUnsupported,
+            "\(name) has no chat template (a base model): it continues a plain prompt and cannot take \(what); "
+                + "send the text to continue as the prompt (POST /v1/generate), or use a model with a chat template")
     }
 
     /// `text` sent as is, without the chat template, its markup parsed into special tokens: for
@@ -153,7 +178,8 @@ extension LlamaModel {
 
     /// The model's chat template applied to a conversation, ending with the assistant's turn opener.
     func applyTemplate(roles: [String], contents: [String]) throws(GreenmarkError) -> String {
-        let template = llama_model_chat_template(handle.pointer, nil)
+        // Never nil here: without a template llama.cpp would fall back to ChatML (`supportsChat`).
+        guard let template = llama_model_chat_template(handle.pointer, nil) else { throw chatUnsupported("a conversation") }
         let cStrings = zip(roles, contents).map { (strdup($0.0)!, strdup($0.1)!) }
         defer {
             for (r, c) in cStrings {

@@ -54,6 +54,9 @@ public struct GreenmarkError: CodedError {
         case stopStringTooLong = "generation.stop_too_long"
         /// A chat message's role is not one of `ChatRoles.allowed`.
         case invalidRole = "generation.invalid_role"
+        /// The model has no chat template (a base model): it continues a plain prompt, and a
+        /// conversation or a system message cannot be sent to it.
+        case chatUnsupported = "generation.chat_unsupported"
         /// A crypto primitive failed.
         case cryptoFailure = "crypto.failure"
 
