@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "GreenmarkModel", targets: ["GreenmarkModel"]),
         // For the separate fuzzing package in Fuzz/ (a path dependency sees products only).
         .library(name: "GreenmarkCertificates", targets: ["GreenmarkCertificates"]),
+        .library(name: "GreenmarkDocuments", targets: ["GreenmarkDocuments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // Default traits only (JSON files): the YAML trait would add Yams, Reloading adds service-lifecycle metrics.
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        // Reads .docx/.odt members and LMS export archives in memory (GreenmarkDocuments).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C shims. Only GreenmarkCrypto imports COpenSSL; only GreenmarkModel imports CLlama.
@@ -75,6 +78,13 @@ let package = Package(
             dependencies: ["GreenmarkCore", "GreenmarkCrypto", "GreenmarkTransparency"],
             swiftSettings: swiftSettings
         ),
+        // Documents: text of .docx/.odt/.pdf/.html/.rtf/.txt under limits (pdftotext in a limited child
+        // process), the versioned reflow, and LMS submission exports.
+        .target(
+            name: "GreenmarkDocuments",
+            dependencies: ["GreenmarkCore", "GreenmarkCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: swiftSettings
+        ),
         // Model: llama.cpp loading, the tokenizer adapter and the generator. Not certificates: the generator writes a
         // GenerationRecord (Core) and GreenmarkCertificates signs it.
         .target(
@@ -106,7 +116,7 @@ let package = Package(
             name: "GreenmarkServer",
             dependencies: [
                 "GreenmarkCore", "GreenmarkKeys", "GreenmarkCertificates", "GreenmarkModel", "GreenmarkStorage", "GreenmarkCrypto",
-                "GreenmarkTransparency",
+                "GreenmarkTransparency", "GreenmarkDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,6 +155,7 @@ let package = Package(
                 "GreenmarkCrypto",
                 "GreenmarkTransparency",
                 "GreenmarkStorage",
+                "GreenmarkDocuments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -174,6 +185,15 @@ let package = Package(
         .testTarget(
             name: "GreenmarkCertificatesTests",
             dependencies: ["GreenmarkCertificates", "GreenmarkCore", "GreenmarkCrypto", "GreenmarkTransparency", "GreenmarkTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GreenmarkDocumentsTests",
+            dependencies: [
+                "GreenmarkDocuments", "GreenmarkCore", "GreenmarkCrypto", "GreenmarkTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

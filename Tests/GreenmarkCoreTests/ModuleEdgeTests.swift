@@ -12,7 +12,7 @@ struct ModuleEdgeTests {
         "COpenSSL": 0, "CLlama": 0, "CLibPQ": 0,
         "GreenmarkCrypto": 1,
         "GreenmarkCore": 2, "GreenmarkTransparency": 2,
-        "GreenmarkKeys": 3, "GreenmarkCertificates": 3, "GreenmarkModel": 3, "GreenmarkStorage": 3,
+        "GreenmarkKeys": 3, "GreenmarkCertificates": 3, "GreenmarkDocuments": 3, "GreenmarkModel": 3, "GreenmarkStorage": 3,
         "GreenmarkEval": 4,
         "GreenmarkServer": 5, "GreenmarkCLI": 5,
         "greenmark": 6, "greenmarkd": 6,
