@@ -74,14 +74,27 @@ struct Audit: ParsableCommand {
         }
         let textString = String(decoding: textBytes, as: UTF8.self)
         let result = try Detector(tokenizer: tokenizer).detect(textString, key: key, includeMask: false)
-        let z = String(format: "%.4f", result.zScore)
-        let same = result.greenTokens == d.greenTokens && result.tokensScored == d.tokensScored && z == d.zScore
-        checks.append(
-            (
-                same, same ? "audit.recompute.match" : "audit.recompute.mismatch",
-                "recomputed \(result.greenTokens) green of \(result.tokensScored) scored, z \(z); the certificate says \(d.greenTokens) of \(d.tokensScored), z \(d.zScore)"
-            ))
+        checks.append(Self.recomputation(result, against: d))
         try finish(checks)
+    }
+
+    /// Whether the re-scored text gives the certificate's statistic: T and S (`%.4f`) for gumbel-v1,
+    /// G, T and z (`%.4f`) for a green list.
+    static func recomputation(_ result: DetectionResult, against d: DetectionPredicate) -> (Bool, String, String) {
+        let same: Bool
+        let detail: String
+        switch d.statistic {
+        case .gumbel(let score):
+            let s = String(format: "%.4f", result.score ?? -1)
+            same = result.scheme.prf == .gumbelV1 && result.tokensScored == d.tokensScored && s == score
+            detail = "recomputed score \(s) over \(result.tokensScored) scored; the certificate says \(score) over \(d.tokensScored)"
+        case .green(let green, let zScore, _):
+            let z = String(format: "%.4f", result.zScore)
+            same = result.scheme.prf != .gumbelV1 && result.greenTokens == green && result.tokensScored == d.tokensScored && z == zScore
+            detail =
+                "recomputed \(result.greenTokens) green of \(result.tokensScored) scored, z \(z); the certificate says \(green) of \(d.tokensScored), z \(zScore)"
+        }
+        return (same, same ? "audit.recompute.match" : "audit.recompute.mismatch", detail)
     }
 
     private func finish(_ checks: [(Bool, String, String)]) throws {

@@ -26,7 +26,10 @@ struct Verify: ParsableCommand {
     var files: [String]
     /// The one certificate or bundle (outside a batch).
     var certificate: String { files[0] }
-    @Option(help: ArgumentHelp("The text the certificate is about (without it, only the certificate itself is checked).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The text the certificate is about, or the document it was certified from (its extracted text is checked; without it, only the certificate itself is checked).",
+            valueName: "file"))
     var text: String?
     @OptionGroup var trustOptions: TrustOptions
     @Option(
@@ -72,16 +75,16 @@ struct Verify: ParsableCommand {
         let certBytes = try Self.read(certificate, limit: BundleDocument.maximumBytes + 1)
         if bundle || BundleDocument.isBundle(certBytes) { return try runBundle(certBytes) }
         if logKey != nil, logProof == nil { throw ValidationError("--log-key without --log-proof is for bundles") }
-        // One byte over the limit is enough to refuse (text.too_large): nothing is truncated.
-        let textBytes = try text.map { try Self.read($0, limit: CertificateVerifier.maximumTextBytes + 1) }
         let loaded = try trustOptions.load()
-        var report: VerificationReport
-        if let anchor = loaded.anchor {
+        // The text as given, or a document's extracted text (Verify+Document.swift).
+        let (checked, textSource) = try verifyText { textBytes in
+            guard let anchor = loaded.anchor else {
+                return VerificationReport(status: .invalid, checks: loaded.checks, kind: nil, statement: nil)
+            }
             let r = CertificateVerifier(anchor: anchor).verify(certificate: certBytes, text: textBytes, at: trustOptions.time)
-            report = VerificationReport(status: r.status, checks: loaded.checks + r.checks, kind: r.kind, statement: r.statement)
-        } else {
-            report = VerificationReport(status: .invalid, checks: loaded.checks, kind: nil, statement: nil)
+            return VerificationReport(status: r.status, checks: loaded.checks + r.checks, kind: r.kind, statement: r.statement)
         }
+        var report = checked
         if let logProof, let logKey, report.status == .valid {
             let evidence = try Self.read(logProof, limit: 1 << 20)
             let key = try Self.read(logKey, limit: 1 << 16)
@@ -97,21 +100,23 @@ struct Verify: ParsableCommand {
                 status: ok ? .valid : .invalid, checks: report.checks + log,
                 kind: ok ? report.kind : nil, statement: ok ? report.statement : nil)
         }
-        try show(report)
+        try show(report, textSource: textSource)
     }
 
-    /// Prints one report (as JSON with `--json`) and exits 1 when it is invalid.
-    func show(_ report: VerificationReport) throws {
+    /// Prints one report (as JSON with `--json`) and exits 1 when it is invalid; `textSource` says
+    /// which reading of `--text` the report checked.
+    func show(_ report: VerificationReport, textSource: String? = nil) throws {
         if json {
-            print(try JSONOutput.encode(report))
+            print(try textSource.map { try JSONOutput.encode(ReportWithText(report: report, textSource: $0)) } ?? JSONOutput.encode(report))
         } else {
             print(report.status == .valid ? "VALID" : "INVALID")
+            if let textSource { print("  text: \(textSource)") }
             for c in report.checks { print("  \(c.passed ? "ok  " : "FAIL") \(c.code): \(c.detail)") }
             if let s = report.statement {
                 print("  \(s.predicate.kind.rawValue) \(s.predicate.common.certificateID), issued \(s.predicate.common.issuedAt)")
                 if case .detection(let d) = s.predicate {
                     print(
-                        "  verdict \(d.verdict), z \(d.zScore), p \(d.pValue), \(d.tokensScored) tokens, watermark key \(s.predicate.common.watermarkKeyID ?? "-")"
+                        "  verdict \(d.verdict), \(d.score.map { "score \($0)" } ?? "z \(d.zScore ?? "-")"), p \(d.pValue), \(d.tokensScored) tokens, watermark key \(s.predicate.common.watermarkKeyID ?? "-")"
                     )
                 }
             }

@@ -8,8 +8,18 @@ extension DetectionPredicate {
     /// self-contradicting verdict must not pass. Every comparison is in binary64, as the spec says:
     /// stated decimals parsed to the nearest double, tolerances as double constants.
     public func inconsistency(scheme: SignedScheme?) -> String? {
+        switch statistic {
+        case .gumbel(let score):
+            guard let scheme, scheme.isGumbel else { return "a gumbel-v1 score without the gumbel-v1 scheme" }
+            return gumbelInconsistency(scheme: scheme, score: score)
+        case .green(let g, let zScore, let zThreshold):
+            return greenInconsistency(scheme: scheme, g: g, zScore: zScore, zThreshold: zThreshold)
+        }
+    }
+
+    /// Rules 1 to 7 for green-list counts.
+    func greenInconsistency(scheme: SignedScheme?, g: Int, zScore: String, zThreshold: String) -> String? {
         let t = tokensScored
-        let g = greenTokens
         guard t >= 0, g >= 0, g <= t, keysTried >= 1, minTokens >= 1 else {
             return "counts out of range: green_tokens \(g), tokens_scored \(t), keys_tried \(keysTried), min_tokens \(minTokens)"
         }
@@ -17,7 +27,7 @@ extension DetectionPredicate {
         guard (verdict == "too_short") == (t < minTokens) else {
             return "verdict \(verdict) with \(t) tokens scored and a minimum of \(minTokens)"
         }
-        guard let z = Self.fixed4(zScore), let zThreshold = Self.fixed4(zThreshold), let log10P = Self.fixed4(log10PValue),
+        guard let z = Self.fixed4(zScore), let zThresholdValue = Self.fixed4(zThreshold), let log10P = Self.fixed4(log10PValue),
             let p = Self.scientific(pValue), p <= 1, log10P <= 0
         else { return "z_score, z_threshold, log10_p_value or p_value is not in its fixed decimal form" }
         let threshold: Double?
@@ -51,9 +61,9 @@ extension DetectionPredicate {
             return
                 "log10_p_value \(log10PValue) does not follow from \(g) green of \(t) at gamma \(scheme.gamma) over \(keysTried) keys (\(String(format: "%.4f", expected)))"
         }
-        if let threshold, t >= minTokens, (verdict == "watermarked") != (zExpected >= zThreshold && p <= threshold) {
+        if let threshold, t >= minTokens, (verdict == "watermarked") != (zExpected >= zThresholdValue && p <= threshold) {
             return
-                "verdict \(verdict) does not follow from z \(String(format: "%.4f", zExpected)) against \(self.zThreshold) and p_value \(pValue) against \(pThreshold ?? "")"
+                "verdict \(verdict) does not follow from z \(String(format: "%.4f", zExpected)) against \(zThreshold) and p_value \(pValue) against \(pThreshold ?? "")"
         }
         return nil
     }

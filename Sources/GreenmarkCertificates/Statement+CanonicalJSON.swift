@@ -57,8 +57,10 @@ extension DetectionPredicate {
         w.beginObject()
         w.key("certificate_id")
         w.string(common.certificateID)
-        w.key("green_tokens")
-        w.integer(greenTokens)
+        if let greenTokens {
+            w.key("green_tokens")
+            w.integer(greenTokens)
+        }
         w.key("issued_at")
         w.string(common.issuedAt)
         w.key("issuer_key_id")
@@ -79,6 +81,10 @@ extension DetectionPredicate {
             w.key("scheme")
             scheme.write(to: &w)
         }
+        if let score {
+            w.key("score")
+            w.string(score)
+        }
         if let searchSpans {
             w.key("search_spans")
             w.bool(searchSpans)
@@ -97,10 +103,12 @@ extension DetectionPredicate {
         w.key("verdict")
         w.string(verdict)
         common.writeWatermarkKey(to: &w)
-        w.key("z_score")
-        w.string(zScore)
-        w.key("z_threshold")
-        w.string(zThreshold)
+        if case .green(_, let zScore, let zThreshold) = statistic {
+            w.key("z_score")
+            w.string(zScore)
+            w.key("z_threshold")
+            w.string(zThreshold)
+        }
         w.endObject()
     }
 }

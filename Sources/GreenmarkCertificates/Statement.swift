@@ -102,16 +102,23 @@ public enum Predicate: Sendable, Equatable {
 }
 
 /// The scheme as signed content: gamma as a decimal string plus its exact integer threshold.
+/// gumbel-v1 has no green list: its gamma is `"0"` and its threshold 0, members kept so that
+/// verifiers written before gumbel-v1 still read trusted roots that list gumbel-v1 keys.
 public struct SignedScheme: Codable, Sendable, Equatable {
     public let prf: String
     public let gamma: String
     public let gammaThreshold: UInt32
     public let h: Int
 
+    /// Whether this is the gumbel-v1 scheme, whose attestations carry `score` (`DetectionPredicate.Statistic`).
+    public var isGumbel: Bool { prf == WatermarkScheme.PRF.gumbelV1.rawValue }
+
+    /// The signed form of `s` (gumbel-v1: gamma `"0"`, threshold 0).
     public init(_ s: WatermarkScheme) {
         prf = s.prf.rawValue
-        gamma = Decimal(s.gamma).description
-        gammaThreshold = s.greenThreshold
+        let green = s.prf != .gumbelV1
+        gamma = green ? Decimal(s.gamma).description : "0"
+        gammaThreshold = green ? s.greenThreshold : 0
         h = s.contextWidth
     }
 
@@ -141,95 +148,6 @@ public struct CommonFields: Codable, Sendable, Equatable {
         case watermarkKeyCommitment = "watermark_key_commitment"
         case scheme
         case textCanonicalization = "text_canonicalization"
-    }
-}
-
-/// "This text, digest D, scored z with p-value p over n tokens under key K, verdict V."
-public struct DetectionPredicate: Codable, Sendable, Equatable {
-    public struct TokenizerInfo: Codable, Sendable, Equatable {
-        public let name: String
-        public let vocabulary: String
-    }
-
-    public let common: CommonFields
-    public let tokenizer: TokenizerInfo
-    public let tokensScored: Int
-    public let greenTokens: Int
-    public let zScore: String
-    public let pValue: String
-    public let log10PValue: String
-    public let zThreshold: String
-    public let minTokens: Int
-    public let keysTried: Int
-    public let verdict: String
-    /// Whether the detector also searched windows for a pasted span (then `p_value` is the
-    /// deciding region's); absent in certificates issued before it was recorded.
-    public let searchSpans: Bool?
-    /// The p-value a `watermarked` verdict needs at most (`%.3e`); absent in older certificates.
-    public let pThreshold: String?
-
-    enum CodingKeys: String, CodingKey {
-        case tokenizer, verdict
-        case searchSpans = "search_spans"
-        case pThreshold = "p_threshold"
-        case keysTried = "keys_tried"
-        case tokensScored = "tokens_scored"
-        case greenTokens = "green_tokens"
-        case zScore = "z_score"
-        case pValue = "p_value"
-        case log10PValue = "log10_p_value"
-        case zThreshold = "z_threshold"
-        case minTokens = "min_tokens"
-    }
-
-    public init(common: CommonFields, tokenizer: TokenizerInfo, result: DetectionResult) {
-        self.common = common
-        self.tokenizer = tokenizer
-        tokensScored = result.tokensScored
-        greenTokens = result.greenTokens
-        zScore = String(format: "%.4f", result.zScore)
-        pValue = String(format: "%.3e", result.pValue)
-        log10PValue = String(format: "%.4f", result.log10PValue)
-        zThreshold = String(format: "%.4f", result.zThreshold)
-        minTokens = result.minimumScoredTokens
-        keysTried = result.keysTried
-        verdict = result.verdict.rawValue
-        searchSpans = result.spanSearch
-        pThreshold = String(format: "%.3e", result.pThreshold)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        common = try CommonFields(from: decoder)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        tokenizer = try c.decode(TokenizerInfo.self, forKey: .tokenizer)
-        tokensScored = try c.decode(Int.self, forKey: .tokensScored)
-        greenTokens = try c.decode(Int.self, forKey: .greenTokens)
-        zScore = try c.decode(String.self, forKey: .zScore)
-        pValue = try c.decode(String.self, forKey: .pValue)
-        log10PValue = try c.decode(String.self, forKey: .log10PValue)
-        zThreshold = try c.decode(String.self, forKey: .zThreshold)
-        minTokens = try c.decode(Int.self, forKey: .minTokens)
-        keysTried = try c.decode(Int.self, forKey: .keysTried)
-        verdict = try c.decode(String.self, forKey: .verdict)
-        searchSpans = try c.decodeIfPresent(Bool.self, forKey: .searchSpans)
-        pThreshold = try c.decodeIfPresent(String.self, forKey: .pThreshold)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try common.encode(to: encoder)
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(tokenizer, forKey: .tokenizer)
-        try c.encode(tokensScored, forKey: .tokensScored)
-        try c.encode(greenTokens, forKey: .greenTokens)
-        try c.encode(zScore, forKey: .zScore)
-        try c.encode(pValue, forKey: .pValue)
-        try c.encode(log10PValue, forKey: .log10PValue)
-        try c.encode(zThreshold, forKey: .zThreshold)
-        try c.encode(minTokens, forKey: .minTokens)
-        try c.encode(keysTried, forKey: .keysTried)
-        try c.encode(verdict, forKey: .verdict)
-        try c.encodeIfPresent(searchSpans, forKey: .searchSpans)
-        try c.encodeIfPresent(pThreshold, forKey: .pThreshold)
     }
 }
 

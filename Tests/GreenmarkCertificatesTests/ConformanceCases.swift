@@ -612,6 +612,6 @@ extension ConformanceWorld {
                 why: "a payload encoded with = padding, signed over exactly that string: the signature holds but the payload is not base64url",
                 certificate: json(rawEncoded(protected: good.protected, payload: padded64, key: issuer1, endorsement: good.header.endorsement)),
                 text: textBytes, trust: root1File, updates: [v1], valid: false, code: "statement.invalid"))
-        return c + ruleCases()
+        return c + ruleCases() + gumbelCases()
     }
 }
