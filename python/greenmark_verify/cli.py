@@ -10,6 +10,7 @@ import re
 import sys
 
 from .bundle import MAX_BUNDLE_BYTES, is_bundle, verify_bundle
+from .consistency import is_gumbel
 from .encoding import DecodeError, parse_time
 from .trust import MAX_TRUST_BYTES
 from .verifier import MAX_CERTIFICATE_BYTES, MAX_TEXT_BYTES, verify
@@ -110,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             kind = report.statement["predicateType"].rsplit("/", 2)[-2]
             print(_printable(f"  {kind} {predicate['certificate_id']}, issued {predicate['issued_at']}"))
             if "verdict" in predicate:
-                print(_printable(f"  verdict {predicate['verdict']}, z {predicate['z_score']}, p {predicate['p_value']}, "
+                statistic = f"score {predicate['score']}" if is_gumbel(predicate) else f"z {predicate['z_score']}"
+                print(_printable(f"  verdict {predicate['verdict']}, {statistic}, p {predicate['p_value']}, "
                                  f"{predicate['tokens_scored']} tokens, watermark key {predicate.get('watermark_key_id') or '-'}"))
     return 0 if report.valid else 1

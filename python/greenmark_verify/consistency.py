@@ -29,6 +29,12 @@ _TAIL_TOLERANCE = 0.001          # rule 6
 _TWO_32 = 4294967296.0           # rule 5: 2^32, exact
 
 
+GUMBEL_PRF = "gumbel-v1"
+_SCORE = re.compile(r"[0-9]+\.[0-9]{4}", re.ASCII)
+MAX_GUMBEL_TOKENS = 2 ** 32 - 1  # rule G1
+_MAX_SCORE_PER_TOKEN = 38.0      # rule G2: each position adds at most 54 ln 2 = 37.43
+
+
 class Inconsistent(Exception):
     """A rule failed: the attestation's numbers do not follow from each other (the detail says which)."""
 
@@ -51,10 +57,20 @@ def gamma_threshold(gamma: float) -> int:
     return math.floor(gamma * _TWO_32)
 
 
+def is_gumbel(predicate: dict) -> bool:
+    """Whether a detection predicate is a gumbel-v1 attestation: its scheme's prf is gumbel-v1 (then
+    it carries `score` instead of green-list counts)."""
+    scheme = predicate.get("scheme")
+    return isinstance(scheme, dict) and scheme.get("prf") == GUMBEL_PRF
+
+
 def check(predicate: dict) -> str:
-    """Applies rules 1 to 7 to a detection predicate whose members have already been type-checked
-    (integers are ints, strings are strs, search_spans a bool, absent or None). Returns a short
-    summary when they all hold; raises Inconsistent at the first rule that fails."""
+    """Applies rules 1 to 7 (green-list counts) or G1 to G5 (gumbel-v1) to a detection predicate
+    whose members have already been type-checked (integers are ints, strings are strs,
+    search_spans a bool, absent or None). Returns a short summary when they all hold; raises
+    Inconsistent at the first rule that fails."""
+    if is_gumbel(predicate):
+        return check_gumbel(predicate)
     T = predicate["tokens_scored"]
     g = predicate["green_tokens"]
     k = predicate["keys_tried"]
@@ -155,6 +171,83 @@ def check(predicate: dict) -> str:
     spans = "span search: p not recomputed" if search_spans is True else \
         "exact tail checked" if search_spans is False else "search_spans absent: tail not recomputed"
     return f"counts, forms, p/log10, gamma_threshold, z consistent ({spans})"
+
+
+def check_gumbel(predicate: dict) -> str:
+    """Rules G1 to G5 of a gumbel-v1 attestation (docs/certificate-format.md, "gumbel-v1
+    attestations"), in order; binary64 as rules 1 to 7."""
+    T = predicate["tokens_scored"]
+    k = predicate["keys_tried"]
+    m = predicate["min_tokens"]
+    verdict = predicate["verdict"]
+    score_text = predicate["score"]
+    p_text = predicate["p_value"]
+    log10_text = predicate["log10_p_value"]
+    p_threshold_text = predicate["p_threshold"]
+    scheme = predicate["scheme"]
+
+    # G1. Counts and the too_short rule.
+    if not 0 <= T <= MAX_GUMBEL_TOKENS:
+        raise Inconsistent(f"rule G1: tokens_scored {T} is not between 0 and 2^32 - 1")
+    if k < 1:
+        raise Inconsistent(f"rule G1: keys_tried {k} is below 1")
+    if m < 1:
+        raise Inconsistent(f"rule G1: min_tokens {m} is below 1")
+    if verdict not in VERDICTS:
+        raise Inconsistent(f"rule G1: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    if (verdict == "too_short") != (T < m):
+        raise Inconsistent(f"rule G1: verdict {verdict} with {T} tokens scored and min_tokens {m} "
+                           f"(too_short exactly when tokens_scored < min_tokens)")
+
+    # G2. Forms, the score's bound, the scheme without a green list.
+    if _SCORE.fullmatch(score_text) is None:
+        raise Inconsistent(f"rule G2: score {_short(score_text)!r} is not written as [0-9]+.[0-9]{{4}}")
+    S = _double(score_text)
+    if not S <= _MAX_SCORE_PER_TOKEN * T:
+        raise Inconsistent(f"rule G2: score {_short(score_text)} is above 38 per scored token ({T} scored)")
+    if _FIXED4.fullmatch(log10_text) is None:
+        raise Inconsistent(f"rule G2: log10_p_value {_short(log10_text)!r} is not written as -?[0-9]+.[0-9]{{4}}")
+    for name, text in (("p_value", p_text), ("p_threshold", p_threshold_text)):
+        if _SCI3.fullmatch(text) is None:
+            raise Inconsistent(f"rule G2: {name} {_short(text)!r} is not written as [0-9].[0-9]{{3}}e[+-][0-9]{{2,3}}")
+        if not _double(text) <= 1.0:
+            raise Inconsistent(f"rule G2: {name} {text} is above 1")
+    log10_stated = _double(log10_text)
+    if not log10_stated <= 0.0:
+        raise Inconsistent(f"rule G2: log10_p_value {_short(log10_text)} is above 0")
+    if scheme["gamma"] != "0" or scheme["gamma_threshold"] != 0:
+        raise Inconsistent(f"rule G2: gumbel-v1 has no green list: scheme gamma must be \"0\" and gamma_threshold 0 "
+                           f"(got {_short(scheme['gamma'])!r}, {scheme['gamma_threshold']})")
+    p = _double(p_text)
+    p_threshold = _double(p_threshold_text)
+
+    # G3. p and its logarithm agree (as rule 3).
+    if p >= _P_FLOOR:
+        if not abs(math.log10(p) - log10_stated) <= _LOG10_TOLERANCE:
+            raise Inconsistent(f"rule G3: log10({p_text}) = {math.log10(p)!r} differs from log10_p_value "
+                               f"{_short(log10_text)} by more than 0.0003 (binary64)")
+    elif p > 0.0:
+        if not log10_stated < -299.0:
+            raise Inconsistent(f"rule G3: p_value {p_text} is below 1e-300 but log10_p_value {_short(log10_text)} is not below -299")
+    elif not log10_stated <= -307.0:
+        raise Inconsistent(f"rule G3: p_value {p_text} is 0 in binary64 but log10_p_value {_short(log10_text)} is not at most -307")
+
+    # G4. The exact Gamma tail, without span search.
+    if predicate["search_spans"] is False:
+        tail = 0.0 if T == 0 else log10_gamma_upper(T, S)
+        expected = min(0.0, tail + math.log10(k))
+        if not abs(log10_stated - expected) <= _TAIL_TOLERANCE:
+            raise Inconsistent(f"rule G4: log10_p_value {_short(log10_text)} is not within 0.001 of {expected:.6f}, "
+                               f"log10 Q({T}, {_short(score_text)}) (the Gamma(T, 1) tail) times keys_tried {k}")
+
+    # G5. The decision rule.
+    if T >= m:
+        decided = "watermarked" if p <= p_threshold else "no_watermark"
+        if verdict != decided:
+            raise Inconsistent(f"rule G5: verdict {verdict}, but p_value {p_text} {'<=' if p <= p_threshold else '>'} "
+                               f"p_threshold {p_threshold_text} over {T} >= min_tokens {m} tokens gives {decided}")
+    spans = "span search: p not recomputed" if predicate["search_spans"] else "exact Gamma tail checked"
+    return f"gumbel-v1 counts, forms, p/log10 and verdict consistent ({spans})"
 
 
 def _short(text: str) -> str:
@@ -340,3 +433,55 @@ def _bd0(x: int, d: float, ln_mean: float) -> float:
             j += 1
         return s
     return x * (math.log(x) - ln_mean) - d
+
+
+# ---- the exact Gamma tail (gumbel-v1) ----------------------------------------------------------
+
+
+def log10_gamma_upper(T: int, S: float) -> float:
+    """log10 Q(T, S), the regularized upper incomplete gamma function for an integer T >= 1 and a
+    binary64 S >= 0: the probability that a Gamma(T, 1) variable is at least S. For integer T,
+    Q(T, S) = P[Poisson(S) <= T - 1], so this sums Poisson terms by Loader's saddle-point pmf (as
+    R's dpois_raw: Stirling remainder and the deviance bd0) in log space, from the boundary T - 1
+    away from the mode, so the terms only decrease: finite and accurate where Q underflows."""
+    return ln_gamma_upper(T, S) / math.log(10)
+
+
+def ln_gamma_upper(T: int, S: float) -> float:
+    """Natural log of Q(T, S) (see log10_gamma_upper)."""
+    if T < 1 or not S >= 0.0:
+        raise ValueError("the Gamma tail needs T >= 1 and S >= 0")
+    if S == 0.0:
+        return 0.0
+    if S == math.inf:
+        return -math.inf
+    if T - 1 < S:
+        # Below the mean: P[X <= T - 1], terms falling from k = T - 1 down to 0 (ratio k / S).
+        return _ln_poisson_sum(T - 1, S, -1)
+    # At or above the mean + 1: 1 - P[X >= T] (at most about 1/2), terms falling upwards (ratio S / (k + 1)).
+    return math.log1p(-math.exp(_ln_poisson_sum(T, S, +1)))
+
+
+def _ln_poisson_pmf(k: int, mean: float) -> float:
+    """ln P[Poisson(mean) = k] for k >= 0 and mean > 0."""
+    if k == 0:
+        return -mean
+    return -_stirlerr(k) - _bd0(k, k - mean, math.log(mean)) - 0.5 * (_LN_2PI + math.log(k))
+
+
+def _ln_poisson_sum(b: int, mean: float, direction: int) -> float:
+    """ln of the sum of the Poisson pmf from b outwards (direction -1: down to 0; +1: upwards)."""
+    term, total, k = 1.0, 1.0, b
+    while True:
+        if direction < 0:
+            if k == 0:
+                break
+            term *= k / mean
+            k -= 1
+        else:
+            k += 1
+            term *= mean / k
+        total += term
+        if term < _NEGLIGIBLE * total:
+            break
+    return _ln_poisson_pmf(b, mean) + math.log(total)

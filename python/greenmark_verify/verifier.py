@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from .consistency import Inconsistent, check as check_consistency
+from .consistency import Inconsistent, check as check_consistency, is_gumbel
 from .encoding import (DecodeError, b64url_decode, ed25519_verify, format_time, is_arr, is_int,
                        is_obj, is_str, parse_json, parse_time)
 from .text import canonical, first_unassigned
@@ -246,6 +246,15 @@ _DETECTION = {
     "z_threshold": (True, _string), "verdict": (True, _string),
     "search_spans": (False, _boolean), "p_threshold": (False, _string),
 }
+# A gumbel-v1 attestation (scheme.prf "gumbel-v1") carries the score instead of green-list counts;
+# p_threshold and search_spans are required (green_tokens, z_score, z_threshold are not listed: ignored).
+_GUMBEL_DETECTION = {
+    "tokenizer": _DETECTION["tokenizer"],
+    "tokens_scored": (True, _integer), "score": (True, _string),
+    "min_tokens": (True, _integer), "keys_tried": (True, _integer),
+    "p_value": (True, _string), "log10_p_value": (True, _string), "verdict": (True, _string),
+    "search_spans": (True, _boolean), "p_threshold": (True, _string),
+}
 _GENERATION = {
     "model": (True, _object({"name": (True, _string), "sha256": (True, _string)})),
     "prompt_sha256": (True, _string), "tokens": (True, _integer), "delta": (True, _string),
@@ -294,7 +303,10 @@ def _check_statement(payload: str) -> dict:
     predicate = statement["predicate"]
     if not is_obj(predicate):
         raise _Stop("statement.invalid", "predicate is not an object")
-    bad = _first_bad_member(predicate, _COMMON) or _first_bad_member(predicate, _DETECTION if kind == DETECTION else _GENERATION)
+    spec = _GENERATION
+    if kind == DETECTION:
+        spec = _GUMBEL_DETECTION if is_gumbel(predicate) else _DETECTION
+    bad = _first_bad_member(predicate, _COMMON) or _first_bad_member(predicate, spec)
     if bad is not None:
         raise _Stop("statement.invalid", f"{kind.rsplit('/', 2)[-2]} predicate: {bad}")
     return statement
