@@ -12,7 +12,7 @@ import GreenmarkModel
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the watermark on the real model.",
-        subcommands: [EvalGeneration.self, EvalRobustness.self],
+        subcommands: [EvalGeneration.self, EvalRobustness.self, EvalFairness.self],
         defaultSubcommand: EvalGeneration.self
     )
 }
