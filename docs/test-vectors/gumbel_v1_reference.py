@@ -122,16 +122,83 @@ GAMMA = [
 ]
 
 
+def score_tokens(key, h, ids):
+    """Detection from text alone: each distinct (h-gram context, token) once; S = sum of -ln(1 - r);
+    p = Q(T, S). Returns (S, T, the positions scored, p as an mpf)."""
+    mpmath.mp.dps = 50
+    seen = set()
+    total = mpmath.mpf(0)
+    scored = []
+    for i in range(h, len(ids)):
+        gram = tuple(ids[i - h : i + 1])
+        if gram in seen:
+            continue
+        seen.add(gram)
+        total += score(uniform_bits(stream_key(key, h, ids[i - h : i]), ids[i]))
+        scored.append(i)
+    t = len(scored)
+    q = mpmath.gammainc(t, total, mpmath.inf, regularized=True) if t > 0 else mpmath.mpf(1)
+    return total, t, scored, q
+
+
+def biased_ids(key, h, n, candidates, rng):
+    """A stand-in for watermarked text: at each step, of `candidates` random tokens the one with the
+    largest r after the current context (Gumbel-max with equal probabilities)."""
+    ids = [rng.randrange(49152) for _ in range(h)]
+    while len(ids) < n:
+        skey = stream_key(key, h, ids[-h:])
+        pool = [rng.randrange(49152) for _ in range(candidates)]
+        ids.append(max(pool, key=lambda v: uniform_bits(skey, v)))
+    return ids
+
+
+def detection_case(key_index, h, ids, note):
+    s, t, scored, q = score_tokens(KEYS[key_index], h, ids)
+    return {
+        "note": note,
+        "key_hex": KEYS[key_index].hex(),
+        "h": h,
+        "ids": ids,
+        "T": t,
+        "scored_positions": scored,
+        "S": mpmath.nstr(s, 20, min_fixed=-30, max_fixed=30),
+        "p": float(q),
+        "log10_p": mpmath.nstr(mpmath.log10(q), 20, min_fixed=-30, max_fixed=30) if q > 0 else "-inf",
+    }
+
+
+def detection_cases():
+    import random
+
+    rng = random.Random(20261201)
+    plain = [rng.randrange(49152) for _ in range(60)]
+    repeated = plain[:20] + plain[5:15] + plain[20:40]  # a repeated 10-gram: its inner 5-grams are skipped
+    looped = [7, 8, 9] * 12 + [10]
+    return [
+        detection_case(3, 4, plain, "60 random ids, h 4: a null text"),
+        detection_case(3, 4, repeated, "random ids with a repeated 10-token run, h 4: repeats skipped"),
+        detection_case(1, 1, looped, "a 3-token loop, h 1: only the first 3 bigrams and the last count"),
+        detection_case(0, 4, [1, 2, 3, 4], "no token has a full context: T = 0, p = 1"),
+        detection_case(3, 4, biased_ids(KEYS[3], 4, 200, 8, rng), "200 ids, best r of 8 random candidates each: far tail"),
+        detection_case(2, 2, biased_ids(KEYS[2], 2, 120, 2, rng), "120 ids, best r of 2 candidates each, h 2"),
+        detection_case(3, 4, biased_ids(KEYS[0], 4, 150, 8, rng), "biased under another key: a null text for this one"),
+    ]
+
+
 def main():
     out = {
         "r_vectors": [r_vector(KEYS[k], h, ctx, tok) for k, h, ctx, tok in CASES],
         "gamma_tail": [gamma_case(t, s) for t, s in GAMMA],
+        "detection": detection_cases(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gumbel-v1.json")
     with open(path, "w") as f:
         json.dump(out, f, indent=2)
         f.write("\n")
-    print(f"wrote {path}: {len(out['r_vectors'])} r vectors, {len(out['gamma_tail'])} gamma-tail cases")
+    print(
+        f"wrote {path}: {len(out['r_vectors'])} r vectors, {len(out['gamma_tail'])} gamma-tail cases, "
+        f"{len(out['detection'])} detection cases"
+    )
 
 
 if __name__ == "__main__":

@@ -1,22 +1,30 @@
 /// The outcome of scoring one text under one key.
+///
+/// For a gumbel-v1 key the statistic is the score S (`score`) over T scored tokens instead of the
+/// green count: `greenTokens` and `greenFraction` are 0 and absent from the JSON, and `zScore` is
+/// the standardized score (S - T) / sqrt(T).
 public struct DetectionResult: Codable, Sendable {
-    /// z = (G - gamma T) / sqrt(T gamma (1 - gamma)).
+    /// z = (G - gamma T) / sqrt(T gamma (1 - gamma)); for gumbel-v1, (S - T) / sqrt(T).
     public let zScore: Double
-    /// Exact one-sided binomial tail P[Bin(T, gamma) >= G], times the number of keys tried
+    /// The exact one-sided tail of the deciding region (binomial P[Bin(T, gamma) >= G], or for
+    /// gumbel-v1 the Gamma tail Q(T, S)), times the number of keys tried and the span-search factor
     /// (Bonferroni): the chance that text written without any of these keys scores this high.
     public let pValue: Double
     /// log10 of `pValue`, finite even when `pValue` underflows to 0.
     public let log10PValue: Double
     /// T: tokens that counted.
     public let tokensScored: Int
-    /// G: scored tokens that are green.
+    /// G: scored tokens that are green (0 for gumbel-v1).
     public let greenTokens: Int
-    /// G / T (0 when nothing was scored).
+    /// G / T (0 when nothing was scored, and for gumbel-v1).
     public let greenFraction: Double
+    /// gumbel-v1 only: S = Σ -ln(1 - r) over the T scored tokens of the whole text; nil otherwise.
+    public let score: Double?
     /// Tokens in the text, scored or not.
     public let tokensTotal: Int
     /// True exactly when `verdict == .watermarked`: at least the minimum number of scored tokens,
-    /// z at or above the threshold, and the exact p-value at or below `pThreshold`.
+    /// z at or above the threshold (green-list schemes only), and the exact p-value at or below
+    /// `pThreshold`.
     public let watermarked: Bool
     public let verdict: Verdict
     /// For a "too short" verdict: how many more scored tokens the text needs.
@@ -58,6 +66,7 @@ public struct DetectionResult: Codable, Sendable {
         case tokensScored = "tokens_scored"
         case greenTokens = "green_tokens"
         case greenFraction = "green_fraction"
+        case score
         case tokensTotal = "tokens_total"
         case watermarked, verdict
         case moreTokensNeeded = "more_tokens_needed"
@@ -80,7 +89,7 @@ public struct DetectionResult: Codable, Sendable {
         scheme: WatermarkScheme,
         zThreshold: Double, pThreshold: Double, minimumScoredTokens: Int, normalized: Bool, tokenizer: String, mask: [TokenMark]?,
         normalization: TextNormalizer.Changes = TextNormalizer.Changes(), moreTokensToConfirm: Int? = nil,
-        spanSearch: Bool = false, span: SpanMatch? = nil
+        spanSearch: Bool = false, span: SpanMatch? = nil, score: Double? = nil
     ) {
         self.zScore = zScore
         self.pValue = pValue
@@ -88,6 +97,7 @@ public struct DetectionResult: Codable, Sendable {
         self.tokensScored = tokensScored
         self.greenTokens = greenTokens
         self.greenFraction = tokensScored > 0 ? Double(greenTokens) / Double(tokensScored) : 0
+        self.score = score
         self.tokensTotal = tokensTotal
         self.watermarked = verdict == .watermarked
         self.verdict = verdict

@@ -4,8 +4,9 @@
     import Darwin
 #endif
 
-/// Scores texts for the red/green watermark: normalize, tokenize with the model's own tokenizer,
-/// count green tokens under a key, and turn the count into z, an exact p-value and a verdict.
+/// Scores texts for the watermark: normalize, tokenize with the model's own tokenizer, count green
+/// tokens (or, for gumbel-v1, sum the scores -ln(1 - r)) under a key, and turn the statistic into
+/// z, an exact p-value and a verdict.
 public struct Detector: Sendable {
     public let tokenizer: any Tokenizer
     public let configuration: DetectorConfiguration
@@ -50,7 +51,9 @@ public struct Detector: Sendable {
         let pieces = includeMask || chosen.window != nil ? tokens.map { tokenizer.pieceBytes(of: $0) } : []
         let tiles = pieces.reduce(0) { $0 + $1.count } == normalized.text.utf8.count
         let mask = includeMask ? makeMask(tokens: tokens, pieces: pieces, tiles: tiles, scores: chosen.scores) : nil
-        let span = chosen.window.map { spanMatch($0, scores: chosen.scores, pieces: pieces, tiles: tiles, gamma: keys[chosen.keyIndex].scheme.gamma) }
+        let span = chosen.window.map {
+            spanMatch($0, scores: chosen.scores, pieces: pieces, tiles: tiles, gamma: keys[chosen.keyIndex].scheme.gamma)
+        }
         return Self.decide(
             match: chosen, key: keys[chosen.keyIndex], keysTried: keys.count, tokensTotal: tokens.count,
             configuration: configuration, normalization: normalized.changes, tokenizer: tokenizer.name,
@@ -77,7 +80,7 @@ public struct Detector: Sendable {
         init(keyIndex: Int, scores: TokenScores, gamma: Double, keysTried: Int, search: SpanSearch?) {
             self.keyIndex = keyIndex
             self.scores = scores
-            textTail = BinomialTail.upper(successes: scores.green, trials: scores.scored, probability: gamma)
+            textTail = TokenScores.tail(green: scores.green, sum: scores.score, count: scores.scored, gamma: gamma, gumbel: scores.isGumbel)
             let candidate = search?.best(in: scores, gamma: gamma)
             var region = textTail
             var factor = candidate == nil ? 1.0 : 2.0
@@ -104,25 +107,35 @@ public struct Detector: Sendable {
     ) -> DetectionResult {
         let scores = match.scores
         let gamma = key.scheme.gamma
-        let z = ZScore.of(green: scores.green, scored: scores.scored, gamma: gamma)
+        let z =
+            scores.isGumbel
+            ? ZScore.ofScore(scores.score, scored: scores.scored) : ZScore.of(green: scores.green, scored: scores.scored, gamma: gamma)
         let regionZ = span?.zScore ?? z
         let tail = match.corrected
+        // gumbel-v1: the exact p-value alone decides (at p <= 3.17e-5 the right-skewed Gamma's z
+        // is above 4 anyway); the green-list schemes also need z at the threshold.
+        let zPasses = scores.isGumbel || regionZ >= configuration.zThreshold
         let verdict: Verdict
         var more: Int?
         if scores.scored < configuration.minimumScoredTokens {
             verdict = .tooShort
             more = configuration.minimumScoredTokens - scores.scored
-        } else if regionZ >= configuration.zThreshold && tail.probability <= configuration.maximumPValue {
+        } else if zPasses && tail.probability <= configuration.maximumPValue {
             verdict = .watermarked
         } else {
             verdict = .noWatermark
         }
-        let confirm =
-            verdict == .watermarked
-            ? nil
-            : LengthGuidance.tokensToConfirm(
-                green: scores.green, scored: scores.scored, gamma: gamma, configuration: configuration,
-                correction: (configuration.searchSpans ? 2.0 : 1.0) * Double(keysTried))
+        let correction = (configuration.searchSpans ? 2.0 : 1.0) * Double(keysTried)
+        let confirm: Int?
+        if verdict == .watermarked {
+            confirm = nil
+        } else if scores.isGumbel {
+            confirm = LengthGuidance.tokensToConfirm(
+                score: scores.score, scored: scores.scored, configuration: configuration, correction: correction)
+        } else {
+            confirm = LengthGuidance.tokensToConfirm(
+                green: scores.green, scored: scores.scored, gamma: gamma, configuration: configuration, correction: correction)
+        }
         return DetectionResult(
             zScore: z, pValue: tail.probability, log10PValue: tail.log10Probability,
             tokensScored: scores.scored, greenTokens: scores.green, tokensTotal: tokensTotal,
@@ -130,7 +143,8 @@ public struct Detector: Sendable {
             pValueSingleKey: match.singleKey,
             scheme: key.scheme, zThreshold: configuration.zThreshold, pThreshold: configuration.maximumPValue,
             minimumScoredTokens: configuration.minimumScoredTokens, normalized: normalization.any, tokenizer: tokenizer, mask: mask,
-            normalization: normalization, moreTokensToConfirm: confirm, spanSearch: configuration.searchSpans, span: span
+            normalization: normalization, moreTokensToConfirm: confirm, spanSearch: configuration.searchSpans, span: span,
+            score: scores.isGumbel ? scores.score : nil
         )
     }
 
@@ -153,9 +167,11 @@ public struct Detector: Sendable {
             tokenStart: first, tokenEnd: last + 1,
             byteStart: tiles ? byteStart : nil, byteEnd: tiles ? byteStart + bytes.count : nil,
             tokensScored: best.window.length, greenTokens: best.green,
-            zScore: ZScore.of(green: best.green, scored: best.window.length, gamma: gamma),
+            zScore: scores.isGumbel
+                ? ZScore.ofScore(best.score, scored: best.window.length) : ZScore.of(green: best.green, scored: best.window.length, gamma: gamma),
             pValueUncorrected: best.tail.probability, log10PValueUncorrected: best.tail.log10Probability,
-            windowsSearched: best.windows, text: String(decoding: bytes, as: UTF8.self)
+            windowsSearched: best.windows, text: String(decoding: bytes, as: UTF8.self),
+            score: scores.isGumbel ? best.score : nil
         )
     }
 
@@ -167,7 +183,8 @@ public struct Detector: Sendable {
             return TokenMark(
                 id: tokens[i], text: String(decoding: pieces[i], as: UTF8.self),
                 start: tiles ? start : nil, end: tiles ? offset : nil,
-                green: scores.greenFlags[i], scored: scores.skips[i] == nil, skip: scores.skips[i]
+                green: scores.greenFlags[i], scored: scores.skips[i] == nil, skip: scores.skips[i],
+                score: scores.isGumbel ? scores.values[i] : nil
             )
         }
     }

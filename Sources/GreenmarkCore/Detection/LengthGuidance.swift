@@ -39,4 +39,31 @@ public enum LengthGuidance {
         }
         return max(0, high - scored)
     }
+
+    /// gumbel-v1: tokens to add, at the text's own mean score S/T, before the watermarked verdict
+    /// would be reached (Q(n, n S/T) times `correction` at most the p threshold, and the minimum
+    /// length). Nil when S/T is not above 1, the mean under H0, or more than `limit` are needed.
+    public static func tokensToConfirm(
+        score: Double, scored: Int, configuration: DetectorConfiguration, correction: Double = 1, limit: Int = 100_000
+    ) -> Int? {
+        guard scored > 0 else { return nil }
+        let rate = score / Double(scored)
+        guard rate > 1 else { return nil }
+        func passes(_ n: Int) -> Bool {
+            guard n >= configuration.minimumScoredTokens else { return false }
+            return GammaTail.pValue(score: rate * Double(n), count: n).probability * correction <= configuration.maximumPValue
+        }
+        var low = max(scored, configuration.minimumScoredTokens) - 1
+        var high = low + 1
+        while !passes(high) {
+            guard high <= scored + limit else { return nil }
+            low = high
+            high = high + max(1, high / 4)
+        }
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if passes(mid) { high = mid } else { low = mid }
+        }
+        return max(0, high - scored)
+    }
 }

@@ -9,8 +9,11 @@ public struct SpanMatch: Codable, Sendable, Equatable {
     public let byteEnd: Int?
     /// Scored tokens in the span (the window length).
     public let tokensScored: Int
+    /// Green tokens in the span (0 for gumbel-v1).
     public let greenTokens: Int
-    /// z of the span alone.
+    /// gumbel-v1 only: the span's score S_w (absent for the green-list schemes).
+    public let score: Double?
+    /// z of the span alone (gumbel-v1: (S_w - L) / sqrt(L)).
     public let zScore: Double
     /// The span's own exact tail probability, before any correction (not a valid p-value on its own).
     public let pValueUncorrected: Double
@@ -22,7 +25,8 @@ public struct SpanMatch: Codable, Sendable, Equatable {
 
     public init(
         tokenStart: Int, tokenEnd: Int, byteStart: Int?, byteEnd: Int?, tokensScored: Int, greenTokens: Int,
-        zScore: Double, pValueUncorrected: Double, log10PValueUncorrected: Double, windowsSearched: Int, text: String
+        zScore: Double, pValueUncorrected: Double, log10PValueUncorrected: Double, windowsSearched: Int, text: String,
+        score: Double? = nil
     ) {
         self.tokenStart = tokenStart
         self.tokenEnd = tokenEnd
@@ -30,6 +34,7 @@ public struct SpanMatch: Codable, Sendable, Equatable {
         self.byteEnd = byteEnd
         self.tokensScored = tokensScored
         self.greenTokens = greenTokens
+        self.score = score
         self.zScore = zScore
         self.pValueUncorrected = pValueUncorrected
         self.log10PValueUncorrected = log10PValueUncorrected
@@ -44,6 +49,7 @@ public struct SpanMatch: Codable, Sendable, Equatable {
         case byteEnd = "byte_end"
         case tokensScored = "tokens_scored"
         case greenTokens = "green_tokens"
+        case score
         case zScore = "z_score"
         case pValueUncorrected = "p_value_uncorrected"
         case log10PValueUncorrected = "log10_p_value_uncorrected"

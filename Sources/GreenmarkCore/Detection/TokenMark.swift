@@ -22,8 +22,11 @@ public struct TokenMark: Codable, Sendable, Equatable {
     public let scored: Bool
     /// Why the token was not scored, if it was not.
     public let skip: Skip?
+    /// gumbel-v1 only: the token's -ln(1 - r) under the key (nil without full context, and for the
+    /// green-list schemes, whose tokens carry `green` instead).
+    public let score: Double?
 
-    public init(id: UInt32, text: String, start: Int?, end: Int?, green: Bool?, scored: Bool, skip: Skip?) {
+    public init(id: UInt32, text: String, start: Int?, end: Int?, green: Bool?, scored: Bool, skip: Skip?, score: Double? = nil) {
         self.id = id
         self.text = text
         self.start = start
@@ -31,5 +34,6 @@ public struct TokenMark: Codable, Sendable, Equatable {
         self.green = green
         self.scored = scored
         self.skip = skip
+        self.score = score
     }
 }

@@ -1,6 +1,8 @@
 import GreenmarkCrypto
 
-/// The keyed PRF that decides, for each context, whether a candidate token is green.
+/// The keyed PRF of a key's scheme: for the green-list schemes it decides, for each context,
+/// whether a candidate token is green; for gumbel-v1 it carries the keyed uniforms (`gumbel`), and
+/// the green-list methods must not be called.
 ///
 /// LeftHash v1 (`docs/prf.md`):
 ///
@@ -20,6 +22,8 @@ public struct GreenListPRF: Sendable {
     public static let selfHashLabel: [UInt8] = Array("greenmark/prf/selfhash-v1".utf8) + [0]
 
     public let scheme: WatermarkScheme
+    /// The keyed uniforms, exactly when `scheme.prf == .gumbelV1`.
+    public let gumbel: GumbelPRF?
     @usableFromInline let mac: HMACSHA256
     @usableFromInline let threshold: UInt32
 
@@ -32,6 +36,7 @@ public struct GreenListPRF: Sendable {
         }
         self.scheme = scheme
         threshold = scheme.greenThreshold
+        gumbel = scheme.prf == .gumbelV1 ? try GumbelPRF(key: key, contextWidth: scheme.contextWidth) : nil
     }
 
     /// Length of a v1 message for context width `h`.
@@ -51,6 +56,8 @@ public struct GreenListPRF: Sendable {
             }
         case .selfHashV1:
             return pairPrefix(Self.selfHashLabel, anchor(context: context, token: token), token)
+        case .gumbelV1:
+            preconditionFailure("gumbel-v1 has no green list")
         }
     }
 
@@ -93,6 +100,7 @@ public struct GreenListPRF: Sendable {
     /// Green flags for many candidate tokens after one context; the message prefix is built once.
     public func greenFlags(context: some Collection<UInt32>, candidates: some Collection<UInt32>) -> [Bool] {
         precondition(context.count == scheme.contextWidth, "context must hold exactly h token ids")
+        precondition(scheme.prf.hasGreenList, "gumbel-v1 has no green list")
         if scheme.prf == .selfHashV1 {
             return candidates.map { isGreen(anchor: anchor(context: context, token: $0), token: $0) }
         }

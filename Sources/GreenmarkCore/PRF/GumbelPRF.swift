@@ -75,6 +75,52 @@ public struct GumbelPRF: Sendable {
         return (0..<vocabularySize).map { Self.bits(stream, at: 8 * $0) }
     }
 
+    /// u_v for each of `tokens` (any order, repeats allowed): one HMAC, then one seeked AES block per
+    /// token. Cheaper than the full pass when the tokens are few (after top-k); the same bits.
+    public func uniformBits(context: some Collection<UInt32>, tokens: some Collection<UInt32>) -> [UInt64] {
+        let key = streamKey(context: context)
+        return key.withUnsafeBytes { k in tokens.map { Self.seek(key: k, token: $0) } }
+    }
+
+    /// The detection score -ln(1 - r) of `token` after `context` (exactly h ids, oldest first):
+    /// one HMAC and one AES block, without heap allocation.
+    public func score(context: UnsafeBufferPointer<UInt32>, token: UInt32) -> Double {
+        precondition(context.count == contextWidth, "context must hold exactly h token ids")
+        let length = Self.label.count + 4 + 4 * contextWidth
+        return withUnsafeTemporaryAllocation(byteCount: length + 32, alignment: 8) { buf in
+            Self.label.withUnsafeBytes { buf.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            var offset = Self.label.count
+            buf.storeBytes(of: UInt32(truncatingIfNeeded: contextWidth).bigEndian, toByteOffset: offset, as: UInt32.self)
+            offset += 4
+            for id in context {
+                buf.storeBytes(of: id.bigEndian, toByteOffset: offset, as: UInt32.self)
+                offset += 4
+            }
+            let key = UnsafeMutableRawBufferPointer(rebasing: buf[length..<(length + 32)])
+            mac.authenticate(UnsafeRawBufferPointer(rebasing: buf[0..<length]), into: key)
+            return Self.score(Self.seek(key: UnsafeRawBufferPointer(key), token: token))
+        }
+    }
+
+    /// u_v of `token` from the stream under `key`: the AES block floor(v / 2), half v mod 2.
+    static func seek(key: UnsafeRawBufferPointer, token: UInt32) -> UInt64 {
+        withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { buf in
+            let counter = UnsafeMutableRawBufferPointer(rebasing: buf[0..<16])
+            counter.initializeMemory(as: UInt8.self, repeating: 0)
+            counter.storeBytes(of: (token >> 1).bigEndian, toByteOffset: 12, as: UInt32.self)
+            let out = UnsafeMutableRawBufferPointer(rebasing: buf[16..<32])
+            do throws(CryptoError) {
+                try AES256CTR.keystream(key: key, counterBlock: UnsafeRawBufferPointer(counter), into: out)
+            } catch {
+                fatalError("AES-256-CTR failed: \(error.description)")
+            }
+            var word: UInt64 = 0
+            let base = Int(token & 1) * 8
+            for i in 0..<8 { word = word << 8 | UInt64(out[base + i]) }
+            return word >> 11
+        }
+    }
+
     /// r = (u + 0.5) / 2^53 rounded to binary64. Exact for u < 2^52; above, the exact value is a tie
     /// between two doubles and rounds to even, so u = 2^53 - 1 gives 1.0. Use `logUniform` and
     /// `score`, which are accurate for every u, instead of taking logarithms of this value.

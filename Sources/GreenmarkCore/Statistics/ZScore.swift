@@ -7,6 +7,14 @@ public enum ZScore {
         return (Double(green) - gamma * t) / (t * gamma * (1 - gamma)).squareRoot()
     }
 
+    /// gumbel-v1's standardized score `z = (S - T) / sqrt(T)` (S ~ Gamma(T, 1) has mean and
+    /// variance T under H0); 0 when nothing was scored. Informative only: the exact p-value decides.
+    public static func ofScore(_ score: Double, scored: Int) -> Double {
+        guard scored > 0 else { return 0 }
+        let t = Double(scored)
+        return (score - t) / t.squareRoot()
+    }
+
     /// Smallest green count whose z reaches `threshold` over `scored` tokens.
     public static func greenNeeded(scored: Int, gamma: Double, threshold: Double) -> Int {
         let t = Double(scored)
