@@ -43,6 +43,9 @@ public final class LlamaModel: @unchecked Sendable {
         chatTemplate = llama_model_chat_template(handle.pointer, nil).map { String(cString: $0) }
     }
 
+    /// Path of the GGUF file this model was loaded from (for the server's own use; never shown to API callers).
+    public var path: String { handle.path }
+
     /// Whether the model takes a conversation: its GGUF file carries a chat template. Without one
     /// (a base model), llama.cpp would silently fall back to ChatML markup the model never saw, so
     /// `prompt(messages:)` refuses with `generation.chat_unsupported` and a prompt is continued as
