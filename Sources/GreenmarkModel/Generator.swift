@@ -7,9 +7,15 @@ import GreenmarkCrypto
 /// Watermarked generation with a local llama.cpp model.
 public struct Generator: Sendable {
     public let model: LlamaModel
+    /// Most context tokens (prompt, output and one spare) one generation may use: the model's
+    /// trained context, or less (a `BatchScheduler`'s per-sequence cap).
+    public let contextLimit: Int
 
-    public init(model: LlamaModel) {
+    /// A generator for `model`; `contextLimit` (nil: the model's trained context) caps the
+    /// context of each generation, and is itself capped by the trained context.
+    public init(model: LlamaModel, contextLimit: Int? = nil) {
         self.model = model
+        self.contextLimit = min(model.trainedContextLength, max(1, contextLimit ?? .max))
     }
 
     /// A request checked against the model and the key, its prompt built and tokenized:
@@ -31,13 +37,14 @@ public struct Generator: Sendable {
         try request.validate()
         // Every token is at most `longestTokenBytes` long, so a longer prompt cannot fit: refused
         // before it is tokenized (a 4 MiB body would otherwise take seconds).
-        let budget = request.maxTokens < model.trainedContextLength ? model.trainedContextLength - request.maxTokens - 1 : 0
+        let limit = contextLimit
+        let budget = request.maxTokens < limit ? limit - request.maxTokens - 1 : 0
         let texts = request.messages.map { $0.map(\.content) } ?? [request.prompt] + (request.system.map { [$0] } ?? [])
         let visibleBytes = texts.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + (LlamaModel.isSpace($1) ? 0 : 1) } }
         guard visibleBytes <= budget * model.longestTokenBytes else {
             throw GreenmarkError(
                 .generationInvalid,
-                "the prompt cannot fit: with max tokens \(request.maxTokens) the model's context of \(model.trainedContextLength) leaves \(budget) tokens for it"
+                "the prompt cannot fit: with max tokens \(request.maxTokens) the context of \(limit) tokens per generation leaves \(budget) tokens for it"
             )
         }
         let prompt: Prompt
@@ -48,11 +55,12 @@ public struct Generator: Sendable {
         }
         guard !prompt.tokens.isEmpty else { throw GreenmarkError(.emptyText, "the prompt is empty") }
         // maxTokens comes from the request (up to Int.max): compared before it is added, so the sum cannot overflow.
-        let needed = request.maxTokens < model.trainedContextLength ? prompt.tokens.count + request.maxTokens + 1 : Int.max
-        guard needed <= model.trainedContextLength else {
+        let needed = request.maxTokens < limit ? prompt.tokens.count + request.maxTokens + 1 : Int.max
+        guard needed <= limit else {
             throw GreenmarkError(
                 .generationInvalid,
-                "prompt (\(prompt.tokens.count) tokens) plus max tokens (\(request.maxTokens)) exceeds the model's context of \(model.trainedContextLength)"
+                "prompt (\(prompt.tokens.count) tokens) plus max tokens (\(request.maxTokens)) exceeds the context of \(limit) tokens per generation"
+                    + (limit < model.trainedContextLength ? " (this server's limit; the model's is \(model.trainedContextLength))" : "")
             )
         }
         var commitment: String?
@@ -78,18 +86,15 @@ public struct Generator: Sendable {
         try generate(prepare(request, key: key), cancel: cancel, onText: onText)
     }
 
-    /// Generates text for a prepared request. `onText` receives the output as it grows; a
-    /// cancelled `cancel` stops the generation before the next token (finish reason `cancelled`).
+    /// Generates text for a prepared request in a context of its own (one sequence, one token per
+    /// `llama_decode`). `onText` receives the output as it grows; a cancelled `cancel` stops the
+    /// generation before the next token (finish reason `cancelled`). `BatchScheduler` runs many
+    /// prepared requests through one shared context instead.
     public func generate(
         _ prepared: Prepared, cancel: CancellationFlag? = nil, onText: (String) -> Void = { _ in }
     ) throws(GreenmarkError) -> GenerationResult {
-        let request = prepared.request
         let promptTokens = prepared.prompt.tokens
-        let started = DispatchTime.now().uptimeNanoseconds
-        let prf = prepared.prf
-        let sampler = WatermarkSampler(prf: prf, delta: request.delta, parameters: request.sampling)
-        let h = prf?.scheme.contextWidth ?? 1
-        var rng = SeededRandom(seed: request.sampling.seed ?? UInt64.random(in: .min ... .max))
+        var state = SequenceState(prepared)
 
         var params = llama_context_default_params()
         params.n_ctx = UInt32(prepared.contextTokens)
@@ -106,79 +111,22 @@ public struct Generator: Sendable {
 
         var feed = promptTokens.map { llama_token(bitPattern: $0) }
         try decode(ctx, &feed)
-
-        var history = promptTokens
-        var output = OutputText(stops: request.stopStrings)
-        var generated = 0
-        var greenDrawn = 0
-        var evaluations = 0
-        var samplingNanos: UInt64 = 0
-        var decodeNanos: UInt64 = 0
-        var logLikelihood = 0.0
-        var finish = GenerationRecord.FinishReason.length
-
-        while generated < request.maxTokens {
+        while true {
             if cancel?.isCancelled == true {
-                finish = .cancelled
+                state.cancel()
                 break
             }
             guard let logits = llama_get_logits_ith(ctx, -1) else {
                 throw GreenmarkError(.modelLoadFailed, "llama.cpp returned no logits")
             }
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            let draw: WatermarkSampler.Draw
-            if history.count >= h {
-                draw = sampler.draw(
-                    logits: UnsafeBufferPointer(start: logits, count: vocabularySize),
-                    context: history.suffix(h), using: &rng)
-            } else {
-                // Fewer than h tokens of context: sample without bias (such tokens are never scored).
-                let plain = WatermarkSampler(prf: nil, delta: 0, parameters: request.sampling)
-                draw = plain.draw(logits: UnsafeBufferPointer(start: logits, count: vocabularySize), context: [], using: &rng)
-            }
-            samplingNanos += DispatchTime.now().uptimeNanoseconds - t0
-            evaluations += draw.prfEvaluations
-
-            if model.isEndOfGeneration(draw.token) {
-                finish = .endOfGeneration
-                break
-            }
-            if request.measureLogLikelihood {
-                logLikelihood += Self.logProbability(of: draw.token, logits: UnsafeBufferPointer(start: logits, count: vocabularySize))
-            }
-            generated += 1
-            if draw.green == true { greenDrawn += 1 }
-            history.append(draw.token)
-
-            let piece = output.append(model.tokenizer.pieceBytes(of: draw.token))
-            if !piece.isEmpty { onText(piece) }
-            if output.stopped {
-                finish = .stop
-                break
-            }
-            if generated == request.maxTokens { break }
-            var next = [llama_token(bitPattern: draw.token)]
+            guard let token = state.step(logits: UnsafeBufferPointer(start: logits, count: vocabularySize), model: model, onText: onText)
+            else { break }
+            var next = [token]
             let d0 = DispatchTime.now().uptimeNanoseconds
             try decode(ctx, &next)
-            decodeNanos += DispatchTime.now().uptimeNanoseconds - d0
+            state.decodeNanos += DispatchTime.now().uptimeNanoseconds - d0
         }
-
-        let rest = output.finish()
-        if !rest.isEmpty { onText(rest) }
-        let record = GenerationRecord(
-            model: .init(name: model.name, sha256: model.sha256),
-            keyID: prepared.key?.id, scheme: prepared.key?.scheme, delta: sampler.delta, sampling: request.sampling,
-            promptSHA256: prepared.prompt.sha256,
-            text: output.text, tokens: generated, finishReason: finish, createdAt: Date()
-        )
-        return GenerationResult(
-            record: record, keyCommitment: prepared.keyCommitment, greenTokensDrawn: greenDrawn, prfEvaluations: evaluations,
-            promptTokens: promptTokens.count,
-            seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
-            samplingSeconds: Double(samplingNanos) / 1e9,
-            decodeSeconds: Double(decodeNanos) / 1e9,
-            logLikelihood: request.measureLogLikelihood ? logLikelihood : nil
-        )
+        return state.result(model: model, onText: onText)
     }
 
     /// Streams the generation as events; cancelling the consuming task stops it at the next token.

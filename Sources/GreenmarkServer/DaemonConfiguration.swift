@@ -25,6 +25,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var threads = 1
     /// Generations that may wait for the model before new ones get 503.
     public var maxQueued = 4
+    /// Generations decoded together in one batch (the scheduler's sequences); more wait in the queue.
+    public var maxConcurrent = 4
+    /// Most context tokens (prompt + output + 1) one generation may use; the KV cache holds
+    /// `maxConcurrent × maxContext` tokens (about 23 KB each for SmolLM2).
+    public var maxContext = 2_048
     /// Sustained requests per second per token (or per client address without a token); 0 turns the limiter off.
     public var rateLimit: Double = 0
     /// Requests a token may send at once before the sustained rate applies; nil means one second's worth.
@@ -40,6 +45,11 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     public init() {}
 
+    /// Largest `max_concurrent` (`BatchScheduler.Limits.maximumConcurrent`).
+    public static let maximumConcurrent = 64
+    /// Largest `max_context`; the model's trained context caps it further.
+    public static let maximumContext = 131_072
+
     /// The configuration keys, as written in the JSON file; the environment variable is
     /// `GREENMARK_` + the key in upper case.
     public enum Key: String, CaseIterable, Sendable {
@@ -47,6 +57,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         case publicDetection = "public_detection"
         case generation
         case maxQueued = "max_queued"
+        case maxConcurrent = "max_concurrent"
+        case maxContext = "max_context"
         case rateLimit = "rate_limit"
         case rateBurst = "rate_burst"
         case keySyncInterval = "key_sync_interval"
@@ -104,6 +116,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         if let v = try values.bool(.generation) { generation = v }
         if let v = try values.int(.threads) { threads = v }
         if let v = try values.int(.maxQueued) { maxQueued = v }
+        if let v = try values.int(.maxConcurrent) { maxConcurrent = v }
+        if let v = try values.int(.maxContext) { maxContext = v }
         if let v = try values.double(.rateLimit) { rateLimit = v }
         rateBurst = try values.int(.rateBurst)
         if let v = try values.double(.keySyncInterval) { keySyncInterval = v }
@@ -127,6 +141,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         try check((1...65535).contains(port), .port, "in 1...65535")
         try check(threads >= 1, .threads, ">= 1")
         try check(maxQueued >= 0, .maxQueued, ">= 0")
+        try check((1...Self.maximumConcurrent).contains(maxConcurrent), .maxConcurrent, "in 1...\(Self.maximumConcurrent)")
+        try check((64...Self.maximumContext).contains(maxContext), .maxContext, "in 64...\(Self.maximumContext) tokens")
         try check(rateLimit >= 0 && rateLimit.isFinite, .rateLimit, ">= 0 (0 turns rate limiting off)")
         try check((rateBurst ?? 1) >= 1, .rateBurst, ">= 1")
         try check(keySyncInterval >= 0.1 && keySyncInterval <= 3600, .keySyncInterval, "between 0.1 and 3600 seconds")

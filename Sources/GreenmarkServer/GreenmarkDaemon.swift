@@ -42,10 +42,10 @@ public enum GreenmarkDaemon {
         let services = GreenmarkServices(
             home: config.home, tokenizer: tokenizer, registry: registry,
             publicDetection: config.publicDetection, model: llama,
-            gate: GenerationGate(maxActive: 1, maxQueued: config.maxQueued),
+            gate: GenerationGate(maxActive: config.maxConcurrent, maxQueued: config.maxQueued),
             rateLimit: config.rateLimitPolicy, masterKey: masterKey, keySync: keySync,
             metricsAccess: config.metricsAccess,
-            budget: config.budgetPolicy)
+            budget: config.budgetPolicy, maxContext: config.maxContext)
         services.log.checkpoints.verifyAtStart()  // a log refused since the last run is not ready (/readyz) from the start
         let syncLoop = keySync.map { sync in Task { await sync.run() } }
         defer { syncLoop?.cancel() }

@@ -1,4 +1,5 @@
 import CoreMetrics
+import GreenmarkModel
 import Metrics
 import Prometheus
 
@@ -28,4 +29,16 @@ public enum ServerMetrics {
         CoreMetrics.Counter(label: "greenmark_budget_exhausted_total", dimensions: [("caller", caller)])
     }
     static var requestsInFlight: CoreMetrics.Gauge { CoreMetrics.Gauge(label: "greenmark_http_requests_in_flight") }
+
+    /// Records one step of the batch scheduler (docs/generation.md, "Batching"): the batch size
+    /// (sequences and tokens in the last `llama_decode`; 0 when idle) and, as counters, the steps
+    /// and the sequences they decoded (their ratio over an interval is the mean batch size). The
+    /// queue depth is the gate's `greenmark_generations_queued`.
+    static func record(_ step: BatchScheduler.Step) {
+        CoreMetrics.Gauge(label: "greenmark_generation_batch_size").record(step.sequences)
+        CoreMetrics.Gauge(label: "greenmark_generation_batch_tokens").record(step.tokens)
+        guard step.sequences > 0 else { return }
+        CoreMetrics.Counter(label: "greenmark_generation_decode_steps_total").increment()
+        CoreMetrics.Counter(label: "greenmark_generation_batched_sequences_total").increment(by: step.sequences)
+    }
 }

@@ -25,6 +25,16 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-queued"), help: "Generations waiting for the model before new ones get 503 (default 4).")
     var maxQueued: Int?
     @Option(
+        name: .customLong("max-concurrent"),
+        help: ArgumentHelp("Generations decoded together in one batch; more wait in the queue (default 4, at most 64).", valueName: "n"))
+    var maxConcurrent: Int?
+    @Option(
+        name: .customLong("max-context"),
+        help: ArgumentHelp(
+            "Context tokens (prompt + output) one generation may use; the KV cache holds max-concurrent × this "
+                + "(about 23 KB a token for SmolLM2; default 2048).", valueName: "tokens"))
+    var maxContext: Int?
+    @Option(
         name: .customLong("rate-limit"),
         help: ArgumentHelp("Requests per second per token or client address; 0 is off (default).", valueName: "per-second"))
     var rateLimit: Double?
@@ -76,6 +86,8 @@ struct Serve: AsyncParsableCommand {
         put(.generation, generation.map(ConfigContent.bool))
         put(.threads, threads.map(ConfigContent.int))
         put(.maxQueued, maxQueued.map(ConfigContent.int))
+        put(.maxConcurrent, maxConcurrent.map(ConfigContent.int))
+        put(.maxContext, maxContext.map(ConfigContent.int))
         put(.rateLimit, rateLimit.map(ConfigContent.double))
         put(.rateBurst, rateBurst.map(ConfigContent.int))
         put(.keySyncInterval, keySyncInterval.map(ConfigContent.double))

@@ -56,22 +56,24 @@ struct GenerationRoutes: RouteArea {
     /// A receipt asked for as a provenance bundle (`BundleReply`).
     struct BundleRequest { let log: LogServices? }
 
-    /// Runs a generation through the gate, then answers as JSON or server-sent events.
+    /// Runs a generation through the gate and the batch scheduler, then answers as JSON or
+    /// server-sent events.
     ///
     /// The request is checked and its prompt tokenized first (bad input: 400, no place taken).
     /// From then on the client's connection is watched: if the client resets or closes it, its
-    /// queue place is given up, or its generation stops at the next token. The model's place is
-    /// held by the generation thread and released when that thread ends, on every path (done,
-    /// failed, cancelled, or the response never written).
+    /// queue place is given up, or its generation stops at the next token. The gate's place is
+    /// held by the generation's sequence in the scheduler and released when the sequence's KV
+    /// cells are freed, on every path (done, failed, cancelled, or the response never written).
     static func run(
         _ generation: GenerationRequest, services: GenerationServices, context: GreenmarkRequestContext,
         stream: Bool, format: Format, bundle: BundleRequest? = nil
     ) async throws -> Response {
-        guard let model = services.model else {
+        guard let model = services.model, let scheduler = services.scheduler else {
             throw APIError(.serviceUnavailable, code: .generationUnavailable, "this daemon was started without a model for generation")
         }
         let key = try services.currentKeyring().primary()
-        let generator = Generator(model: model)
+        // Refuses (400) what does not fit in one sequence of the scheduler's context.
+        let generator = scheduler.generator
         let prepared: Generator.Prepared
         do {
             prepared = try await offload { try generator.prepare(generation, key: key) }
@@ -91,7 +93,9 @@ struct GenerationRoutes: RouteArea {
             stopWatching()
             throw refusal(error)
         }
-        let events = generator.stream(prepared, cancel: slot.cancellation, onExit: { slot.release() })
+        // The gate admits at most as many generations as the scheduler has sequences, so this one
+        // joins the next decode step; the slot is released once its sequence's KV cells are free.
+        let events = scheduler.stream(prepared, cancel: slot.cancellation, onExit: { slot.release() })
 
         if !stream {
             defer { stopWatching() }

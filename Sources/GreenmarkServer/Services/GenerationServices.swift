@@ -1,12 +1,14 @@
 import GreenmarkCore
 import GreenmarkModel
 
-/// What the generation routes need: the model and its gate, the keyring (the primary key
-/// watermarks) and issuing (the receipt).
+/// What the generation routes need: the model, its batch scheduler and gate, the keyring (the
+/// primary key watermarks) and issuing (the receipt).
 struct GenerationServices: Sendable {
     /// The loaded model, when this daemon generates.
     let model: LlamaModel?
-    /// Bounds concurrent generations (the model is one shared resource).
+    /// Runs every admitted generation in one shared llama.cpp context (nil without a model).
+    let scheduler: BatchScheduler?
+    /// Bounds concurrent generations to the scheduler's sequences, and the queue before them.
     let gate: GenerationGate
     let keyringCache: KeyringCache
     let issuing: IssuingServices

@@ -34,7 +34,7 @@ public struct GreenmarkServices: Sendable {
         model: LlamaModel? = nil, gate: GenerationGate = GenerationGate(maxActive: 1, maxQueued: 4),
         rateLimit: RateLimiter.Policy? = nil, masterKey: MasterKeySource = .none, keySync: KeySync? = nil,
         metricsAccess: MetricsAccess = .loopback,
-        budget: ScoringBudget.Policy? = nil
+        budget: ScoringBudget.Policy? = nil, maxContext: Int = BatchScheduler.Limits().contextPerSequence
     ) {
         self.home = home
         self.registry = registry
@@ -54,7 +54,11 @@ public struct GreenmarkServices: Sendable {
         health = HealthServices(
             tokenizer: tokenizer, keyringCache: keyringCache, trust: trust, masterKey: masterKey, metricsAccess: metricsAccess,
             logCheckpoints: checkpoints)
-        generation = GenerationServices(model: model, gate: gate, keyringCache: keyringCache, issuing: issuing)
+        // One sequence per gate place: an admitted generation always finds a free sequence.
+        let limits = BatchScheduler.Limits(
+            maxConcurrent: min(max(1, gate.maxActive), BatchScheduler.Limits.maximumConcurrent), contextPerSequence: maxContext)
+        let scheduler = model.flatMap { try? BatchScheduler(model: $0, limits: limits, observer: { ServerMetrics.record($0) }) }
+        generation = GenerationServices(model: model, scheduler: scheduler, gate: gate, keyringCache: keyringCache, issuing: issuing)
     }
 
     /// The model's tokenizer.
