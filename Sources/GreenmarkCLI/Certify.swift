@@ -42,8 +42,8 @@ struct Certify: ParsableCommand {
         if let output {
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
             let what = bundle ? "bundle" : "certificate"
-            let z = String(format: "%.2f", result.zScore)
-            let line = "Certified: \(result.verdict.plainWords) (z = \(z), \(result.tokensScored) tokens); \(what) written to \(output)\n"
+            let statistic = result.score.map { String(format: "score %.2f", $0) } ?? String(format: "z = %.2f", result.zScore)
+            let line = "Certified: \(result.verdict.plainWords) (\(statistic), \(result.tokensScored) tokens); \(what) written to \(output)\n"
             FileHandle.standardError.write(Data(line.utf8))
         } else {
             FileHandle.standardOutput.write(Data(bytes))
