@@ -1,16 +1,18 @@
 extension Reflow {
     /// A line is wrapped when its length plus one plus the next line's first word's exceeds this
-    /// share (in percent) of the page width. Measured on 60 State of the Union passages printed by
-    /// Chromium and read with `pdftotext -raw` (1,502 wrapped lines, 80 paragraph ends): 92 broke no
-    /// wrapped line and joined 13 paragraph ends whose last line was nearly full.
-    static let wrapPercent = 92
+    /// share (in percent) of the page width: the second-longest line (one stray overlong line, such
+    /// as two lines `pdftotext` merged at a hyphen, does not count), the longest below six lines. Measured on 60 State of the Union
+    /// passages printed by Chromium (1,502 wrapped lines, 80 paragraph ends), with `pdftotext` and
+    /// `pdftotext -raw` alike: 88 broke no wrapped line and joined 14 paragraph ends whose last line
+    /// was nearly full (90: one wrapped line broken; 85: 16 ends joined).
+    static let wrapPercent = 88
 
     /// Joins the page lines (`nil`: a blank line) into paragraphs; `lowercasedText` is the whole
     /// text, searched for the hyphenated spelling of a word split at a line end.
     static func joinLines(_ lines: [String?], lowercasedText: String) -> String {
         let lengths = lines.compactMap { $0?.count }.sorted()
         guard !lengths.isEmpty else { return "" }
-        let width = lengths[(lengths.count - 1) * 4 / 5]
+        let width = lengths[lengths.count >= 6 ? lengths.count - 2 : lengths.count - 1]
         var out = ""
         var previous: String?
         for line in lines {

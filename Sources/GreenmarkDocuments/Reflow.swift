@@ -21,8 +21,8 @@
 ///    (`water-`/`mark` → `watermark`, `self-`/`aware` stays `self-aware` when the text also says
 ///    `self-aware`); a line ending in an em or en dash after a non-space joins without a space;
 ///    otherwise a line is *wrapped* when its next line's first word would not have fitted on it
-///    (its length plus one plus that word's exceeds 92 % of the page width, the 80th percentile of
-///    line lengths) and joins with a space, and is a paragraph's last line when it would have:
+///    (its length plus one plus that word's exceeds 88 % of the page width, taken as the
+///    second-longest line, the longest below six lines) and joins with a space, and is a paragraph's last line when it would have:
 ///    a paragraph break, or a single newline before a list item (`- `, `* `, `• `, `1. `, `a) `).
 ///
 /// Deterministic and idempotent: the output of rule 3 contains no form feed, so a second pass
