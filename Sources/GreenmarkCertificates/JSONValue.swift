@@ -7,6 +7,8 @@ enum JSONValue: Sendable {
     case array([JSONValue])
     case string(String)
     case integer(Int)
+    /// A number outside the profile, as its text: only in documents read with `Rules.anyNumber`.
+    case number(String)
     case bool(Bool)
     case null
 
@@ -36,6 +38,7 @@ enum JSONValue: Sendable {
         case .array(let a): a.map(\.foundationValue)
         case .string(let s): s
         case .integer(let n): NSNumber(value: n)
+        case .number(let text): NSNumber(value: Double(text) ?? .nan)
         case .bool(let b): NSNumber(value: b)
         case .null: NSNull()
         }

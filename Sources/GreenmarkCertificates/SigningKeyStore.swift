@@ -40,33 +40,10 @@ public struct SigningKeyStore: Sendable {
         self.trustValidity = trustValidity
     }
 
-    /// Whether `signing.json` is sealed under a master key (false when missing or plaintext).
-    public var isSealed: Bool {
-        SealedFile.isSealed(fileAt: path)
-    }
-
-    /// Rewrites `signing.json` sealed under the configured master key (atomically, mode 0600; the
-    /// trusted root is not republished): a plaintext file, or one sealed under `previous`
-    /// (master-key rotation); returns false when it is sealed under the configured key already.
-    @discardableResult
-    public func seal(previous: MasterKeySource = .none, holding held: HomeLock.Held? = nil) throws(CertificateError) -> Bool {
-        guard let key = try configuredMasterKey() else {
-            throw CertificateError(relaying: SealedFile.sealingNeedsMasterKey, else: .cryptoFailure)
-        }
-        return try locked(held) { () throws(CertificateError) -> Bool in
-            let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)
-            if sealedUnder == key.id { return false }
-            var state = try (sealedUnder == nil ? self : SigningKeyStore(directory: directory, masterKey: previous))
-                .load(acceptingPlaintext: sealedUnder == nil)
-            try writeSecret(&state)
-            return true
-        }
-    }
-
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
     /// The on-disk state.
-    struct State: Codable {
+    package struct State: Codable {
         struct RootRecord: Codable {
             let keyID: String
             let seedHex: String
@@ -112,7 +89,7 @@ public struct SigningKeyStore: Sendable {
     public func initialize(watermarkKeys: [WatermarkKey], now: Date = Date(), holding held: HomeLock.Held? = nil) throws(CertificateError)
         -> TrustedRoot
     {
-        do { try AtomicFileWriter.ensureDirectory(directory) } catch { throw Self.mapped(error) }
+        do { try AtomicFileWriter.ensureDirectory(directory) } catch { throw CertificateError(relaying: error, else: Self.writeFailed) }
         return try locked(held) { () throws(CertificateError) -> TrustedRoot in
             guard !exists else { throw CertificateError(.signingKeysExist, "signing keys already exist at \(path); refusing to overwrite them") }
             let (root, rootSeed) = try generate()
@@ -244,19 +221,6 @@ public struct SigningKeyStore: Sendable {
         return try publish(&state, signers: [root], watermarkKeys: watermarkKeys, now: now)
     }
 
-    /// Runs `body` under the home lock: `held` when the caller has it (checked), else taken here.
-    private func locked<T>(_ held: HomeLock.Held?, _ body: () throws(CertificateError) -> T) throws(CertificateError) -> T {
-        try HomeLock(directory: directory).withLock(
-            reusing: held, orElse: Self.mapped,
-            missingHome: CertificateError(.signingKeysMissing, "no signing keys at \(path); run `greenmark trust init`"), body)
-    }
-
-    /// A writer or lock failure as a signing error: `signing.write_failed` for a failed write, the
-    /// lock's own code (`file.lock_*`) otherwise.
-    private static func mapped(_ error: FileError) -> CertificateError {
-        CertificateError(relaying: error, else: .writeFailed)
-    }
-
     /// Generates a new issuing key, active from `now`, endorsed by `root`.
     private func addActiveIssuer(_ state: inout State, endorsedBy root: Ed25519PrivateKey, now: Date) throws(CertificateError) {
         let (issuer, seed) = try generate()
@@ -313,7 +277,7 @@ public struct SigningKeyStore: Sendable {
                 "trusted-root version \(body.version) appeared in \(trustDirectory) while it was being "
                     + "published (a writer that does not take the home lock?); refusing to write a second document under that version")
         } catch {
-            throw Self.mapped(error)
+            throw CertificateError(relaying: error, else: Self.writeFailed)
         }
         try writeSecret(&state)
         return root
@@ -321,7 +285,7 @@ public struct SigningKeyStore: Sendable {
 
     /// Writes `signing.json` (mode 0600) as the next generation of `state`, sealed when a master
     /// key is configured.
-    private func writeSecret(_ state: inout State) throws(CertificateError) {
+    func writeSecret(_ state: inout State) throws(CertificateError) {
         state.generation = (state.generation ?? 0) + 1
         if state.lineage == nil {
             do { state.lineage = Hex.encode(try SecureRandom.bytes(count: 16)) } catch {
@@ -338,22 +302,13 @@ public struct SigningKeyStore: Sendable {
         do { try SealedFile.seal(&secret, at: path, purpose: .signing, masterKey: key) } catch {
             throw CertificateError(relaying: error, else: .cryptoFailure)
         }
-        do { try AtomicFileWriter.write(secret, to: path, access: .secret) } catch { throw Self.mapped(error) }
-    }
-
-    /// The master key, nil when none is configured; an unusable configuration throws its error.
-    private func configuredMasterKey() throws(CertificateError) -> MasterKey? {
-        do { return try masterKey.masterKey() } catch {
-            throw CertificateError(relaying: error, else: .cryptoFailure)
-        }
+        do { try AtomicFileWriter.write(secret, to: path, access: .secret) } catch { throw CertificateError(relaying: error, else: Self.writeFailed) }
     }
 
     /// The decrypted state. With a master key configured a plaintext file is refused unless
     /// `acceptingPlaintext` (only `seal()` passes it).
     func load(acceptingPlaintext: Bool = false) throws(CertificateError) -> State {
-        guard exists else {
-            throw CertificateError(.signingKeysMissing, "no signing keys at \(path); run `greenmark trust init`")
-        }
+        guard exists else { throw missing }
         var st = stat()
         if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
             throw CertificateError(.signingKeysCorrupt, "\(path) is readable by other users; run chmod 600 on it")

@@ -39,30 +39,6 @@ public struct KeyringStore: Sendable {
         self.masterKey = masterKey
     }
 
-    /// Whether the keyring file is sealed under a master key (false when missing or plaintext).
-    public var isSealed: Bool {
-        SealedFile.isSealed(fileAt: path)
-    }
-
-    /// Rewrites the keyring sealed under the configured master key (atomically, mode 0600, under
-    /// the home lock): a plaintext file, or one sealed under `previous` (master-key rotation);
-    /// returns false when it is sealed under the configured key already.
-    @discardableResult
-    public func seal(previous: MasterKeySource = .none, holding held: HomeLock.Held? = nil) throws(GreenmarkError) -> Bool {
-        guard let key = try configuredMasterKey() else {
-            throw GreenmarkError(relaying: SealedFile.sealingNeedsMasterKey, else: .cryptoFailure)
-        }
-        return try locked(held) { () throws(GreenmarkError) -> Bool in
-            let sealedUnder = SealedFile.masterKeyID(ofFileAt: path)
-            if sealedUnder == key.id { return false }
-            let (keyring, revision) = try (sealedUnder == nil ? self : KeyringStore(directory: directory, masterKey: previous))
-                .loadRevision(acceptingPlaintext: sealedUnder == nil)
-            try write(keyring, after: revision)
-            return true
-        }
-    }
-
-    /// Whether a keyring file exists.
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
     /// Creates a new keyring with one primary key; refuses to overwrite an existing one.
@@ -70,7 +46,7 @@ public struct KeyringStore: Sendable {
     public func initialize(scheme: WatermarkScheme = .default, vocabulary: String? = nil, holding held: HomeLock.Held? = nil) throws(GreenmarkError)
         -> Keyring
     {
-        do { try AtomicFileWriter.ensureDirectory(directory) } catch { throw Self.mapped(error) }
+        do { try AtomicFileWriter.ensureDirectory(directory) } catch { throw GreenmarkError(relaying: error, else: Self.writeFailed) }
         return try locked(held) { () throws(GreenmarkError) -> Keyring in
             guard !exists else {
                 throw GreenmarkError(.keyringExists, "a keyring already exists at \(path); refusing to overwrite it")
@@ -88,7 +64,7 @@ public struct KeyringStore: Sendable {
 
     /// The file's generation and lineage (`docs/scale-out.md`): absent in files written before
     /// they existed (generation 0, no lineage).
-    struct Revision {
+    package struct Revision {
         let generation: Int
         let lineage: String?
     }
@@ -96,9 +72,7 @@ public struct KeyringStore: Sendable {
     /// Loads the keyring and the revision of the file it came from. With a master key configured
     /// a plaintext file is refused unless `acceptingPlaintext` (only `seal()` passes it).
     func loadRevision(acceptingPlaintext: Bool = false) throws(GreenmarkError) -> (keyring: Keyring, revision: Revision) {
-        guard exists else {
-            throw GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)")
-        }
+        guard exists else { throw missing }
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw GreenmarkError(.keyringCorrupt, "cannot stat \(path)")
@@ -159,23 +133,9 @@ public struct KeyringStore: Sendable {
 
     // MARK: - Internals
 
-    /// Runs `body` under the home lock: `held` when the caller has it (checked), else taken here.
-    private func locked<T>(_ held: HomeLock.Held?, _ body: () throws(GreenmarkError) -> T) throws(GreenmarkError) -> T {
-        try HomeLock(directory: directory).withLock(
-            reusing: held, orElse: Self.mapped,
-            missingHome: GreenmarkError(.keyringMissing, "no keyring at \(path); run `greenmark keys init` (or pass --home / set GREENMARK_HOME)"),
-            body)
-    }
-
-    /// A writer or lock failure as a keyring error: `keyring.write_failed` for a failed write,
-    /// the lock's own code (`file.lock_*`) otherwise.
-    private static func mapped(_ error: FileError) -> GreenmarkError {
-        GreenmarkError(relaying: error, else: .keyringWriteFailed)
-    }
-
     /// Writes `keyring` as the next revision after `previous` (nil: a new keyring, generation 1
     /// and a new lineage).
-    private func write(_ keyring: Keyring, after previous: Revision?) throws(GreenmarkError) {
+    func write(_ keyring: Keyring, after previous: Revision?) throws(GreenmarkError) {
         let lineage: String
         if let existing = previous?.lineage {
             lineage = existing
@@ -208,15 +168,9 @@ public struct KeyringStore: Sendable {
         do { try SealedFile.seal(&data, at: path, purpose: .keyring, masterKey: key) } catch {
             throw GreenmarkError(relaying: error, else: .cryptoFailure)
         }
-        do { try AtomicFileWriter.write(data, to: path, access: .secret) } catch { throw Self.mapped(error) }
+        do { try AtomicFileWriter.write(data, to: path, access: .secret) } catch { throw GreenmarkError(relaying: error, else: Self.writeFailed) }
     }
 
-    /// The master key, nil when none is configured; an unusable configuration throws its error.
-    private func configuredMasterKey() throws(GreenmarkError) -> MasterKey? {
-        do { return try masterKey.masterKey() } catch {
-            throw GreenmarkError(relaying: error, else: .cryptoFailure)
-        }
-    }
 }
 
 /// The on-disk shape of `keyring.json`.
