@@ -10,7 +10,7 @@ extension FairnessReport.SubsetResult {
         let n = scores.first?.count ?? 0
         let rule = DetectorConfiguration.default
         // The binomial schemes' test is discrete: a passage's chance of p <= alpha is its attained size.
-        let discrete = scheme.prf == .leftHashV1 || scheme.prf == .selfHashV1
+        let discrete = scheme.prf.hasGreenList
         var alphaResults: [FairnessReport.AlphaResult] = []
         var counts = [[Int]](repeating: [], count: keys.count)
         for (a, alpha) in alphas.enumerated() {

@@ -85,13 +85,25 @@ struct DetectorTests {
         #expect(mask.first?.start == 0 && mask.last?.end == text.utf8.count)
     }
 
-    @Test("repeats count when ignoring repeated n-grams is off")
+    @Test("counting repeated n-grams is refused: it would void the p-value")
     func repeatsOption() throws {
         var config = DetectorConfiguration.default
         config.ignoreRepeatedNgrams = false
         let text = String(repeating: "ab", count: 100)
-        let r = try Detector(tokenizer: ByteTokenizer(), configuration: config).detect(text, key: key)
-        #expect(r.tokensScored == 199)
+        #expect(throws: GreenmarkError(.invalidDetectorConfiguration, "")) {
+            try Detector(tokenizer: ByteTokenizer(), configuration: config).detect(text, key: key)
+        }
+        #expect(throws: GreenmarkError(.invalidDetectorConfiguration, "")) { try config.validate() }
+        // The raw count (a diagnostic, no p-value): every one of the 199 bigrams, 2 of them distinct.
+        let tokens = try ByteTokenizer().tokenize(text)
+        #expect(TokenScores(tokens: tokens, prf: try key.prf(), ignoreRepeats: false).scored == 199)
+        var bad = DetectorConfiguration.default
+        bad.zThreshold = .nan
+        #expect(throws: GreenmarkError(.invalidDetectorConfiguration, "")) { try bad.validate() }
+        bad = .default
+        bad.minimumScoredTokens = 0
+        #expect(throws: GreenmarkError(.invalidDetectorConfiguration, "")) { try bad.validate() }
+        try DetectorConfiguration.default.validate()
         let deduped = try detector.detect(text, key: key)
         #expect(deduped.tokensScored == 2)
         #expect(deduped.verdict == .tooShort)

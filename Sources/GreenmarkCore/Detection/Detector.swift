@@ -29,6 +29,7 @@ public struct Detector: Sendable {
     /// false-positive rate.
     public func detect(_ text: String, keys: [WatermarkKey], includeMask: Bool = true) throws(GreenmarkError) -> DetectionResult {
         try TextInput.requireContent(text)
+        try configuration.validate()
         guard !keys.isEmpty else { throw GreenmarkError(.noPrimaryKey, "no watermark key can detect") }
         var prfs: [GreenListPRF] = []
         for key in keys {

@@ -10,7 +10,11 @@ public struct DetectorConfiguration: Sendable, Codable, Equatable {
     public var zThreshold: Double
     /// Fewest scored tokens for any verdict but "too short"; see `docs/detection.md`.
     public var minimumScoredTokens: Int
-    /// Score each (context, token) pair once, as the reference implementation does.
+    /// Score each PRF input once (the (context, token) n-gram, the SelfHash (anchor, token) pair),
+    /// as the reference implementation does. It must stay true: a repeated input repeats its bit,
+    /// so counting it again voids the exact null distribution (a text repeating one green bigram
+    /// reaches any p-value). `validate()` refuses false and the detector validates before scoring;
+    /// `TokenScores(ignoreRepeats: false)` stays for diagnostics that report counts only.
     public var ignoreRepeatedNgrams: Bool
     /// Also search windows of the text for a watermarked span (`SpanSearch`), correcting the
     /// p-value for the windows searched. Off by default: it costs a factor of about 2m in p-value
@@ -30,6 +34,21 @@ public struct DetectorConfiguration: Sendable, Codable, Equatable {
         self.minimumScoredTokens = minimumScoredTokens
         self.ignoreRepeatedNgrams = ignoreRepeatedNgrams
         self.searchSpans = searchSpans
+    }
+
+    /// Throws `detection.invalid_configuration` for settings under which no valid p-value or
+    /// verdict exists: repeated PRF inputs counted, a threshold that is not finite, or a minimum
+    /// length below 1.
+    public func validate() throws(GreenmarkError) {
+        guard ignoreRepeatedNgrams else {
+            throw GreenmarkError(
+                .invalidDetectorConfiguration,
+                "counting repeated n-grams voids the p-value (a repeated PRF input repeats its bit); detection requires ignoreRepeatedNgrams")
+        }
+        guard zThreshold.isFinite else { throw GreenmarkError(.invalidDetectorConfiguration, "the z threshold must be a finite number") }
+        guard minimumScoredTokens >= 1 else {
+            throw GreenmarkError(.invalidDetectorConfiguration, "the minimum number of scored tokens must be at least 1")
+        }
     }
 
     /// This configuration with span search switched on or off.

@@ -33,6 +33,8 @@ public struct GreenmarkError: CodedError {
         case keyNotUsable = "key.not_usable"
         /// Watermark scheme parameters are out of range.
         case invalidScheme = "scheme.invalid"
+        /// Detector settings under which no valid p-value exists (repeated PRF inputs counted) or out of range.
+        case invalidDetectorConfiguration = "detection.invalid_configuration"
         /// The tokenizer failed on the input.
         case tokenizerFailure = "tokenizer.failure"
         /// The model file was not found.
