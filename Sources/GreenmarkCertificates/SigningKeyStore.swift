@@ -308,24 +308,13 @@ public struct SigningKeyStore: Sendable {
     /// The decrypted state. With a master key configured a plaintext file is refused unless
     /// `acceptingPlaintext` (only `seal()` passes it).
     func load(acceptingPlaintext: Bool = false) throws(CertificateError) -> State {
-        guard exists else { throw missing }
-        var st = stat()
-        if stat(path, &st) == 0, st.st_mode & 0o077 != 0 {
-            throw CertificateError(.signingKeysCorrupt, "\(path) is readable by other users; run chmod 600 on it")
+        try readPlaintext(acceptingPlaintext: acceptingPlaintext) { data throws(CertificateError) -> State in
+            guard let state = try? JSONDecoder().decode(State.self, from: data), state.format == "greenmark-signing-keys", !state.rootKeys.isEmpty
+            else {
+                throw CertificateError(.signingKeysCorrupt, "\(path) is not a valid signing-key file")
+            }
+            return state
         }
-        guard var data = FileManager.default.contents(atPath: path) else {
-            throw CertificateError(.signingKeysCorrupt, "cannot read \(path)")
-        }
-        defer { data.resetBytes(in: 0..<data.count) }
-        let key = try configuredMasterKey()
-        do { try SealedFile.unseal(&data, at: path, purpose: .signing, masterKey: key, acceptingPlaintext: acceptingPlaintext) } catch {
-            throw CertificateError(relaying: error, else: .cryptoFailure)
-        }
-        guard let state = try? JSONDecoder().decode(State.self, from: data), state.format == "greenmark-signing-keys", !state.rootKeys.isEmpty
-        else {
-            throw CertificateError(.signingKeysCorrupt, "\(path) is not a valid signing-key file")
-        }
-        return state
     }
 
     private func readTrustedRoot(at file: String) throws(CertificateError) -> TrustedRoot {

@@ -1,3 +1,11 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A store of one secret file in a Greenmark home that a master key may seal (`keyring.json`,
 /// `signing.json`): what the home lock, `isSealed` and `seal` need from it, so both stores share
 /// one implementation of each (`docs/secrets-at-rest.md`).
@@ -19,6 +27,12 @@ package protocol SealedStore: Sendable {
     static var writeFailed: Failure.Code { get }
     /// The code of a crypto failure with no code of its own in `Failure`.
     static var cryptoFailed: Failure.Code { get }
+    /// The code of a file that is empty, unreadable or not the store's format.
+    static var corrupt: Failure.Code { get }
+    /// The code of a file readable or writable by group or others.
+    static var insecure: Failure.Code { get }
+    /// What the file is sealed for.
+    static var purpose: SealedFile.Purpose { get }
 
     /// The same store reading with another master key (the one a file was sealed under before).
     func reading(with masterKey: MasterKeySource) -> Self
@@ -35,6 +49,29 @@ extension SealedStore {
     /// The master key, nil when none is configured; an unusable configuration throws its error.
     package func configuredMasterKey() throws(Failure) -> MasterKey? {
         do { return try masterKey.masterKey() } catch { throw Failure(relaying: error, else: Self.cryptoFailed) }
+    }
+
+    /// `decode` applied to the file's plaintext, read as every store reads its secret file: it
+    /// must exist (`missing`), be neither readable nor writable by group or others (`insecure`)
+    /// and not be empty (`corrupt`; also because Foundation on Linux leaks its 4 KiB read buffer
+    /// when `contents(atPath:)` reads an empty file, found by the keyring fuzzer); a sealed file is
+    /// opened with the configured master key, and a plaintext one is refused under a master key
+    /// unless `acceptingPlaintext` (only `seal` passes it). The plaintext is wiped afterwards.
+    package func readPlaintext<T>(acceptingPlaintext: Bool, _ decode: (Data) throws(Failure) -> T) throws(Failure) -> T {
+        guard FileManager.default.fileExists(atPath: path) else { throw missing }
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw Failure(Self.corrupt, "cannot stat \(path)") }
+        if st.st_mode & 0o077 != 0 {
+            throw Failure(Self.insecure, "\(path) is readable by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run chmod 600 on it")
+        }
+        guard st.st_size > 0 else { throw Failure(Self.corrupt, "\(path) is empty") }
+        guard var data = FileManager.default.contents(atPath: path) else { throw Failure(Self.corrupt, "cannot read \(path)") }
+        defer { data.resetBytes(in: 0..<data.count) }
+        let key = try configuredMasterKey()
+        do { try SealedFile.unseal(&data, at: path, purpose: Self.purpose, masterKey: key, acceptingPlaintext: acceptingPlaintext) } catch {
+            throw Failure(relaying: error, else: Self.cryptoFailed)
+        }
+        return try decode(data)
     }
 
     /// Runs `body` under the home lock: `held` when the caller has it (checked), else taken here.

@@ -8,6 +8,9 @@ extension KeyringStore: SealedStore {
     }
     package static var writeFailed: GreenmarkError.Code { .keyringWriteFailed }
     package static var cryptoFailed: GreenmarkError.Code { .cryptoFailure }
+    package static var corrupt: GreenmarkError.Code { .keyringCorrupt }
+    package static var insecure: GreenmarkError.Code { .keyringPermissions }
+    package static var purpose: SealedFile.Purpose { .keyring }
 
     package func reading(with masterKey: MasterKeySource) -> KeyringStore { KeyringStore(directory: directory, masterKey: masterKey) }
 

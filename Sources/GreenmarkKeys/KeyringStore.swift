@@ -72,33 +72,10 @@ public struct KeyringStore: Sendable {
     /// Loads the keyring and the revision of the file it came from. With a master key configured
     /// a plaintext file is refused unless `acceptingPlaintext` (only `seal()` passes it).
     func loadRevision(acceptingPlaintext: Bool = false) throws(GreenmarkError) -> (keyring: Keyring, revision: Revision) {
-        guard exists else { throw missing }
-        var st = stat()
-        guard stat(path, &st) == 0 else {
-            throw GreenmarkError(.keyringCorrupt, "cannot stat \(path)")
-        }
-        if st.st_mode & 0o077 != 0 {
-            throw GreenmarkError(
-                .keyringPermissions, "\(path) is readable by other users (mode \(String(st.st_mode & 0o777, radix: 8))); run chmod 600 on it")
-        }
-        // An empty file is corrupt; checked here also because Foundation on Linux leaks its 4 KiB
-        // read buffer when `contents(atPath:)` reads an empty file (found by the keyring fuzzer).
-        guard st.st_size > 0 else {
-            throw GreenmarkError(.keyringCorrupt, "\(path) is empty")
-        }
-        guard var data = FileManager.default.contents(atPath: path) else {
-            throw GreenmarkError(.keyringCorrupt, "cannot read \(path)")
-        }
-        defer { data.resetBytes(in: 0..<data.count) }
-        let key = try configuredMasterKey()
-        do { try SealedFile.unseal(&data, at: path, purpose: .keyring, masterKey: key, acceptingPlaintext: acceptingPlaintext) } catch {
-            throw GreenmarkError(relaying: error, else: .cryptoFailure)
-        }
-        let file: KeyringFile
-        do {
-            file = try JSONDecoder.keyring.decode(KeyringFile.self, from: data)
-        } catch {
-            throw GreenmarkError(.keyringCorrupt, "\(path) is not a valid keyring file")
+        let file = try readPlaintext(acceptingPlaintext: acceptingPlaintext) { data throws(GreenmarkError) -> KeyringFile in
+            do { return try JSONDecoder.keyring.decode(KeyringFile.self, from: data) } catch {
+                throw GreenmarkError(.keyringCorrupt, "\(path) is not a valid keyring file")
+            }
         }
         guard file.format == KeyringFile.formatName, file.version == Keyring.formatVersion else {
             throw GreenmarkError(.keyringCorrupt, "\(path) has unsupported format \(file.format) v\(file.version)")
