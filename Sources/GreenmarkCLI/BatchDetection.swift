@@ -1,5 +1,7 @@
 import Foundation
 import GreenmarkCore
+import GreenmarkCrypto
+import GreenmarkDocuments
 
 #if canImport(Glibc)
     import Glibc
@@ -10,15 +12,25 @@ struct BatchDetection {
     /// One scored (or unreadable) file.
     struct Row: Encodable {
         let file: String
-        let result: DetectionResult?
-        let errorCode: String?
-        let errorMessage: String?
+        var result: DetectionResult?
+        var errorCode: String?
+        var errorMessage: String?
+        /// The submission (per-student folder) the file belongs to, for files found in a folder or an export.
+        var submission: String? = nil
+        /// The format the file was read as, and the extraction's version (nil: plain text as is).
+        var format: String? = nil
+        var extraction: String? = nil
+        /// How the tables name the row (`BatchInput.label`).
+        var label: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case file, result
+            case file, result, submission, format, extraction
             case errorCode = "error_code"
             case errorMessage = "error_message"
         }
+
+        /// The row's name in the text table and the HTML report.
+        var name: String { label ?? file }
     }
 
     /// Counts per outcome.
@@ -44,58 +56,34 @@ struct BatchDetection {
         }
     }
 
-    /// Extensions read from directories.
-    static let extensions: Set<String> = ["txt", "md"]
-
-    /// The files named by `inputs`: files as given, directories searched recursively for
-    /// .txt and .md files, in name order. Throws when nothing is found.
-    static func collect(_ inputs: [String]) throws(GreenmarkError) -> [String] {
-        var files: [String] = []
-        let fm = FileManager.default
-        for input in inputs {
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: input, isDirectory: &isDirectory) else {
-                throw GreenmarkError(.unreadableInput, "cannot read \(input): no such file or directory")
-            }
-            if isDirectory.boolValue {
-                let found = (fm.enumerator(atPath: input)?.compactMap { $0 as? String } ?? [])
-                    .filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
-                    .sorted()
-                    .map { (input as NSString).appendingPathComponent($0) }
-                guard !found.isEmpty else {
-                    throw GreenmarkError(.unreadableInput, "no .txt or .md files in \(input)")
-                }
-                files += found
-            } else {
-                files.append(input)
-            }
-        }
-        return files
-    }
-
     let detector: Detector
     let keys: [WatermarkKey]
 
-    /// Scores every file; a file that cannot be read or scored becomes an error row.
-    func run(files: [String], progress: (Int, Int, String) -> Void) -> [Row] {
+    /// Scores every essay; one that cannot be read, extracted or scored becomes an error row.
+    func run(_ inputs: [BatchInput], progress: (Int, Int, String) -> Void) -> [Row] {
         var rows: [Row] = []
-        for (i, file) in files.enumerated() {
-            progress(i, files.count, file)
+        for (i, input) in inputs.enumerated() {
+            progress(i, inputs.count, input.file)
+            var row = Row(file: input.file, result: nil, errorCode: nil, errorMessage: nil, submission: input.submission, label: input.label)
             do {
-                let text = try InputReader.readText(path: file)
-                rows.append(Row(file: file, result: try detector.detect(text, keys: keys, includeMask: false), errorCode: nil, errorMessage: nil))
+                let document = try input.read()
+                (row.format, row.extraction) = (document.format.rawValue, document.extraction)
+                row.result = try detector.detect(document.text, keys: keys, includeMask: false)
+            } catch let error as any CodedError {
+                (row.errorCode, row.errorMessage) = (error.code.rawValue, error.reason)
             } catch {
-                rows.append(Row(file: file, result: nil, errorCode: error.code.rawValue, errorMessage: error.reason))
+                (row.errorCode, row.errorMessage) = (GreenmarkError.Code.unreadableInput.rawValue, "\(error)")
             }
+            rows.append(row)
         }
-        progress(files.count, files.count, "")
+        progress(inputs.count, inputs.count, "")
         return rows
     }
 
     /// RFC 4180 CSV, one row per file. Every cell goes through `cell(_:)`, so no file name, key id
     /// or error message can become a spreadsheet formula (OWASP "CSV Injection").
     static func csv(_ rows: [Row]) -> String {
-        var out = "file,tokens_scored,green_tokens,z_score,p_value,verdict,key_id,span_tokens,normalized,error\r\n"
+        var out = "file,tokens_scored,green_tokens,z_score,p_value,verdict,key_id,span_tokens,normalized,error,submission,format,extraction\r\n"
         for row in rows {
             let r = row.result
             let fields: [String] = [
@@ -103,6 +91,7 @@ struct BatchDetection {
                 r.map { String(format: "%.4f", $0.zScore) } ?? "", r.map { String(format: "%.6g", $0.pValue) } ?? "",
                 r?.verdict.rawValue ?? "error", r?.keyID ?? "", r?.span.map { "\($0.tokenStart)-\($0.tokenEnd)" } ?? "",
                 r.map { $0.normalized ? "yes" : "no" } ?? "", row.errorCode.map { "\($0): \(row.errorMessage ?? "")" } ?? "",
+                row.submission ?? "", row.format ?? "", row.extraction ?? "",
             ]
             out += fields.map(cell).joined(separator: ",") + "\r\n"
         }
@@ -142,13 +131,14 @@ struct BatchDetection {
         ]
         if s.errors > 0 { lines.append("  \(s.errors) could not be read (see the error column)") }
         lines.append("")
-        let width = min(60, max(4, rows.map(\.file.count).max() ?? 4))
+        let width = min(60, max(4, rows.map(\.name.count).max() ?? 4))
         lines.append("FILE".padding(toLength: width, withPad: " ", startingAt: 0) + "  TOKENS        Z         P  VERDICT")
         for row in rows {
-            let name = row.file.count > width ? "…" + row.file.suffix(width - 1) : row.file
+            let name = row.name.count > width ? "…" + row.name.suffix(width - 1) : row.name
             let padded = name.padding(toLength: width, withPad: " ", startingAt: 0)
             if let r = row.result {
-                lines.append(padded + String(format: "  %6d  %7.2f  %8.2e  ", r.tokensScored, r.zScore, r.pValue) + r.verdict.rawValue)
+                let read = row.extraction == nil ? "" : " (\(row.format ?? ""))"
+                lines.append(padded + String(format: "  %6d  %7.2f  %8.2e  ", r.tokensScored, r.zScore, r.pValue) + r.verdict.rawValue + read)
             } else {
                 lines.append(padded + "  error: \(row.errorMessage ?? "") [\(row.errorCode ?? "")]")
             }

@@ -41,7 +41,7 @@ enum BatchReportHTML {
             \(histogram(rows.compactMap { $0.result?.zScore }))
             <h2>Essays</h2>
             <table>
-            <thead><tr><th scope="col">File</th><th scope="col">Tokens scored</th><th scope="col">z</th><th scope="col">p-value</th><th scope="col">Verdict</th></tr></thead>
+            <thead><tr><th scope="col">Essay</th><th scope="col">Tokens scored</th><th scope="col">z</th><th scope="col">p-value</th><th scope="col">Verdict</th></tr></thead>
             <tbody>
 
             """
@@ -62,11 +62,11 @@ enum BatchReportHTML {
                     verdict += "<br><span class=\"note\">Normalized before scoring (look-alike or invisible characters, quotes, spaces).</span>"
                 }
                 body +=
-                    "<tr><td>\(escape(row.file))</td><td class=\"num\">\(r.tokensScored)</td><td class=\"num\">\(String(format: "%.2f", r.zScore))</td>"
+                    "<tr><td>\(fileCell(row))</td><td class=\"num\">\(r.tokensScored)</td><td class=\"num\">\(String(format: "%.2f", r.zScore))</td>"
                 body += "<td class=\"num\">\(String(format: "%.2e", r.pValue))</td><td class=\"\(r.verdict.rawValue)\">\(verdict)</td></tr>\n"
             } else {
                 body +=
-                    "<tr><td>\(escape(row.file))</td><td></td><td></td><td></td><td class=\"error\">✕ \(escape(row.errorMessage ?? "")) [\(escape(row.errorCode ?? ""))]</td></tr>\n"
+                    "<tr><td>\(fileCell(row))</td><td></td><td></td><td></td><td class=\"error\">✕ \(escape(row.errorMessage ?? "")) [\(escape(row.errorCode ?? ""))]</td></tr>\n"
             }
         }
         body += "</tbody>\n</table>\n</body>\n</html>\n"
@@ -115,6 +115,16 @@ enum BatchReportHTML {
         svg += String(format: "<text x=\"4\" y=\"16\" font-size=\"11\">%d</text>\n", Int(top))
         svg += "</svg>\n"
         return svg
+    }
+
+    /// The essay's name (its submission and file in an export), and the format its text was extracted from.
+    static func fileCell(_ row: BatchDetection.Row) -> String {
+        var cell = escape(row.name)
+        if row.name != row.file { cell += "<br><span class=\"note\">\(escape(row.file))</span>" }
+        if let extraction = row.extraction {
+            cell += "<br><span class=\"note\">Text extracted from \(escape(row.format ?? "")) (\(escape(extraction)))</span>"
+        }
+        return cell
     }
 
     static func escape(_ s: String) -> String {

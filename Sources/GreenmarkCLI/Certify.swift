@@ -7,10 +7,17 @@ import GreenmarkModel
 /// `greenmark certify`: detect, then issue a signed detection attestation.
 struct Certify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score a text and issue a signed detection attestation for it."
+        abstract: "Score a text and issue a signed detection attestation for it.",
+        discussion: """
+            A document (.docx, .odt, .pdf, .html, .rtf) is certified by its extracted text: the certificate names the \
+            canonical SHA-256 of exactly that text (greenmark extract prints it), and greenmark verify --text accepts \
+            the same document or that text. A .txt or .md file is certified as it is.
+            """
     )
 
-    @Argument(help: ArgumentHelp("Text file to certify; - reads standard input.", valueName: "file")) var file: String
+    @Argument(
+        help: ArgumentHelp("Text or document to certify (.txt, .md, .docx, .odt, .pdf, .html, .rtf); - reads standard input.", valueName: "file"))
+    var file: String
     @Option(name: [.short, .long], help: "Write the certificate here (default: standard output).") var output: String?
     @Flag(help: "Write a provenance bundle (certificate, text, trusted roots) instead of the certificate alone.") var bundle = false
     @Flag(name: .customLong("digest-only"), help: "With --bundle: put only the text's canonical SHA-256 in the bundle, not the text.")
@@ -24,7 +31,8 @@ struct Certify: ParsableCommand {
     }
 
     func run() throws {
-        let text = try InputReader.readText(path: file)
+        let input = try DocumentInput.read(path: file)
+        let text = input.text
         let keys = try home.detectionKeys(id: key)
         let issuer = try home.signingStore.activeIssuer()
         let tokenizer = try model.tokenizer()
@@ -43,10 +51,14 @@ struct Certify: ParsableCommand {
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
             let what = bundle ? "bundle" : "certificate"
             let statistic = result.score.map { String(format: "score %.2f", $0) } ?? String(format: "z = %.2f", result.zScore)
-            let line = "Certified: \(result.verdict.plainWords) (\(statistic), \(result.tokensScored) tokens); \(what) written to \(output)\n"
+            var line = "Certified: \(result.verdict.plainWords) (\(statistic), \(result.tokensScored) tokens); \(what) written to \(output)\n"
+            if input.isExtracted { line += "The certificate is about the text \(input.provenance); greenmark extract prints it.\n" }
             FileHandle.standardError.write(Data(line.utf8))
         } else {
             FileHandle.standardOutput.write(Data(bytes))
+            if input.isExtracted {
+                FileHandle.standardError.write(Data("greenmark: the certificate is about the text \(input.provenance)\n".utf8))
+            }
         }
     }
 }

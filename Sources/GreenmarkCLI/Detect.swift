@@ -10,12 +10,16 @@ struct Detect: ParsableCommand {
         discussion: """
             Re-tokenizes the text with the model's tokenizer, counts green tokens under the watermark \
             key, and reports the z-score, the exact binomial p-value and a verdict. "No watermark \
-            found" never means "written by a human".
+            found" never means "written by a human". Documents are scored on their extracted text \
+            (greenmark extract shows it; docs/documents.md says what each format keeps). A scanned PDF \
+            has no text layer: it is refused (input.no_text), never called unwatermarked.
             """
     )
 
     @Argument(
-        help: ArgumentHelp("Text files or directories (.txt and .md inside) to score; - or nothing reads standard input.", valueName: "file-or-dir"))
+        help: ArgumentHelp(
+            "Essays to score: .txt, .md, .docx, .odt, .pdf, .html or .rtf files (format read from the content), directories of them, or an LMS export (.zip or a folder of per-student folders); - or nothing reads standard input.",
+            valueName: "file-or-dir"))
     var inputs: [String] = []
 
     @OptionGroup var home: HomeOptions
@@ -51,11 +55,19 @@ struct Detect: ParsableCommand {
 
     func run() throws {
         if isBatch { return try runBatch() }
-        let text = try InputReader.readText(path: inputs.first)
+        var skipped: [String] = []
+        if let path = inputs.first, path != "-", let export = try BatchInput.export(at: path, skipped: &skipped) {
+            return try runBatch(export, skipped: skipped)
+        }
+        let input = try DocumentInput.read(path: inputs.first)
         let keys = try home.detectionKeys(id: key)
         let detector = try makeDetector()
-        let result = try detector.detect(text, keys: keys, includeMask: json && !noMask)
-        print(json ? try JSONOutput.encode(result) : DetectionReport.plainText(result))
+        let result = try detector.detect(input.text, keys: keys, includeMask: json && !noMask)
+        if json {
+            print(try JSONOutput.encode(DetectionOutput(result: result, document: input.summary)))
+        } else {
+            print((input.isExtracted ? "Text \(input.provenance)\n" : "") + DetectionReport.plainText(result))
+        }
     }
 
     func makeDetector() throws -> Detector {
@@ -66,13 +78,20 @@ struct Detect: ParsableCommand {
         return Detector(tokenizer: try model.tokenizer(), configuration: configuration)
     }
 
-    func runBatch() throws {
-        let files = try BatchDetection.collect(inputs)
+    /// Scores `prepared` (an export already opened) or every essay `inputs` names, and writes the reports.
+    func runBatch(_ prepared: [BatchInput]? = nil, skipped: [String] = []) throws {
+        var skipped = skipped
+        let essays = try prepared ?? BatchInput.collect(inputs, skipped: &skipped)
         let keys = try home.detectionKeys(id: key)
         let batch = BatchDetection(detector: try makeDetector(), keys: keys)
         let bar = ProgressBar()
-        let rows = batch.run(files: files) { done, total, _ in bar.update("detect", done, total) }
+        let rows = batch.run(essays) { done, total, _ in bar.update("detect", done, total) }
         bar.finish()
+        if !skipped.isEmpty {
+            let listed = skipped.prefix(5).joined(separator: ", ") + (skipped.count > 5 ? ", …" : "")
+            FileHandle.standardError.write(
+                Data("greenmark: note: \(skipped.count) other files left out (not a document Greenmark reads): \(listed)\n".utf8))
+        }
         if let csv { try BatchDetection.csv(rows).write(toFile: csv, atomically: true, encoding: .utf8) }
         if let report { try BatchReportHTML.render(rows, keys: keys.count).write(toFile: report, atomically: true, encoding: .utf8) }
         print(json ? try JSONOutput.encode(rows) : BatchDetection.summaryText(rows))

@@ -7,7 +7,8 @@ public struct Greenmark: ParsableCommand {
         abstract: "Watermark certification and provenance for LLM text.",
         version: GreenmarkVersion.current,
         subcommands: [
-            Keys.self, Trust.self, Generate.self, Detect.self, Certify.self, Verify.self, Audit.self, Tokens.self, Eval.self, Bench.self, Log.self,
+            Keys.self, Trust.self, Generate.self, Detect.self, Extract.self, Certify.self, Verify.self, Audit.self, Tokens.self, Eval.self,
+            Bench.self, Log.self,
         ]
     )
 

@@ -4,11 +4,21 @@ import GreenmarkCore
 #if canImport(Glibc)
     import Glibc
 #endif
+#if canImport(CoreFoundation)
+    import CoreFoundation  // stat's members in a release build (MemberImportVisibility)
+#endif
 
-/// Reads the text to score from a file or standard input, as strict UTF-8.
+/// Reads the bytes to score from a file or standard input (`DocumentInput` turns them into text).
 enum InputReader {
-    /// Reads `path` ("-" or nil for standard input).
+    /// Reads `path` ("-" or nil for standard input) as text, whatever its name: no document extraction.
     static func readText(path: String?) throws(GreenmarkError) -> String {
+        let text = try TextInput.decodeUTF8(try readBytes(path: path))
+        try TextInput.requireContent(text)
+        return text
+    }
+
+    /// The bytes of `path` ("-" or nil for standard input; nil refuses a terminal).
+    static func readBytes(path: String?) throws(GreenmarkError) -> [UInt8] {
         let bytes: [UInt8]
         if path == nil || path == "-" {
             if path == nil, isatty(STDIN_FILENO) == 1 {
@@ -28,9 +38,7 @@ enum InputReader {
             }
             bytes = try readAll(fd: fd, name: path)
         }
-        let text = try TextInput.decodeUTF8(bytes)
-        try TextInput.requireContent(text)
-        return text
+        return bytes
     }
 
     private static func readAll(fd: Int32, name: String) throws(GreenmarkError) -> [UInt8] {

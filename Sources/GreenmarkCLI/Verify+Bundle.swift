@@ -38,12 +38,12 @@ extension Verify {
     /// Verifies one bundle (its bytes already read) and prints the report; exit 1 when invalid.
     func runBundle(_ bytes: [UInt8]) throws {
         if logProof != nil { throw ValidationError("--log-proof is for a certificate: the bundle carries its own inclusion proof") }
-        // One byte over the limit is enough to refuse (text.too_large): nothing is truncated.
-        let textBytes = try text.map { try Self.read($0, limit: CertificateVerifier.maximumTextBytes + 1) }
-        let report = try bundleVerifier().verify(bundle: bytes, text: textBytes, at: trustOptions.time)
+        // The text as given, or a document's extracted text (Verify+Document.swift).
+        let verifier = try bundleVerifier()
+        let (report, textSource) = try verifyText { textBytes in verifier.verify(bundle: bytes, text: textBytes, at: trustOptions.time) }
         if logKey == nil, !json, report.status == .valid, case .success(let b) = BundleDocument.read(bytes), b.logProof != nil {
             FileHandle.standardError.write(Data("greenmark: note: the bundle's log inclusion proof is checked only with --log-key\n".utf8))
         }
-        try show(report)
+        try show(report, textSource: textSource)
     }
 }

@@ -43,7 +43,8 @@ struct BatchCLITests {
         #expect(r.stdout.contains("1 too short to decide"))
 
         let csv = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\r\n").map(String.init)
-        #expect(csv.first == "file,tokens_scored,green_tokens,z_score,p_value,verdict,key_id,span_tokens,normalized,error")
+        #expect(
+            csv.first == "file,tokens_scored,green_tokens,z_score,p_value,verdict,key_id,span_tokens,normalized,error,submission,format,extraction")
         #expect(csv.count == 8)
         #expect(csv.contains { $0.contains("generated.txt") && $0.contains(",watermarked,") })
         #expect(csv.contains { $0.contains("broken.md") && $0.contains("input.invalid_utf8") })
