@@ -228,7 +228,7 @@ let package = Package(
             name: "GreenmarkServerTests",
             dependencies: [
                 "greenmarkd", "GreenmarkServer", "GreenmarkStorage", "GreenmarkCore", "GreenmarkKeys", "GreenmarkCertificates",
-                "GreenmarkModel", "GreenmarkTestSupport", "GreenmarkCrypto", "GreenmarkTransparency",
+                "GreenmarkModel", "GreenmarkTestSupport", "GreenmarkCrypto", "GreenmarkTransparency", "GreenmarkDocuments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
