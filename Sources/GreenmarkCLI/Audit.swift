@@ -62,6 +62,16 @@ struct Audit: ParsableCommand {
         guard case .detection(let d) = statement.predicate else {
             return try finish(checks)  // a receipt: the key binding is what can be audited
         }
+        // The key id does not cover the scheme: a disclosure naming another one would re-score with another statistic.
+        if let signed = common.scheme, signed.prf != key.scheme.prf.rawValue || signed.h != key.scheme.contextWidth {
+            return try finish(
+                checks + [
+                    (
+                        false, "audit.scheme.mismatch",
+                        "the disclosed key's scheme is \(key.scheme), the certificate's is \(signed.prf) h=\(signed.h)"
+                    )
+                ])
+        }
         let tokenizer = try model.tokenizer()
         guard tokenizer.vocabularyID == d.tokenizer.vocabulary else {
             return try finish(
