@@ -6,14 +6,23 @@ enum DetectionReport {
     static func plainText(_ r: DetectionResult) -> String {
         var lines: [String] = []
         lines.append("Verdict: \(r.verdict.plainWords)")
-        let gammaPct = percent(r.scheme.gamma)
-        lines.append("  z-score       \(fixed(r.zScore, 2))  (threshold \(fixed(r.zThreshold, 2)))")
-        lines.append(
-            "  green tokens  \(r.greenTokens) of \(r.tokensScored) scored (\(percent(r.greenFraction)); \(gammaPct) expected without the watermark)")
+        if let score = r.score {
+            lines += gumbelLines(r, score: score)
+        } else {
+            let gammaPct = percent(r.scheme.gamma)
+            lines.append("  z-score       \(fixed(r.zScore, 2))  (threshold \(fixed(r.zThreshold, 2)))")
+            lines.append(
+                "  green tokens  \(r.greenTokens) of \(r.tokensScored) scored (\(percent(r.greenFraction)); \(gammaPct) expected without the watermark)"
+            )
+        }
         lines.append("  p-value       \(scientific(r.pValue, log10: r.log10PValue))")
         lines.append(
             "  key           \(r.keyID) (\(r.scheme))" + (r.keysTried > 1 ? "; best of \(r.keysTried) keys, p-value corrected for all of them" : ""))
-        if let span = r.span {
+        if let span = r.span, let score = span.score {
+            lines.append(
+                "  span          tokens \(span.tokenStart)..<\(span.tokenEnd): score \(fixed(score, 1)) over \(span.tokensScored) scored (\(span.tokensScored) expected); best of \(span.windowsSearched) windows, p-value corrected for all of them"
+            )
+        } else if let span = r.span {
             lines.append(
                 "  span          tokens \(span.tokenStart)..<\(span.tokenEnd): \(span.greenTokens) of \(span.tokensScored) green, z \(fixed(span.zScore, 2)); best of \(span.windowsSearched) windows, p-value corrected for all of them"
             )
@@ -27,7 +36,9 @@ enum DetectionReport {
                 "Only \(r.tokensScored) tokens could be scored; at least \(r.minimumScoredTokens) are needed to decide (\(r.moreTokensNeeded ?? 0) more). Short texts cannot be judged either way."
             )
             if let more = r.moreTokensToConfirm, more > (r.moreTokensNeeded ?? 0) {
-                lines.append("At this text's green fraction, about \(more) more tokens would be needed to show a watermark.")
+                lines.append(
+                    "At this text's \(r.score == nil ? "green fraction" : "mean score per token"), about \(more) more tokens would be needed to show a watermark."
+                )
             }
         case .watermarked, .noWatermark:
             lines.append("Text written without this watermark key scores this high \(Odds.inWords(log10Probability: r.log10PValue)).")
@@ -36,7 +47,8 @@ enum DetectionReport {
                     "A text can lack the watermark because a person wrote it, because another model wrote it, or because it was heavily edited.")
                 if let more = r.moreTokensToConfirm, r.zScore >= 2 {
                     lines.append(
-                        "The score is above chance: at the same green fraction, about \(more) more tokens would reach the watermarked verdict.")
+                        "The score is above chance: at the same \(r.score == nil ? "green fraction" : "mean score per token"), about \(more) more tokens would reach the watermarked verdict."
+                    )
                 }
             }
             if let span = r.span, r.verdict == .watermarked {
@@ -48,6 +60,14 @@ enum DetectionReport {
             lines.append("Note: the text was normalized before scoring (" + changeList(r.normalization) + ").")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// gumbel-v1: the score S over T scored tokens, in words.
+    static func gumbelLines(_ r: DetectionResult, score: Double) -> [String] {
+        [
+            "  score         \(fixed(score, 1)) over \(r.tokensScored) scored tokens (about \(r.tokensScored) ± \(fixed(Double(r.tokensScored).squareRoot(), 1)) expected without the watermark; \(fixed(r.zScore, 2)) standard deviations above)",
+            "  statistic     gumbel-v1: each scored token adds -ln(1 - r), r its keyed uniform; p = Q(T, S), the exact Gamma(T, 1) tail",
+        ]
     }
 
     static func changeList(_ c: TextNormalizer.Changes) -> String {

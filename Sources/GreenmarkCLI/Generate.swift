@@ -24,7 +24,7 @@ struct Generate: ParsableCommand {
     @Option(name: .customLong("top-k"), help: "Keep the k most likely tokens (0 = off).") var topK: Int = SamplingParameters.default.topK
     @Option(name: .customLong("top-p"), help: "Nucleus sampling mass (1 = off).") var topP: Double = SamplingParameters.default.topP
     @Option(help: "Random seed, for reproducible output.") var seed: UInt64?
-    @Option(help: "Logit bias added to green tokens.") var delta: Double = 2.0
+    @Option(help: "Logit bias added to green tokens (green-list keys; a gumbel-v1 key has no bias).") var delta: Double = 2.0
     @Option(name: .customLong("stop"), help: "Stop before this string (repeatable; at most 16, each at most 1,024 characters).") var stops: [String] =
         []
     @Option(help: "CPU threads for llama.cpp.") var threads: Int = 1
@@ -111,7 +111,8 @@ struct GenerateOutput: Encodable {
         try c.encode(result.record, forKey: .record)
         if let receipt { try c.encode(receipt, forKey: .receipt) } else { try c.encodeNil(forKey: .receipt) }
         try c.encode(Double(result.record.tokens) / max(result.seconds, 1e-9), forKey: .tokensPerSecond)
-        try c.encode(result.greenTokensDrawn, forKey: .greenDrawn)
+        // gumbel-v1 has no green list, so no green count.
+        if result.record.scheme?.prf.hasGreenList != false { try c.encode(result.greenTokensDrawn, forKey: .greenDrawn) }
     }
 }
 

@@ -5,21 +5,34 @@ extension WatermarkScheme.PRF: ExpressibleByArgument {}
 
 /// `--prf`, `--gamma` and `--context-width`: the scheme of a new watermark key.
 struct SchemeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Green-list PRF: lefthash-v1 (default) or selfhash-v1 (docs/prf.md).", valueName: "prf"))
+    @Option(
+        help: ArgumentHelp(
+            "Scheme PRF: lefthash-v1 (default), selfhash-v1, or gumbel-v1 (distortion-free; docs/prf.md).", valueName: "prf"))
     var prf: WatermarkScheme.PRF?
-    @Option(help: "Green-list fraction gamma, in (0, 1).") var gamma: Double?
+    @Option(help: "Green-list fraction gamma, in (0, 1) (not for gumbel-v1, which has no green list).") var gamma: Double?
     @Option(
         name: .customLong("context-width"),
-        help: "Context width h (preceding tokens that seed each green list; 1 for lefthash-v1, 4 for selfhash-v1 by default).")
+        help: "Context width h (preceding tokens that key each draw; 1 for lefthash-v1, 4 for selfhash-v1 and gumbel-v1 by default).")
     var contextWidth: Int?
 
     /// Whether any option was given.
     var isEmpty: Bool { prf == nil && gamma == nil && contextWidth == nil }
 
-    /// The scheme: each option given overrides `base`; switching to SelfHash without `--context-width` picks h = 4.
+    /// The scheme: each option given overrides `base`; switching to SelfHash or gumbel-v1 without
+    /// `--context-width` picks h = 4. `--gamma` with gumbel-v1 is refused (it has no green list).
     func scheme(base: WatermarkScheme) throws(GreenmarkError) -> WatermarkScheme {
         let prf = prf ?? base.prf
-        let width = contextWidth ?? (prf == base.prf ? base.contextWidth : (prf == .selfHashV1 ? WatermarkScheme.selfHash.contextWidth : 1))
-        return try WatermarkScheme(prf: prf, gamma: gamma ?? base.gamma, contextWidth: width)
+        if !prf.hasGreenList, let gamma {
+            throw GreenmarkError(.invalidScheme, "--gamma \(gamma) does not apply to \(prf.rawValue), which has no green list")
+        }
+        let switched: Int
+        switch prf {
+        case .leftHashV1: switched = 1
+        case .selfHashV1: switched = WatermarkScheme.selfHash.contextWidth
+        case .gumbelV1: switched = WatermarkScheme.gumbel.contextWidth
+        }
+        let width = contextWidth ?? (prf == base.prf ? base.contextWidth : switched)
+        let baseGamma = base.prf.hasGreenList ? base.gamma : WatermarkScheme.default.gamma
+        return try WatermarkScheme(prf: prf, gamma: gamma ?? baseGamma, contextWidth: width)
     }
 }

@@ -23,6 +23,8 @@ public struct EvaluationSample: Codable, Sendable {
     public let tokensGenerated: Int
     public let tokensScored: Int
     public let greenFraction: Double
+    /// gumbel-v1 only: the score S of the whole text (nil for the green-list schemes).
+    public let score: Double?
     public let zScore: Double
     public let log10PValue: Double
     public let verdict: Verdict
@@ -39,6 +41,7 @@ public struct EvaluationSample: Codable, Sendable {
         case tokensGenerated = "tokens_generated"
         case tokensScored = "tokens_scored"
         case greenFraction = "green_fraction"
+        case score
         case zScore = "z_score"
         case log10PValue = "log10_p_value"
         case repetitionRate = "repetition_rate"
@@ -53,6 +56,7 @@ public struct EvaluationSample: Codable, Sendable {
         tokensGenerated = result.record.tokens
         tokensScored = detection.tokensScored
         greenFraction = detection.greenFraction
+        score = detection.score
         zScore = detection.zScore
         log10PValue = detection.log10PValue
         verdict = detection.verdict
@@ -68,8 +72,19 @@ public struct EvaluationSample: Codable, Sendable {
         } else {
             repetitionRate = 0
         }
-        let flags = (detection.mask ?? []).filter(\.scored).map { $0.green == true }
+        let scored = (detection.mask ?? []).filter(\.scored)
+        let flags = scored.map { $0.green == true }
         let rule = DetectorConfiguration.default
+        if detection.score != nil {
+            // gumbel-v1: the prefix's score S over t positions, p = Q(t, S); p alone decides.
+            let values = scored.map { $0.score ?? 0 }
+            prefixes = prefixLengths.filter { $0 <= values.count }.map { t in
+                let s = values.prefix(t).reduce(0, +)
+                let p = GammaTail.pValue(score: s, count: t).probability
+                return PrefixScore(tokens: t, zScore: ZScore.ofScore(s, scored: t), detected: p <= rule.maximumPValue)
+            }
+            return
+        }
         prefixes = prefixLengths.filter { $0 <= flags.count }.map { t in
             let g = flags.prefix(t).filter { $0 }.count
             let z = ZScore.of(green: g, scored: t, gamma: detection.scheme.gamma)

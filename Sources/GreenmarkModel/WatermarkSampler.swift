@@ -5,7 +5,8 @@ import GreenmarkCore
 #endif
 
 /// Draws the next token with the red/green watermark: delta is added to the logits of the tokens
-/// that are green after the current context, then the token is sampled.
+/// that are green after the current context, then the token is sampled. For a gumbel-v1 key delta
+/// does not apply: see `WatermarkSampler+Gumbel.swift`.
 ///
 /// Plain multinomial sampling (no top-k, no top-p) is exact rejection sampling: propose a token
 /// from the unbiased softmax, accept it if green, or with probability e^(-delta/T) if red. The
@@ -37,15 +38,18 @@ public struct WatermarkSampler: Sendable {
         public let prfEvaluations: Int
     }
 
-    /// A sampler; with `prf == nil` it samples without a watermark.
+    /// A sampler; with `prf == nil` it samples without a watermark. Delta is 0 for gumbel-v1.
     public init(prf: GreenListPRF?, delta: Double, parameters: SamplingParameters) {
         self.prf = prf
-        self.delta = prf == nil ? 0 : delta
+        self.delta = prf == nil || prf?.gumbel != nil ? 0 : delta
         self.parameters = parameters
     }
 
-    /// Draws a token from `logits` (one per vocabulary entry) after `context` (the last h ids).
+    /// Draws a token from `logits` (one per vocabulary entry) after `context` (the last h ids). For a
+    /// gumbel-v1 key the draw is the keyed Gumbel-max choice (`WatermarkSampler+Gumbel.swift`) and
+    /// `rng` is not used; callers that generate several tokens should use `draw(logits:context:seen:using:)`.
     public func draw(logits: UnsafeBufferPointer<Float>, context: some Collection<UInt32>, using rng: inout SeededRandom) -> Draw {
+        if let gumbel = prf?.gumbel { return gumbelDraw(logits: logits, context: context, prf: gumbel) }
         let v = logits.count
         var maxLogit = -Float.infinity
         for l in logits where l > maxLogit { maxLogit = l }

@@ -23,11 +23,11 @@ public struct GumbelPRF: Sendable {
     /// The recommended context width (docs/prf.md explains the choice).
     public static let defaultContextWidth = 4
     /// `2^-53`.
-    static let ulp53 = 0x1p-53
+    public static let ulp53 = 0x1p-53
     /// `2^52`: below it, `u + 0.5` is exact in binary64.
     static let half53: UInt64 = 1 << 52
     /// `2^53 - 1`, the largest `u`.
-    static let maxBits: UInt64 = (1 << 53) - 1
+    public static let maxBits: UInt64 = (1 << 53) - 1
 
     /// Context width h: how many preceding token ids key the stream.
     public let contextWidth: Int
