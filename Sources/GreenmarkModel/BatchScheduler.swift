@@ -11,7 +11,7 @@ import Synchronization
 /// allocated once at `maxConcurrent × contextPerSequence` tokens. One dedicated thread owns the
 /// context (`BatchWorker`); llama.cpp calls block for milliseconds, so they stay off Swift's
 /// cooperative pool. Between two steps the thread admits waiting requests; a new request's prompt
-/// is decoded in chunks of at most `limits.prefillChunk` tokens per step, beside the running
+/// is decoded in chunks of `limits.prefillChunk` tokens, one chunk per step after the running
 /// sequences' next tokens, so it does not stall them. Each sequence is sampled with its own
 /// watermark sampler, key, seed, sampling parameters and stop strings (`SequenceState`, the same
 /// code the single-sequence `Generator.generate` runs), streamed to its own caller, and its KV
@@ -26,7 +26,8 @@ public final class BatchScheduler: Sendable {
         public var maxConcurrent: Int
         /// Most context tokens (prompt, output and one spare) one generation may use.
         public var contextPerSequence: Int
-        /// Most prompt tokens decoded per step, over all sequences being admitted.
+        /// Prompt tokens decoded per step (one chunk of one sequence being admitted; the last
+        /// chunk of a prompt takes up to twice this less one).
         public var prefillChunk: Int
 
         /// The defaults of `greenmarkd serve`: 4 sequences of 2,048 tokens, 64 prompt tokens a step.
@@ -43,8 +44,9 @@ public final class BatchScheduler: Sendable {
         /// KV cells llama.cpp gives each sequence: the cap rounded up to a multiple of 256.
         public var cellsPerSequence: Int { (contextPerSequence + 255) / 256 * 256 }
 
-        /// Tokens one step may hold: every sequence's next token plus the prompt chunk.
-        var batchCapacity: Int { maxConcurrent + prefillChunk }
+        /// Tokens one `llama_decode` may hold: every sequence's next token, or one prompt chunk
+        /// (up to two chunks less one, `BatchWorker.prefillLength`).
+        var batchCapacity: Int { max(maxConcurrent, 2 * prefillChunk) }
     }
 
     /// What one decode step did, for metrics (`observer`).

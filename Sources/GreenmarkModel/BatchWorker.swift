@@ -4,7 +4,8 @@ import GreenmarkCore
 import Synchronization
 
 /// The thread behind a `BatchScheduler`: owns the llama.cpp context and the batch, and loops
-/// admit → drop cancelled → one `llama_decode` for every active sequence → sample each.
+/// admit → drop cancelled → one `llama_decode` for every generating sequence → sample each →
+/// one prompt chunk of a sequence being admitted.
 ///
 /// Everything here is confined to that one thread; callers reach it only through `BatchInbox`.
 ///
@@ -13,7 +14,8 @@ import Synchronization
 /// over runs of consecutive sequence ids (`split_equal`). So a batch lists its tokens by
 /// ascending sequence id, and a new sequence takes the lowest free id: the active ids stay one
 /// run, and a step stays one graph evaluation, except while a finished sequence leaves a gap that
-/// no newcomer has filled yet.
+/// no newcomer has filled yet. A prompt chunk goes in a `llama_decode` of its own: beside other
+/// sequences' tokens, `split_equal` would cut it into a 1-token piece and the rest.
 final class BatchWorker {
     /// One admitted generation.
     final class Running {
@@ -27,9 +29,7 @@ final class BatchWorker {
         var next: llama_token?
         /// Tokens of this sequence in the KV cache.
         var position: Int32 = 0
-        /// Tokens this sequence put in the current step's batch, and the batch index of the one
-        /// whose logits it samples from (-1: none this step).
-        var inStep = 0
+        /// The batch index of the token whose logits this sequence samples from (-1: none).
         var logitsIndex: Int32 = -1
 
         init(id: Int32, submission: BatchSubmission) {
@@ -130,67 +130,81 @@ final class BatchWorker {
         return ctx
     }
 
-    /// One `llama_decode` for every running sequence: the next token of each generating one, and
-    /// the next prompt chunk of those being admitted (oldest first, `prefillChunk` tokens in all).
+    /// One step: one `llama_decode` with the next token of every generating sequence, then one
+    /// with the next prompt chunk of the oldest sequence being admitted (`prefillLength`).
     private func step() {
         guard let context else { return }
-        var budget = limits.prefillChunk
-        for r in running {
-            r.logitsIndex = -1
-            if r.next != nil {
-                r.inStep = 1
-            } else {
-                r.inStep = min(budget, r.prompt.count - r.prefilled)
-                budget -= r.inStep
-            }
-        }
-        batch.n_tokens = 0
         var sequences = 0
-        for r in running.sorted(by: { $0.id < $1.id }) where r.inStep > 0 {
-            sequences += 1
-            if let token = r.next {
-                r.logitsIndex = add(token, position: r.position, sequence: r.id, logits: true)
-            } else {
-                for k in r.prefilled..<(r.prefilled + r.inStep) {
-                    let last = k == r.prompt.count - 1
-                    let index = add(r.prompt[k], position: Int32(k), sequence: r.id, logits: last)
-                    if last { r.logitsIndex = index }
-                }
-            }
-        }
-        let tokens = Int(batch.n_tokens)
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        let status = llama_decode(context, batch)
-        let elapsed = DispatchTime.now().uptimeNanoseconds - t0
-        guard status == 0 else {
-            let error = GreenmarkError(.modelLoadFailed, "llama_decode failed (\(status)) on a batch of \(tokens) tokens")
-            for r in running { finish(r, failure: error) }
-            llama_memory_clear(llama_get_memory(context), false)
-            return
-        }
-        for r in running where r.inStep > 0 {
-            if r.next != nil {
+        var tokens = 0
+        // Generating sequences, by ascending id (see the type's comment).
+        let generating = running.filter { $0.next != nil }.sorted { $0.id < $1.id }
+        if !generating.isEmpty {
+            batch.n_tokens = 0
+            for r in generating { r.logitsIndex = add(r.next!, position: r.position, sequence: r.id, logits: true) }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            guard decode(context) else { return }
+            let elapsed = DispatchTime.now().uptimeNanoseconds - t0
+            (sequences, tokens) = (generating.count, generating.count)
+            for r in generating {
                 r.state.decodeNanos += elapsed
                 r.position += 1
-            } else {
-                r.prefilled += r.inStep
-                r.position = Int32(r.prefilled)
+                sample(r, context)
             }
         }
-        for r in running where r.logitsIndex >= 0 {
-            guard let logits = llama_get_logits_ith(context, r.logitsIndex) else {
-                finish(r, failure: GreenmarkError(.modelLoadFailed, "llama.cpp returned no logits"))
-                continue
+        if let r = running.first(where: { $0.next == nil }) {
+            let n = prefillLength(remaining: r.prompt.count - r.prefilled)
+            batch.n_tokens = 0
+            r.logitsIndex = -1
+            for k in r.prefilled..<(r.prefilled + n) {
+                let last = k == r.prompt.count - 1
+                let index = add(r.prompt[k], position: Int32(k), sequence: r.id, logits: last)
+                if last { r.logitsIndex = index }
             }
-            let onText = r.submission.onText
-            if let token = r.state.step(logits: UnsafeBufferPointer(start: logits, count: vocabularySize), model: model, onText: onText) {
-                r.next = token
-            } else {
-                finish(r)
-            }
+            guard decode(context) else { return }
+            r.prefilled += n
+            r.position = Int32(r.prefilled)
+            sequences += 1
+            tokens += n
+            if r.logitsIndex >= 0 { sample(r, context) }
         }
         reportedIdle = false
         observer?(BatchScheduler.Step(sequences: sequences, tokens: tokens, active: running.count, waiting: waitingCount))
+    }
+
+    /// Prompt tokens to decode in the next chunk: `prefillChunk`, or all that remain when fewer
+    /// than two chunks remain. So a prompt of at least 64 tokens is decoded in pieces of at least
+    /// 64, as the single-sequence path decodes it whole: llama.cpp's CPU flash attention takes a
+    /// tiled kernel for 64 or more queries and another below, and a query's result is the same
+    /// in any piece handled by the same kernel (docs/generation.md, "Batching").
+    private func prefillLength(remaining: Int) -> Int {
+        remaining < 2 * limits.prefillChunk ? remaining : limits.prefillChunk
+    }
+
+    /// Runs `llama_decode` on the batch; on failure every running sequence fails (its KV cells
+    /// are freed) and false is returned.
+    private func decode(_ context: OpaquePointer) -> Bool {
+        let status = llama_decode(context, batch)
+        guard status == 0 else {
+            let error = GreenmarkError(.modelLoadFailed, "llama_decode failed (\(status)) on a batch of \(batch.n_tokens) tokens")
+            for r in running { finish(r, failure: error) }
+            llama_memory_clear(llama_get_memory(context), false)
+            return false
+        }
+        return true
+    }
+
+    /// Samples `r`'s next token from its logits in the last batch; finishes it when it ends.
+    private func sample(_ r: Running, _ context: OpaquePointer) {
+        guard let logits = llama_get_logits_ith(context, r.logitsIndex) else {
+            finish(r, failure: GreenmarkError(.modelLoadFailed, "llama.cpp returned no logits"))
+            return
+        }
+        let logitsBuffer = UnsafeBufferPointer(start: logits, count: vocabularySize)
+        if let token = r.state.step(logits: logitsBuffer, model: model, onText: r.submission.onText) {
+            r.next = token
+        } else {
+            finish(r)
+        }
     }
 
     private func add(_ token: llama_token, position: Int32, sequence: Int32, logits: Bool) -> Int32 {

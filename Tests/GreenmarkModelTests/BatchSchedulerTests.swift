@@ -16,7 +16,7 @@ struct BatchSchedulerTests {
         let prompts = [
             "Write a short essay about the history of the bicycle.",
             "Explain how bread is made, step by step.",
-            "Describe a walk along the sea at night.",
+            "Write a long, detailed essay about the history of science, from antiquity to today.",
             "Tell me about the planets of the solar system.",
         ]
         let samplings = [
