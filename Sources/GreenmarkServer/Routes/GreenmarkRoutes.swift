@@ -12,6 +12,7 @@ public enum GreenmarkRoutes {
             CertificateRoutes(detection: services.detection, issuing: services.issuing, trust: services.trust, log: services.log),
             TrustRoutes(trust: services.trust, keyringCache: services.detection.keyringCache), AdminRoutes(services: services.admin),
             LogRoutes(services: services.log), GenerationRoutes(services: services.generation, log: services.log), WebRoutes(),
+            ModelRoutes(model: services.generation.model, tokenizer: services.detection.tokenizer),
         ]
         for area in areas { router.addRoutes(area.routes) }
         routeTable.load(from: router)
