@@ -52,6 +52,8 @@ struct OpenDocumentReader {
                     return
                 }
                 guard name.uri == Self.text else { return }
+                // A collapsed run before `text:s`, a tab or a line break is still one space.
+                if ["s", "tab", "line-break"].contains(name.local), pendingSpace, !builder.current.isEmpty { builder.append(" ") }
                 switch name.local {
                 case "p", "h":
                     builder.open()
