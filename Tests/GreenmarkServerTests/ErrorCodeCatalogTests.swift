@@ -2,6 +2,7 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkDocuments
 import GreenmarkServer
 import GreenmarkStorage
 import GreenmarkTransparency
@@ -24,6 +25,7 @@ struct ErrorCodeCatalogTests {
         (FileError.self, "GreenmarkCrypto", "Sources/GreenmarkCrypto/FileError.swift"),
         (KeySyncError.self, "GreenmarkServer", "Sources/GreenmarkServer/KeySyncError.swift"),
         (DaemonConfigurationError.self, "GreenmarkServer", "Sources/GreenmarkServer/DaemonConfigurationError.swift"),
+        (DocumentError.self, "GreenmarkDocuments", "Sources/GreenmarkDocuments/DocumentError.swift"),
     ]
 
     /// A type's doc summary and each code with the doc comment of the `case` that declares it.
