@@ -2,6 +2,7 @@ import Foundation
 import GreenmarkCertificates
 import GreenmarkCore
 import GreenmarkCrypto
+import GreenmarkDocuments
 import GreenmarkServer
 import GreenmarkStorage
 import GreenmarkTransparency
@@ -20,6 +21,8 @@ struct APICodeCatalogTests {
         codes.formUnion(StorageError.allCodes)
         codes.formUnion(TransparencyError.allCodes)
         codes.formUnion(KeySyncError.allCodes)
+        // Documents sent to /v1/detect and /v1/certificates (DocumentError+HTTP.swift).
+        codes.formUnion(DocumentError.allCodes)
         codes.formUnion(VerificationCode.allCases.map(\.rawValue))
         return codes
     }()

@@ -7,22 +7,26 @@ import GreenmarkTransparency
 import HTTPTypes
 import Hummingbird
 
-/// `docs/openapi.yaml`, schema `CertifyRequest`: the body of `POST /v1/certificates`.
+/// `docs/openapi.yaml`, schema `CertifyRequest`: the body of `POST /v1/certificates`: `text`, or a
+/// `document` to read the text from (exactly one; `SubmittedText`).
 struct CertifyRequest: Decodable {
-    let text: String
+    let text: String?
+    let document: DocumentUpload?
     let keyID: String?
 
     enum CodingKeys: String, CodingKey {
-        case text
+        case text, document
         case keyID = "key_id"
     }
 }
 
-/// `docs/openapi.yaml`, schema `CertifyResponse`: the certificate issued, its id and the detection it attests.
+/// `docs/openapi.yaml`, schema `CertifyResponse`: the certificate issued, its id and the detection
+/// it attests; `document` (with the exact text certified) when the text was read from one.
 struct CertifyResponse: ResponseEncodable {
     let id: String
     let certificate: SignedCertificate
     let detection: DetectionResult
+    var document: DocumentSummary? = nil
 }
 
 /// `docs/openapi.yaml`, schema `VerificationReport`: the answer of `POST /v1/certificates/verify`

@@ -2,15 +2,17 @@ import Foundation
 import GreenmarkCore
 import Hummingbird
 
-/// `docs/openapi.yaml`, schema `DetectRequest`: the body of `POST /v1/detect`.
+/// `docs/openapi.yaml`, schema `DetectRequest`: the body of `POST /v1/detect`: `text`, or a
+/// `document` to read the text from (exactly one; `SubmittedText`).
 struct DetectRequest: Decodable {
-    let text: String
+    let text: String?
+    let document: DocumentUpload?
     let includeMask: Bool?
     let keyID: String?
     let searchSpans: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case text
+        case text, document
         case includeMask = "include_mask"
         case keyID = "key_id"
         case searchSpans = "search_spans"
@@ -21,10 +23,11 @@ struct DetectRequest: Decodable {
 extension DetectionResult: ResponseEncodable {}
 
 /// `docs/openapi.yaml`, schema `DetectionResult`: the `/v1/detect` response, the detection result as the
-/// caller's view allows (`DetectionAccess`), with `view`.
+/// caller's view allows (`DetectionAccess`), with `view`, and `document` when the text was read from one.
 struct DetectResponse: ResponseEncodable {
     let result: DetectionResult
     let view: DetectionAccess.View
+    var document: DocumentSummary? = nil
 
     /// The fields every view shows: nothing here depends on the watermark key's green lists
     /// (for SelfHash keys, which repeats are skipped does; see docs/threat-model.md).
@@ -60,13 +63,14 @@ struct DetectResponse: ResponseEncodable {
         }
     }
 
-    private enum ViewKey: String, CodingKey { case view }
+    private enum ViewKey: String, CodingKey { case view, document }
 
     func encode(to encoder: any Encoder) throws {
         if view == .inspect || result.watermarked {
             try result.encode(to: encoder)
             var container = encoder.container(keyedBy: ViewKey.self)
             try container.encode(view, forKey: .view)
+            try container.encodeIfPresent(document, forKey: .document)
             return
         }
         let r = result
@@ -76,5 +80,7 @@ struct DetectResponse: ResponseEncodable {
             minimumScoredTokens: r.minimumScoredTokens, normalized: r.normalized, normalizer: r.normalizer,
             normalization: r.normalization, spanSearch: r.spanSearch, tokenizer: r.tokenizer, view: view
         ).encode(to: encoder)
+        var container = encoder.container(keyedBy: ViewKey.self)
+        try container.encodeIfPresent(document, forKey: .document)
     }
 }

@@ -33,6 +33,10 @@ extension APIError {
         case invalidTime = "input.invalid_time"
         /// A member name repeats outside the certificate.
         case duplicateMember = "input.duplicate_member"
+        /// A detection or certificate request has both text and document, or neither.
+        case textOrDocument = "input.text_or_document"
+        /// A document's content_base64 is not standard base64.
+        case invalidUpload = "input.invalid_upload"
         /// A detection option needs the inspect permission.
         case inspectRequired = "detect.inspect_required"
         /// No certificate (or log entry) with this id.

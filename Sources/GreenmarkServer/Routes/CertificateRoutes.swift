@@ -33,14 +33,17 @@ struct CertificateRoutes: RouteArea {
         let principal = try context.authenticated()
         let asksForBundle = try BundleReply.wanted(request)
         try await DetectionAccess.admit(detection, context, route: "/v1/certificates")
-        let body = try await APIInput.decode(CertifyRequest.self, request, context)
-        try APIInput.checkLength(body.text)
+        let bytes = try await APIInput.collect(request, context, limit: SubmittedText.maximumBodyBytes)
+        let body = try APIInput.decode(CertifyRequest.self, from: bytes)
         try DetectionAccess.checkCertifyKey(body.keyID, context: context)
         let keys = try detection.keys(id: body.keyID)
-        let result = try await detection.detect(body.text, keys: keys)
+        // A document's certificate names the digest of exactly its extracted text (`SubmittedText`).
+        let input = try await SubmittedText.resolve(text: body.text, document: body.document, bodyBytes: bytes.count, context: context)
+        try APIInput.checkLength(input.text)
+        let result = try await detection.detect(input.text, keys: keys)
         DetectionAccess.charge(detection, context, scored: result.tokensScored)
         try DetectionAccess.checkCertifiable(result, context: context)
-        let (text, vocabulary) = (body.text, detection.tokenizer.vocabularyID)
+        let (text, vocabulary) = (input.text, detection.tokenizer.vocabularyID)
         let commitment = keys.first { $0.id == result.keyID }?.commitment
         let (certificate, id) = try await issuing.issue { issuer in
             try issuer.attestDetection(text: text, result: result, vocabulary: vocabulary, keyCommitment: commitment)
@@ -52,7 +55,7 @@ struct CertificateRoutes: RouteArea {
         }
         return try EditedResponse(
             status: .created, headers: [.location: "/v1/certificates/\(id)"],
-            response: CertifyResponse(id: id, certificate: certificate, detection: result)
+            response: CertifyResponse(id: id, certificate: certificate, detection: result, document: input.document)
         )
         .response(from: request, context: context)
     }

@@ -71,6 +71,15 @@ function renderTokens(result) {
   return box;
 }
 
+function renderDocument(d) {
+  const how = d.extraction
+    ? "Text extracted from a " + d.format.toUpperCase() + " document (" + d.extraction + "); the verdict is about this text."
+    : "Read as " + (d.format === "md" ? "Markdown" : "plain text") + ", as it is.";
+  const box = el("p", { class: "note document", "data-format": d.format }, how);
+  for (const n of d.notes || []) box.append(el("br"), "Note: " + n);
+  return box;
+}
+
 function download(name, content, type) {
   const url = URL.createObjectURL(new Blob([content], { type }));
   const a = el("a", { href: url, download: name });
@@ -78,9 +87,11 @@ function download(name, content, type) {
   return a;
 }
 
-function renderResult(name, text, r) {
+function renderResult(item, r) {
+  const name = item.name;
   const card = el("article", { class: "card", "data-verdict": r.verdict });
   card.append(el("h2", {}, name));
+  if (r.document) card.append(renderDocument(r.document));
   const symbol = r.verdict === "watermarked" ? "■ " : r.verdict === "too_short" ? "◇ " : "□ ";
   card.append(el("p", { class: "verdict " + r.verdict }, symbol + verdictWords[r.verdict]));
   const stats = el("dl", { class: "stats" });
@@ -133,11 +144,13 @@ function renderResult(name, text, r) {
   certify.addEventListener("click", async () => {
     certify.disabled = true;
     try {
-      const c = await api("/v1/certificates", { text });
-      const base = name.replace(/\.(txt|md)$/i, "").replace(/[^A-Za-z0-9._-]+/g, "-") || "essay";
+      const c = await api("/v1/certificates", item.document ? { document: item.document } : { text: item.text });
+      const base = name.replace(documentName, "").replace(/[^A-Za-z0-9._-]+/g, "-") || "essay";
+      // The certificate names the digest of exactly this text: a document's extracted text.
+      const certified = c.document ? c.document.text : item.text;
       downloads.replaceChildren(
         download(base + ".cert.json", JSON.stringify(c.certificate, null, 2) + "\n", "application/json"),
-        download(base + ".txt", text, "text/plain"),
+        download(base + ".txt", certified, "text/plain"),
         el("span", { class: "note" }, "Certificate " + c.id + ". Check it offline at /verify or with `greenmark verify`."));
     } catch (e) {
       downloads.replaceChildren(el("span", { class: "error" }, "Could not issue a certificate: " + e.message));
@@ -156,10 +169,10 @@ async function checkAll(items) {
   try {
     for (const item of items) {
       try {
-        const request = { text: item.text };
+        const request = item.document ? { document: item.document } : { text: item.text };
         if ($("inspect").checked) request.include_mask = true;
         const r = await api("/v1/detect", request);
-        results.append(renderResult(item.name, item.text, r));
+        results.append(renderResult(item, r));
       } catch (e) {
         results.append(el("article", { class: "card" }, el("h2", {}, item.name), el("p", { class: "error" }, "✕ " + e.message)));
       }
@@ -168,13 +181,35 @@ async function checkAll(items) {
   results.setAttribute("data-done", String(items.length));
 }
 
+// Documents the server reads (the format is judged from the content there); .txt and .md are sent as text.
+const documentName = /\.(txt|md|markdown|docx|odt|pdf|html?|rtf)$/i;
+const maxDocumentBytes = 10 * 1024 * 1024;
+
+function base64Of(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ""));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
 async function readFiles(files) {
   dropped = [];
   for (const f of files) {
-    if (!/\.(txt|md)$/i.test(f.name)) { dropped.push({ name: f.name, error: "only .txt and .md files can be checked" }); continue; }
-    const bytes = new Uint8Array(await f.arrayBuffer());
-    try { dropped.push({ name: f.name, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) }); }
-    catch { dropped.push({ name: f.name, error: "not valid UTF-8 text" }); }
+    if (!documentName.test(f.name)) {
+      dropped.push({ name: f.name, error: "only .txt, .md, .docx, .odt, .pdf, .html and .rtf files can be checked" });
+      continue;
+    }
+    if (/\.(txt|md|markdown)$/i.test(f.name)) {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      try { dropped.push({ name: f.name, text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) }); }
+      catch { dropped.push({ name: f.name, error: "not valid UTF-8 text" }); }
+      continue;
+    }
+    if (f.size > maxDocumentBytes) { dropped.push({ name: f.name, error: "larger than 10 MiB" }); continue; }
+    try { dropped.push({ name: f.name, document: { filename: f.name, content_base64: await base64Of(f) } }); }
+    catch { dropped.push({ name: f.name, error: "could not be read" }); }
   }
   $("file-list").textContent = dropped.map((d) => d.name + (d.error ? " (" + d.error + ")" : "")).join(", ");
 }
