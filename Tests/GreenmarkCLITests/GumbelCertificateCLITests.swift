@@ -12,7 +12,7 @@ struct GumbelCertificateCLITests {
         try Subprocess.run("/usr/bin/env", ["python3", "-m", "greenmark_verify"] + arguments, in: URL(fileURLWithPath: "/"))
     }
 
-    @Test("a gumbel-v1 key certifies; greenmark verify and greenmark-verify accept it; audit recomputes T and S; a disclosure with another h fails")
+    @Test("gumbel-v1: human and generated text certify; Swift and Python verifiers accept them and the receipt; audit recomputes T and S")
     func roundTrip() throws {
         let home = try TemporaryHome(initialized: false)
         #expect(try CLIProcess.run(["keys", "init", "--home", home.path, "--prf", "gumbel-v1", "--context-width", "4"]).status == 0)
@@ -41,6 +41,29 @@ struct GumbelCertificateCLITests {
         let reference = try Self.python([cert, "--text", essay] + trust)
         #expect(reference.status == 0 && reference.output.contains("exact Gamma tail checked"), "\(reference.output)")
 
+        // Text the default model generated under the key: a watermarked attestation, and a receipt (delta 0.0000).
+        let generated = home.path + "/generated.txt"
+        let receipt = home.path + "/generated.receipt.json"
+        let gen = try CLIProcess.run([
+            "generate", "--home", home.path, "--seed", "17", "--max-tokens", "120", "--prompt", "Write a short paragraph about bridges.",
+            "--receipt", receipt,
+        ])
+        #expect(gen.status == 0, "\(gen.stderr)")
+        try Data(gen.stdout.utf8).write(to: URL(fileURLWithPath: generated))
+        let markedCert = home.path + "/generated.cert.json"
+        let markedCertify = try CLIProcess.run(["certify", generated, "-o", markedCert, "--home", home.path])
+        #expect(markedCertify.status == 0 && markedCertify.stderr.contains("very likely generated"), "\(markedCertify.stderr)")
+        for file in [markedCert, receipt] {
+            let swift = try CLIProcess.run(["verify", file, "--text", generated] + trust)
+            #expect(swift.status == 0, "\(swift.stdout)")
+            let python = try Self.python([file, "--text", generated] + trust)
+            #expect(python.status == 0, "\(python.output)")
+            if file == markedCert {
+                #expect(
+                    swift.stdout.contains("verdict watermarked, score ") && python.output.contains("verdict watermarked, score "), "\(python.output)")
+            }
+        }
+
         // Disclose the key, then audit with public material only.
         let list = try CLIProcess.run(["keys", "list", "--home", home.path, "--json"])
         let keys = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
@@ -53,6 +76,10 @@ struct GumbelCertificateCLITests {
         let audit = try CLIProcess.run(["audit", cert, "--text", essay, "--disclosed-key", disclosed] + publicTrust)
         #expect(audit.status == 0 && audit.stdout.contains("audit.recompute.match"), "\(audit.stdout)\(audit.stderr)")
         #expect(audit.stdout.contains("recomputed score \(predicate["score"] as? String ?? "?") over \(predicate["tokens_scored"] as? Int ?? -1)"))
+        let markedAudit = try CLIProcess.run(["audit", markedCert, "--text", generated, "--disclosed-key", disclosed] + publicTrust)
+        #expect(markedAudit.status == 0 && markedAudit.stdout.contains("audit.recompute.match"), "\(markedAudit.stdout)")
+        let receiptAudit = try CLIProcess.run(["audit", receipt, "--text", generated, "--disclosed-key", disclosed] + publicTrust)
+        #expect(receiptAudit.status == 0 && receiptAudit.stdout.contains("audit.commitment.match"), "\(receiptAudit.stdout)")
 
         // The key id does not cover the scheme: a disclosure claiming h 2 is refused, not re-scored.
         var other = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: disclosed))) as? [String: Any])
