@@ -62,9 +62,12 @@ function renderTokens(result) {
   const box = el("div", { class: "tokens", "aria-label": "The text with each scored token marked" });
   const span = result.span;
   (result.mask || []).forEach((t, i) => {
-    const cls = !t.scored || t.green == null ? "tok-n" : (t.green ? "tok-g" : "tok-r");
+    // gumbel-v1 tokens have a score (about 1 on average without the watermark) instead of a colour: 1 or more is marked as favoured.
+    const favoured = t.score != null ? t.score >= 1 : t.green;
+    const cls = !t.scored || favoured == null ? "tok-n" : (favoured ? "tok-g" : "tok-r");
     const inSpan = span && i >= span.token_start && i < span.token_end;
-    const s = el("span", { class: cls + (inSpan ? " tok-s" : ""), title: !t.scored ? "not scored" : (t.green ? "green" : "red") });
+    const title = !t.scored ? "not scored" : t.score != null ? "score " + t.score.toFixed(2) : (t.green ? "green" : "red");
+    const s = el("span", { class: cls + (inSpan ? " tok-s" : ""), title });
     s.textContent = t.text;
     box.append(s);
   });
@@ -97,7 +100,13 @@ function renderResult(item, r) {
   const stats = el("dl", { class: "stats" });
   const add = (k, v) => { stats.append(el("dt", {}, k), el("dd", {}, v)); };
   const scored = r.z_score != null;
-  if (scored) {
+  const gumbel = r.score != null;   // gumbel-v1: a score S over T tokens instead of a green count
+  if (gumbel) {
+    add("score", r.score.toFixed(1) + " over " + r.tokens_scored + " scored tokens (about " + r.tokens_scored +
+      " expected without the watermark)");
+    add("p-value", fmtP(r.p_value, r.log10_p_value) + ": the chance that a text written without the watermark scores at least this high" +
+      " (" + r.p_threshold.toExponential(2) + " or less counts as watermarked)");
+  } else if (scored) {
     add("z-score", r.z_score.toFixed(2) + " (threshold " + r.z_threshold + ")");
     add("p-value", fmtP(r.p_value, r.log10_p_value));
     add("green tokens", r.green_tokens + " of " + r.tokens_scored + " scored (" + (100 * r.green_fraction).toFixed(1) + " %; " +
@@ -111,7 +120,16 @@ function renderResult(item, r) {
     card.append(el("p", {}, "Only " + r.tokens_scored + " tokens could be scored; at least " + r.min_tokens +
       " are needed (" + r.more_tokens_needed + " more). Short texts cannot be judged either way."));
   } else if (scored) {
-    card.append(el("p", { class: "odds" }, "A text written without the watermark scores this high " + oddsInWords(r.log10_p_value) + "."));
+    const how = gumbel
+      ? "This key's watermark (gumbel-v1) leaves the model's word choices as they were; it shows only in a score. Each scored token " +
+        "adds about 1 in a text written without the key, more where the model wrote under the key: here " + r.tokens_scored +
+        " tokens add up to " + r.score.toFixed(1) + " (" + (r.score / Math.max(1, r.tokens_scored)).toFixed(2) + " per token). "
+      : "";
+    card.append(el("p", { class: "odds" }, how + "A text written without the watermark scores this high " + oddsInWords(r.log10_p_value) + "."));
+  }
+  if (r.verdict === "too_short" && gumbel) {
+    card.append(el("p", { class: "note" }, "Too short to tell: over so few tokens even a high score (here " + r.score.toFixed(1) +
+      " over " + r.tokens_scored + ") can happen by chance."));
   }
   if (!scored && r.verdict !== "too_short") card.append(el("p", { class: "note withheld" }, withheldNote));
   if (r.verdict === "no_watermark" && r.more_tokens_to_confirm != null && r.z_score >= 2) {
@@ -120,7 +138,8 @@ function renderResult(item, r) {
   }
   if (r.span) {
     card.append(el("p", {}, "The watermark is in one passage (tokens " + r.span.token_start + "–" + r.span.token_end +
-      ", z " + r.span.z_score.toFixed(2) + ", best of " + r.span.windows_searched +
+      (r.span.score != null ? ", score " + r.span.score.toFixed(1) + " over " + r.span.tokens_scored + " tokens" : ", z " + r.span.z_score.toFixed(2)) +
+      ", best of " + r.span.windows_searched +
       " windows; the p-value is corrected for the search). It is outlined below."));
   }
   if (r.normalized) {
