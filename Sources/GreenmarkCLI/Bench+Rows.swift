@@ -10,9 +10,9 @@ import GreenmarkTransparency
 extension Bench {
     /// Generates `generateTokens` tokens with and without the watermark, interleaved over `rounds`,
     /// with max tokens fixed and end-of-generation ignored by using a long-form prompt.
-    func compareGeneration(path: String, key: [UInt8]) throws -> GenerationComparison {
+    func compareGeneration(path: String, key: [UInt8], scheme: WatermarkScheme = .default) throws -> GenerationComparison {
         let llama = try LlamaModel(path: path, threads: 1)
-        let wk = try WatermarkKey(secret: key, scheme: .default, state: .primary)
+        let wk = try WatermarkKey(secret: key, scheme: scheme, state: .primary)
         let generator = Generator(model: llama)
         var marked: [GenerationResult] = []
         var plain: [GenerationResult] = []

@@ -67,6 +67,7 @@ struct Bench: ParsableCommand {
                 for _ in 0..<n { sink &+= TokenScores(tokens: tokens, prf: prf, ignoreRepeats: true).green }
                 return sink
             })
+        rows += try gumbelRows(key: key)
         if stopTokens > 0 { rows += stopStringRows() }
         rows += logTreeRows()
         rows += try logCheckpointRows()

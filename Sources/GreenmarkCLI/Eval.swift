@@ -46,6 +46,8 @@ struct EvalGeneration: ParsableCommand {
     @Option(help: "CPU threads for llama.cpp.") var threads: Int = 1
     @Option(name: [.short, .long], help: "Write the full JSON report here (default: print the summary only).") var output: String?
     @OptionGroup var model: ModelOptions
+    /// The evaluation key's scheme (`--prf gumbel-v1` for the distortion-free scheme).
+    @OptionGroup var schemeOptions: SchemeOptions
 
     func validate() throws {
         guard prompts >= 1, prompts <= EvaluationPrompts.all.count else {
@@ -59,6 +61,7 @@ struct EvalGeneration: ParsableCommand {
         guard humanPassages >= 0 else { throw ValidationError("--human-passages must be >= 0") }
         guard attackStrengths.allSatisfy({ $0 > 0 && $0 <= 1 }) else { throw ValidationError("attack strengths must be in (0, 1]") }
         guard threads >= 1, threads <= 64 else { throw ValidationError("--threads must be in 1...64") }
+        _ = try schemeOptions.scheme(base: .default)
     }
 
     func run() throws {
@@ -73,6 +76,7 @@ struct EvalGeneration: ParsableCommand {
         config.humanPassages = humanPassages
         config.humanDirectory = humanDirectory
         config.attackStrengths = attackStrengths
+        config.scheme = try schemeOptions.scheme(base: .default)
         let report = try ProgressBar.evaluate(modelAt: model.path(), threads: threads) { llama, progress in
             try GenerationEvaluation(model: llama, configuration: config).run(progress: progress)
         }

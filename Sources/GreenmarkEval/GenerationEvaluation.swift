@@ -28,6 +28,8 @@ public struct GenerationEvaluation: Sendable {
         public var humanDirectory: String = HumanCorpus.defaultDirectory
         /// Attack strengths to sweep on the watermarked outputs (empty skips robustness).
         public var attackStrengths: [Double] = []
+        /// The evaluation key's scheme (delta is ignored for gumbel-v1).
+        public var scheme: WatermarkScheme = .default
 
         public init() {}
 
@@ -43,6 +45,7 @@ public struct GenerationEvaluation: Sendable {
             case humanPassages = "human_passages"
             case humanDirectory = "human_directory"
             case attackStrengths = "attack_strengths"
+            case scheme
         }
     }
 
@@ -65,7 +68,7 @@ public struct GenerationEvaluation: Sendable {
         guard c.prompts >= 1, c.prompts <= EvaluationPrompts.all.count, c.seedsPerPrompt >= 1 else {
             throw GreenmarkError(.generationInvalid, "prompts must be in 1...\(EvaluationPrompts.all.count) and seeds per prompt >= 1")
         }
-        let key = try Self.evaluationKey(vocabulary: model.tokenizer.vocabularyID)
+        let key = try Self.evaluationKey(scheme: c.scheme, vocabulary: model.tokenizer.vocabularyID)
         let generator = Generator(model: model)
         let detector = Detector(tokenizer: model.tokenizer)
         var samples: [EvaluationSample] = []

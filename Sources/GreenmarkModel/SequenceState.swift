@@ -18,8 +18,8 @@ struct SequenceState {
     private let contextWidth: Int
     private var rng: SeededRandom
     private var history: [UInt32]
-    /// Contexts that already keyed a watermarked draw (gumbel-v1 does not reuse one).
-    private var seenContexts = Set<[UInt32]>()
+    /// gumbel-v1: the unwatermarked prefix and the contexts that already keyed a draw.
+    private var gumbel = WatermarkSampler.GumbelState()
     private var output: OutputText
     /// Tokens generated so far.
     private(set) var generated = 0
@@ -54,7 +54,7 @@ struct SequenceState {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let draw: WatermarkSampler.Draw
         if history.count >= contextWidth {
-            draw = sampler.draw(logits: logits, context: history.suffix(contextWidth), seen: &seenContexts, using: &rng)
+            draw = sampler.draw(logits: logits, context: history.suffix(contextWidth), state: &gumbel, using: &rng)
         } else {
             // Fewer than h tokens of context: sample without bias (such tokens are never scored).
             draw = plainSampler.draw(logits: logits, context: [], using: &rng)

@@ -13,18 +13,59 @@ extension WatermarkSampler {
     /// of one seeked AES block per candidate (the bits are the same either way).
     static let gumbelSeekLimit = 512
 
-    /// Draws like `draw(logits:context:using:)`, and for gumbel-v1 keeps the joint output
-    /// distortion-free: a context that already keyed a draw of this generation (recorded in
-    /// `seen`, which the caller keeps per generation) would repeat the same r, so that token is
-    /// drawn without the watermark from the same distribution, with `rng`. Other schemes ignore `seen`.
+    /// Surprisal, in nats, of the unwatermarked prefix each gumbel-v1 generation starts with
+    /// (`docs/prf.md`, "Diversity"): 10 nats, so two generations of one prompt share their prefix
+    /// with probability at most e^-10 = 4.5e-5.
+    public static let gumbelPrefixSurprisal = 10.0
+
+    /// Per-generation state of gumbel-v1 sampling: the contexts that already keyed a draw, and
+    /// the surprisal of the unwatermarked prefix so far.
+    public struct GumbelState: Sendable {
+        /// Contexts that keyed a watermarked draw in this generation.
+        public var seen = Set<[UInt32]>()
+        /// Σ -ln p(x) over the prefix drawn without the watermark, in nats.
+        public var prefixSurprisal = 0.0
+
+        public init() {}
+    }
+
+    /// Draws like `draw(logits:context:using:)` for one generation whose state is `state`. For
+    /// gumbel-v1 it keeps the output distortion-free and diverse (`docs/prf.md`, "Diversity"):
+    /// - until the tokens drawn so far carry `gumbelPrefixSurprisal` nats, the token is drawn
+    ///   without the watermark with `rng` (the seed), so generations of one prompt diverge;
+    /// - a context that already keyed a draw would repeat the same r, so that token is drawn
+    ///   without the watermark too.
+    ///
+    /// Either way the token follows p, as a keyed draw does. Other schemes ignore `state`.
     public func draw(
-        logits: UnsafeBufferPointer<Float>, context: some Collection<UInt32>, seen: inout Set<[UInt32]>, using rng: inout SeededRandom
+        logits: UnsafeBufferPointer<Float>, context: some Collection<UInt32>, state: inout GumbelState, using rng: inout SeededRandom
     ) -> Draw {
-        guard prf?.gumbel != nil else { return draw(logits: logits, context: context, using: &rng) }
-        guard seen.insert(Array(context)).inserted else {
+        guard prf?.gumbel != nil, parameters.temperature > 0 else { return draw(logits: logits, context: context, using: &rng) }
+        if state.prefixSurprisal < Self.gumbelPrefixSurprisal {
+            let plain = WatermarkSampler(prf: nil, delta: 0, parameters: parameters).draw(logits: logits, context: [], using: &rng)
+            state.prefixSurprisal += surprisal(of: plain.token, logits: logits)
+            return plain
+        }
+        guard state.seen.insert(Array(context)).inserted else {
             return WatermarkSampler(prf: nil, delta: 0, parameters: parameters).draw(logits: logits, context: [], using: &rng)
         }
         return draw(logits: logits, context: context, using: &rng)
+    }
+
+    /// -ln p(token) under the sampling distribution (temperature, then top-k and top-p).
+    func surprisal(of token: UInt32, logits: UnsafeBufferPointer<Float>) -> Double {
+        var maxLogit = -Float.infinity
+        for l in logits where l > maxLogit { maxLogit = l }
+        let t = parameters.temperature
+        let top = Double(maxLogit)
+        if parameters.topK > 0 || parameters.topP < 1 {
+            let (ids, weights) = truncatedSupport(logits: logits, maxLogit: maxLogit)
+            guard let i = ids.firstIndex(of: token) else { return 0 }
+            return -log(weights[i] / weights.reduce(0, +))
+        }
+        var total = 0.0
+        for l in logits { total += exp((Double(l) - top) / t) }
+        return log(total) - (Double(logits[Int(token)]) - top) / t
     }
 
     /// The gumbel-v1 draw for `context` (exactly h ids).

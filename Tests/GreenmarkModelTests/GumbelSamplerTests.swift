@@ -119,24 +119,41 @@ struct GumbelSamplerTests {
         #expect(chiSquare(counts, p) > 1e-6, "\(counts)")
     }
 
-    @Test("a context repeated within a generation is drawn without the watermark; a new one with it")
-    func repeatedContext() throws {
+    @Test("a generation starts with an unwatermarked prefix of 10 nats; then a repeated context is drawn without the watermark")
+    func generationState() throws {
         let prf = try prf()
         let sampler = WatermarkSampler(prf: prf, delta: 0, parameters: .default)
+        // Uniform over 64 tokens: each draw carries ln 64 = 4.16 nats, so the prefix is 3 tokens.
         let logits = [Float](repeating: 0, count: 64)
-        var seen = Set<[UInt32]>()
-        var tokens = Set<UInt32>()
+        var state = WatermarkSampler.GumbelState()
         var rng = SeededRandom(seed: 9)
-        let first = logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: [1, 2, 3, 4], seen: &seen, using: &rng) }
+        for n in 1...3 {
+            let d = logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: [1, 2, 3, UInt32(n)], state: &state, using: &rng) }
+            #expect(d.prfEvaluations == 0)
+            #expect(abs(state.prefixSurprisal - Double(n) * log(64.0)) < 1e-9)
+        }
+        #expect(state.seen.isEmpty)
+        let first = logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: [1, 2, 3, 4], state: &state, using: &rng) }
         let keyed = logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: [1, 2, 3, 4], using: &rng) }
         #expect(first.token == keyed.token && first.prfEvaluations == 1)
+        var tokens = Set<UInt32>()
         for _ in 0..<40 {
-            let again = logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: [1, 2, 3, 4], seen: &seen, using: &rng) }
+            let again = logits.withUnsafeBufferPointer { sampler.draw(logits: $0, context: [1, 2, 3, 4], state: &state, using: &rng) }
             #expect(again.prfEvaluations == 0)
             tokens.insert(again.token)
         }
-        // 40 uniform draws over 64 tokens: all equal has probability 64^-39.
+        // 40 uniform draws over 64 tokens: fewer than 11 distinct values is vanishingly unlikely.
         #expect(tokens.count > 10)
-        #expect(seen == [[1, 2, 3, 4]])
+        #expect(state.seen == [[1, 2, 3, 4]])
+    }
+
+    @Test("the surprisal of a draw is -ln p under temperature, top-k and top-p")
+    func surprisal() throws {
+        let logits: [Float] = [2, 1, 0, -1]
+        let full = WatermarkSampler(prf: try prf(), delta: 0, parameters: SamplingParameters(temperature: 0.5, topK: 0, topP: 1, seed: nil))
+        let z = logits.map { exp(Double($0) / 0.5) }.reduce(0, +)
+        #expect(abs(logits.withUnsafeBufferPointer { full.surprisal(of: 1, logits: $0) } - -log(exp(2.0) / z)) < 1e-12)
+        let topK = WatermarkSampler(prf: try prf(), delta: 0, parameters: SamplingParameters(temperature: 1, topK: 2, topP: 1, seed: nil))
+        #expect(abs(logits.withUnsafeBufferPointer { topK.surprisal(of: 0, logits: $0) } - -log(exp(2.0) / (exp(2.0) + exp(1.0)))) < 1e-12)
     }
 }
