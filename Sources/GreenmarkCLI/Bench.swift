@@ -117,6 +117,7 @@ struct Bench: ParsableCommand {
         }
 
         rows += try signatureRows()
+        if generateTokens > 0, let path = try? ModelLocator.resolve(explicit: model) { rows += try batchingRows(path: path, key: key) }
 
         var generation: GenerationComparison?
         if generateTokens > 0, let path = try? ModelLocator.resolve(explicit: model) {
