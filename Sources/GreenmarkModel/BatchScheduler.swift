@@ -30,8 +30,8 @@ public final class BatchScheduler: Sendable {
         /// chunk of a prompt takes up to twice this less one).
         public var prefillChunk: Int
 
-        /// The defaults of `greenmarkd serve`: 4 sequences of 2,048 tokens, 64 prompt tokens a step.
-        public init(maxConcurrent: Int = 4, contextPerSequence: Int = 2_048, prefillChunk: Int = 64) {
+        /// The defaults of `greenmarkd serve`: 4 sequences of 1,024 tokens, 64 prompt tokens a step.
+        public init(maxConcurrent: Int = 4, contextPerSequence: Int = 1_024, prefillChunk: Int = 64) {
             self.maxConcurrent = maxConcurrent
             self.contextPerSequence = contextPerSequence
             self.prefillChunk = prefillChunk

@@ -28,8 +28,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Generations decoded together in one batch (the scheduler's sequences); more wait in the queue.
     public var maxConcurrent = 4
     /// Most context tokens (prompt + output + 1) one generation may use; the KV cache holds
-    /// `maxConcurrent × maxContext` tokens (about 23 KB each for SmolLM2).
-    public var maxContext = 2_048
+    /// `maxConcurrent × maxContext` tokens (about 23 KB each for SmolLM2: 94 MB at the defaults).
+    public var maxContext = 1_024
     /// Sustained requests per second per token (or per client address without a token); 0 turns the limiter off.
     public var rateLimit: Double = 0
     /// Requests a token may send at once before the sustained rate applies; nil means one second's worth.

@@ -32,7 +32,7 @@ struct Serve: AsyncParsableCommand {
         name: .customLong("max-context"),
         help: ArgumentHelp(
             "Context tokens (prompt + output) one generation may use; the KV cache holds max-concurrent × this "
-                + "(about 23 KB a token for SmolLM2; default 2048).", valueName: "tokens"))
+                + "(about 23 KB a token for SmolLM2; default 1024).", valueName: "tokens"))
     var maxContext: Int?
     @Option(
         name: .customLong("rate-limit"),

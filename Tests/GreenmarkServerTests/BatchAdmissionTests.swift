@@ -15,7 +15,7 @@ import Testing
 struct BatchAdmissionTests {
     @Test("two streams share the batch; the third is 503 generation.busy; over-cap is 400; detection answers; a reset frees a sequence")
     func admission() async throws {
-        let d = try await GenerationResilienceTests.startDaemon(limits: ["--max-concurrent", "2", "--max-queued", "0"])
+        let d = try await GenerationResilienceTests.startDaemon(limits: ["--max-concurrent", "2", "--max-queued", "0", "--max-context", "2048"])
         defer { try? FileManager.default.removeItem(atPath: d.home) }
         let port = d.process.port
         let reader = try Registry(path: d.home + "/registry.sqlite").createToken(role: .verify).token
@@ -34,7 +34,7 @@ struct BatchAdmissionTests {
         let (busy, busyBody) = try await d.generate()
         #expect(busy == 503 && (busyBody["error"] as? [String: Any])?["code"] as? String == "generation.busy", "\(busy) \(busyBody)")
 
-        // Beyond the per-generation context (default 2,048): 400 before it queues, naming the limit.
+        // Beyond the per-generation context (2,048 here): 400 before it queues, naming the limit.
         let (tooLong, tooLongBody) = try await HTTP.request(
             "POST", d.process.baseURL + "/v1/chat/completions", token: d.token,
             json: ["messages": [["role": "user", "content": "Hi."]], "max_tokens": 3_000], timeout: 60)

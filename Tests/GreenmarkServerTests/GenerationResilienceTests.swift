@@ -52,7 +52,7 @@ struct GenerationResilienceTests {
     /// A home with a fixed watermark key, so that `longChat` is one fixed generation: with this
     /// key, prompt and seed it runs all 1,500 tokens (checked with `greenmark generate`), about a
     /// minute in the debug build, instead of possibly ending early as a random key might.
-    static func startDaemon(limits: [String] = ["--max-queued", "2", "--max-concurrent", "1"]) async throws -> Daemon {
+    static func startDaemon(limits: [String] = ["--max-queued", "2", "--max-concurrent", "1", "--max-context", "2048"]) async throws -> Daemon {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-resilience-\(UUID().uuidString)").path
         let vocabulary = ServerTests.tokenizer.vocabularyID
         let key = try WatermarkKey(
@@ -64,7 +64,8 @@ struct GenerationResilienceTests {
         try SigningKeyStore(directory: home).initialize(watermarkKeys: [key])
         let token = try Registry(path: home + "/registry.sqlite").createToken(role: .stamp, permissions: [.inspect]).token
         let port = DaemonProcess.freePort()
-        // One sequence (the default is 4): the tests here count queue places behind one running generation.
+        // One sequence (the default is 4): the tests here count queue places behind one running
+        // generation; 2,048 context tokens (the default is 1,024) hold `longChat`.
         let process = try DaemonProcess(arguments: ["serve", "--home", home, "--port", String(port)] + limits, environment: [:], port: port)
         #expect(await process.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(process.log)")
         return Daemon(process: process, token: token, home: home)
