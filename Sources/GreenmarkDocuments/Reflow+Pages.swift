@@ -4,7 +4,7 @@ extension Reflow {
     static func reflowPages(_ text: String) -> String {
         var pages = splitPages(text)
         removeRunningLines(&pages)
-        removePageNumbers(&pages)
+        removePageMarks(&pages)
         // One sequence of lines, a nil for each run of blank lines inside a page; a page break is an
         // ordinary line boundary (paragraphs continue across pages).
         var lines: [String?] = []
@@ -88,14 +88,44 @@ extension Reflow {
         return key
     }
 
-    /// Drops a page number standing alone on a page's first or last non-empty line.
-    static func removePageNumbers(_ pages: inout [[String]]) {
+    /// Drops page marks among a page's first two and last two non-empty lines: a page number, a URL
+    /// or a date and time standing alone (what a browser prints in its page header and footer).
+    static func removePageMarks(_ pages: inout [[String]]) {
         for p in pages.indices {
-            for i in [pages[p].firstIndex(where: { !$0.isEmpty }), pages[p].lastIndex(where: { !$0.isEmpty })].compactMap({ $0 })
-            where isPageNumber(pages[p][i]) {
-                pages[p][i] = ""
+            let filled = pages[p].indices.filter { !pages[p][$0].isEmpty }
+            for i in Set(filled.prefix(2) + filled.suffix(2)) {
+                let line = pages[p][i]
+                if isPageNumber(line) || isURL(line) || isDateTime(line) { pages[p][i] = "" }
             }
         }
+    }
+
+    /// Whether `line` is one URL and nothing else (`https://…`, `http://…`, `file://…`, `www.…`).
+    static func isURL(_ line: String) -> Bool {
+        let lower = line.lowercased()
+        guard !lower.contains(" ") else { return false }
+        return ["https://", "http://", "file://", "www."].contains { lower.hasPrefix($0) && lower.count > $0.count }
+    }
+
+    /// Whether `line` is only a date and/or time: digits in at least two groups joined by `/ . - :`,
+    /// commas and spaces, optionally `AM` or `PM` (`12/1/26, 9:25 PM`, `2026-12-01`, `01.12.2026 21:25`).
+    static func isDateTime(_ line: String) -> Bool {
+        var rest = Substring(line.uppercased())
+        if rest.hasSuffix(" AM") || rest.hasSuffix(" PM") { rest = rest.dropLast(3) }
+        guard rest.count <= 24, rest.contains(where: { "/-:.".contains($0) }) else { return false }
+        var groups = 0
+        var inDigits = false
+        for c in rest {
+            if c.isASCII && c.isNumber {
+                if !inDigits { groups += 1 }
+                inDigits = true
+            } else if "/-:., ".contains(c) {
+                inDigits = false
+            } else {
+                return false
+            }
+        }
+        return groups >= 2 && rest.first.map { $0.isNumber } == true
     }
 
     /// Whether `line` is only a page number: `7`, `- 7 -`, `(7)`, `[7]`, `Page 7`, `7 of 12`, `7/12`

@@ -12,8 +12,9 @@
 /// 3. Text laid out in pages (`pdftotext`'s output: every page ends with a form feed) is reflowed;
 ///    text without a form feed is already flowed and only gets rule 2. Per page, lines are trimmed;
 ///    a line repeated (digits aside) among the first or last two lines of more than half of the pages
-///    (at least two) is a running header or footer and is dropped, and so is a page number (`7`,
-///    `- 7 -`, `Page 7`, `7 of 12`, `7/12`) on a page's first or last line. The remaining lines are
+///    (at least two) is a running header or footer and is dropped, and so is, among a page's first
+///    two and last two lines, a line that is only a page number (`7`, `- 7 -`, `Page 7`, `7 of 12`,
+///    `7/12`), only a URL or only a date and time (a browser's print header and footer). The remaining lines are
 ///    joined across page breaks: a blank line is a paragraph break; a line ending in a soft hyphen
 ///    joins the next without anything between; a line ending in `-` after a letter or digit joins
 ///    the next without a space, and loses the hyphen when both sides are lowercase letters, its

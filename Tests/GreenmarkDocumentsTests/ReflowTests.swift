@@ -143,6 +143,26 @@ struct ReflowTests {
         #expect(Reflow.isPageNumber(line) == isNumber)
     }
 
+    @Test("A browser's print header and footer on a single page: the date, URL and page number go, the title stays")
+    func browserMarks() {
+        let raw =
+            "12/1/26, 9:25 PM\n\nEssay\n\nRivers carve their valleys slowly. Over thousands of years the water\n"
+            + "wears the rock away.\n\nfile:///home/student/essay.html\n\n1/1\n\u{0C}"
+        #expect(
+            Reflow.apply(raw, format: .pdf) == "Essay\n\nRivers carve their valleys slowly. Over thousands of years the water wears the rock away.")
+    }
+
+    @Test(
+        "URLs and dates that count as page marks",
+        arguments: [
+            ("https://example.org/essay", true), ("file:///tmp/a.html", true), ("www.example.org", true), ("see https://x.org", false),
+            ("https://", false), ("12/1/26, 9:25 PM", true), ("2026-12-01", true), ("01.12.2026 21:25", true), ("9:25 AM", true),
+            ("1.", false), ("2026", false), ("May 4, 2026", false), ("1/2 cup of flour", false),
+        ])
+    func pageMarks(line: String, isMark: Bool) {
+        #expect((Reflow.isURL(line) || Reflow.isDateTime(line)) == isMark)
+    }
+
     @Test("Lines that differ at the pages' tops are kept; one page has no running lines")
     func notRunning() {
         let raw = "Chapter one begins here\nwith words.\n\u{0C}Another page starts\nwith other words.\n\u{0C}"
