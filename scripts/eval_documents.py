@@ -175,13 +175,14 @@ def summary(work, out_path):
     labels = {
         "txt": ".txt (the generated text)",
         "pdf": "PDF, `greenmark extract` (reflow-v1)",
+        "pdf-hf": "PDF with Chromium's header and footer, `greenmark extract`",
         "docx": ".docx, `greenmark extract`",
         "odt": ".odt, `greenmark extract`",
         "pdftotext": "PDF, `pdftotext` (no reflow)",
         "pandoc-docx": ".docx, `pandoc -t plain` (no reflow)",
         "pandoc-odt": ".odt, `pandoc -t plain` (no reflow)",
     }
-    order = ["txt", "pdf", "docx", "odt", "pdftotext", "pandoc-docx", "pandoc-odt"]
+    order = ["txt", "pdf", "docx", "odt", "pdf-hf", "pdftotext", "pandoc-docx", "pandoc-odt"]
     lines, data = [], {}
     gen = os.path.join(work, "gen")
     base = load_detect(os.path.join(gen, "detect", "txt.json"))
@@ -218,8 +219,11 @@ def summary(work, out_path):
     hum_dir = os.path.join(work, "human", "detect")
     if os.path.isdir(hum_dir):
         lines.append("")
-        lines.append("| human passages read as | n | watermarked (false positives) | highest z | mean z | sd z |")
-        lines.append("|---|---:|---:|---:|---:|---:|")
+        lines.append("| human passages read as | n | watermarked (false positives) | z ≥ 2 | highest z | mean z | sd z "
+                     "| median abs. z change vs .txt | text identical to .txt |")
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        horiginals = {stem: text for stem, text in sources(os.path.join(work, "human", "txt"))}
+        hbase = load_detect(os.path.join(hum_dir, "txt.json"))
         for v in order:
             path = os.path.join(hum_dir, v + ".json")
             if not os.path.exists(path):
@@ -227,8 +231,11 @@ def summary(work, out_path):
             rows = load_detect(path)
             z = [r["z_score"] for r in rows.values() if r.get("z_score") is not None]
             fp = sum(1 for r in rows.values() if r["verdict"] == "watermarked")
-            lines.append("| %s | %d | %d | %.2f | %.3f | %.3f |" % (
-                labels[v].replace("the generated text", "the passage"), len(rows), fp, max(z), statistics.mean(z), statistics.pstdev(z)))
+            change = statistics.median(abs(r["z_score"] - hbase[s]["z_score"]) for s, r in rows.items() if s in hbase)
+            same = sum(1 for stem, text in sources(os.path.join(work, "human", "read", v)) if horiginals.get(stem) == text)
+            lines.append("| %s | %d | %d | %d | %.2f | %.3f | %.3f | %.3f | %d |" % (
+                labels[v].replace("the generated text", "the passage"), len(rows), fp, sum(1 for x in z if x >= 2),
+                max(z), statistics.mean(z), statistics.pstdev(z), change, same))
     write(out_path, "\n".join(lines) + "\n")
     write(out_path + ".json", json.dumps(data, indent=1))
     print("\n".join(lines))

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue #22's measurement (docs/results/documents.md): does a watermarked text survive being handed in
 # as a document? In a fresh temp home with a new default key (LeftHash h=1, gamma 0.25) and the default
-# model, 40 texts of up to 250 tokens are generated from varied prompts; each text and each of the
+# model, 40 texts of up to 250 tokens are generated from varied prompts; each text (also printed with
+# Chromium's date/title header and URL/page footer) and each of the
 # first 1,000 human passages of the project's corpus (Sources/GreenmarkEval/HumanCorpus.swift) is
 # made into a PDF printed by headless Chromium (A4, 12 pt, one <p> per paragraph), a .docx and an
 # .odt (pandoc), then read back two ways:
@@ -40,15 +41,19 @@ done < <(python3 "$helper" prompts)
 echo "== human passages in $work/human"
 [ -d "$work/human/txt" ] || python3 "$helper" human "$work/human/txt" "$human" > /dev/null
 
-# make_documents SET: SET/txt/*.txt -> SET/{html,json,pdf,docx,odt}
+# make_documents SET [hf]: SET/txt/*.txt -> SET/{html,json,pdf,docx,odt} (and pdf-hf: with Chromium's
+# header and footer, when asked)
 make_documents() {
-  local set=$1
+  local set=$1 hf=${2:-}
   python3 "$helper" html "$set/txt" "$set/html"
   python3 "$helper" pandoc-json "$set/txt" "$set/json"
   mkdir -p "$set/docx" "$set/odt"
   (cd "$set/json" && ls | sed 's/\.json$//' | nice -n 10 xargs -P 2 -I{} sh -c \
     'pandoc -f json -o ../docx/{}.docx {}.json && pandoc -f json -o ../odt/{}.odt {}.json')
   [ "$(ls "$set/pdf" 2> /dev/null | wc -l)" = "$(ls "$set/txt" | wc -l)" ] || nice -n 10 python3 "$helper" pdf "$set/html" "$set/pdf" > /dev/null
+  if [ -n "$hf" ] && [ "$(ls "$set/pdf-hf" 2> /dev/null | wc -l)" != "$(ls "$set/txt" | wc -l)" ]; then
+    nice -n 10 python3 "$helper" pdf "$set/html" "$set/pdf-hf" --header-footer > /dev/null
+  fi
 }
 
 # read_back SET: the text of every document, with and without Greenmark's extraction
@@ -59,8 +64,12 @@ read_back() {
   for f in "$set"/pdf/*.pdf; do
     b=$(basename "$f" .pdf)
     for fmt in pdf docx odt; do
-      "$gm" extract "$set/$fmt/$b.$fmt" -o "$set/read/$fmt/$b.txt" 2>> "$set/read/failures.log" || true
+      "$gm" extract "$set/$fmt/$b.$fmt" -o "$set/read/$fmt/$b.txt" 2>> "$set/read/extract.log" || true
     done
+    if [ -d "$set/pdf-hf" ]; then
+      mkdir -p "$set/read/pdf-hf"
+      "$gm" extract "$set/pdf-hf/$b.pdf" -o "$set/read/pdf-hf/$b.txt" 2>> "$set/read/extract.log" || true
+    fi
     pdftotext -enc UTF-8 "$f" "$set/read/pdftotext/$b.txt"
     pandoc -t plain -o "$set/read/pandoc-docx/$b.txt" "$set/docx/$b.docx"
     pandoc -t plain -o "$set/read/pandoc-odt/$b.txt" "$set/odt/$b.odt"
@@ -80,7 +89,7 @@ detect_all() {
 
 for set in "$work/gen" "$work/human"; do
   echo "== documents, read back and detected: $set"
-  make_documents "$set"
+  make_documents "$set" "$([ "$set" = "$work/gen" ] && echo hf)"
   read_back "$set"
   detect_all "$set"
 done
