@@ -134,6 +134,8 @@ struct Bench: ParsableCommand {
                     detail: "\(f(generation!.plainTokensPerSecond)) tokens/s (Swift sampling \(f(generation!.plainSwiftMsPerToken)) ms/token)"))
         }
 
+        rows += try modelRows(key: key)
+
         let hmac = rows.first { $0.name == "openssl_hmac_oneshot" }!.rate
         let prepared = rows.first { $0.name == "hmac_prepared_key" }!.rate
         let scoring = rows.first { $0.name == "score_tokens_h1" }!.rate
