@@ -1,3 +1,5 @@
+import GreenmarkCrypto
+
 /// Green/scored flags (or, for gumbel-v1, scores) for a token sequence under one PRF: the
 /// counting at the heart of detection.
 public struct TokenScores: Sendable {
@@ -23,6 +25,13 @@ public struct TokenScores: Sendable {
     public init(tokens: [UInt32], prf: GreenListPRF, ignoreRepeats: Bool) {
         let h = prf.scheme.contextWidth
         let gumbel = prf.gumbel
+        // One reusable AES context for the whole text (re-keyed per token).
+        let cipher: AES256CTRContext? =
+            gumbel == nil
+            ? nil
+            : {
+                do throws(CryptoError) { return try AES256CTRContext() } catch { fatalError("AES-256-CTR unavailable: \(error.description)") }
+            }()
         var flags = [Bool?](repeating: nil, count: tokens.count)
         var values = [Double?](repeating: nil, count: gumbel == nil ? 0 : tokens.count)
         var skips = [TokenMark.Skip?](repeating: .noContext, count: tokens.count)
@@ -41,7 +50,7 @@ public struct TokenScores: Sendable {
                     switch prf.scheme.prf {
                     case .leftHashV1, .gumbelV1:
                         if let gumbel {
-                            value = gumbel.score(context: context, token: ids[i])
+                            value = gumbel.score(context: context, token: ids[i], cipher: cipher!)
                             values[i] = value
                         } else {
                             isGreen = prf.isGreen(context: context, token: ids[i])

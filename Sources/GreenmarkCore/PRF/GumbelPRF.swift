@@ -67,24 +67,39 @@ public struct GumbelPRF: Sendable {
     }
 
     /// u_v for every token v in `0 ..< vocabularySize`, in one keystream pass from counter block 0:
-    /// one HMAC and ceil(vocabularySize / 2) AES blocks.
+    /// one HMAC and ceil(vocabularySize / 2) AES blocks, written straight into the result and
+    /// converted in place.
     public func uniformBits(context: some Collection<UInt32>, vocabularySize: Int) -> [UInt64] {
         precondition(vocabularySize >= 0 && vocabularySize <= 1 << 32, "vocabulary size out of range")
         let key = streamKey(context: context)
-        let stream = Self.keystream(key: key, counterBlock: [UInt8](repeating: 0, count: 16), count: 8 * vocabularySize)
-        return (0..<vocabularySize).map { Self.bits(stream, at: 8 * $0) }
+        let zero = [UInt8](repeating: 0, count: AES256CTR.blockByteCount)
+        return [UInt64](unsafeUninitializedCapacity: vocabularySize) { buffer, count in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            key.withUnsafeBytes { k in
+                zero.withUnsafeBytes { iv in
+                    do throws(CryptoError) {
+                        try AES256CTR.keystream(key: k, counterBlock: iv, into: raw)
+                    } catch {
+                        fatalError("AES-256-CTR failed: \(error.description)")
+                    }
+                }
+            }
+            for i in 0..<vocabularySize { buffer[i] = UInt64(bigEndian: buffer[i]) >> 11 }
+            count = vocabularySize
+        }
     }
 
     /// u_v for each of `tokens` (any order, repeats allowed): one HMAC, then one seeked AES block per
     /// token. Cheaper than the full pass when the tokens are few (after top-k); the same bits.
     public func uniformBits(context: some Collection<UInt32>, tokens: some Collection<UInt32>) -> [UInt64] {
         let key = streamKey(context: context)
-        return key.withUnsafeBytes { k in tokens.map { Self.seek(key: k, token: $0) } }
+        let cipher = try? AES256CTRContext()
+        return key.withUnsafeBytes { k in tokens.map { Self.seek(key: k, token: $0, cipher: cipher) } }
     }
 
     /// The detection score -ln(1 - r) of `token` after `context` (exactly h ids, oldest first):
-    /// one HMAC and one AES block, without heap allocation.
-    public func score(context: UnsafeBufferPointer<UInt32>, token: UInt32) -> Double {
+    /// one HMAC and one AES block, without heap allocation, re-keying `cipher` (one per thread).
+    public func score(context: UnsafeBufferPointer<UInt32>, token: UInt32, cipher: AES256CTRContext) -> Double {
         precondition(context.count == contextWidth, "context must hold exactly h token ids")
         let length = Self.label.count + 4 + 4 * contextWidth
         return withUnsafeTemporaryAllocation(byteCount: length + 32, alignment: 8) { buf in
@@ -98,19 +113,23 @@ public struct GumbelPRF: Sendable {
             }
             let key = UnsafeMutableRawBufferPointer(rebasing: buf[length..<(length + 32)])
             mac.authenticate(UnsafeRawBufferPointer(rebasing: buf[0..<length]), into: key)
-            return Self.score(Self.seek(key: UnsafeRawBufferPointer(key), token: token))
+            return Self.score(Self.seek(key: UnsafeRawBufferPointer(key), token: token, cipher: cipher))
         }
     }
 
     /// u_v of `token` from the stream under `key`: the AES block floor(v / 2), half v mod 2.
-    static func seek(key: UnsafeRawBufferPointer, token: UInt32) -> UInt64 {
+    static func seek(key: UnsafeRawBufferPointer, token: UInt32, cipher: AES256CTRContext? = nil) -> UInt64 {
         withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { buf in
             let counter = UnsafeMutableRawBufferPointer(rebasing: buf[0..<16])
             counter.initializeMemory(as: UInt8.self, repeating: 0)
             counter.storeBytes(of: (token >> 1).bigEndian, toByteOffset: 12, as: UInt32.self)
             let out = UnsafeMutableRawBufferPointer(rebasing: buf[16..<32])
             do throws(CryptoError) {
-                try AES256CTR.keystream(key: key, counterBlock: UnsafeRawBufferPointer(counter), into: out)
+                if let cipher {
+                    try cipher.keystream(key: key, counterBlock: UnsafeRawBufferPointer(counter), into: out)
+                } else {
+                    try AES256CTR.keystream(key: key, counterBlock: UnsafeRawBufferPointer(counter), into: out)
+                }
             } catch {
                 fatalError("AES-256-CTR failed: \(error.description)")
             }
