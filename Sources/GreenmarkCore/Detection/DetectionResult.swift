@@ -8,7 +8,9 @@ public struct DetectionResult: Codable, Sendable {
     public let zScore: Double
     /// The exact one-sided tail of the deciding region (binomial P[Bin(T, gamma) >= G], or for
     /// gumbel-v1 the Gamma tail Q(T, S)), times the number of keys tried and the span-search factor
-    /// (Bonferroni): the chance that text written without any of these keys scores this high.
+    /// (Bonferroni), capped at 1: an upper bound, over the random choice of the keys, on the chance
+    /// that a text written without any of them scores this high. It is not the false-positive rate
+    /// of one fixed key over a body of texts (`docs/results/fairness.md`).
     public let pValue: Double
     /// log10 of `pValue`, finite even when `pValue` underflows to 0.
     public let log10PValue: Double
@@ -33,7 +35,8 @@ public struct DetectionResult: Codable, Sendable {
     public let keyID: String
     /// How many watermark keys were tried; `pValue` is Bonferroni-corrected for them.
     public let keysTried: Int
-    /// The matched key's own p-value, before the correction for `keysTried`.
+    /// The matched key's own p-value: corrected for the windows searched (with span search), not
+    /// for `keysTried`.
     public let pValueSingleKey: Double
     public let scheme: WatermarkScheme
     public let zThreshold: Double
