@@ -19,6 +19,7 @@ extension Bench {
             let llama = try LlamaModel(path: path, threads: 1)
             let generator = Generator(model: llama)
             let label = Self.shortName(llama.name)
+            rows += try samplerRows(key: key, vocabulary: llama.tokenizer.vocabularySize)
             for scheme in [WatermarkScheme.default, .selfHash, .gumbel] {
                 let watermarkKey = try WatermarkKey(secret: key, scheme: scheme, state: .primary)
                 var marked: [GenerationResult] = []
@@ -45,13 +46,62 @@ extension Bench {
         return rows
     }
 
-    /// A short label for a model file: `smollm2_135m`, `gemma3_270m`, else `model`.
+    /// A short label for a model file (row names fit the 34 columns of the text output):
+    /// `smollm2`, `gemma3`, else `model`.
     static func shortName(_ file: String) -> String {
         switch file {
-        case ModelLocator.defaultModelFile: "smollm2_135m"
-        case ModelLocator.gemmaModelFile: "gemma3_270m"
+        case ModelLocator.defaultModelFile: "smollm2"
+        case ModelLocator.gemmaModelFile: "gemma3"
         default: "model"
         }
+    }
+
+    /// The sampler alone on one synthetic step of a `vocabulary`-token model (logits N(0, 3²),
+    /// fixed seed), in ms per generated token: no watermark, lefthash-v1, selfhash-v1, gumbel-v1's
+    /// whole draw, and its keyed uniforms alone (one HMAC and vocabulary / 2 AES-256 blocks) —
+    /// where the watermark's time goes, without llama.cpp's decode in the measurement.
+    func samplerRows(key: [UInt8], vocabulary: Int) throws -> [BenchRow] {
+        var rng = SeededRandom(seed: 7)
+        let logits = (0..<vocabulary).map { _ in
+            let (u1, u2) = (Double.random(in: Double.ulpOfOne..<1, using: &rng), Double.random(in: 0..<1, using: &rng))
+            return Float(3 * (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
+        }
+        let parameters = SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: 1)
+        var rows: [BenchRow] = []
+        let samplers: [(String, GreenListPRF?)] = [
+            ("plain", nil), ("lefthash-v1", try GreenListPRF(key: key, scheme: .default)),
+            ("selfhash-v1", try GreenListPRF(key: key, scheme: .selfHash)), ("gumbel-v1", try GreenListPRF(key: key, scheme: .gumbel)),
+        ]
+        for (name, prf) in samplers {
+            let sampler = WatermarkSampler(prf: prf, delta: 2, parameters: parameters)
+            let h = prf?.scheme.contextWidth ?? 1
+            let row = logits.withUnsafeBufferPointer { buffer in
+                measure("sampler_\(vocabulary)_\(name)", unit: "tokens/s") { n in
+                    var sink = 0
+                    var draws = SeededRandom(seed: 3)
+                    for i in 0..<n {
+                        let context = (0..<h).map { UInt32(truncatingIfNeeded: i &* 31 &+ $0) }
+                        sink &+= Int(sampler.draw(logits: buffer, context: context, using: &draws).token)
+                    }
+                    return sink
+                }
+            }
+            rows.append(BenchRow(name: row.name, unit: "ms/token", rate: 1e3 / row.rate, detail: String(format: "%.3f ms per token", 1e3 / row.rate)))
+        }
+        let gumbel = try GreenListPRF(key: key, scheme: .gumbel).gumbel!
+        let uniforms = measure("gumbel_uniforms_\(vocabulary)", unit: "vocabularies/s") { n in
+            var sink = 0
+            for i in 0..<n {
+                let context: [UInt32] = [1, 2, 3, UInt32(truncatingIfNeeded: i)]
+                sink &+= Int(truncatingIfNeeded: gumbel.uniformBits(context: context, vocabularySize: vocabulary)[i % vocabulary])
+            }
+            return sink
+        }
+        rows.append(
+            BenchRow(
+                name: uniforms.name, unit: "ms/token", rate: 1e3 / uniforms.rate,
+                detail: String(format: "%.3f ms per token (1 HMAC + %d AES-256 blocks)", 1e3 / uniforms.rate, (vocabulary + 1) / 2)))
+        return rows
     }
 
     /// Sampler and decode time per token of watermarked and plain generations of one model.
