@@ -128,8 +128,8 @@ function renderResult(item, r) {
     card.append(el("p", { class: "odds" }, how + "A text written without the watermark scores this high " + oddsInWords(r.log10_p_value) + "."));
   }
   if (r.verdict === "too_short" && gumbel) {
-    card.append(el("p", { class: "note" }, "Too short to tell: over so few tokens even a high score (here " + r.score.toFixed(1) +
-      " over " + r.tokens_scored + ") can happen by chance."));
+    card.append(el("p", { class: "note" }, "Too short to tell: over so few tokens a score (here " + r.score.toFixed(1) +
+      " over " + r.tokens_scored + ") cannot be told apart from chance, however high it is."));
   }
   if (!scored && r.verdict !== "too_short") card.append(el("p", { class: "note withheld" }, withheldNote));
   if (r.verdict === "no_watermark" && r.more_tokens_to_confirm != null && r.z_score >= 2) {
