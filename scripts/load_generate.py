@@ -8,10 +8,14 @@ requests at once (200 watermarked tokens each, temperature 1, distinct seeds) an
 - aggregate tokens/s: all generated tokens / wall time from the first request to the last `done`;
 - per-stream time per token: gaps between consecutive text chunks of a stream (one chunk is about
   one token), p50 and p99 over all streams of the level; time to first chunk, p50 and max;
+- the daemon's CPU time (user + system, /proc/PID/stat) per generated token: less sensitive than
+  tokens/s to other load on a shared machine;
 - the daemon's VmRSS (and VmHWM, its peak) from /proc/PID/status after the level;
 - detection: every output is sent to `POST /v1/detect` and counted when its verdict is
   `watermarked` (T = its tokens, about 200).
 
+Levels run interleaved for --rounds rounds (default 3: 1, 2, 4, 8, 1, 2, 4, 8, ...); the table gives
+the median over rounds of tokens/s and CPU time, and percentiles over all rounds' chunks.
 Limits are the daemon's defaults unless given (--max-concurrent, --max-context, --max-queued); with
 the defaults (4 concurrent, 4 queued) the level of 8 runs 4 and queues 4.
 
@@ -58,6 +62,11 @@ def proc_status(pid):
 
 def megabytes(value):
     return int(value.split()[0]) / 1024
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def quantile(values, p):
@@ -112,6 +121,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--levels", default="1,2,4,8")
     parser.add_argument("--tokens", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--max-concurrent", type=int)
     parser.add_argument("--max-context", type=int)
     parser.add_argument("--max-queued", type=int)
@@ -158,41 +168,58 @@ def main():
         stream_one(port, stamp, 1, 8, warm)
         print(f"after warm-up: VmRSS {megabytes(proc_status(proc.pid)['VmRSS']):.0f} MB")
         print(f"load average before: {open('/proc/loadavg').read().split()[:3]}")
+        runs = {n: [] for n in levels}
+        for round_ in range(args.rounds):
+            for n in levels:
+                outs = [dict() for _ in range(n)]
+                seeds = [10000 * round_ + 100 * n + i for i in range(n)]
+                threads = [threading.Thread(target=stream_one, args=(port, stamp, seeds[i], args.tokens, outs[i])) for i in range(n)]
+                cpu0, start = cpu_seconds(proc.pid), time.monotonic()
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                wall, cpu = time.monotonic() - start, cpu_seconds(proc.pid) - cpu0
+                status = proc_status(proc.pid)
+                failed = [o for o in outs if o.get("status") != 200 or "record" not in o]
+                ok = [o for o in outs if o not in failed]
+                if failed:
+                    print(f"  {len(failed)} failed: {[o.get('status') for o in failed]} {failed[0].get('error', '')}", file=sys.stderr)
+                verdicts = [detect(port, verify, o["text"]) for o in ok]
+                tokens = sum(o["record"]["tokens"] for o in ok)
+                runs[n].append({
+                    "tokens": tokens, "seconds": wall, "cpu_seconds": cpu,
+                    "gaps_ms": [1000 * (b - a) for o in ok for a, b in zip(o["chunks"], o["chunks"][1:])],
+                    "first_chunk_ms": [1000 * (o["chunks"][0] - o["sent"]) for o in ok if o["chunks"]],
+                    "vmrss_mb": megabytes(status["VmRSS"]), "vmhwm_mb": megabytes(status["VmHWM"]),
+                    "watermarked": sum(1 for v in verdicts if v.get("verdict") == "watermarked"), "outputs": len(ok), "failed": len(failed),
+                    "z": [v.get("z_score") for v in verdicts],
+                })
         results = []
         for n in levels:
-            outs = [dict() for _ in range(n)]
-            threads = [threading.Thread(target=stream_one, args=(port, stamp, 1000 * n + i, args.tokens, outs[i])) for i in range(n)]
-            start = time.monotonic()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            wall = time.monotonic() - start
-            status = proc_status(proc.pid)
-            failed = [o for o in outs if o.get("status") != 200 or "record" not in o]
-            ok = [o for o in outs if o not in failed]
-            tokens = sum(o["record"]["tokens"] for o in ok)
-            gaps = [1000 * (b - a) for o in ok for a, b in zip(o["chunks"], o["chunks"][1:])]
-            first = [1000 * (o["chunks"][0] - o["sent"]) for o in ok if o["chunks"]]
-            verdicts = [detect(port, verify, o["text"]) for o in ok]
-            marked = sum(1 for v in verdicts if v.get("verdict") == "watermarked")
-            row = {
-                "streams": n, "tokens": tokens, "seconds": wall, "aggregate_tokens_per_second": tokens / wall,
+            r = runs[n]
+            gaps = [g for x in r for g in x["gaps_ms"]]
+            first = [f for x in r for f in x["first_chunk_ms"]]
+            zs = [z for x in r for z in x["z"] if isinstance(z, (int, float))]
+            results.append({
+                "streams": n, "rounds": len(r), "tokens": sum(x["tokens"] for x in r),
+                "aggregate_tokens_per_second": statistics.median(x["tokens"] / x["seconds"] for x in r),
+                "cpu_ms_per_token": statistics.median(1000 * x["cpu_seconds"] / x["tokens"] for x in r),
                 "per_stream_ms_per_token_p50": quantile(gaps, 0.5), "per_stream_ms_per_token_p99": quantile(gaps, 0.99),
                 "first_chunk_ms_p50": quantile(first, 0.5), "first_chunk_ms_max": max(first) if first else float("nan"),
-                "vmrss_mb": megabytes(status["VmRSS"]), "vmhwm_mb": megabytes(status["VmHWM"]),
-                "watermarked": marked, "outputs": len(ok), "failed": len(failed),
-                "min_z": min((v.get("z_score", float("nan")) for v in verdicts), default=float("nan")),
-            }
-            results.append(row)
-            if failed:
-                print(f"  {len(failed)} failed: {[o.get('status') for o in failed]} {failed[0].get('error', '')}", file=sys.stderr)
-        base = results[0]["aggregate_tokens_per_second"]
-        print("| streams | tokens | wall s | aggregate tok/s | × 1 stream | ms/token p50 | p99 | first chunk p50 / max ms | VmRSS MB | VmHWM MB | watermarked | min z |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+                "vmrss_mb": max(x["vmrss_mb"] for x in r), "vmhwm_mb": max(x["vmhwm_mb"] for x in r),
+                "watermarked": sum(x["watermarked"] for x in r), "outputs": sum(x["outputs"] for x in r),
+                "failed": sum(x["failed"] for x in r), "min_z": min(zs) if zs else float("nan"),
+                "runs": [{k: v for k, v in x.items() if k not in ("gaps_ms", "first_chunk_ms")} for x in r],
+            })
+        base = results[0]
+        print("| streams | tokens (all rounds) | aggregate tok/s (median) | × 1 stream | daemon CPU ms/token | × 1 stream | "
+              "ms/token p50 | p99 | first chunk p50 / max ms | VmRSS MB | VmHWM MB | watermarked | min z |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
         for r in results:
-            print(f"| {r['streams']} | {r['tokens']} | {r['seconds']:.1f} | {r['aggregate_tokens_per_second']:.1f} | "
-                  f"{r['aggregate_tokens_per_second'] / base:.2f} | {r['per_stream_ms_per_token_p50']:.1f} | "
+            print(f"| {r['streams']} | {r['tokens']} | {r['aggregate_tokens_per_second']:.1f} | "
+                  f"{r['aggregate_tokens_per_second'] / base['aggregate_tokens_per_second']:.2f} | {r['cpu_ms_per_token']:.1f} | "
+                  f"{base['cpu_ms_per_token'] / r['cpu_ms_per_token']:.2f} | {r['per_stream_ms_per_token_p50']:.1f} | "
                   f"{r['per_stream_ms_per_token_p99']:.1f} | {r['first_chunk_ms_p50']:.0f} / {r['first_chunk_ms_max']:.0f} | "
                   f"{r['vmrss_mb']:.0f} | {r['vmhwm_mb']:.0f} | {r['watermarked']}/{r['outputs']} | {r['min_z']:.1f} |")
         print(f"load average after: {open('/proc/loadavg').read().split()[:3]}")
