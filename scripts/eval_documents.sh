@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue #22's measurement (docs/results/documents.md): does a watermarked text survive being handed in
+# Issue #22's measurement (docs/results/documents.md; this writes documents-tables.md and documents-tables.md.json there): does a watermarked text survive being handed in
 # as a document? In a fresh temp home with a new default key (LeftHash h=1, gamma 0.25) and the default
 # model, 40 texts of up to 250 tokens are generated from varied prompts; each text (also printed with
 # Chromium's date/title header and URL/page footer) and each of the
@@ -100,5 +100,5 @@ for fmt in pdf docx odt; do
   nice -n 10 "$gm" detect "$work/gen/$fmt" --json --no-mask > "$work/gen/detect/direct-$fmt.json" 2> /dev/null || true
 done
 
-python3 "$helper" summary "$work" "$out/documents.md.tables"
+python3 "$helper" summary "$work" "$out/documents-tables.md"
 echo "work directory: $work"

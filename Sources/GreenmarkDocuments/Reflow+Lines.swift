@@ -55,7 +55,8 @@ extension Reflow {
         else { return nil }
         guard before.isLowercase, after.isLowercase else { return true }
         let leftWord = left.split(separator: " ").last ?? left
-        guard !leftWord.contains("-"), !leftWord.contains("\u{2010}") else { return true }
+        let rightFull = below.prefix { $0 != " " }
+        guard !(leftWord + rightFull).contains(where: { $0 == "-" || $0 == "\u{2010}" }) else { return true }
         let rightWord = below.prefix { $0.isLetter }
         return lowercasedText.contains((leftWord + "-" + rightWord).lowercased())
     }

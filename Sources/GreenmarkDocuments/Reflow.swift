@@ -17,8 +17,8 @@
 ///    `7/12`), only a URL or only a date and time (a browser's print header and footer). The remaining lines are
 ///    joined across page breaks: a blank line is a paragraph break; a line ending in a soft hyphen
 ///    joins the next without anything between; a line ending in `-` after a letter or digit joins
-///    the next without a space, and loses the hyphen when both sides are lowercase letters, its
-///    word has no other hyphen and the hyphenated spelling does not occur elsewhere in the text
+///    the next without a space, and loses the hyphen when both sides are lowercase letters, neither
+///    half has another hyphen and the hyphenated spelling does not occur elsewhere in the text
 ///    (`water-`/`mark` → `watermark`, `self-`/`aware` stays `self-aware` when the text also says
 ///    `self-aware`); a line ending in an em or en dash after a non-space joins without a space;
 ///    otherwise a line is *wrapped* when its next line's first word would not have fitted on it

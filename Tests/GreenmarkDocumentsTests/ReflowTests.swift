@@ -104,6 +104,7 @@ struct ReflowTests {
             ("a water-\nmark in every line of the long essay", "a watermark in every line of the long essay"),
             ("a self-\naware essay, self-aware as ever, is long", "a self-aware essay, self-aware as ever, is long"),
             ("the state-of-\nthe-art detector of a long line", "the state-of-the-art detector of a long line"),
+            ("when across-\nthe-border trade of a long line", "when across-the-border trade of a long line"),
             ("an anti-\nAmerican stance in a very long line", "an anti-American stance in a very long line"),
             ("the COVID-\n19 pandemic in a very long line of text", "the COVID-19 pandemic in a very long line of text"),
             ("exam\u{00AD}\nple of a soft hyphen in a long line", "example of a soft hyphen in a long line"),
