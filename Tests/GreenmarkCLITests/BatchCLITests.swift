@@ -70,7 +70,7 @@ struct BatchCLITests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try CLIProcess.run(["detect", "--home", home.path, dir])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("no .txt or .md files in") && r.stderr.contains("[input.unreadable]"))
+        #expect(r.stderr.contains("no .txt, .md, .docx, .odt, .pdf, .html or .rtf files in") && r.stderr.contains("[input.unreadable]"))
         #expect(r.stdout.isEmpty)
     }
 }
