@@ -4,6 +4,10 @@ import GreenmarkCore
 import GreenmarkModel
 import Synchronization
 
+#if canImport(CoreFoundation)
+    import CoreFoundation  // timespec's members in a release build (MemberImportVisibility)
+#endif
+
 /// Continuous batching (`BatchScheduler`): aggregate and per-stream speed and CPU time per token at
 /// 1, 2, 4 and 8 concurrent watermarked generations, all measured in one run.
 extension Bench {
