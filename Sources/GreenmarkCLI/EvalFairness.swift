@@ -62,7 +62,7 @@ struct EvalFairness: ParsableCommand {
         config.schemes = try parsedSchemes()
         config.keys = keyCount
         config.alphas = alphas
-        config.passages = humanPassages ?? .max
+        config.passages = humanPassages
         config.humanMinimumWords = humanMinWords
         config.throughYear = throughYear > 0 ? throughYear : nil
         config.subsets = subsets

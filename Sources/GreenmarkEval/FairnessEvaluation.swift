@@ -25,8 +25,8 @@ public struct FairnessEvaluation: Sendable {
         public var humanMinimumWords: Int = 200
         /// Keep passages from documents of this year or earlier (file names start with the year).
         public var throughYear: Int? = 1945
-        /// At most this many passages (in corpus order).
-        public var passages: Int = .max
+        /// At most this many passages (in corpus order); nil for all.
+        public var passages: Int?
         /// Also summarize the first n passages of the set (2,000 = the set of `docs/evaluation.md`).
         public var subsets: [Int] = [2000]
         /// Worker threads (keys are split among them).
@@ -70,7 +70,7 @@ public struct FairnessEvaluation: Sendable {
             guard let year = Int(passage.source.prefix(4)) else { return false }
             return year <= last
         }
-        if kept.count > c.passages { kept = Array(kept.prefix(c.passages)) }
+        if let limit = c.passages, kept.count > limit { kept = Array(kept.prefix(limit)) }
         guard !kept.isEmpty else { throw GreenmarkError(.unreadableInput, "no passage in \(c.humanDirectory) matches the selection") }
         return kept
     }
