@@ -22,9 +22,12 @@ RUN swift build -c release --product greenmarkd && swift build -c release --prod
 FROM swift:6.3-bookworm-slim
 # Libraries the binaries link beyond the base image (checked by scripts/runtime-libs.sh), and curl for the health check.
 ARG RUNTIME_PACKAGES="libssl3 libsqlite3-0 libpq5"
-# Packages the slim Swift image already has (libc, the C++ runtime the Swift runtime needs).
-ARG BASE_PACKAGES="libc6 libgcc-s1 libstdc++6"
-RUN apt-get update && apt-get install -y --no-install-recommends $RUNTIME_PACKAGES curl ca-certificates \
+# Packages the slim Swift image already has (libc, the C++ runtime the Swift runtime needs, zlib for the
+# .docx/.odt reader, which dpkg itself needs).
+ARG BASE_PACKAGES="libc6 libgcc-s1 libstdc++6 zlib1g"
+# poppler-utils: pdftotext, which reads PDFs in a child process (GreenmarkDocuments); without it a PDF is
+# refused with input.extractor_unavailable.
+RUN apt-get update && apt-get install -y --no-install-recommends $RUNTIME_PACKAGES poppler-utils curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/greenmark --shell /usr/sbin/nologin greenmark \
     && mkdir -p /var/lib/greenmark && chown greenmark:greenmark /var/lib/greenmark && chmod 0700 /var/lib/greenmark
