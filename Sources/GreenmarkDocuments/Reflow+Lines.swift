@@ -7,9 +7,9 @@ extension Reflow {
     /// was nearly full (90: one wrapped line broken; 85: 16 ends joined).
     static let wrapPercent = 88
 
-    /// Joins the page lines (`nil`: a blank line) into paragraphs; `lowercasedText` is the whole
-    /// text, searched for the hyphenated spelling of a word split at a line end.
-    static func joinLines(_ lines: [String?], lowercasedText: String) -> String {
+    /// Joins the page lines (`nil`: a blank line) into paragraphs; `hyphenated` holds the text's
+    /// hyphenated spellings (`hyphenatedPairs`), looked up for a word split at a line end.
+    static func joinLines(_ lines: [String?], hyphenated: Set<String>) -> String {
         let lengths = lines.compactMap { $0?.count }.sorted()
         guard !lengths.isEmpty else { return "" }
         let width = lengths[lengths.count >= 6 ? lengths.count - 2 : lengths.count - 1]
@@ -22,7 +22,7 @@ extension Reflow {
                 continue
             }
             if let above = previous {
-                let (dropHyphen, between) = separator(above, line, width: width, lowercasedText)
+                let (dropHyphen, between) = separator(above, line, width: width, hyphenated)
                 if dropHyphen { out.removeLast() }
                 out += between
             }
@@ -34,9 +34,9 @@ extension Reflow {
 
     /// What goes between two consecutive lines (nothing, a space, a newline or a paragraph break),
     /// and whether `above`'s last character, a hyphen, was the typesetter's and goes.
-    private static func separator(_ above: String, _ line: String, width: Int, _ lowercasedText: String) -> (Bool, String) {
+    private static func separator(_ above: String, _ line: String, width: Int, _ hyphenated: Set<String>) -> (Bool, String) {
         if above.unicodeScalars.last == "\u{AD}" { return (false, "") }
-        if let keepHyphen = hyphenJoin(above, line, lowercasedText) { return (!keepHyphen, "") }
+        if let keepHyphen = hyphenJoin(above, line, hyphenated) { return (!keepHyphen, "") }
         if let last = above.last, last == "\u{2014}" || last == "\u{2013}", let before = above.dropLast().last, !before.isWhitespace {
             return (false, "")  // a dash glued to its word: the line broke after it
         }
@@ -48,7 +48,7 @@ extension Reflow {
     /// For a line `above` ending in a hyphen after a letter or digit, followed by `below` starting with
     /// one: whether the hyphen stays (`true`) or was the typesetter's and goes (`false`); nil when
     /// the line does not end that way.
-    static func hyphenJoin(_ above: String, _ below: String, _ lowercasedText: String) -> Bool? {
+    static func hyphenJoin(_ above: String, _ below: String, _ hyphenated: Set<String>) -> Bool? {
         guard let hyphen = above.last, hyphen == "-" || hyphen == "\u{2010}" else { return nil }
         let left = above.dropLast()
         guard let before = left.last, before.isLetter || before.isNumber, let after = below.first, after.isLetter || after.isNumber
@@ -57,8 +57,29 @@ extension Reflow {
         let leftWord = left.split(separator: " ").last ?? left
         let rightFull = below.prefix { $0 != " " }
         guard !(leftWord + rightFull).contains(where: { $0 == "-" || $0 == "\u{2010}" }) else { return true }
-        let rightWord = below.prefix { $0.isLetter }
-        return lowercasedText.contains((leftWord + "-" + rightWord).lowercased())
+        let leftLetters = String(left.reversed().prefix { $0.isLetter }.reversed())
+        let rightLetters = String(below.prefix { $0.isLetter })
+        return hyphenated.contains((leftLetters + "-" + rightLetters).lowercased())
+    }
+
+    /// Every `letters-letters` pair around a hyphen inside a word of `text` (`self-aware-ness` gives
+    /// `self-aware` and `aware-ness`), lowercased: one pass, so a text full of line-end hyphens costs
+    /// no more than any other.
+    static func hyphenatedPairs(_ text: String) -> Set<String> {
+        var pairs: Set<String> = []
+        var run = ""
+        var beforeHyphen: String?
+        for c in text.lowercased() {
+            if c.isLetter {
+                run.append(c)
+                continue
+            }
+            if let left = beforeHyphen, !run.isEmpty { pairs.insert(left + "-" + run) }
+            beforeHyphen = (c == "-" || c == "\u{2010}") && !run.isEmpty ? run : nil
+            run = ""
+        }
+        if let left = beforeHyphen, !run.isEmpty { pairs.insert(left + "-" + run) }
+        return pairs
     }
 
     /// Whether `line` starts like a list item: `- `, `* `, `• `, `1. `, `1) `, `a) `.

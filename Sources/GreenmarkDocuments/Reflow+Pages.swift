@@ -18,7 +18,7 @@ extension Reflow {
                 }
             }
         }
-        return joinLines(lines, lowercasedText: text.lowercased())
+        return joinLines(lines, hyphenated: hyphenatedPairs(text))
     }
 
     /// The pages of `text` (split at form feeds), each a list of trimmed lines (split at LF, CRLF or CR).
