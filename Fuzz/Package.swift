@@ -18,6 +18,7 @@ let swiftSettings: [SwiftSetting] = [
 let core = Target.Dependency.product(name: "GreenmarkCore", package: "greenmark")
 let keys = Target.Dependency.product(name: "GreenmarkKeys", package: "greenmark")
 let certificates = Target.Dependency.product(name: "GreenmarkCertificates", package: "greenmark")
+let documents = Target.Dependency.product(name: "GreenmarkDocuments", package: "greenmark")
 
 let package = Package(
     name: "greenmark-fuzz",
@@ -38,5 +39,8 @@ let package = Package(
         .executableTarget(name: "FuzzKeyring", dependencies: ["FuzzSupport", core, keys], swiftSettings: swiftSettings),
         // (d) bytes → TextInput.decodeUTF8 → TextNormalizer (idempotence) → CanonicalText → Detector.
         .executableTarget(name: "FuzzDetect", dependencies: ["FuzzSupport", core], swiftSettings: swiftSettings),
+        // (e) bytes → DocumentExtractor (raw under a file name, or as a .docx/.odt member, HTML, RTF) and
+        // SubmissionArchive (a ZIP export of the bytes' members).
+        .executableTarget(name: "FuzzDocuments", dependencies: ["FuzzSupport", documents], swiftSettings: swiftSettings),
     ]
 )

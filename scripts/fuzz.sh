@@ -13,7 +13,7 @@
 #                                              # a second process on a target already running:
 #                                              # same corpus, log <target>.2.log
 #
-# Targets: certificate, certificate-text, trust-anchor, keyring, detect. Seeds are in
+# Targets: certificate, certificate-text, trust-anchor, keyring, detect, documents. Seeds are in
 # Fuzz/Corpus/<target>/ (committed, small); new inputs go to .build-fuzz/corpus/<target>/ (not in
 # git); crashes to .build-fuzz/crashes/<target>/. Each run's libFuzzer log is
 # .build-fuzz/logs/<target>.log and ends with libFuzzer's own counters (-print_final_stats=1).
@@ -43,7 +43,8 @@ binary() {
         trust-anchor) echo FuzzTrustAnchor ;;
         keyring) echo FuzzKeyring ;;
         detect) echo FuzzDetect ;;
-        *) echo "unknown target $1 (certificate, certificate-text, trust-anchor, keyring, detect)" >&2; exit 2 ;;
+        documents) echo FuzzDocuments ;;
+        *) echo "unknown target $1 (certificate, certificate-text, trust-anchor, keyring, detect, documents)" >&2; exit 2 ;;
     esac
 }
 
@@ -68,7 +69,7 @@ run() {
 }
 
 if [[ "$target" == all ]]; then
-    for t in certificate certificate-text trust-anchor keyring detect; do run "$t"; done
+    for t in certificate certificate-text trust-anchor keyring detect documents; do run "$t"; done
 else
     run "$target"
 fi

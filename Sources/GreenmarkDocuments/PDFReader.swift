@@ -37,11 +37,11 @@ struct PDFReader {
             maxOutput: limits.maxExtractedBytes + 1)
         let result = try child.run()
         let stderr = String(decoding: result.stderr, as: UTF8.self)
-        if result.timedOut || (result.signaled && (result.status == SIGXCPU || result.status == SIGKILL)) {
-            throw DocumentError(.extractionTimeout, "pdftotext ran past its time limit on this PDF and was killed")
-        }
         if result.overflowed {
             throw DocumentError(.tooLarge, "the PDF's text passes \(limits.maxExtractedBytes) bytes")
+        }
+        if result.timedOut || (result.signaled && (result.status == SIGXCPU || result.status == SIGKILL)) {
+            throw DocumentError(.extractionTimeout, "pdftotext ran past its time limit on this PDF and was killed")
         }
         if result.signaled {
             throw DocumentError(.extractionFailed, "pdftotext crashed on this PDF (signal \(result.status)): damaged, or past the memory limit")
