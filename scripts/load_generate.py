@@ -194,6 +194,8 @@ def main():
                     "vmrss_mb": megabytes(status["VmRSS"]), "vmhwm_mb": megabytes(status["VmHWM"]),
                     "watermarked": sum(1 for v in verdicts if v.get("verdict") == "watermarked"), "outputs": len(ok), "failed": len(failed),
                     "z": [v.get("z_score") for v in verdicts],
+                    "output_tokens": [o["record"]["tokens"] for o in ok],
+                    "verdicts": [v.get("verdict") for v in verdicts],
                 })
         results = []
         for n in levels:

@@ -149,3 +149,24 @@ struct BatchSchedulerTests {
         #expect(sharedModel.kvBytesPerToken == 23_040)
     }
 }
+
+extension BatchSchedulerTests {
+    @Test("past 512 KV cells (where llama.cpp's one-stream attention changes path): 2 concurrent 600-token generations, same text as the single path")
+    func longGenerations() async throws {
+        let scheduler = try BatchScheduler(model: sharedModel, limits: .init(maxConcurrent: 2, contextPerSequence: 1_024))
+        let key = try WatermarkKey(secret: [UInt8](repeating: 0x33, count: 32), scheme: .default, state: .primary)
+        let prepared = try [7, 8].map { seed in
+            try scheduler.generator.prepare(
+                GenerationRequest(
+                    prompt: "Write a long, detailed essay about the history of science, from antiquity to today.", maxTokens: 600,
+                    sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: UInt64(seed))),
+                key: key)
+        }
+        let single = try prepared.map { try Generator(model: sharedModel).generate($0) }
+        let batched = try await Self.concurrently(scheduler, prepared)
+        for i in 0..<2 {
+            print("long generation \(i): \(single[i].record.tokens) tokens single, \(batched[i].record.tokens) batched")
+            #expect(batched[i].record.text == single[i].record.text, "sequence \(i) differs from the single-sequence path")
+        }
+    }
+}
