@@ -45,8 +45,9 @@ extension DetectionPredicate {
                     "log10_p_value \(log10PValue) does not follow from score \(score) over \(t) tokens and \(keysTried) keys (log10 Q(T, S) + log10 k = \(String(format: "%.4f", expected)))"
             }
         }
-        // G5. The decision rule: enough tokens and the stated p within the stated threshold.
-        if t >= minTokens, (verdict == "watermarked") != (p <= threshold) {
+        // G5. The decision rule: enough tokens and p within the threshold. Both are stated rounded
+        // (%.3e), so equal stated values admit either verdict.
+        if t >= minTokens, verdict == "watermarked" ? !(p <= threshold) : !(p >= threshold) {
             return "verdict \(verdict) does not follow from p_value \(pValue) against p_threshold \(pThreshold)"
         }
         return nil

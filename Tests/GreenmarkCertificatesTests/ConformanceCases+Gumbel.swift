@@ -96,6 +96,24 @@ extension ConformanceWorld {
                 $0["log10_p_value"] = "-10.0000"
             })
         add(
+            "valid-gumbel-no-watermark-at-threshold",
+            "no_watermark with p_value equal to p_threshold as stated (3.167e-05, span search): both are rounded, the unrounded p may lie above",
+            certificate: edited {
+                $0["search_spans"] = true
+                $0["p_value"] = "3.167e-05"
+                $0["log10_p_value"] = "-4.4994"
+                $0["verdict"] = "no_watermark"
+            })
+        add(
+            "statement-gumbel-no-watermark-below-threshold",
+            "no_watermark with p_value 3.166e-05 below p_threshold 3.167e-05 (span search: p not recomputed, the rule still applies)",
+            certificate: edited {
+                $0["search_spans"] = true
+                $0["p_value"] = "3.166e-05"
+                $0["log10_p_value"] = "-4.4995"
+                $0["verdict"] = "no_watermark"
+            }, code: "statement.inconsistent")
+        add(
             "valid-gumbel-green-members-ignored",
             "a gumbel-v1 attestation that also carries green_tokens and z_score: members not listed are ignored",
             certificate: edited {

@@ -240,10 +240,11 @@ def check_gumbel(predicate: dict) -> str:
             raise Inconsistent(f"rule G4: log10_p_value {_short(log10_text)} is not within 0.001 of {expected:.6f}, "
                                f"log10 Q({T}, {_short(score_text)}) (the Gamma(T, 1) tail) times keys_tried {k}")
 
-    # G5. The decision rule.
+    # G5. The decision rule. p_value and p_threshold are both rounded (%.3e), so equal stated values
+    # admit either verdict (the issuer compared the unrounded ones).
     if T >= m:
         decided = "watermarked" if p <= p_threshold else "no_watermark"
-        if verdict != decided:
+        if verdict != decided and not (p == p_threshold and verdict == "no_watermark"):
             raise Inconsistent(f"rule G5: verdict {verdict}, but p_value {p_text} {'<=' if p <= p_threshold else '>'} "
                                f"p_threshold {p_threshold_text} over {T} >= min_tokens {m} tokens gives {decided}")
     spans = "span search: p not recomputed" if predicate["search_spans"] else "exact Gamma tail checked"

@@ -91,6 +91,10 @@ class Rules(unittest.TestCase):
         self.rejects("G4", p_value="1.000e-12", log10_p_value="-12.0000")
         self.rejects("G5", verdict="no_watermark")
         self.rejects("G5", search_spans=True, p_value="1.000e-02", log10_p_value="-2.0000")
+        self.rejects("G5", search_spans=True, p_value="3.166e-05", log10_p_value="-4.4995", verdict="no_watermark")
+        # Equal stated values admit either verdict: both are rounded.
+        check(predicate(search_spans=True, p_value="3.167e-05", log10_p_value="-4.4994", verdict="no_watermark"))
+        check(predicate(search_spans=True, p_value="3.167e-05", log10_p_value="-4.4994", verdict="watermarked"))
 
 
 if __name__ == "__main__":
