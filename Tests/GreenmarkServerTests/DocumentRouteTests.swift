@@ -99,6 +99,30 @@ struct DocumentRouteTests {
             ) { r in
                 #expect(Self.parse(r.body)["status"] as? String == "valid", "\(String(buffer: r.body))")
             }
+            // The daemon's verifier takes the document too, and names what it read.
+            var withDocument = Self.document("report.docx", docx)
+            withDocument["certificate"] = certificate
+            try await client.execute(
+                uri: "/v1/certificates/verify", method: .post, headers: Self.auth(s.reader), body: Self.body(withDocument)
+            ) { r in
+                let body = Self.parse(r.body)
+                #expect(body["status"] as? String == "valid", "\(String(buffer: r.body))")
+                #expect((body["document"] as? [String: Any])?["format"] as? String == "docx")
+            }
+            var edited = Self.document("report.docx", DocumentFixtures.docx(text + "\n\nA paragraph added later."))
+            edited["certificate"] = certificate
+            try await client.execute(uri: "/v1/certificates/verify", method: .post, headers: Self.auth(s.reader), body: Self.body(edited)) { r in
+                let body = Self.parse(r.body)
+                #expect(body["status"] as? String == "invalid")
+                #expect((body["checks"] as? [[String: Any]])?.contains { $0["code"] as? String == "text.digest.mismatch" } == true)
+            }
+            withDocument["text"] = extracted
+            try await client.execute(
+                uri: "/v1/certificates/verify", method: .post, headers: Self.auth(s.reader), body: Self.body(withDocument)
+            ) { r in
+                #expect(r.status == .badRequest)
+                #expect(ErrorBody(r.body).code == "input.text_or_document")
+            }
         }
     }
 

@@ -118,7 +118,7 @@ struct VerifyExactBytesTests {
             ),
             ("certificate a number", Array(#"{"certificate":12,"text":"x"}"#.utf8), "input.invalid_json"),
             ("certificate null", Array(#"{"certificate":null,"text":"x"}"#.utf8), "input.invalid_json"),
-            ("no text", Array(#"{"certificate":"#.utf8) + cert + [125], "input.invalid_json"),
+            ("no text", Array(#"{"certificate":"#.utf8) + cert + [125], "input.text_or_document"),
             ("text not a string", Array(#"{"certificate":"#.utf8) + cert + Array(#","text":["x"]}"#.utf8), "input.invalid_json"),
             ("a lone surrogate in the text", Array(#"{"certificate":"#.utf8) + cert + Array(#","text":"\ud800"}"#.utf8), "input.invalid_json"),
             ("not UTF-8", Array(#"{"certificate":"#.utf8) + cert + Array(#","text":""#.utf8) + [0xff, 0x22, 125], "input.invalid_json"),

@@ -1,3 +1,4 @@
+import Foundation
 import GreenmarkCertificates
 import HTTPTypes
 
@@ -9,15 +10,19 @@ import HTTPTypes
 ///
 /// `certificate` is either a JSON string holding the certificate file's exact text (its UTF-8
 /// bytes are verified), or the certificate's JSON object, whose exact byte span in the request
-/// body (from `{` to the matching `}`) is verified. `text` is the text the certificate is about.
+/// body (from `{` to the matching `}`) is verified. `text` is the text the certificate is about,
+/// or `document` (`DocumentUpload`) the document it was certified from, whose extracted text is
+/// checked (exactly one of the two; `SubmittedText`).
 /// The request body itself is checked strictly: valid UTF-8 JSON, one object, no member name
 /// repeated in any object outside the certificate (a repeated `certificate` or `text` could mean
 /// different things to different parsers), nesting at most 64 deep. Other members are ignored.
 struct VerifyRequest {
     /// The certificate's bytes, exactly as sent.
     let certificate: [UInt8]
-    /// The text, decoded from its JSON string.
-    let text: String
+    /// The text, decoded from its JSON string (nil when a document was sent).
+    let text: String?
+    /// The document the text is to be read from (nil when text was sent).
+    let document: DocumentUpload?
 
     /// Deepest nesting accepted in the request body.
     static let maximumDepth = 64
@@ -37,8 +42,21 @@ struct VerifyRequest {
             }
         }
         guard let certificateSpan = body.spans["certificate"] else { throw invalid("does not match the schema: missing field certificate") }
-        guard body.spans["text"] != nil else { throw invalid("does not match the schema: missing field text") }
-        guard let text = body.string("text") else { throw invalid("does not match the schema: text must be a string") }
+        var text: String?
+        var document: DocumentUpload?
+        switch (body.spans["text"], body.spans["document"]) {
+        case (_?, nil):
+            guard let string = body.string("text") else { throw invalid("does not match the schema: text must be a string") }
+            text = string
+        case (nil, let span?):
+            do {
+                document = try JSONDecoder().decode(DocumentUpload.self, from: Data(bytes[span]))
+            } catch {
+                throw invalid("does not match the schema: document must be {\"filename\", \"content_base64\"}")
+            }
+        default:
+            throw APIError(.badRequest, code: .textOrDocument, "send exactly one of text and document")
+        }
         let certificate: [UInt8]
         if body.isObject("certificate") {
             certificate = Array(bytes[certificateSpan])
@@ -47,6 +65,6 @@ struct VerifyRequest {
         } else {
             throw invalid("does not match the schema: certificate must be the certificate file's text (a JSON string) or its JSON object")
         }
-        return VerifyRequest(certificate: certificate, text: text)
+        return VerifyRequest(certificate: certificate, text: text, document: document)
     }
 }

@@ -71,16 +71,20 @@ struct CertificateRoutes: RouteArea {
     }
 
     /// The certificate is verified as the exact bytes received (`VerifyRequest`), against the
-    /// newest trusted root chained from the daemon's root key (`TrustState`), as of now.
-    func verify(_ request: Request, _ context: GreenmarkRequestContext) async throws -> VerificationReport {
-        let body = try VerifyRequest.parse(try await APIInput.collect(request, context))
+    /// newest trusted root chained from the daemon's root key (`TrustState`), as of now; with the
+    /// text as sent, or a document's extracted text (`SubmittedText`, named in the answer's `document`).
+    func verify(_ request: Request, _ context: GreenmarkRequestContext) async throws -> VerifyResponse {
+        let bytes = try await APIInput.collect(request, context, limit: SubmittedText.maximumBodyBytes)
+        let body = try VerifyRequest.parse(bytes)
+        let input = try await SubmittedText.resolve(text: body.text, document: body.document, bodyBytes: bytes.count, context: context)
         let chain = try trust.chain()
-        return try await offload {
+        let report = try await offload {
             let now = Date()
             let (anchor, trustCheck) = chain.check(at: now)
             guard let anchor else { return VerificationReport(status: .invalid, checks: [trustCheck], kind: nil, statement: nil) }
-            let report = CertificateVerifier(anchor: anchor).verify(certificate: body.certificate, text: Array(body.text.utf8), at: now)
+            let report = CertificateVerifier(anchor: anchor).verify(certificate: body.certificate, text: Array(input.text.utf8), at: now)
             return VerificationReport(status: report.status, checks: [trustCheck] + report.checks, kind: report.kind, statement: report.statement)
         }
+        return VerifyResponse(report: report, document: input.document)
     }
 }
