@@ -94,36 +94,45 @@ extension WatermarkSampler {
             }
             return Draw(token: ids[best], green: nil, prfEvaluations: 1)
         }
-        return Draw(token: fullVocabularyArgmax(logits: logits, maxLogit: maxLogit, context: context, prf: prf), green: nil, prfEvaluations: 1)
+        let token = fullVocabularyArgmax(logits: logits, maxLogit: maxLogit, argmax: argmax, context: context, prf: prf)
+        return Draw(token: token, green: nil, prfEvaluations: 1)
     }
 
     /// argmin_v -ln(r_v) / w_v over the whole vocabulary, w_v = e^((l_v - max) / T) > 0 (the
     /// unnormalized p_v: dividing by their sum does not move the argmin).
     ///
-    /// Exact, with one keystream pass and weights computed only where needed: the head (l_v within
-    /// `tailCut` temperatures of the maximum) is evaluated first; a tail token has w_v < e^-tailCut,
-    /// and since -ln r >= 1 - r, its key exceeds (1 - r_v) / e^-tailCut, so it can only win when
-    /// 1 - r_v <= best * e^-tailCut (about one token in 10^5 per step); only those are evaluated.
-    func fullVocabularyArgmax(logits: UnsafeBufferPointer<Float>, maxLogit: Float, context: some Collection<UInt32>, prf: GumbelPRF) -> UInt32 {
+    /// Exact, with one keystream pass and a logarithm for only a handful of tokens: starting from
+    /// the top token's key (`argmax`, the index of `maxLogit`), a token can only win when
+    /// -ln r_v < best · w_v; since -ln r >= 1 - r >= 2^e, with e the binary exponent of 1 - r
+    /// (integer arithmetic on u), a token with
+    /// e ln 2 > ln best + (l_v - max) / T cannot, and is skipped. About 2 Z best tokens pass on
+    /// average (Z = Σ w), a few per step.
+    func fullVocabularyArgmax(
+        logits: UnsafeBufferPointer<Float>, maxLogit: Float, argmax: Int, context: some Collection<UInt32>, prf: GumbelPRF
+    ) -> UInt32 {
         let v = logits.count
         let bits = prf.uniformBits(context: context, vocabularySize: v)
-        let t = parameters.temperature
+        let inverseT = 1 / parameters.temperature
         let top = Double(maxLogit)
-        let headFloor = top - Double(Self.tailCut) * t
-        var best = -1
-        var bestKey = Double.infinity
-        func consider(_ i: Int) {
-            let w = exp((Double(logits[i]) - top) / t)
-            guard w > 0 else { return }
+        // The top token (w = 1) first, for a tight bound from the start.
+        var best = argmax
+        var bestKey = -GumbelPRF.logUniform(bits[argmax])
+        var logBest = log(bestKey)
+        let ln2 = 0.693_147_180_559_945_3
+        for i in 0..<v {
+            let slack = (Double(logits[i]) - top) * inverseT
+            // 1 - r = (d + 0.5) / 2^53 with d = 2^53 - 1 - u, so 1 - r >= 2^(floor(log2 d) - 53) (2^-54 for d = 0).
+            let d = GumbelPRF.maxBits - bits[i]
+            let e = d == 0 ? -54 : 63 - d.leadingZeroBitCount - 53
+            // A margin of 1e-9 covers the rounding of the logarithms.
+            if Double(e) * ln2 > logBest + slack + 1e-9 { continue }
+            let w = exp(slack)
+            guard w > 0 else { continue }
             let key = -GumbelPRF.logUniform(bits[i]) / w
-            if key < bestKey { (best, bestKey) = (i, key) }
-        }
-        for i in 0..<v where Double(logits[i]) >= headFloor { consider(i) }
-        // Tail: w < e^-tailCut; a margin of 1e-9 covers the rounding of exp and of 1 - r.
-        let bound = bestKey * exp(-Double(Self.tailCut)) * (1 + 1e-9)
-        for i in 0..<v where Double(logits[i]) < headFloor {
-            let oneMinusR = (Double(GumbelPRF.maxBits - bits[i]) + 0.5) * GumbelPRF.ulp53
-            if oneMinusR <= bound { consider(i) }
+            if key < bestKey {
+                (best, bestKey) = (i, key)
+                logBest = log(key)
+            }
         }
         return UInt32(best)
     }

@@ -84,7 +84,12 @@ public struct GumbelPRF: Sendable {
                     }
                 }
             }
-            for i in 0..<vocabularySize { buffer[i] = UInt64(bigEndian: buffer[i]) >> 11 }
+            // The keystream was written as bytes: read each word raw, then bind the memory back to UInt64.
+            for i in 0..<vocabularySize {
+                let word = raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)
+                raw.storeBytes(of: UInt64(bigEndian: word) >> 11, toByteOffset: 8 * i, as: UInt64.self)
+            }
+            _ = raw.bindMemory(to: UInt64.self)
             count = vocabularySize
         }
     }
