@@ -89,14 +89,7 @@ extension Bench {
             rows.append(BenchRow(name: row.name, unit: "ms/token", rate: 1e3 / row.rate, detail: String(format: "%.3f ms per token", 1e3 / row.rate)))
         }
         let gumbel = try GreenListPRF(key: key, scheme: .gumbel).gumbel!
-        let uniforms = measure("gumbel_uniforms_\(vocabulary)", unit: "vocabularies/s") { n in
-            var sink = 0
-            for i in 0..<n {
-                let context: [UInt32] = [1, 2, 3, UInt32(truncatingIfNeeded: i)]
-                sink &+= Int(truncatingIfNeeded: gumbel.uniformBits(context: context, vocabularySize: vocabulary)[i % vocabulary])
-            }
-            return sink
-        }
+        let uniforms = measureUniforms(gumbel, vocabulary: vocabulary)
         rows.append(
             BenchRow(
                 name: uniforms.name, unit: "ms/token", rate: 1e3 / uniforms.rate,

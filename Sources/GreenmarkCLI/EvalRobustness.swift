@@ -40,15 +40,7 @@ struct EvalRobustness: ParsableCommand {
         _ = try parsedSchemes()
     }
 
-    func parsedSchemes() throws -> [WatermarkScheme] {
-        try schemes.map { spec in
-            let parts = spec.split(separator: ":")
-            guard parts.count == 2, let prf = WatermarkScheme.PRF(rawValue: String(parts[0])), let h = Int(parts[1]) else {
-                throw ValidationError("scheme '\(spec)' is not prf:h with prf one of \(WatermarkScheme.PRF.allCases.map(\.rawValue))")
-            }
-            return try WatermarkScheme(prf: prf, gamma: WatermarkScheme.default.gamma, contextWidth: h)
-        }
-    }
+    func parsedSchemes() throws -> [WatermarkScheme] { try SchemeSpec.parse(schemes) }
 
     func run() throws {
         var config = RobustnessEvaluation.Configuration()

@@ -24,20 +24,7 @@ public enum LengthGuidance {
             guard ZScore.of(green: g, scored: n, gamma: gamma) >= configuration.zThreshold else { return false }
             return BinomialTail.upper(successes: g, trials: n, probability: gamma).probability * correction <= configuration.maximumPValue
         }
-        // Geometric steps to a length that passes, then bisection (passes() is monotone up to the
-        // rounding of G, so the answer is "about" right, as documented).
-        var low = max(scored, configuration.minimumScoredTokens) - 1
-        var high = low + 1
-        while !passes(high) {
-            guard high <= scored + limit else { return nil }
-            low = high
-            high = high + max(1, high / 4)
-        }
-        while high - low > 1 {
-            let mid = (low + high) / 2
-            if passes(mid) { high = mid } else { low = mid }
-        }
-        return max(0, high - scored)
+        return shortestPassing(from: max(scored, configuration.minimumScoredTokens), scored: scored, limit: limit, passes)
     }
 
     /// gumbel-v1: tokens to add, at the text's own mean score S/T, before the watermarked verdict
@@ -53,8 +40,15 @@ public enum LengthGuidance {
             guard n >= configuration.minimumScoredTokens else { return false }
             return GammaTail.pValue(score: rate * Double(n), count: n).probability * correction <= configuration.maximumPValue
         }
-        var low = max(scored, configuration.minimumScoredTokens) - 1
-        var high = low + 1
+        return shortestPassing(from: max(scored, configuration.minimumScoredTokens), scored: scored, limit: limit, passes)
+    }
+
+    /// Tokens beyond `scored` to the shortest length from `start` on that `passes`: geometric steps
+    /// to a length that passes, then bisection (`passes` is monotone up to the rounding of G, so
+    /// the answer is "about" right, as documented); nil past `limit` more tokens.
+    private static func shortestPassing(from start: Int, scored: Int, limit: Int, _ passes: (Int) -> Bool) -> Int? {
+        var low = start - 1
+        var high = start
         while !passes(high) {
             guard high <= scored + limit else { return nil }
             low = high
