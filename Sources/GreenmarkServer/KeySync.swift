@@ -22,8 +22,8 @@ import Synchronization
 /// a plaintext key, and a plaintext secret file found there anyway is never taken (refused,
 /// logged with `keys.not_sealed`, and the local sealed file published over it). Every sync runs
 /// under the home-wide `HomeLock`, like the CLI's and the stores' changes, so it never reads or
-/// replaces files in the middle of another change. Daemons sync
-/// every `interval`, and at once around their own key changes.
+/// replaces files in the middle of another change. Daemons sync every `interval`, and at once
+/// around their own key changes.
 public final class KeySync: Sendable {
     /// Secret files: shared only when sealed.
     public static let secretFiles = ["keyring.json", "signing.json", "log-key.json"]
@@ -327,9 +327,7 @@ public final class KeySync: Sendable {
         let lineage: String?
     }
 
-    private static func lockFailure(_ error: FileError) -> KeySyncError {
-        KeySyncError(relaying: error, else: .writeFailed)
-    }
+    private static func lockFailure(_ error: FileError) -> KeySyncError { KeySyncError(relaying: error, else: .writeFailed) }
 
     // MARK: - Files
 
@@ -344,9 +342,7 @@ public final class KeySync: Sendable {
         return names
     }
 
-    func read(_ name: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: home + "/" + name).map { Array($0) }
-    }
+    func read(_ name: String) -> [UInt8]? { FileManager.default.contents(atPath: home + "/" + name).map { Array($0) } }
 
     /// Replaces the home's copy through `AtomicFileWriter`, mode 0600 for secret files and 0644
     /// for public ones, so readers see the old file or the new one.
