@@ -19,20 +19,11 @@ struct PDFReader {
         guard FileManager.default.isExecutableFile(atPath: limits.pdftotextPath) else {
             throw DocumentError(.extractorUnavailable, "\(limits.pdftotextPath) is not installed (Debian: apt-get install poppler-utils)")
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("greenmark-pdf-\(UUID().uuidString)")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw DocumentError(.extractionFailed, "no temporary directory for the PDF could be created")
-        }
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let input = directory.appendingPathComponent("input.pdf")
-        guard FileManager.default.createFile(atPath: input.path, contents: Data(data), attributes: [.posixPermissions: 0o600]) else {
-            throw DocumentError(.extractionFailed, "the PDF could not be written to its temporary directory")
-        }
+        let input = try PrivateFile(data, purpose: "pdf", name: "input.pdf")
+        defer { input.remove() }
         let child = ChildProcess(
             executable: limits.pdftotextPath,
-            arguments: ["-enc", "UTF-8", "-eol", "unix", "-l", "\(limits.pdfMaxPages)", input.path, "-"],
+            arguments: ["-enc", "UTF-8", "-eol", "unix", "-l", "\(limits.pdfMaxPages)", input.url.path, "-"],
             memoryBytes: limits.pdfMemoryBytes, cpuSeconds: limits.pdfCPUSeconds, timeoutSeconds: limits.pdfTimeoutSeconds,
             maxOutput: limits.maxExtractedBytes + 1)
         let result = try child.run()

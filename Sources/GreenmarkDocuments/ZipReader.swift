@@ -1,23 +1,48 @@
 import Foundation
 import ZIPFoundation
 
-/// A ZIP archive in memory, read member by member under `DocumentLimits`: members are inflated
+/// A ZIP archive, read member by member under `DocumentLimits`: members are inflated
 /// through a counting consumer that aborts past the size or compression-ratio limit (whatever the
 /// headers claim), and nothing is ever extracted to disk.
 struct ZipReader {
-    /// The archive (ZIPFoundation, over a copy of the bytes in memory).
+    /// The archive (ZIPFoundation, over an open file whose private copy is already deleted).
     let archive: Archive
     /// The limits reads run under.
     let limits: DocumentLimits
 
     /// Opens `data` as a ZIP archive, or refuses it with `input.extraction_failed` (truncated, damaged).
     init(_ data: [UInt8], limits: DocumentLimits) throws(DocumentError) {
+        // Checked first: ZIPFoundation's scan for the record reads the whole file backwards, byte by byte.
+        guard Self.hasEndRecord(data) else {
+            throw DocumentError(.extractionFailed, "the ZIP archive is damaged or truncated (no end-of-central-directory record)")
+        }
+        // A real FILE, not ZIPFoundation's in-memory backend (which traps reading at an offset past the
+        // end of its data): the copy is unlinked as soon as it is open, so nothing stays on disk.
+        let file = try PrivateFile(data, purpose: "zip", name: "input.zip")
+        defer { file.remove() }
         do {
-            archive = try Archive(data: Data(data), accessMode: .read)
+            archive = try Archive(url: file.url, accessMode: .read)
         } catch {
             throw DocumentError(.extractionFailed, "the ZIP archive is damaged or truncated (no readable central directory)")
         }
         self.limits = limits
+    }
+
+    /// Whether the last end-of-central-directory signature (`PK\u{5}\u{6}`) lies in the last 64 KiB + 22
+    /// bytes with its whole record and comment inside `data`: the record ZIPFoundation's scan (which
+    /// takes the signature nearest the end) then parses.
+    static func hasEndRecord(_ data: [UInt8]) -> Bool {
+        guard data.count >= 22 else { return false }
+        var at = data.count - 22
+        let lowest = max(0, data.count - 22 - 0xFFFF)
+        while at >= lowest {
+            if data[at] == 0x50, data[at + 1] == 0x4B, data[at + 2] == 0x05, data[at + 3] == 0x06 {
+                let comment = Int(data[at + 20]) | Int(data[at + 21]) << 8
+                return at + 22 + comment <= data.count
+            }
+            at -= 1
+        }
+        return false
     }
 
     /// Whether a member named exactly `path` exists.
