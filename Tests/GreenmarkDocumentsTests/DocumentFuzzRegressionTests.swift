@@ -1,0 +1,41 @@
+import Foundation
+import GreenmarkDocuments
+import Testing
+
+/// Inputs FuzzDocuments (Fuzz/, `bash scripts/fuzz.sh documents`) found, kept as regressions.
+@Suite("Fuzz regressions: documents and submission exports")
+struct DocumentFuzzRegressionTests {
+    /// crash-825d0968…: a two-member LMS export whose central directory puts a member's local
+    /// header past the end of the data. ZIPFoundation's in-memory backend trapped on it (a hostile
+    /// upload would have killed the daemon); ZIPs are now read from a private temporary file.
+    static let memberOffsetPastEnd =
+        "504b030414000000080047ab815dff6a95550c0000000a00000026000000416e6e5f315f61737369676e7375626d697373696f6e5f66696c655f2f65737361792e747874732d2e4eac54c8cf4bd50300504b030414000000080047ab815db1f884f2130000001100000012000000626f625f325f335f65737361792e68746d6cb329b0732d2e4eac542829cfd7b3d12fb00300504b0102140314000000080047ab815dff6a95550c00001100000012000000000000000000000080ffb0000000626f625f325f335f65737361792e68746d6c504b0506000000000200020094000000930000000000"
+
+    static func bytes(_ hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex {
+            let j = hex.index(i, offsetBy: 2)
+            out.append(UInt8(hex[i..<j], radix: 16)!)
+            i = j
+        }
+        return out
+    }
+
+    @Test("a member offset past the end of a ZIP: refused with a code as a document, no crash as an export")
+    func memberOffsetPastEnd() {
+        let data = Self.bytes(Self.memberOffsetPastEnd)
+        #expect(SubmissionArchive.isArchive(data))
+        var extractorCode: DocumentError.Code?
+        do { _ = try DocumentExtractor().extract(data, filename: nil) } catch { extractorCode = error.code }
+        #expect(extractorCode != nil)
+        // As an export: refused whole, or rows that each hold data or a code (the member past the end
+        // of the data yields none).
+        do {
+            let rows = try SubmissionArchive().read(zip: data)
+            #expect(rows.allSatisfy { $0.error != nil || !$0.data.isEmpty })
+        } catch {
+            #expect(!error.code.rawValue.isEmpty)
+        }
+    }
+}
