@@ -83,7 +83,7 @@ struct BatchInput {
     /// (a `.docx` or `.odt` is a ZIP too, and is one essay).
     static func export(at path: String, skipped: inout [String]) throws -> [BatchInput]? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        let head = (try? handle.read(upToCount: 4)).map { [UInt8]($0 ?? Data()) } ?? []
+        let head = (try? handle.read(upToCount: 4)).map { [UInt8]($0) } ?? []
         try? handle.close()
         guard head == [0x50, 0x4B, 0x03, 0x04] || head == [0x50, 0x4B, 0x05, 0x06] else { return nil }
         let bytes = try InputReader.readBytes(path: path)
