@@ -85,22 +85,27 @@ struct BatchSchedulerTests {
             GenerationRequest(
                 prompt: "Tell me a very long story about dragons.", maxTokens: 900, sampling: .init(temperature: 1, topK: 0, topP: 1, seed: 5)),
             key: nil)
+        // The flag is set from the worker's own text callback, after the third piece: the worker
+        // sees it before its next token whatever the load (a consumer task on a busy pool could
+        // read its third event only after the story had ended on its own).
         let cancel = CancellationFlag()
-        let exited = Mutex(false)
-        var received = 0
-        var final: GenerationResult?
-        for try await event in scheduler.stream(long, cancel: cancel, onExit: { exited.withLock { $0 = true } }) {
-            switch event {
-            case .text:
-                received += 1
-                if received == 3 { cancel.cancel() }
-            case .finished(let r): final = r
-            }
+        let pieces = Mutex(0)
+        let cancelled: GenerationResult = try await withCheckedThrowingContinuation { continuation in
+            scheduler.submit(
+                long, cancel: cancel,
+                onText: { _ in
+                    if pieces.withLock({ n in
+                        n += 1
+                        return n
+                    }) == 3 {
+                        cancel.cancel()
+                    }
+                }
+            ) { continuation.resume(with: $0) }
         }
-        let cancelled = try #require(final)
+        #expect(pieces.withLock { $0 } == 3)
         #expect(cancelled.record.finishReason == .cancelled)
         #expect(cancelled.record.tokens < 900)
-        #expect(exited.withLock { $0 })
         #expect(scheduler.counts == (0, 0))
         // The only sequence is free again: a new request runs to its end.
         let short = try scheduler.generator.prepare(

@@ -104,7 +104,7 @@ struct GenerationResilienceTests {
         #expect(await d.waitForGate(active: 1, queued: 0, timeout: 5))
         let resetAt = Date()
         streaming.reset()
-        #expect(await d.waitForGate(active: 0, queued: 0, timeout: 5), "the stream's place was not given back")
+        #expect(await d.waitForGate(active: 0, queued: 0, timeout: 20), "the stream's place was not given back")
         let streamFreed = Date().timeIntervalSince(resetAt)
 
         // 3. While queued: a holder runs; two requests queue (one streaming, one plain) and reset.
@@ -125,7 +125,7 @@ struct GenerationResilienceTests {
         #expect(await d.waitForGate(active: 1, queued: 0, timeout: 5), "reset requests kept their queue places")
         let queueFreed = Date().timeIntervalSince(queueResetAt)
         holder.reset()
-        #expect(await d.waitForGate(active: 0, queued: 0, timeout: 5))
+        #expect(await d.waitForGate(active: 0, queued: 0, timeout: 20))
 
         // 4. A plain (non-streaming) generation whose client resets stops too.
         let plain = try RawHTTPConnection(port: port)
@@ -134,7 +134,7 @@ struct GenerationResilienceTests {
         try await Task.sleep(for: .milliseconds(300))
         let plainResetAt = Date()
         plain.reset()
-        #expect(await d.waitForGate(active: 0, queued: 0, timeout: 5), "a plain generation kept running for a client that left")
+        #expect(await d.waitForGate(active: 0, queued: 0, timeout: 20), "a plain generation kept running for a client that left")
         let plainFreed = Date().timeIntervalSince(plainResetAt)
 
         // 5. A client that closes normally (FIN) while its plain generation runs: stopped as well.
@@ -142,7 +142,7 @@ struct GenerationResilienceTests {
         try fin.post("/v1/chat/completions", token: d.token, json: Self.longChat(stream: false))
         #expect(await d.waitForGate(active: 1, queued: 0, timeout: 10))
         fin.closeNormally()
-        #expect(await d.waitForGate(active: 0, queued: 0, timeout: 5), "a plain generation kept running after its client closed")
+        #expect(await d.waitForGate(active: 0, queued: 0, timeout: 20), "a plain generation kept running after its client closed")
 
         // Normal generations work, streamed and plain, with receipts; keep-alive connections too.
         (status, _) = try await d.generate(stream: true)
