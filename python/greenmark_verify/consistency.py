@@ -87,15 +87,7 @@ def check(predicate: dict) -> str:
     # 1. Counts and the too_short rule (integers: exact).
     if not 0 <= g <= T:
         raise Inconsistent(f"rule 1: green_tokens {g} is not between 0 and tokens_scored {T}")
-    if k < 1:
-        raise Inconsistent(f"rule 1: keys_tried {k} is below 1")
-    if m < 1:
-        raise Inconsistent(f"rule 1: min_tokens {m} is below 1")
-    if verdict not in VERDICTS:
-        raise Inconsistent(f"rule 1: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
-    if (verdict == "too_short") != (T < m):
-        raise Inconsistent(f"rule 1: verdict {verdict} with {T} tokens scored and min_tokens {m} "
-                           f"(too_short exactly when tokens_scored < min_tokens)")
+    _check_counts("1", T, k, m, verdict)
 
     # 2. Forms (the patterns on the strings; the bounds on their binary64 values).
     for name, text in (("z_score", z_text), ("z_threshold", z_threshold_text), ("log10_p_value", log10_text)):
@@ -189,15 +181,7 @@ def check_gumbel(predicate: dict) -> str:
     # G1. Counts and the too_short rule.
     if not 0 <= T <= MAX_GUMBEL_TOKENS:
         raise Inconsistent(f"rule G1: tokens_scored {T} is not between 0 and 2^32 - 1")
-    if k < 1:
-        raise Inconsistent(f"rule G1: keys_tried {k} is below 1")
-    if m < 1:
-        raise Inconsistent(f"rule G1: min_tokens {m} is below 1")
-    if verdict not in VERDICTS:
-        raise Inconsistent(f"rule G1: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
-    if (verdict == "too_short") != (T < m):
-        raise Inconsistent(f"rule G1: verdict {verdict} with {T} tokens scored and min_tokens {m} "
-                           f"(too_short exactly when tokens_scored < min_tokens)")
+    _check_counts("G1", T, k, m, verdict)
 
     # G2. Forms, the score's bound, the scheme without a green list.
     if _SCORE.fullmatch(score_text) is None:
@@ -486,3 +470,17 @@ def _ln_poisson_sum(b: int, mean: float, direction: int) -> float:
         if term < _NEGLIGIBLE * total:
             break
     return _ln_poisson_pmf(b, mean) + math.log(total)
+
+
+def _check_counts(rule, T, k, m, verdict):
+    """The count checks rule 1 and rule G1 share: keys_tried and min_tokens at least 1, a known
+    verdict, and too_short exactly when tokens_scored < min_tokens."""
+    if k < 1:
+        raise Inconsistent(f"rule {rule}: keys_tried {k} is below 1")
+    if m < 1:
+        raise Inconsistent(f"rule {rule}: min_tokens {m} is below 1")
+    if verdict not in VERDICTS:
+        raise Inconsistent(f"rule {rule}: verdict {verdict!r} is not one of {', '.join(VERDICTS)}")
+    if (verdict == "too_short") != (T < m):
+        raise Inconsistent(f"rule {rule}: verdict {verdict} with {T} tokens scored and min_tokens {m} "
+                           f"(too_short exactly when tokens_scored < min_tokens)")
