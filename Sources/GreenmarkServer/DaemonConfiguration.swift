@@ -42,6 +42,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var tokenBudget = ScoringBudget.Policy.default.perToken ?? 0
     /// Scored tokens a day each client address (IPv6: each /64) may have scored without a token; 0 turns it off.
     public var addressBudget = ScoringBudget.Policy.default.perAddress ?? 0
+    /// Seconds after SIGTERM that requests still open may take before they are cut and the
+    /// process exits; running generations get half of it (at most 10 s) before they are cancelled.
+    public var drainTimeout: Double = 20
 
     public init() {}
 
@@ -65,6 +68,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         case metricsAccess = "metrics_access"
         case tokenBudget = "token_budget"
         case addressBudget = "address_budget"
+        case drainTimeout = "drain_timeout"
 
         /// The environment variable that sets this key.
         public var environmentVariable: String { "GREENMARK_" + rawValue.uppercased() }
@@ -75,6 +79,13 @@ public struct DaemonConfiguration: Sendable, Equatable {
         guard rateLimit > 0 else { return nil }
         return RateLimiter.Policy(ratePerSecond: rateLimit, burst: rateBurst ?? max(1, Int(rateLimit.rounded(.up))))
     }
+
+    /// How long after SIGTERM any request may still be open: then it is cut and the process exits.
+    public var drainBound: Duration { .milliseconds(Int64((drainTimeout * 1000).rounded())) }
+
+    /// How long a generation running at SIGTERM may still take before it is cancelled: half the
+    /// drain bound, at most 10 s, so its client still gets the receipt of a cut-short generation.
+    public var generationGrace: Duration { min(.seconds(10), drainBound / 2) }
 
     /// The scoring budgets these settings ask for, or nil when both are off.
     public var budgetPolicy: ScoringBudget.Policy? {
@@ -129,6 +140,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         if let v = try values.int(.tokenBudget) { tokenBudget = v }
         if let v = try values.int(.addressBudget) { addressBudget = v }
+        if let v = try values.double(.drainTimeout) { drainTimeout = v }
         try validate()
     }
 
@@ -146,6 +158,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         try check(rateLimit >= 0 && rateLimit.isFinite, .rateLimit, ">= 0 (0 turns rate limiting off)")
         try check((rateBurst ?? 1) >= 1, .rateBurst, ">= 1")
         try check(keySyncInterval >= 0.1 && keySyncInterval <= 3600, .keySyncInterval, "between 0.1 and 3600 seconds")
+        try check(drainTimeout >= 1 && drainTimeout <= 3600, .drainTimeout, "between 1 and 3600 seconds")
         let budgetRule = "0 (off) or at least \(ScoringBudget.minimumCharge) scored tokens a day"
         try check(tokenBudget == 0 || tokenBudget >= ScoringBudget.minimumCharge, .tokenBudget, budgetRule)
         try check(addressBudget == 0 || addressBudget >= ScoringBudget.minimumCharge, .addressBudget, budgetRule)

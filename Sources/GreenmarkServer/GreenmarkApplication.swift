@@ -3,10 +3,12 @@ import Logging
 
 /// The greenmarkd HTTP application.
 public enum GreenmarkApplication {
-    /// An application serving the v1 routes on `host:port` (port 0 picks a free port).
+    /// An application serving the v1 routes on `host:port` (port 0 picks a free port); on
+    /// SIGTERM, running generations get `generationGrace` and every open request `drainBound`.
     public static func make(
         services: GreenmarkServices, host: String = "127.0.0.1", port: Int = 8080,
-        logger: Logger? = nil
+        generationGrace: Duration = DaemonConfiguration().generationGrace,
+        drainBound: Duration = DaemonConfiguration().drainBound, logger: Logger? = nil
     ) -> some ApplicationProtocol {
         var log = logger ?? Logger(label: "greenmarkd")
         if logger == nil { log.logLevel = .info }
@@ -18,6 +20,6 @@ public enum GreenmarkApplication {
         // SIGTERM: generations drained within their grace, the whole drain within its bound (docs/daemon.md).
         return DrainingApplication(
             base: application, gate: services.gate,
-            generationGrace: GreenmarkRoutes.shutdownGrace, drainBound: GreenmarkRoutes.drainBound)
+            generationGrace: generationGrace, drainBound: drainBound)
     }
 }

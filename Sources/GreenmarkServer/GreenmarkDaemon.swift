@@ -58,7 +58,10 @@ public enum GreenmarkDaemon {
             }
         }
         defer { refreshLoop?.cancel() }
-        try await GreenmarkApplication.make(services: services, host: config.host, port: config.port).runService()
+        try await GreenmarkApplication.make(
+            services: services, host: config.host, port: config.port,
+            generationGrace: config.generationGrace, drainBound: config.drainBound
+        ).runService()
     }
 
     /// Refuses to start when the master key cannot serve the home: the configuration is unusable

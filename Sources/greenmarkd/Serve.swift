@@ -64,6 +64,12 @@ struct Serve: AsyncParsableCommand {
             "Scored tokens a day each client address (IPv6: each /64) may have scored without a token; "
                 + "0 is off (default 50000).", valueName: "tokens"))
     var addressBudget: Int?
+    @Option(
+        name: .customLong("drain-timeout"),
+        help: ArgumentHelp(
+            "Seconds after SIGTERM that open requests may take before they are cut and the process exits; "
+                + "running generations get half of it, at most 10 (default 20).", valueName: "seconds"))
+    var drainTimeout: Double?
 
     init() {}
 
@@ -94,6 +100,7 @@ struct Serve: AsyncParsableCommand {
         put(.metricsAccess, metricsAccess.map(ConfigContent.string))
         put(.tokenBudget, tokenBudget.map(ConfigContent.int))
         put(.addressBudget, addressBudget.map(ConfigContent.int))
+        put(.drainTimeout, drainTimeout.map(ConfigContent.double))
         return values
     }
 

@@ -50,6 +50,21 @@ struct DaemonConfigurationTests {
         #expect(viaEnv.port == 7001 && viaEnv.rateLimitPolicy == RateLimiter.Policy(ratePerSecond: 2.5, burst: 3))
     }
 
+    @Test("drain_timeout: 20 s by default with a 10 s generation grace; a short bound halves the grace; out of range refused")
+    func drainTimeout() async throws {
+        let defaults = DaemonConfiguration()
+        #expect(defaults.drainBound == .seconds(20) && defaults.generationGrace == .seconds(10))
+        let long = try await Serve.parse(["--drain-timeout", "300"]).resolvedConfiguration(environment: [:])
+        #expect(long.drainBound == .seconds(300) && long.generationGrace == .seconds(10))
+        let short = try await Serve.parse([]).resolvedConfiguration(environment: ["GREENMARK_DRAIN_TIMEOUT": "4.5"])
+        #expect(short.drainBound == .milliseconds(4_500) && short.generationGrace == .milliseconds(2_250))
+        for bad in ["0.5", "3601"] {
+            await #expect(throws: DaemonConfigurationError(.outOfRange, "")) {
+                try await Serve.parse(["--drain-timeout", bad]).resolvedConfiguration(environment: [:])
+            }
+        }
+    }
+
     @Test("malformed or out-of-range values and a missing file are errors with stable codes, not silent defaults")
     func invalidValues() async throws {
         await #expect(throws: DaemonConfigurationError(.invalidValue, "")) {

@@ -12,7 +12,7 @@ struct DaemonLifecycleTests {
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let port = DaemonProcess.freePort()
         let daemon = try DaemonProcess(
-            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation"], environment: [:], port: port)
+            arguments: ["serve", "--home", s.home, "--port", String(port), "--no-generation", "--drain-timeout", "300"], environment: [:], port: port)
         #expect(await daemon.waitUntilReady(timeout: .seconds(300)), "greenmarkd did not start: \(daemon.log)")
 
         // Certificates acknowledged before the signal.

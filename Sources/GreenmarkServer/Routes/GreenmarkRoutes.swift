@@ -34,9 +34,4 @@ public enum GreenmarkRoutes {
     }
 
     typealias Middleware = MiddlewareProtocol<Request, Response, GreenmarkRequestContext>
-
-    /// How long a generation running at SIGTERM may still take before it is cancelled.
-    static let shutdownGrace: Duration = .seconds(10)
-    /// How long after SIGTERM any request may still be open: then it is cut and the process exits.
-    static let drainBound: Duration = .seconds(20)
 }
