@@ -89,7 +89,7 @@ def perplexity_section(pairs):
         one_sided = math.exp(d.mean() + stats.t.ppf(0.95, n - 1) * se)
         rows.append(dict(label=label, n=n, prompts=len(np.unique(pp)), gm=gm, gm_t=gm_t, gm_b=gm_b, one_sided=one_sided,
                          med=med, med_b=med_b, rom=rom, rom_b=rom_b, med_w=float(np.median(ww)), med_u=float(np.median(uu)),
-                         wins=int((ww < uu).sum())))
+                         wins=int((ww < uu).sum()), sd=float(d.std(ddof=1))))
     print("\n## Perplexity pairs (gumbel-v1 / unwatermarked, same prompt and seed)\n")
     print("| pairs | n (prompts) | geometric mean of ratios, 95 % CI (t) | same, cluster bootstrap | one-sided 95 % upper (t) "
           "| median ratio (bootstrap CI) | ratio of means (bootstrap CI) | median ppl gumbel / plain | gumbel lower |")
@@ -98,6 +98,10 @@ def perplexity_section(pairs):
         print(f"| {r['label']} | {r['n']} ({r['prompts']}) | {ci_text(r['gm'], *r['gm_t'])} | [{r['gm_b'][0]:.3f}, {r['gm_b'][1]:.3f}] "
               f"| {r['one_sided']:.3f} | {ci_text(r['med'], *r['med_b'])} | {ci_text(r['rom'], *r['rom_b'])} "
               f"| {r['med_w']:.2f} / {r['med_u']:.2f} | {r['wins']} of {r['n']} |")
+    for r in rows:
+        need = (1.645 * r["sd"] / math.log(1.05)) ** 2
+        print(f"- {r['label']}: sd of log ratio {r['sd']:.3f}; pairs needed for a one-sided 95 % upper bound of 1.05 "
+              f"if the true ratio is 1: {need:.0f}")
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     ratio = w / u
@@ -138,15 +142,28 @@ def tpr_section():
     print("|---|" + "---|" * len(g))
     print("| detected | " + " | ".join(f"{100 * r:.1f} %" for _, r, _ in g) + " |")
     print("| texts | " + " | ".join(str(n) for _, _, n in g) + " |")
+    marked = [s for path in sorted(glob.glob(os.path.join(DIR, "gumbel-v1-perplexity-*.json")))
+              for s in json.load(open(path))["samples"] if s["watermarked"]]
+    full = [s for s in marked if s["tokens_generated"] >= 200]
+    long = [s for s in marked if s["tokens_scored"] >= MIN_TOKENS]
+    for label, group in [("all watermarked texts", marked), (f"texts with >= {MIN_TOKENS} scored tokens", long),
+                         ("full-length texts (200 tokens generated)", full)]:
+        k = sum(s["verdict"] == "watermarked" for s in group)
+        lower = 0.0 if k == 0 else float(stats.beta.ppf(0.05, k, len(group) - k + 1))
+        print(f"- {label}: {k} / {len(group)} detected ({100 * k / len(group):.1f} %; one-sided 95 % CP lower bound "
+              f"{100 * lower:.1f} %; mean T {np.mean([s['tokens_scored'] for s in group]):.0f})")
+    control = [s for path in sorted(glob.glob(os.path.join(DIR, "gumbel-v1-perplexity-*.json")))
+               for s in json.load(open(path))["samples"] if not s["watermarked"]]
+    print(f"- unwatermarked controls: {sum(s['verdict'] == 'watermarked' for s in control)} / {len(control)} detected, "
+          f"{sum(s['log10_p_value'] <= -2 for s in control)} with p <= 0.01, "
+          f"{sum(s['log10_p_value'] <= math.log10(0.05) for s in control)} with p <= 0.05")
     # LeftHash h=1, delta 2: docs/results/eval.json (240 generations, 2026-11-29), and the n = 60 arms of gumbel-v1.md.
     ev = load("eval.json")["watermarked"]["by_prefix_length"]
     table_t = [10, 16, 25, 35, 50, 75, 100, 150]
-    table_g = [32, 51, 66, 79, 95, 100, 100, 100]
     table_l = [5, 2, 10, 22, 50, 77, 100, 100]
     fig, ax = plt.subplots(figsize=(6.5, 4))
     ax.plot([t for t, _, _ in g], [100 * r for _, r, _ in g], marker="o", c="tab:blue",
             label=f"gumbel-v1 h=4 ({g[0][2]} generations, this page)")
-    ax.plot(table_t, table_g, marker="o", ls="--", c="tab:blue", alpha=0.5, label="gumbel-v1 h=4 (first run, 60)")
     ax.plot([r["tokens"] for r in ev], [100 * r["detected_rate"] for r in ev], marker="s", c="tab:orange",
             label=f"lefthash-v1 h=1, δ=2 (eval.json, {ev[0]['samples']})")
     ax.plot(table_t, table_l, marker="s", ls="--", c="tab:orange", alpha=0.5, label="lefthash-v1 h=1, δ=2 (first run, 60)")
