@@ -39,4 +39,28 @@ public final class AES256CTRContext {
             throw CryptoError(.openSSLFailure, "AES-256-CTR keystream failed")
         }
     }
+
+    /// Keys the context and sets its counter to the 16-byte big-endian `counterBlock`: the following
+    /// `continueKeystream(into:)` calls return the keystream under `key` from that block, in order,
+    /// as one `keystream(key:counterBlock:into:)` call over their total length would.
+    public func start(key: UnsafeRawBufferPointer, counterBlock: UnsafeRawBufferPointer) throws(CryptoError) {
+        guard key.count == AES256CTR.keyByteCount else { throw CryptoError(.invalidKey, "AES-256-CTR keys are 32 bytes") }
+        guard counterBlock.count == AES256CTR.blockByteCount else { throw CryptoError(.invalidKey, "AES-256-CTR counter blocks are 16 bytes") }
+        let k = key.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let iv = counterBlock.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard EVP_EncryptInit_ex(ctx, nil, nil, k, iv) == 1 else { throw CryptoError(.openSSLFailure, "AES-256-CTR re-keying failed") }
+    }
+
+    /// Fills `output` with the next `output.count` bytes of the keystream begun by `start(key:counterBlock:)`
+    /// (a reused buffer: no allocation, and a chunk small enough to stay in cache).
+    public func continueKeystream(into output: UnsafeMutableRawBufferPointer) throws(CryptoError) {
+        guard let out = output.baseAddress?.assumingMemoryBound(to: UInt8.self), output.count > 0, output.count <= Int(Int32.max) else {
+            return
+        }
+        output.initializeMemory(as: UInt8.self, repeating: 0)
+        var written: Int32 = 0
+        guard EVP_EncryptUpdate(ctx, out, &written, out, Int32(output.count)) == 1, Int(written) == output.count else {
+            throw CryptoError(.openSSLFailure, "AES-256-CTR keystream failed")
+        }
+    }
 }

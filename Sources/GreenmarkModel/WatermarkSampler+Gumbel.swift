@@ -71,12 +71,7 @@ extension WatermarkSampler {
     /// The gumbel-v1 draw for `context` (exactly h ids).
     func gumbelDraw(logits: UnsafeBufferPointer<Float>, context: some Collection<UInt32>, prf: GumbelPRF) -> Draw {
         let v = logits.count
-        var maxLogit = -Float.infinity
-        var argmax = 0
-        for i in 0..<v where logits[i] > maxLogit {
-            maxLogit = logits[i]
-            argmax = i
-        }
+        let (maxLogit, argmax) = Self.maximum(logits)
         let t = parameters.temperature
         // Greedy: p is a point mass, so the draw is the top token and carries no watermark.
         guard t > 0 else { return Draw(token: UInt32(argmax), green: nil, prfEvaluations: 0) }
@@ -96,45 +91,6 @@ extension WatermarkSampler {
         }
         let token = fullVocabularyArgmax(logits: logits, maxLogit: maxLogit, argmax: argmax, context: context, prf: prf)
         return Draw(token: token, green: nil, prfEvaluations: 1)
-    }
-
-    /// argmin_v -ln(r_v) / w_v over the whole vocabulary, w_v = e^((l_v - max) / T) > 0 (the
-    /// unnormalized p_v: dividing by their sum does not move the argmin).
-    ///
-    /// Exact, with one keystream pass and a logarithm for only a handful of tokens: starting from
-    /// the top token's key (`argmax`, the index of `maxLogit`), a token can only win when
-    /// -ln r_v < best · w_v; since -ln r >= 1 - r >= 2^e, with e the binary exponent of 1 - r
-    /// (integer arithmetic on u), a token with
-    /// e ln 2 > ln best + (l_v - max) / T cannot, and is skipped. About 2 Z best tokens pass on
-    /// average (Z = Σ w), a few per step.
-    func fullVocabularyArgmax(
-        logits: UnsafeBufferPointer<Float>, maxLogit: Float, argmax: Int, context: some Collection<UInt32>, prf: GumbelPRF
-    ) -> UInt32 {
-        let v = logits.count
-        let bits = prf.uniformBits(context: context, vocabularySize: v)
-        let inverseT = 1 / parameters.temperature
-        let top = Double(maxLogit)
-        // The top token (w = 1) first, for a tight bound from the start.
-        var best = argmax
-        var bestKey = -GumbelPRF.logUniform(bits[argmax])
-        var logBest = log(bestKey)
-        let ln2 = 0.693_147_180_559_945_3
-        for i in 0..<v {
-            let slack = (Double(logits[i]) - top) * inverseT
-            // 1 - r = (d + 0.5) / 2^53 with d = 2^53 - 1 - u, so 1 - r >= 2^(floor(log2 d) - 53) (2^-54 for d = 0).
-            let d = GumbelPRF.maxBits - bits[i]
-            let e = d == 0 ? -54 : 63 - d.leadingZeroBitCount - 53
-            // A margin of 1e-9 covers the rounding of the logarithms.
-            if Double(e) * ln2 > logBest + slack + 1e-9 { continue }
-            let w = exp(slack)
-            guard w > 0 else { continue }
-            let key = -GumbelPRF.logUniform(bits[i]) / w
-            if key < bestKey {
-                (best, bestKey) = (i, key)
-                logBest = log(key)
-            }
-        }
-        return UInt32(best)
     }
 
     /// The tokens left by top-k and top-p, with their unnormalized weights e^((l - max) / T), in
