@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue #22's measurement (docs/results/documents.md; this writes documents-tables.md and documents-tables.md.json there): does a watermarked text survive being handed in
-# as a document? In a fresh temp home with a new default key (LeftHash h=1, gamma 0.25) and the default
+# as a document? In a fresh temp home with a new LeftHash h=1, gamma 0.25 key (the default before gumbel-v1) and the default
 # model, 40 texts of up to 250 tokens are generated from varied prompts; each text (also printed with
 # Chromium's date/title header and URL/page footer) and each of the
 # first 1,000 human passages of the project's corpus (Sources/GreenmarkEval/HumanCorpus.swift) is
@@ -24,7 +24,7 @@ export GREENMARK_HOME="$work/home"
 command -v pandoc > /dev/null || apt-get install -y pandoc
 command -v pdftotext > /dev/null || apt-get install -y poppler-utils
 if [ -z "${GM:-}" ]; then swift build -c release --product greenmark; fi
-[ -f "$GREENMARK_HOME/keyring.json" ] || "$gm" keys init > /dev/null
+[ -f "$GREENMARK_HOME/keyring.json" ] || "$gm" keys init --prf lefthash-v1 > /dev/null
 
 echo "== generating watermarked texts in $work/gen"
 mkdir -p "$work/gen/txt"

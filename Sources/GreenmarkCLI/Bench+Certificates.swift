@@ -17,14 +17,14 @@ extension Bench {
         let endorsement = try Endorsement.sign(issuer: key.publicKey, notBefore: Date(timeIntervalSinceNow: -60), notAfter: nil, root: root)
         let issuer = CertificateIssuer(key: key, endorsement: endorsement)
         let text = BenchText.essay
-        let wk = try WatermarkKey.generate(state: .primary)
+        let wk = try WatermarkKey.generate(scheme: .leftHash, state: .primary)
         let (scored, green) = (400, 180)
-        let gamma = WatermarkScheme.default.gamma
+        let gamma = WatermarkScheme.leftHash.gamma
         let tail = BinomialTail.upper(successes: green, trials: scored, probability: gamma)
         let result = DetectionResult(
             zScore: ZScore.of(green: green, scored: scored, gamma: gamma), pValue: tail.probability,
             log10PValue: tail.log10Probability, tokensScored: scored, greenTokens: green, tokensTotal: scored + 1,
-            verdict: .watermarked, moreTokensNeeded: nil, keyID: wk.id, scheme: .default, zThreshold: 4,
+            verdict: .watermarked, moreTokensNeeded: nil, keyID: wk.id, scheme: .leftHash, zThreshold: 4,
             pThreshold: 3.17e-5, minimumScoredTokens: 50, normalized: false, tokenizer: "bench", mask: nil)
         var rows: [BenchRow] = []
         rows.append(

@@ -20,7 +20,7 @@ extension Bench {
             let generator = Generator(model: llama)
             let label = Self.shortName(llama.name)
             rows += try samplerRows(key: key, vocabulary: llama.tokenizer.vocabularySize)
-            for scheme in [WatermarkScheme.default, .selfHash, .gumbel] {
+            for scheme in [WatermarkScheme.leftHash, .selfHash, .gumbel] {
                 let watermarkKey = try WatermarkKey(secret: key, scheme: scheme, state: .primary)
                 var marked: [GenerationResult] = []
                 var plain: [GenerationResult] = []
@@ -69,7 +69,7 @@ extension Bench {
         let parameters = SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: 1)
         var rows: [BenchRow] = []
         let samplers: [(String, GreenListPRF?)] = [
-            ("plain", nil), ("lefthash-v1", try GreenListPRF(key: key, scheme: .default)),
+            ("plain", nil), ("lefthash-v1", try GreenListPRF(key: key, scheme: .leftHash)),
             ("selfhash-v1", try GreenListPRF(key: key, scheme: .selfHash)), ("gumbel-v1", try GreenListPRF(key: key, scheme: .gumbel)),
         ]
         for (name, prf) in samplers {

@@ -10,7 +10,7 @@ import GreenmarkTransparency
 extension Bench {
     /// Generates `generateTokens` tokens with and without the watermark, interleaved over `rounds`,
     /// with max tokens fixed and end-of-generation ignored by using a long-form prompt.
-    func compareGeneration(path: String, key: [UInt8], scheme: WatermarkScheme = .default) throws -> GenerationComparison {
+    func compareGeneration(path: String, key: [UInt8], scheme: WatermarkScheme = .leftHash) throws -> GenerationComparison {
         let llama = try LlamaModel(path: path, threads: 1)
         let wk = try WatermarkKey(secret: key, scheme: scheme, state: .primary)
         let generator = Generator(model: llama)

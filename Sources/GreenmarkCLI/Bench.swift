@@ -32,7 +32,7 @@ struct Bench: ParsableCommand {
     func run() throws {
         var rows: [BenchRow] = []
         let key = try SecureRandom.bytes(count: 32)
-        let scheme = WatermarkScheme.default
+        let scheme = WatermarkScheme.leftHash
         let prf = try GreenListPRF(key: key, scheme: scheme)
         let message = GreenListPRF.label + [0, 0, 0, 1, 0, 0, 0x30, 0x39, 0, 0, 0xd4, 0x31]  // a 29-byte h=1 message
 

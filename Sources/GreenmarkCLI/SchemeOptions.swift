@@ -7,7 +7,7 @@ extension WatermarkScheme.PRF: ExpressibleByArgument {}
 struct SchemeOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Scheme PRF: lefthash-v1 (default), selfhash-v1, or gumbel-v1 (distortion-free; docs/prf.md).", valueName: "prf"))
+            "Scheme PRF: gumbel-v1 (default; distortion-free), lefthash-v1 or selfhash-v1 (green lists; docs/prf.md).", valueName: "prf"))
     var prf: WatermarkScheme.PRF?
     @Option(help: "Green-list fraction gamma, in (0, 1) (not for gumbel-v1, which has no green list).") var gamma: Double?
     @Option(
@@ -23,7 +23,8 @@ struct SchemeOptions: ParsableArguments {
     func scheme(base: WatermarkScheme) throws(GreenmarkError) -> WatermarkScheme {
         let prf = prf ?? base.prf
         if !prf.hasGreenList, let gamma {
-            throw GreenmarkError(.invalidScheme, "--gamma \(gamma) does not apply to \(prf.rawValue), which has no green list")
+            let hint = self.prf == nil ? " (the default scheme); add --prf lefthash-v1 or selfhash-v1 for a green list" : ""
+            throw GreenmarkError(.invalidScheme, "--gamma \(gamma) does not apply to \(prf.rawValue), which has no green list\(hint)")
         }
         let switched: Int
         switch prf {
@@ -32,7 +33,7 @@ struct SchemeOptions: ParsableArguments {
         case .gumbelV1: switched = WatermarkScheme.gumbel.contextWidth
         }
         let width = contextWidth ?? (prf == base.prf ? base.contextWidth : switched)
-        let baseGamma = base.prf.hasGreenList ? base.gamma : WatermarkScheme.default.gamma
+        let baseGamma = base.prf.hasGreenList ? base.gamma : WatermarkScheme.leftHash.gamma
         return try WatermarkScheme(prf: prf, gamma: gamma ?? baseGamma, contextWidth: width)
     }
 }

@@ -11,7 +11,7 @@ enum SchemeSpec {
             guard parts.count == 2, let prf = WatermarkScheme.PRF(rawValue: String(parts[0])), let h = Int(parts[1]) else {
                 throw ValidationError("scheme '\(spec)' is not prf:h with prf one of \(WatermarkScheme.PRF.allCases.map(\.rawValue))")
             }
-            return try WatermarkScheme(prf: prf, gamma: WatermarkScheme.default.gamma, contextWidth: h)
+            return try WatermarkScheme(prf: prf, gamma: WatermarkScheme.leftHash.gamma, contextWidth: h)
         }
     }
 }

@@ -9,7 +9,7 @@ import GreenmarkModel
 public struct RobustnessEvaluation: Sendable {
     /// Settings of one run.
     public struct Configuration: Codable, Sendable {
-        public var schemes: [WatermarkScheme] = [.default, .selfHash]
+        public var schemes: [WatermarkScheme] = [.default, .leftHash, .selfHash]
         public var prompts: Int = 60
         public var seedsPerPrompt: Int = 2
         public var maxTokens: Int = 200

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GreenmarkCLI
+import GreenmarkCore
 import Testing
 
 @Suite("greenmark CLI (real process)", .serialized)
@@ -19,9 +20,13 @@ struct CLITests {
         #expect(json["verdict"] as? String == "no_watermark")
         let scored = try #require(json["tokens_scored"] as? Int)
         #expect(scored >= 200)
-        let green = try #require(json["green_tokens"] as? Int)
-        #expect(abs((json["green_fraction"] as? Double ?? -1) - Double(green) / Double(scored)) < 1e-12)
-        #expect((json["p_value"] as? Double ?? 0) > 3e-5)
+        // The default key is gumbel-v1: a score S (no green count), z = (S − T)/√T, p = Q(T, S).
+        #expect(json["green_tokens"] == nil)
+        let score = try #require(json["score"] as? Double)
+        #expect(abs(z - (score - Double(scored)) / Double(scored).squareRoot()) < 1e-9)
+        let p = try #require(json["p_value"] as? Double)
+        #expect(p > 3e-5)
+        #expect(abs(p - GammaTail.pValue(score: score, count: scored).probability) <= 1e-12)
         let mask = try #require(json["mask"] as? [[String: Any]])
         #expect(mask.count == json["tokens_total"] as? Int)
         #expect((json["key_id"] as? String)?.hasPrefix("wk-") == true)
@@ -143,6 +148,21 @@ struct CLITests {
         #expect(r.status == 1)
         #expect(r.stderr.contains("[keyring.exists]"))
         #expect(try String(contentsOfFile: home.path + "/keyring.json", encoding: .utf8) == before)
+    }
+
+    @Test("keys init without --prf makes the embedded default, a gumbel-v1 h=4 key; --gamma alone says to pick a green-list PRF")
+    func defaultScheme() throws {
+        let home = try TemporaryHome(initialized: false)
+        let r = try CLIProcess.run(["keys", "init", "--home", home.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("gumbel-v1 h=4"), "\(r.stdout)")
+        let list = try CLIProcess.run(["keys", "list", "--home", home.path, "--json"])
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        let scheme = try #require(keys.first?["scheme"] as? [String: Any])
+        #expect(scheme["prf"] as? String == "gumbel-v1" && scheme["h"] as? Int == 4 && scheme["gamma"] == nil, "\(scheme)")
+        let gammaAlone = try CLIProcess.run(["keys", "add", "--home", home.path, "--gamma", "0.5"])
+        #expect(gammaAlone.status == 1)
+        #expect(gammaAlone.stderr.contains("[scheme.invalid]") && gammaAlone.stderr.contains("--prf lefthash-v1"), "\(gammaAlone.stderr)")
     }
 
     @Test("argument validation happens before any work")

@@ -31,8 +31,8 @@ struct ConformanceWorld {
         Greenmark conformance suite; its certificate states how it scored.\r\n\r\nA second paragraph keeps \
         the example realistic.   \n
         """
-    let watermarkKey = try! WatermarkKey(secret: seed("watermark-1"), scheme: .default, state: .primary)
-    let watermarkKey2 = try! WatermarkKey(secret: seed("watermark-2"), scheme: .default, state: .primary)
+    let watermarkKey = try! WatermarkKey(secret: seed("watermark-1"), scheme: .leftHash, state: .primary)
+    let watermarkKey2 = try! WatermarkKey(secret: seed("watermark-2"), scheme: .leftHash, state: .primary)
 
     func endorsement(_ issuer: Ed25519PrivateKey, from: Date, to: Date? = nil, by root: Ed25519PrivateKey) -> Endorsement {
         try! Endorsement.sign(issuer: issuer.publicKey, notBefore: from, notAfter: to, root: root)
@@ -135,7 +135,7 @@ struct ConformanceWorld {
         return DetectionResult(
             zScore: ZScore.of(green: 81, scored: 140, gamma: 0.25), pValue: tail.probability, log10PValue: tail.log10Probability,
             tokensScored: 140, greenTokens: 81, tokensTotal: 141,
-            verdict: .watermarked, moreTokensNeeded: nil, keyID: watermarkKey.id, scheme: .default, zThreshold: 4,
+            verdict: .watermarked, moreTokensNeeded: nil, keyID: watermarkKey.id, scheme: .leftHash, zThreshold: 4,
             pThreshold: 3.167124183311986e-05, minimumScoredTokens: 50, normalized: false,
             tokenizer: "SmolLM2-135M-Instruct.Q4_1.gguf", mask: nil)
     }
@@ -146,7 +146,7 @@ struct ConformanceWorld {
 
     func receipt(_ issuer: CertificateIssuer, at: Date) -> SignedCertificate {
         try! issuer.receipt(
-            text: text, keyID: watermarkKey.id, scheme: .default,
+            text: text, keyID: watermarkKey.id, scheme: .leftHash,
             model: .init(name: "SmolLM2-135M-Instruct.Q4_1.gguf", sha256: "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"),
             promptSHA256: Hex.encode(SHA256Digest.hash(Array("Write about watermarks.".utf8))), tokens: 57, delta: 2,
             sampling: .init(temperature: "1.0000", topK: 0, topP: "1.0000", seed: "7"), finishReason: "end_of_generation",

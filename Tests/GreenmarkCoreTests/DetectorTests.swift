@@ -9,7 +9,7 @@ struct DetectorTests {
     let detector = Detector(tokenizer: ByteTokenizer())
 
     init() throws {
-        key = try WatermarkKey.generate(state: .primary)
+        key = try WatermarkKey.generate(scheme: .leftHash, state: .primary)
     }
 
     @Test("a fully green text is detected with a huge z and a tiny exact p-value")
@@ -30,8 +30,8 @@ struct DetectorTests {
     @Test("several keys: the matching key is named and the p-value is corrected for the keys tried")
     func multipleKeys() throws {
         let text = fullyGreenText(prf: try key.prf(), length: 300)
-        let other2 = try WatermarkKey.generate(state: .enabled)
-        let ring = try Keyring(keys: [key, try WatermarkKey.generate(state: .enabled), other2])
+        let other2 = try WatermarkKey.generate(scheme: .leftHash, state: .enabled)
+        let ring = try Keyring(keys: [key, try WatermarkKey.generate(scheme: .leftHash, state: .enabled), other2])
         let other1ID = ring.keys[1].id
         let promoted = try ring.setting(other1ID, to: .primary)  // the old primary becomes enabled
         let other1 = try promoted.key(id: other1ID)
@@ -54,7 +54,7 @@ struct DetectorTests {
     @Test("the same text under another key shows no watermark")
     func otherKey() throws {
         let text = fullyGreenText(prf: try key.prf(), length: 400)
-        let other = try WatermarkKey.generate(state: .primary)
+        let other = try WatermarkKey.generate(scheme: .leftHash, state: .primary)
         let r = try detector.detect(text, key: other)
         let (verdict, watermarked) = (r.verdict, r.watermarked)
         #expect(verdict == .noWatermark)
@@ -123,9 +123,9 @@ struct DetectorTests {
 
     @Test("a key bound to another vocabulary refuses to score; a matching binding scores")
     func vocabularyBinding() throws {
-        let other = try WatermarkKey.generate(state: .primary, vocabulary: "vocab-ffffffffffffffff")
+        let other = try WatermarkKey.generate(scheme: .leftHash, state: .primary, vocabulary: "vocab-ffffffffffffffff")
         #expect(throws: GreenmarkError(.vocabularyMismatch, "")) { try detector.detect("some text here", key: other) }
-        let bound = try WatermarkKey.generate(state: .primary, vocabulary: ByteTokenizer().vocabularyID)
+        let bound = try WatermarkKey.generate(scheme: .leftHash, state: .primary, vocabulary: ByteTokenizer().vocabularyID)
         #expect(try detector.detect("some text here", key: bound).keyID == bound.id)
     }
 
@@ -138,7 +138,7 @@ struct DetectorTests {
 
     @Test("disabled and destroyed keys cannot detect")
     func unusableKeys() throws {
-        let other = try WatermarkKey.generate(state: .enabled)
+        let other = try WatermarkKey.generate(scheme: .leftHash, state: .enabled)
         let ring = try Keyring(keys: [key, other])
         let disabled = try ring.setting(other.id, to: .disabled).key(id: other.id)
         #expect(throws: GreenmarkError(.keyNotUsable, "")) { try detector.detect("some text here", key: disabled) }

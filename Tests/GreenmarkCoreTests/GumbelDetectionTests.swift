@@ -111,7 +111,7 @@ struct GumbelDetectionTests {
     func multiKey() throws {
         let c = GumbelDetectionCase.all[4]
         let gumbel = try c.key(state: .enabled)
-        let others = [try WatermarkKey.generate(state: .primary), try WatermarkKey.generate(scheme: .gumbel, state: .enabled)]
+        let others = [try WatermarkKey.generate(scheme: .leftHash, state: .primary), try WatermarkKey.generate(scheme: .gumbel, state: .enabled)]
         let single = try detector.detect(IDTokenizer.text(c.ids), key: gumbel, includeMask: false)
         let many = try detector.detect(IDTokenizer.text(c.ids), keys: others + [gumbel], includeMask: false)
         #expect(many.keyID == gumbel.id && many.keysTried == 3)

@@ -18,7 +18,7 @@ struct KeyCommitmentTests {
         let vectors = try JSONDecoder().decode([Vector].self, from: Data(contentsOf: url))
         #expect(vectors.count == 4)
         for v in vectors {
-            let key = try WatermarkKey(secret: try Hex.decode(v.key_hex), scheme: .default, state: .disabled)
+            let key = try WatermarkKey(secret: try Hex.decode(v.key_hex), scheme: .leftHash, state: .disabled)
             #expect(key.id == v.key_id)
             #expect(key.commitment == v.commitment)
             let disclosed = try JSONDecoder().decode(DisclosedKey.self, from: JSONEncoder().encode(try DisclosedKey(key: key)))

@@ -65,7 +65,7 @@ struct PRFVectorTests {
 
     @Test("greenFlags agrees with isGreen over many candidates")
     func batchAgrees() throws {
-        let prf = try GreenListPRF(key: SecureRandom.bytes(count: 32), scheme: .default)
+        let prf = try GreenListPRF(key: SecureRandom.bytes(count: 32), scheme: .leftHash)
         let candidates = (0..<2000).map { UInt32($0 * 24 + 5) }
         let flags = prf.greenFlags(context: [123], candidates: candidates)
         #expect(flags == candidates.map { prf.isGreen(context: [123], token: $0) })
@@ -104,6 +104,6 @@ struct PRFVectorTests {
         for h in [0, -1, 65] {
             #expect(throws: GreenmarkError(.invalidScheme, "")) { try WatermarkScheme(gamma: 0.25, contextWidth: h) }
         }
-        #expect(WatermarkScheme.default.greenThreshold == 1 << 30)
+        #expect(WatermarkScheme.leftHash.greenThreshold == 1 << 30)
     }
 }

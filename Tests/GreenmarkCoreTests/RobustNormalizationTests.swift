@@ -101,7 +101,7 @@ struct RobustNormalizationTests {
 
     @Test("a homoglyph- and zero-width-attacked watermarked text scores exactly like the original")
     func attackedTextScoresTheSame() throws {
-        let key = try WatermarkKey.generate(state: .primary)
+        let key = try WatermarkKey.generate(scheme: .leftHash, state: .primary)
         let detector = Detector(tokenizer: ByteTokenizer())
         // Lowercase letters and spaces only, so the look-alike map covers most characters.
         let prf = try key.prf()

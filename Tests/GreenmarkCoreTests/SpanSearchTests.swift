@@ -6,7 +6,7 @@ import Testing
 @Suite("Partial-text search and length guidance")
 struct SpanSearchTests {
     let key: WatermarkKey
-    init() throws { key = try WatermarkKey.generate(state: .primary) }
+    init() throws { key = try WatermarkKey.generate(scheme: .leftHash, state: .primary) }
 
     /// Printable random bytes: text written without the key.
     func randomText(_ length: Int, using rng: inout some RandomNumberGenerator) -> String {
@@ -116,7 +116,7 @@ struct SpanSearchTests {
         var falsePositives = 0
         let search = SpanSearch(minimumLength: DetectorConfiguration.default.minimumScoredTokens)
         for _ in 0..<n {
-            let key = try WatermarkKey.generate(state: .primary)
+            let key = try WatermarkKey.generate(scheme: .leftHash, state: .primary)
             let text = randomText(400, using: &rng)
             let r = try detector.detect(text, key: key, includeMask: false)
             if r.pValue <= 0.05 { correctedBelow += 1 }

@@ -27,7 +27,7 @@ struct EvaluationScheduleTests {
         func result(z: Double, _ verdict: Verdict) -> DetectionResult {
             DetectionResult(
                 zScore: z, pValue: 0.5, log10PValue: -0.3, tokensScored: 100, greenTokens: 30, tokensTotal: 101,
-                verdict: verdict, moreTokensNeeded: nil, keyID: "k", scheme: .default, zThreshold: 4,
+                verdict: verdict, moreTokensNeeded: nil, keyID: "k", scheme: .leftHash, zThreshold: 4,
                 pThreshold: 3.17e-5, minimumScoredTokens: 50, normalized: false, tokenizer: "test", mask: nil)
         }
         var tally = DetectionTally()

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Generation evaluation (small run on the real model)")
 struct GenerationEvaluationTests {
-    @Test("a 3-prompt run separates watermarked from plain output and records quality")
+    @Test("a 3-prompt run on the embedded default (gumbel-v1 h=4) separates watermarked from plain output and records quality")
     func smallRun() throws {
         let model = try LlamaModel(path: ModelLocator.resolve())
         var config = GenerationEvaluation.Configuration()
@@ -24,7 +24,17 @@ struct GenerationEvaluationTests {
         // Loose but meaningful: the watermark lifts z well above chance; plain output stays below 4.
         #expect(report.watermarked.meanZ > 4)
         #expect(report.unwatermarked.maxZ < 4)
-        #expect(report.watermarked.meanGreenFraction > report.unwatermarked.meanGreenFraction + 0.15)
+        // The default scheme is gumbel-v1: the score per scored token is about 1 under H0 (Exp(1)
+        // draws) and well above it for the keyed sampler's output.
+        #expect(config.scheme == .gumbel)
+        func scorePerToken(_ marked: Bool) -> [Double] {
+            report.samples.filter { $0.watermarked == marked && $0.tokensScored > 0 }.map { ($0.score ?? 0) / Double($0.tokensScored) }
+        }
+        let (marked, plain) = (scorePerToken(true), scorePerToken(false))
+        #expect(marked.count == 3 && plain.count == 3)
+        let markedMean: Double = marked.reduce(0, +) / 3
+        let plainMean: Double = plain.reduce(0, +) / 3
+        #expect(markedMean > plainMean + 0.5, "S/T watermarked \(marked), plain \(plain)")
         #expect(report.watermarked.meanPerplexity > 1 && report.unwatermarked.meanPerplexity > 1)
         #expect(report.samples.allSatisfy { $0.perplexity != nil && $0.tokensGenerated > 0 })
         #expect(report.keyID == (try GenerationEvaluation.evaluationKey(vocabulary: nil)).id)

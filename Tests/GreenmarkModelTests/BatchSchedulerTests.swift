@@ -30,7 +30,7 @@ struct BatchSchedulerTests {
             if i == 2 {
                 request.system = String(repeating: "You are a careful writer who likes long, quiet sentences. ", count: 12)
             }
-            let key = try WatermarkKey(secret: [UInt8](repeating: UInt8(0x10 + i), count: 32), scheme: .default, state: .primary)
+            let key = try WatermarkKey(secret: [UInt8](repeating: UInt8(0x10 + i), count: 32), scheme: .leftHash, state: .primary)
             return (request, key)
         }
     }
@@ -159,7 +159,7 @@ extension BatchSchedulerTests {
     @Test("past 512 KV cells (where llama.cpp's one-stream attention changes path): 2 concurrent 600-token generations, same text as the single path")
     func longGenerations() async throws {
         let scheduler = try BatchScheduler(model: sharedModel, limits: .init(maxConcurrent: 2, contextPerSequence: 1_024))
-        let key = try WatermarkKey(secret: [UInt8](repeating: 0x33, count: 32), scheme: .default, state: .primary)
+        let key = try WatermarkKey(secret: [UInt8](repeating: 0x33, count: 32), scheme: .leftHash, state: .primary)
         let prepared = try [7, 8].map { seed in
             try scheduler.generator.prepare(
                 GenerationRequest(

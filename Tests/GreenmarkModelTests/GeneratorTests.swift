@@ -14,7 +14,7 @@ struct GeneratorTests {
     let detector = Detector(tokenizer: sharedTokenizer)
 
     init() throws {
-        key = try WatermarkKey(secret: Array(repeating: 0x42, count: 32), scheme: .default, state: .primary)
+        key = try WatermarkKey(secret: Array(repeating: 0x42, count: 32), scheme: .leftHash, state: .primary)
     }
 
     func request(_ prompt: String, tokens: Int, seed: UInt64) -> GenerationRequest {
@@ -123,7 +123,7 @@ struct GeneratorTests {
 
     @Test("a disabled key cannot watermark")
     func disabledKey() throws {
-        let other = try WatermarkKey.generate(state: .enabled)
+        let other = try WatermarkKey.generate(scheme: .leftHash, state: .enabled)
         let ring = try Keyring(keys: [key, other]).setting(other.id, to: .disabled)
         #expect(throws: GreenmarkError(.keyNotUsable, "")) {
             try Generator(model: sharedModel).generate(request("hi", tokens: 5, seed: 1), key: try ring.key(id: other.id))
@@ -132,12 +132,12 @@ struct GeneratorTests {
 
     @Test("a key bound to another vocabulary is refused by the generator and the detector")
     func vocabularyMismatch() throws {
-        let bound = try WatermarkKey.generate(state: .primary, vocabulary: "vocab-0123456789abcdef")
+        let bound = try WatermarkKey.generate(scheme: .leftHash, state: .primary, vocabulary: "vocab-0123456789abcdef")
         #expect(throws: GreenmarkError(.vocabularyMismatch, "")) {
             try Generator(model: sharedModel).generate(request("hi", tokens: 5, seed: 1), key: bound)
         }
         #expect(throws: GreenmarkError(.vocabularyMismatch, "")) { try detector.detect("some text to score", key: bound) }
-        let matching = try WatermarkKey.generate(state: .primary, vocabulary: sharedModel.tokenizer.vocabularyID)
+        let matching = try WatermarkKey.generate(scheme: .leftHash, state: .primary, vocabulary: sharedModel.tokenizer.vocabularyID)
         let result = try Generator(model: sharedModel).generate(request("hi", tokens: 5, seed: 1), key: matching)
         #expect(result.record.keyID == matching.id)
     }

@@ -31,7 +31,7 @@ struct SecondModelTests {
     init() throws {
         let gemma = try requireGemma()
         key = try WatermarkKey(
-            secret: Array(repeating: 0x5A, count: 32), scheme: .default, state: .primary, vocabulary: gemma.tokenizer.vocabularyID)
+            secret: Array(repeating: 0x5A, count: 32), scheme: .leftHash, state: .primary, vocabulary: gemma.tokenizer.vocabularyID)
     }
 
     @Test("the installed file is the pinned Gemma 3 270M: SHA-256, 262,144 tokens, BOS added, no chat template; SmolLM2 has one")
@@ -103,7 +103,7 @@ struct SecondModelTests {
     func smolKeyRefused() throws {
         let gemma = try requireGemma()
         let smolKey = try WatermarkKey(
-            secret: Array(repeating: 0x5A, count: 32), scheme: .default, state: .primary, vocabulary: sharedModel.tokenizer.vocabularyID)
+            secret: Array(repeating: 0x5A, count: 32), scheme: .leftHash, state: .primary, vocabulary: sharedModel.tokenizer.vocabularyID)
         let request = GenerationRequest(prompt: "The river", maxTokens: 4)
         #expect(throws: GreenmarkError(.vocabularyMismatch, "")) { try Generator(model: gemma).prepare(request, key: smolKey) }
         do {

@@ -10,7 +10,7 @@ struct WatermarkSamplerTests {
     let prf: GreenListPRF
 
     init() throws {
-        prf = try GreenListPRF(key: SecureRandom.bytes(count: 32), scheme: .default)
+        prf = try GreenListPRF(key: SecureRandom.bytes(count: 32), scheme: .leftHash)
     }
 
     func randomLogits(_ n: Int, spread: Float, rng: inout SeededRandom) -> [Float] {

@@ -30,7 +30,7 @@ struct DetectionOracleTests {
     }
 
     /// A daemon home (one key of `scheme`) with public detection on and the shipped default budgets.
-    static func setup(budget: ScoringBudget.Policy? = DaemonConfiguration().budgetPolicy, scheme: WatermarkScheme = .default) throws -> Setup {
+    static func setup(budget: ScoringBudget.Policy? = DaemonConfiguration().budgetPolicy, scheme: WatermarkScheme = .leftHash) throws -> Setup {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-oracle-\(UUID().uuidString)").path
         let ring = try KeyringStore(directory: home).initialize(scheme: scheme, vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
@@ -209,7 +209,7 @@ struct DetectionOracleTests {
     func measure() async throws {
         let runs = Int(ProcessInfo.processInfo.environment["GREENMARK_ATTACK_RUNS"] ?? "") ?? 5
         let selfHash = ProcessInfo.processInfo.environment["GREENMARK_ATTACK_SCHEME"] == "selfhash"
-        let s = try Self.setup(scheme: selfHash ? .selfHash : .default)
+        let s = try Self.setup(scheme: selfHash ? .selfHash : .leftHash)
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let results = try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client -> [String: [AttackOutcome]] in
             var results: [String: [AttackOutcome]] = [:]

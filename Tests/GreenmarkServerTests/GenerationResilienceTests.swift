@@ -57,9 +57,9 @@ struct GenerationResilienceTests {
         let vocabulary = ServerTests.tokenizer.vocabularyID
         let key = try WatermarkKey(
             secret: Hex.decode("cd5a9d85921ccc21e370e39468ebcd86a8f4a931877248c52cda04fcd6b6b8c8"),
-            scheme: .default, state: .primary, vocabulary: vocabulary)
+            scheme: .leftHash, state: .primary, vocabulary: vocabulary)
         let store = KeyringStore(directory: home)
-        _ = try store.initialize(vocabulary: vocabulary)
+        _ = try store.initialize(scheme: .leftHash, vocabulary: vocabulary)
         try store.modify { _ throws(GreenmarkError) in (try Keyring(keys: [key]), ()) }
         try SigningKeyStore(directory: home).initialize(watermarkKeys: [key])
         let token = try Registry(path: home + "/registry.sqlite").createToken(role: .stamp, permissions: [.inspect]).token

@@ -32,7 +32,7 @@ struct ModelRouteTests {
     /// A home whose keys are bound to `keyVocabulary`, a daemon with `model` (nil: detection only, on `tokenizer`).
     func setup(model: LlamaModel?, tokenizer: LlamaTokenizer, keyVocabulary: String) throws -> ServerTests.Setup {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-models-\(UUID().uuidString)").path
-        let ring = try KeyringStore(directory: home).initialize(vocabulary: keyVocabulary)
+        let ring = try KeyringStore(directory: home).initialize(scheme: .leftHash, vocabulary: keyVocabulary)
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(path: home + "/registry.sqlite")
         let reader = try registry.createToken(role: .verify).token

@@ -118,7 +118,8 @@ struct NoLeakTests {
             unlink(keyFile)
         }
         let key = try MasterKey.createFile(at: keyFile)
-        let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
+        let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(
+            scheme: .leftHash, vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home, masterKey: .key(key)).initialize(watermarkKeys: ring.keys)
         let uri = pg.uriWithPassword(database: database)
         let token = try Registry(location: DatabaseLocation(uri)).createToken(role: .admin).token

@@ -24,7 +24,7 @@ struct PostgresOutageRouteTests {
         defer { server.stop() }
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-pg-outage-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let ring = try KeyringStore(directory: home).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
+        let ring = try KeyringStore(directory: home).initialize(scheme: .leftHash, vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(location: DatabaseLocation(server.uriWithPassword(database: try server.createDatabase())))
         let issuer = try registry.createToken(role: .stamp, permissions: [.inspect]).token

@@ -20,7 +20,8 @@ struct SealedHomeServerTests {
 
     func sealedHome(_ key: MasterKey) throws -> (home: String, reader: String, stamp: String) {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-sealed-\(UUID().uuidString)").path
-        let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
+        let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(
+            scheme: .leftHash, vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home, masterKey: .key(key)).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(path: home + "/registry.sqlite")
         return (home, try registry.createToken(role: .verify).token, try registry.createToken(role: .stamp, permissions: [.inspect]).token)
@@ -81,7 +82,8 @@ struct SealedHomeServerTests {
         defer { try? FileManager.default.removeItem(atPath: elsewhere) }
         try await GreenmarkApplication.make(services: services(s.home, .key(key)), port: 0).test(.live) { client in
             try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
-            try KeyringStore(directory: elsewhere, masterKey: .key(other)).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
+            try KeyringStore(directory: elsewhere, masterKey: .key(other)).initialize(
+                scheme: .leftHash, vocabulary: ServerTests.tokenizer.vocabularyID)
             _ = rename(elsewhere + "/" + KeyringStore.fileName, s.home + "/" + KeyringStore.fileName)
             try await client.execute(uri: "/readyz", method: .get) { r in
                 #expect(r.status == .serviceUnavailable)

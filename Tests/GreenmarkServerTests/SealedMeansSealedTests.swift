@@ -26,7 +26,8 @@ struct SealedMeansSealedTests {
         let home = temporary("sealed")
         let keyFile = home + "-master.key"
         let key = try MasterKey.createFile(at: keyFile)
-        let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
+        let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(
+            scheme: .leftHash, vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home, masterKey: .key(key)).initialize(watermarkKeys: ring.keys)
         let admin = try Registry(path: home + "/registry.sqlite").createToken(role: .admin).token
         return (home, keyFile, key, admin)
@@ -36,7 +37,7 @@ struct SealedMeansSealedTests {
     static func plant(_ name: String, in home: String) throws -> Data {
         let theirs = temporary("attacker")
         defer { try? FileManager.default.removeItem(atPath: theirs) }
-        let ring = try KeyringStore(directory: theirs).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
+        let ring = try KeyringStore(directory: theirs).initialize(scheme: .leftHash, vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: theirs).initialize(watermarkKeys: ring.keys)
         let forged = try Data(contentsOf: URL(fileURLWithPath: theirs + "/" + name))
         try forged.write(to: URL(fileURLWithPath: home + "/" + name))

@@ -27,7 +27,7 @@ struct ServerTests {
 
     func setup() throws -> Setup {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-server-\(UUID().uuidString)").path
-        let ring = try KeyringStore(directory: home).initialize(vocabulary: Self.tokenizer.vocabularyID)
+        let ring = try KeyringStore(directory: home).initialize(scheme: .leftHash, vocabulary: Self.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(path: home + "/registry.sqlite")
         let reader = try registry.createToken(role: .verify).token

@@ -20,7 +20,7 @@ struct StorageFaultTests {
     /// A Greenmark home with a keyring, signing keys, a registry (closed again) and a stamp token.
     static func makeHome(_ home: String) throws -> String {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let ring = try KeyringStore(directory: home).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
+        let ring = try KeyringStore(directory: home).initialize(scheme: .leftHash, vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
         return try Registry(path: home + "/registry.sqlite").createToken(role: .stamp, permissions: [.inspect]).token
     }

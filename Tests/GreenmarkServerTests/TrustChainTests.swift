@@ -27,7 +27,7 @@ struct TrustChainTests {
 
         init(text: String) throws {
             home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-attacker-\(UUID().uuidString)").path
-            let ring = try KeyringStore(directory: home).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
+            let ring = try KeyringStore(directory: home).initialize(scheme: .leftHash, vocabulary: ServerTests.tokenizer.vocabularyID)
             store = SigningKeyStore(directory: home)
             try store.initialize(watermarkKeys: ring.keys)
             let result = try Detector(tokenizer: ServerTests.tokenizer).detect(text, keys: ring.detectionKeys, includeMask: false)
@@ -152,7 +152,8 @@ struct TrustChainTests {
         defer { try? FileManager.default.removeItem(atPath: base) }
         let key = try MasterKey.generate()
         let home = base + "/home"
-        let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(vocabulary: ServerTests.tokenizer.vocabularyID)
+        let ring = try KeyringStore(directory: home, masterKey: .key(key)).initialize(
+            scheme: .leftHash, vocabulary: ServerTests.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home, masterKey: .key(key)).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(path: base + "/registry.sqlite")
         let sync = KeySync(home: home, registry: registry, interval: .seconds(3600), masterKey: .key(key))

@@ -86,10 +86,18 @@ def perplexity_section(pairs):
         med_b = boot_pairs(ww, uu, pp, lambda x, y: np.median(x / y))
         rom = ww.mean() / uu.mean()
         rom_b = boot_pairs(ww, uu, pp, lambda x, y: x.mean() / y.mean())
+        # Pooled per-token perplexity: exp(total negative log-likelihood / total tokens) per arm, from ppl = exp(mean NLL).
+        tww, tuu = tw[keep], tu[keep]
+        ratio_pooled = math.exp((np.log(ww) * tww).sum() / tww.sum() - (np.log(uu) * tuu).sum() / tuu.sum())
+        idx = np.arange(len(ww))
+        pooled_b = boot_pairs(idx.astype(float), idx.astype(float), pp, lambda x, y: math.exp(
+            (np.log(ww[x.astype(int)]) * tww[x.astype(int)]).sum() / tww[x.astype(int)].sum()
+            - (np.log(uu[x.astype(int)]) * tuu[x.astype(int)]).sum() / tuu[x.astype(int)].sum()))
         one_sided = math.exp(d.mean() + stats.t.ppf(0.95, n - 1) * se)
         rows.append(dict(label=label, n=n, prompts=len(np.unique(pp)), gm=gm, gm_t=gm_t, gm_b=gm_b, one_sided=one_sided,
                          med=med, med_b=med_b, rom=rom, rom_b=rom_b, med_w=float(np.median(ww)), med_u=float(np.median(uu)),
-                         wins=int((ww < uu).sum()), sd=float(d.std(ddof=1))))
+                         wins=int((ww < uu).sum()), sd=float(d.std(ddof=1)), pooled=ratio_pooled, pooled_b=pooled_b,
+                         sign=stats.binomtest(int((ww < uu).sum()), n).pvalue, wilcoxon=stats.wilcoxon(d).pvalue))
     print("\n## Perplexity pairs (gumbel-v1 / unwatermarked, same prompt and seed)\n")
     print("| pairs | n (prompts) | geometric mean of ratios, 95 % CI (t) | same, cluster bootstrap | one-sided 95 % upper (t) "
           "| median ratio (bootstrap CI) | ratio of means (bootstrap CI) | median ppl gumbel / plain | gumbel lower |")
@@ -101,7 +109,9 @@ def perplexity_section(pairs):
     for r in rows:
         need = (1.645 * r["sd"] / math.log(1.05)) ** 2
         print(f"- {r['label']}: sd of log ratio {r['sd']:.3f}; pairs needed for a one-sided 95 % upper bound of 1.05 "
-              f"if the true ratio is 1: {need:.0f}")
+              f"if the true ratio is 1: {need:.0f} (50 % power), {need * ((1.645 + 0.842) / 1.645) ** 2:.0f} (80 % power); "
+              f"pooled per-token perplexity ratio {ci_text(r['pooled'], *r['pooled_b'])} (cluster bootstrap); "
+              f"sign test p {r['sign']:.2f}, Wilcoxon signed-rank p {r['wilcoxon']:.2f}")
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     ratio = w / u
