@@ -31,6 +31,9 @@ extension DetectionPredicate {
         guard scheme.gamma == "0", scheme.gammaThreshold == 0 else {
             return "gumbel-v1 has no green list: scheme gamma must be \"0\" and gamma_threshold 0 (got \(scheme.gamma), \(scheme.gammaThreshold))"
         }
+        guard (1...WatermarkScheme.maximumContextWidth).contains(scheme.h) else {
+            return "scheme h \(scheme.h) is not a context width in 1...\(WatermarkScheme.maximumContextWidth)"
+        }
         // G3. p and its logarithm agree.
         let agree = p >= 1e-300 ? abs(log10(p) - log10P) <= 0.0003 : (p > 0 ? log10P < -299 : log10P <= -307)
         if !agree {

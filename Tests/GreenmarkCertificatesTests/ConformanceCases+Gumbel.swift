@@ -143,6 +143,13 @@ extension ConformanceWorld {
             "statement-gumbel-too-short-watermarked", "verdict watermarked over 30 tokens with min_tokens 50, whatever the p-value",
             certificate: edited(attest(gumbelDetection(score: 80.5, scored: 30))) { $0["verdict"] = "watermarked" }, code: "statement.inconsistent")
         add(
+            "statement-gumbel-h-out-of-range", "scheme h 0: a gumbel-v1 context is 1 to 64 tokens (rule G2)",
+            certificate: edited {
+                var scheme = $0["scheme"] as! [String: Any]
+                scheme["h"] = 0
+                $0["scheme"] = scheme
+            }, code: "statement.inconsistent")
+        add(
             "statement-gumbel-score-negative", "score -1.0000", certificate: edited { $0["score"] = "-1.0000" }, code: "statement.inconsistent")
         add(
             "statement-gumbel-score-not-fixed-form", "score written with two decimals", certificate: edited { $0["score"] = "260.31" },

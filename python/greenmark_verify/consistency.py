@@ -202,6 +202,8 @@ def check_gumbel(predicate: dict) -> str:
     if scheme["gamma"] != "0" or scheme["gamma_threshold"] != 0:
         raise Inconsistent(f"rule G2: gumbel-v1 has no green list: scheme gamma must be \"0\" and gamma_threshold 0 "
                            f"(got {_short(scheme['gamma'])!r}, {scheme['gamma_threshold']})")
+    if not 1 <= scheme["h"] <= 64:
+        raise Inconsistent(f"rule G2: scheme h {scheme['h']} is not a context width in 1...64")
     p = _double(p_text)
     p_threshold = _double(p_threshold_text)
 
