@@ -306,8 +306,8 @@ def human_section():
 
 
 # ---------------------------------------------------------------- robustness
-def robustness_section():
-    path = os.path.join(DIR, "gumbel-v1-robustness.json")
+def robustness_section(name, plot):
+    path = os.path.join(DIR, name)
     if not os.path.exists(path):
         return
     r = json.load(open(path))
@@ -316,7 +316,9 @@ def robustness_section():
     def label(s):
         return f"{s['scheme']['prf']} h={s['scheme']['h']}"
 
-    print("\n## Robustness (eval robustness)\n")
+    c = r["configuration"]
+    print(f"\n## Robustness ({name}: {c['prompts']} prompts x {c['seeds_per_prompt']} seeds, {r['human_passages']} passages "
+          f"of >= {c['human_minimum_words']} words, mean {r['mean_human_tokens']:.0f} tokens)\n")
     print("| attack | strength | " + " | ".join(f"{label(s)} ({s['full_length']})" for s in schemes) + " |")
     print("|---|---|" + "---|" * len(schemes))
     for i, row in enumerate(schemes[0]["attacks"]):
@@ -333,6 +335,9 @@ def robustness_section():
         print(f"| {label(s)} | {p['documents']} | {100 * p['plain_detected']:.1f} % | {100 * p['windowed_detected']:.1f} % "
               f"| {100 * p['windowed_decision_rule']:.1f} % | {100 * p['span_located']:.1f} % "
               f"| {p['median_plain_log10_p']:.1f} / {p['median_windowed_log10_p']:.1f} |")
+    for s in schemes:
+        print(f"- {label(s)}: {s['full_length']} of {s['generations']} generations full length; per-key human mean z "
+              + ", ".join(f"{z:+.3f}" for z in s["per_key_human_mean_z"]))
     print("\n| scheme | mode | keys | passages | " + " | ".join(f"p ≤ {x['alpha']:g}" for x in schemes[0]["human_false_positives"][0]["rates"])
           + " | verdicts | mean z |")
     print("|---|---|---|---|" + "---|" * (len(schemes[0]["human_false_positives"][0]["rates"]) + 2))
@@ -342,20 +347,23 @@ def robustness_section():
             print(f"| {label(s)} | {m['mode']} | {m['keys']} | {m['passages']} | " + " | ".join(cells)
                   + f" | {m['watermarked_verdicts']} | {m['mean_z']:.2f} |")
 
+    if not plot:
+        return
     attacks = ["token_replacement", "word_deletion", "word_substitution", "word_swap"]
     fig, axes = plt.subplots(1, len(attacks), figsize=(4 * len(attacks), 3.6), sharey=True)
     for ax, attack in zip(axes, attacks):
         for s in schemes:
             base = next(x for x in s["attacks"] if x["attack"] == "none")
             rows = [base] + [x for x in s["attacks"] if x["attack"] == attack]
-            ax.plot([x["strength"] for x in rows], [100 * x["detected_rate"] for x in rows], marker="o", label=label(s))
+            ax.plot([x["strength"] for x in rows], [100 * x["detected_rate"] for x in rows], marker="o",
+                    label=f"{label(s)} ({s['full_length']} texts)")
         ax.set_title(attack.replace("_", " "))
         ax.set_xlabel("share edited")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("detected, default rule (%)")
     axes[0].legend(fontsize=8)
     fig.text(0.01, -0.05, f"eval robustness {r['date'][:10]}: SmolLM2-135M-Instruct Q4_1, temperature 1, full-length "
-             "generations (≥ 190 tokens), evaluation keys; docs/results/gumbel-v1-robustness.json", fontsize=7)
+             f"generations (≥ 190 tokens), evaluation keys; docs/results/{name}", fontsize=7)
     fig.savefig(os.path.join(DIR, "gumbel-robustness.png"), dpi=120, bbox_inches="tight")
     plt.close(fig)
 
@@ -369,5 +377,7 @@ if __name__ == "__main__":
     fairness_section()
     if os.path.exists(os.path.join(DIR, "gumbel-v1-human-key0.json")):
         human_section()
-    robustness_section()
+    two = os.path.exists(os.path.join(DIR, "gumbel-v1-robustness-2seeds.json"))
+    robustness_section("gumbel-v1-robustness.json", plot=not two)
+    robustness_section("gumbel-v1-robustness-2seeds.json", plot=True)
     print("\nplots written to", DIR)
