@@ -355,8 +355,12 @@ def robustness_section(name, plot):
         for s in schemes:
             base = next(x for x in s["attacks"] if x["attack"] == "none")
             rows = [base] + [x for x in s["attacks"] if x["attack"] == attack]
-            ax.plot([x["strength"] for x in rows], [100 * x["detected_rate"] for x in rows], marker="o",
-                    label=f"{label(s)} ({s['full_length']} texts)")
+            k = [round(x["detected_rate"] * x["samples"]) for x in rows]
+            lo = [100 * (0 if kk == 0 else stats.beta.ppf(0.025, kk, x["samples"] - kk + 1)) for kk, x in zip(k, rows)]
+            hi = [100 * (1 if kk == x["samples"] else stats.beta.ppf(0.975, kk + 1, x["samples"] - kk)) for kk, x in zip(k, rows)]
+            ys = [100 * x["detected_rate"] for x in rows]
+            ax.errorbar([x["strength"] for x in rows], ys, yerr=[np.subtract(ys, lo), np.subtract(hi, ys)], marker="o",
+                        capsize=3, label=f"{label(s)} ({s['full_length']} texts; 95 % CP)")
         ax.set_title(attack.replace("_", " "))
         ax.set_xlabel("share edited")
         ax.grid(alpha=0.3)
