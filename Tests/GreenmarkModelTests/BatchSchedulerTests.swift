@@ -30,7 +30,9 @@ struct BatchSchedulerTests {
             if i == 2 {
                 request.system = String(repeating: "You are a careful writer who likes long, quiet sentences. ", count: 12)
             }
-            let key = try WatermarkKey(secret: [UInt8](repeating: UInt8(0x10 + i), count: 32), scheme: .leftHash, state: .primary)
+            // Every scheme goes through the batch: the default gumbel-v1 (0 and 3), LeftHash, SelfHash.
+            let schemes: [WatermarkScheme] = [.default, .leftHash, .selfHash, .default]
+            let key = try WatermarkKey(secret: [UInt8](repeating: UInt8(0x10 + i), count: 32), scheme: schemes[i], state: .primary)
             return (request, key)
         }
     }
@@ -51,7 +53,7 @@ struct BatchSchedulerTests {
     }
 
     @Test(
-        "4 concurrent generations, each with its own key and seed: the same text as the single-sequence path, each detected under its own key only"
+        "4 concurrent generations, each with its own key, scheme (gumbel-v1, lefthash-v1, selfhash-v1) and seed: the same text as the single-sequence path, each detected under its own key only"
     )
     func concurrentMatchesSingle() async throws {
         let work = try Self.workload()
