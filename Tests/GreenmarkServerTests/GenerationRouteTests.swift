@@ -16,8 +16,8 @@ import Testing
 struct GenerationRouteTests {
     static let model: LlamaModel = try! LlamaModel(path: ModelLocator.resolve())
 
-    func setup() throws -> ServerTests.Setup {
-        let s = try ServerTests().setup()
+    func setup(scheme: WatermarkScheme = .leftHash) throws -> ServerTests.Setup {
+        let s = try ServerTests().setup(scheme: scheme)
         let services = GreenmarkServices(home: s.home, tokenizer: Self.model.tokenizer, registry: s.services.registry, model: Self.model)
         return ServerTests.Setup(services: services, reader: s.reader, issuer: s.issuer, home: s.home)
     }
@@ -51,6 +51,34 @@ struct GenerationRouteTests {
             try await client.execute(uri: "/v1/generate", method: .post, headers: [.authorization: "Bearer \(s.issuer)"], body: json(["prompt": ""]))
             { r in
                 #expect(r.status == .badRequest)
+            }
+        }
+    }
+
+    @Test("under the default scheme (gumbel-v1): the OpenAI route's text is watermarked by its score, its receipt is stored and names the key")
+    func defaultSchemeCompletion() async throws {
+        let s = try setup(scheme: .default)
+        defer { try? FileManager.default.removeItem(atPath: s.home) }
+        let key = try KeyringStore(directory: s.home).load().primary()
+        #expect(key.scheme == .gumbel)
+        try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
+            try await client.execute(
+                uri: "/v1/chat/completions", method: .post, headers: [.authorization: "Bearer \(s.issuer)", .contentType: "application/json"],
+                body: json([
+                    "messages": [["role": "user", "content": "Write a short essay about why people keep diaries."]], "max_tokens": 160,
+                    "seed": 7, "temperature": 1,
+                ])
+            ) { r in
+                #expect(r.status == .ok)
+                let body = parse(r.body)
+                let text = try #require(((body["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String)
+                let greenmark = try #require(body["greenmark"] as? [String: Any])
+                #expect(greenmark["key_id"] as? String == key.id)
+                let id = try #require(greenmark["receipt_id"] as? String)
+                #expect(try s.services.registry.certificate(id: id)?.kind == "generation_receipt")
+                let report = try Detector(tokenizer: Self.model.tokenizer).detect(text, key: key, includeMask: false)
+                #expect(report.score != nil && report.greenTokens == 0, "a gumbel-v1 report has a score, no green count")
+                #expect(report.verdict == .watermarked || report.tokensScored < 50, "z \(report.zScore) over \(report.tokensScored)")
             }
         }
     }

@@ -25,9 +25,10 @@ struct ServerTests {
         let home: String
     }
 
-    func setup() throws -> Setup {
+    /// A home with one key of `scheme` (LeftHash by default: most route tests check green counts).
+    func setup(scheme: WatermarkScheme = .leftHash) throws -> Setup {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("gm-server-\(UUID().uuidString)").path
-        let ring = try KeyringStore(directory: home).initialize(scheme: .leftHash, vocabulary: Self.tokenizer.vocabularyID)
+        let ring = try KeyringStore(directory: home).initialize(scheme: scheme, vocabulary: Self.tokenizer.vocabularyID)
         try SigningKeyStore(directory: home).initialize(watermarkKeys: ring.keys)
         let registry = try Registry(path: home + "/registry.sqlite")
         let reader = try registry.createToken(role: .verify).token
