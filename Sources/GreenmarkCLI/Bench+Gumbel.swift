@@ -43,15 +43,18 @@ extension Bench {
     }
 
     /// `gumbel_uniforms_<V>`: whole-vocabulary uniforms per second (one HMAC and V/2 AES blocks each),
-    /// each from a new context, as the sampler draws them for every generated token.
+    /// each from a new context, read as the sampler reads them for every generated token: in 64 KB
+    /// chunks of one reused buffer (`GumbelPRF.forEachUniformChunk`), every u_v extracted.
     func measureUniforms(_ gumbel: GumbelPRF, vocabulary: Int) -> BenchRow {
         measure("gumbel_uniforms_\(vocabulary)", unit: "vocabularies/s") { n in
-            var sink = 0
+            var sink: UInt64 = 0
             for i in 0..<n {
                 let context: [UInt32] = [1, 2, 3, UInt32(truncatingIfNeeded: i)]
-                sink &+= Int(truncatingIfNeeded: gumbel.uniformBits(context: context, vocabularySize: vocabulary)[i % vocabulary])
+                gumbel.forEachUniformChunk(context: context, vocabularySize: vocabulary) { _, words in
+                    for word in words { sink ^= GumbelPRF.bits(word: word) }
+                }
             }
-            return sink
+            return Int(truncatingIfNeeded: sink)
         }
     }
 }
