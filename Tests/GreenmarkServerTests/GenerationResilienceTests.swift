@@ -204,7 +204,9 @@ struct GenerationResilienceTests {
         let status = await d.process.waitForExit(timeout: .seconds(40))
         let exitedAfter = Date().timeIntervalSince(signalled)
         #expect(status == 0, "exit status; log: \(d.process.log)")
-        #expect(exitedAfter < 23, "exited \(exitedAfter) s after SIGTERM (bound 20 s)")
+        // The bound cuts the requests at 20 s; tearing down (the batch worker's last step, the model,
+        // the registry) takes well under a second on an idle machine and once took 5.3 s on a loaded one.
+        #expect(exitedAfter < 30, "exited \(exitedAfter) s after SIGTERM (bound 20 s)")
         #expect(exitedAfter >= 19, "the stuck request should hold the drain until the bound (\(exitedAfter) s)")
         _ = stuck
         print(

@@ -122,17 +122,16 @@ struct ModelRouteTests {
                     #expect(error.message?.contains("no chat template") == true, "\(error.message ?? "")")
                 }
             }
-            var text = ""
-            try await client.execute(
-                uri: "/v1/generate", method: .post, headers: auth(s.issuer),
-                body: json(["prompt": "The history of the bicycle begins", "max_tokens": 120, "seed": 5])
-            ) { r in
-                #expect(r.status == .ok, "\(String(buffer: r.body))")
-                let body = parse(r.body)
-                text = body["text"] as? String ?? ""
-                let id = try #require(body["receipt_id"] as? String)
-                #expect(try s.services.registry.certificate(id: id)?.kind == "generation_receipt")
-            }
+            // Through URLSession with a long timeout: 120 Gemma tokens take about 6 s on an idle machine
+            // and more than the test client's fixed 20 s read timeout on a loaded one.
+            let port = try #require(client.port)
+            let (status, body) = try await HTTP.request(
+                "POST", "http://127.0.0.1:\(port)/v1/generate", token: s.issuer,
+                json: ["prompt": "The history of the bicycle begins", "max_tokens": 120, "seed": 5], timeout: 600)
+            #expect(status == 200, "\(body)")
+            let text = body["text"] as? String ?? ""
+            let id = try #require(body["receipt_id"] as? String)
+            #expect(try s.services.registry.certificate(id: id)?.kind == "generation_receipt")
             try await client.execute(uri: "/v1/detect", method: .post, headers: auth(s.reader), body: json(["text": text])) { r in
                 #expect(r.status == .ok)
                 #expect(parse(r.body)["watermarked"] as? Bool == true, "\(String(buffer: r.body))")
