@@ -19,7 +19,8 @@ extension ConformanceWorld {
     /// A gumbel-v1 detection result as the detector reports it: score S over T scored tokens, the
     /// exact Gamma tail Q(T, S) corrected for `keys` keys, the verdict by the rule (T ≥ 50, p ≤ p_threshold).
     func gumbelDetection(score: Double, scored: Int, keys: Int = 1, spans: Bool = false) -> DetectionResult {
-        let tail = GammaTail.pValue(score: score, count: scored)
+        // Nothing scored: Q(0, 0) = 1 (the detector's convention; GammaTail needs T ≥ 1).
+        let tail = scored == 0 ? BinomialTail.Value(probability: 1, log10Probability: 0) : GammaTail.pValue(score: score, count: scored)
         let p = min(1, tail.probability * Double(keys))
         let log10P = min(0, tail.log10Probability + log10(Double(keys)))
         let pThreshold = 3.167124183311986e-05
@@ -121,7 +122,40 @@ extension ConformanceWorld {
                 $0["z_score"] = 12
             })
 
+        add(
+            "valid-gumbel-zero-tokens", "nothing scored: score 0.0000 over 0 tokens, p 1 (Q(0, 0) = 1), log10 0 with 3 keys (capped), too_short",
+            certificate: json(attest(gumbelDetection(score: 0, scored: 0, keys: 3))))
+        add(
+            "valid-gumbel-score-at-bound", "score 5320.0000 over 140 tokens: exactly 38 per token, the bound of rule G2, with its own tail",
+            certificate: json(attest(gumbelDetection(score: 5320, scored: 140))))
+        add(
+            "valid-gumbel-watermarked-at-threshold",
+            "watermarked with p_value equal to p_threshold as stated (3.167e-05, span search): equal rounded values admit either verdict",
+            certificate: edited {
+                $0["search_spans"] = true
+                $0["p_value"] = "3.167e-05"
+                $0["log10_p_value"] = "-4.4994"
+            })
+        add(
+            "valid-gumbel-h-64", "a gumbel-v1 scheme with h 64, the widest context", certificate: edited(good, scheme { $0["h"] = 64 }))
+
         // ---- negative ----
+        add(
+            "statement-gumbel-h-above-range", "scheme h 65: a gumbel-v1 context is 1 to 64 tokens (rule G2)",
+            certificate: edited(good, scheme { $0["h"] = 65 }), code: "statement.inconsistent")
+        add(
+            "statement-gumbel-p-log10-disagree", "p_value 1.000e-10 beside log10_p_value -12.0000 (span search, so only rule G3 relates them)",
+            certificate: edited {
+                $0["search_spans"] = true
+                $0["p_value"] = "1.000e-10"
+                $0["log10_p_value"] = "-12.0000"
+            }, code: "statement.inconsistent")
+        add(
+            "statement-gumbel-zero-tokens-positive-score", "score 0.0001 over 0 tokens: rule G2 bounds S by 38 T, so T = 0 needs S = 0",
+            certificate: edited(attest(gumbelDetection(score: 0, scored: 0))) { $0["score"] = "0.0001" }, code: "statement.inconsistent")
+        add(
+            "statement-gumbel-keys-tried-zero", "keys_tried 0 (rule G1: k ≥ 1)", certificate: edited { $0["keys_tried"] = 0 },
+            code: "statement.inconsistent")
         add(
             "statement-gumbel-score-inconsistent", "score 250.0000 beside the p-value of 260.3125 over 140 tokens",
             certificate: edited { $0["score"] = "250.0000" }, code: "statement.inconsistent")
