@@ -13,10 +13,9 @@ struct BatchCLITests {
         }
         try FileManager.default.copyItem(atPath: CLIProcess.fixture("invalid-utf8.txt"), toPath: dir + "/class-b/broken.md")
         try Data("not an essay".utf8).write(to: URL(fileURLWithPath: dir + "/class-b/photo.jpg"))
-        let gen = try CLIProcess.run([
-            "generate", "--home", home, "--seed", "21", "--max-tokens", "160",
-            "--prompt", "Write a short essay about why rivers matter to cities.",
-        ])
+        let gen = try CLIProcess.generateScorable(
+            ["--home", home, "--max-tokens", "160", "--prompt", "Write a short essay about why rivers matter to cities."],
+            detect: ["--home", home], seed: 21)
         #expect(gen.status == 0, "\(gen.stderr)")
         try Data(gen.stdout.utf8).write(to: URL(fileURLWithPath: dir + "/class-b/generated.txt"))
         return dir

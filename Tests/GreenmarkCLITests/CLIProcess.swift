@@ -53,6 +53,28 @@ struct CLIProcess {
     }
 }
 
+extension CLIProcess {
+    /// Runs `greenmark generate arguments... --seed S` for S = `seed`, `seed` + 1, ... until the
+    /// text scores at least the minimum tokens under the home's key (`detect arguments` must name
+    /// the home, and the model when not the default). A fresh key is random, and with some keys
+    /// the model ends its answer before 50 scored tokens: "too short", whatever the score, which
+    /// is not what these tests check. `text` reads the generated text from the output.
+    static func generateScorable(
+        _ arguments: [String], detect: [String], seed: Int, text: (Output) -> String = { $0.stdout }
+    ) throws -> Output {
+        var last: Output?
+        for attempt in seed..<(seed + 8) {
+            let gen = try run(["generate"] + arguments + ["--seed", String(attempt)])
+            last = gen
+            guard gen.status == 0 else { break }
+            let check = try run(["detect"] + detect + ["--json", "--no-mask", "-"], stdin: Data(text(gen).utf8))
+            let report = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any]
+            if report?["verdict"] as? String != "too_short" { break }
+        }
+        return last!
+    }
+}
+
 private final class DataBox: @unchecked Sendable {
     var data = Data()
 }

@@ -179,10 +179,12 @@ struct CLITests {
     @Test("generate --json then detect: the round trip through the real processes")
     func generateThenDetect() throws {
         let home = try TemporaryHome()
-        let gen = try CLIProcess.run([
-            "generate", "--home", home.path, "--json", "--seed", "11", "--max-tokens", "150",
-            "--prompt", "Write a short essay about the history of tea.",
-        ])
+        let gen = try CLIProcess.generateScorable(
+            ["--home", home.path, "--json", "--max-tokens", "150", "--prompt", "Write a short essay about the history of tea."],
+            detect: ["--home", home.path], seed: 11,
+            text: { output in
+                ((try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8))) as? [String: Any])?["text"] as? String ?? ""
+            })
         #expect(gen.status == 0, "\(gen.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(gen.stdout.utf8)) as? [String: Any])
         let text = try #require(json["text"] as? String)

@@ -11,10 +11,9 @@ struct KeyDisclosureCLITests {
         #expect(try CLIProcess.run(["trust", "init", "--home", home.path]).status == 0)
         let dir = home.path + "/public"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let gen = try CLIProcess.run([
-            "generate", "--home", home.path, "--seed", "17", "--max-tokens", "120",
-            "--prompt", "Write a short paragraph about bridges.",
-        ])
+        let gen = try CLIProcess.generateScorable(
+            ["--home", home.path, "--max-tokens", "120", "--prompt", "Write a short paragraph about bridges."],
+            detect: ["--home", home.path], seed: 17)
         #expect(gen.status == 0, "\(gen.stderr)")
         let essay = dir + "/essay.txt"
         try Data(gen.stdout.utf8).write(to: URL(fileURLWithPath: essay))

@@ -31,10 +31,15 @@ struct SecondModelCLITests {
         #expect(try CLIProcess.run(["trust", "init", "--home", home.path]).status == 0)
 
         let receipt = home.path + "/receipt.json"
-        let gen = try CLIProcess.run([
-            "generate", "--home", home.path, "--model", gemma, "--json", "--seed", "11", "--max-tokens", "150",
-            "--prompt", "The history of tea begins in China, where", "--receipt", receipt,
-        ])
+        let gen = try CLIProcess.generateScorable(
+            [
+                "--home", home.path, "--model", gemma, "--json", "--max-tokens", "150", "--prompt", "The history of tea begins in China, where",
+                "--receipt", receipt,
+            ],
+            detect: ["--home", home.path, "--model", gemma], seed: 11,
+            text: { output in
+                ((try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8))) as? [String: Any])?["text"] as? String ?? ""
+            })
         #expect(gen.status == 0, "\(gen.stderr)")
         let generated = try object(gen.stdout)
         let text = try #require(generated["text"] as? String)
