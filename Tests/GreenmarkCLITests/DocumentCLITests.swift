@@ -15,23 +15,14 @@ struct DocumentCLITests {
         return dir
     }
 
-    /// A real watermarked essay from the model under `home`'s key.
-    /// A watermarked essay under the home's (fresh, random) key. With some keys the model ends its
-    /// answer before 50 scored tokens ("too short", whatever the score): the next seed is tried then.
+    /// A real watermarked essay from the model under `home`'s key (the next seed while the answer
+    /// is too short to score: `CLIProcess.generateScorable`).
     static func generate(home: String, seed: Int = 22) throws -> String {
-        var text = ""
-        for attempt in seed..<(seed + 8) {
-            let gen = try CLIProcess.run([
-                "generate", "--home", home, "--seed", String(attempt), "--max-tokens", "220",
-                "--prompt", "Write a short essay about why rivers matter to cities.",
-            ])
-            #expect(gen.status == 0, "\(gen.stderr)")
-            text = gen.stdout
-            let check = try CLIProcess.run(["detect", "--home", home, "--json", "--no-mask", "-"], stdin: Data(text.utf8))
-            let report = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any]
-            if report?["verdict"] as? String == "watermarked" { break }
-        }
-        return text
+        let gen = try CLIProcess.generateScorable(
+            ["--home", home, "--max-tokens", "220", "--prompt", "Write a short essay about why rivers matter to cities."],
+            detect: ["--home", home], seed: seed)
+        #expect(gen.status == 0, "\(gen.stderr)")
+        return gen.stdout
     }
 
     static func write(_ bytes: [UInt8], _ path: String) throws { try Data(bytes).write(to: URL(fileURLWithPath: path)) }

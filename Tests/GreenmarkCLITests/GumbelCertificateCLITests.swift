@@ -44,19 +44,12 @@ struct GumbelCertificateCLITests {
         // Text the default model generated under the key: a watermarked attestation, and a receipt (delta 0.0000).
         let generated = home.path + "/generated.txt"
         let receipt = home.path + "/generated.receipt.json"
-        // The key is fresh for every run, and with some keys the model ends its answer before 50
-        // scored tokens ("too short", whatever the score): the next seed then gets a longer one.
-        for seed in 17...24 {
-            let gen = try CLIProcess.run([
-                "generate", "--home", home.path, "--seed", String(seed), "--max-tokens", "160", "--prompt",
-                "Write a long paragraph about bridges.", "--receipt", receipt,
-            ])
-            #expect(gen.status == 0, "\(gen.stderr)")
-            try Data(gen.stdout.utf8).write(to: URL(fileURLWithPath: generated))
-            let check = try CLIProcess.run(["detect", "--home", home.path, "--json", "--no-mask", generated])
-            let report = try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any]
-            if report?["verdict"] as? String != "too_short" { break }
-        }
+        // The key is fresh for every run: the next seed while the answer is too short to score.
+        let gen = try CLIProcess.generateScorable(
+            ["--home", home.path, "--max-tokens", "160", "--prompt", "Write a long paragraph about bridges.", "--receipt", receipt],
+            detect: ["--home", home.path], seed: 17)
+        #expect(gen.status == 0, "\(gen.stderr)")
+        try Data(gen.stdout.utf8).write(to: URL(fileURLWithPath: generated))
         let markedCert = home.path + "/generated.cert.json"
         let markedCertify = try CLIProcess.run(["certify", generated, "-o", markedCert, "--home", home.path])
         #expect(markedCertify.status == 0 && markedCertify.stderr.contains("very likely generated"), "\(markedCertify.stderr)")
