@@ -47,7 +47,7 @@ enum DetectionReport {
                     "A text can lack the watermark because a person wrote it, because another model wrote it, or because it was heavily edited.")
                 if let more = r.moreTokensToConfirm, r.zScore >= 2 {
                     lines.append(
-                        "The score is above chance: at the same \(r.score == nil ? "green fraction" : "mean score per token"), about \(more) more tokens would reach the watermarked verdict."
+                        "This score is no evidence of the watermark: text written without the key often scores this high. A watermarked text that was edited or cut short can score here too; only about \(more) more tokens at the same \(r.score == nil ? "green fraction" : "mean score per token") would show it, and text written without the key seldom keeps such a rate."
                     )
                 }
             }

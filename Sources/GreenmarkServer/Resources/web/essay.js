@@ -133,8 +133,9 @@ function renderResult(item, r) {
   }
   if (!scored && r.verdict !== "too_short") card.append(el("p", { class: "note withheld" }, withheldNote));
   if (r.verdict === "no_watermark" && r.more_tokens_to_confirm != null && r.z_score >= 2) {
-    card.append(el("p", { class: "note" }, "The score is above chance but not conclusive: about " + r.more_tokens_to_confirm +
-      " more tokens of the same kind would decide."));
+    card.append(el("p", { class: "note" }, "This score is no evidence of the watermark: text written without the key often scores this high. " +
+      "A watermarked text that was edited or cut short can score here too; only about " + r.more_tokens_to_confirm +
+      " more tokens at the same rate would show it, and text written without the key seldom keeps such a rate."));
   }
   if (r.span) {
     card.append(el("p", {}, "The watermark is in one passage (tokens " + r.span.token_start + "–" + r.span.token_end +
