@@ -95,10 +95,11 @@ struct DetectionOracleTests {
     }
 
     @Test(
-        "hill-climbing on what the caller sees: without inspect no score is shown below the threshold, the climb is a random walk, and the budget stops it before 1,000 queries; with an inspect token it forges"
+        "hill-climbing on what the caller sees: without inspect no score is shown below the threshold, the climb is a random walk, and the budget stops it before 1,000 queries; with an inspect token it forges (LeftHash h = 1, and the default gumbel-v1 h = 4)",
+        arguments: [WatermarkScheme.leftHash, .default]
     )
-    func scoreHillClimb() async throws {
-        let s = try Self.setup()
+    func scoreHillClimb(scheme: WatermarkScheme) async throws {
+        let s = try Self.setup(scheme: scheme)
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let defaults = ScoringBudget.Policy.default
         try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
@@ -112,7 +113,7 @@ struct DetectionOracleTests {
             ]
             for (name, token, path, allowance) in climbs {
                 let o = try await OracleAttacks.hillClimb(Self.ask(client, token), path: path, vocabulary: Self.vocabulary, seed: 29, length: 250)
-                Self.report("hill-climb, \(name)", o)
+                Self.report("hill-climb, \(scheme.prf.rawValue), \(name)", o)
                 guard case .budget(let retryAfter) = o.stop else {
                     Issue.record("\(name): the climb was not stopped by the budget: \(o.stop) after \(o.queries) queries")
                     continue
@@ -125,7 +126,7 @@ struct DetectionOracleTests {
             }
             // Positive control: the z-score an inspector sees is a gradient.
             let o = try await OracleAttacks.hillClimb(Self.ask(client, s.inspector), vocabulary: Self.vocabulary, seed: 29, length: 60)
-            Self.report("hill-climb, inspect", o)
+            Self.report("hill-climb, \(scheme.prf.rawValue), inspect", o)
             #expect(o.forged, "the hill-climb did not forge even with the z-score: \(o.stop)")
             #expect(try Self.cliVerdict(o.text, home: s.home) == .watermarked)
         }
@@ -202,14 +203,15 @@ struct DetectionOracleTests {
     /// The costs in docs/threat-model.md: `GREENMARK_ATTACK_RUNS=20 swift test --filter
     /// DetectionOracleTests/measure` runs each attack that many times (fresh tokens each, the
     /// shipped default budgets) and prints the median, minimum and maximum;
-    /// `GREENMARK_ATTACK_SCHEME=selfhash` does it against a SelfHash (h = 4) key.
+    /// `GREENMARK_ATTACK_SCHEME=selfhash` does it against a SelfHash (h = 4) key, `gumbel` against
+    /// the default gumbel-v1 (h = 4) key.
     @Test(
         "measure the attacks' costs (GREENMARK_ATTACK_RUNS=n)",
         .enabled(if: ProcessInfo.processInfo.environment["GREENMARK_ATTACK_RUNS"] != nil))
     func measure() async throws {
         let runs = Int(ProcessInfo.processInfo.environment["GREENMARK_ATTACK_RUNS"] ?? "") ?? 5
-        let selfHash = ProcessInfo.processInfo.environment["GREENMARK_ATTACK_SCHEME"] == "selfhash"
-        let s = try Self.setup(scheme: selfHash ? .selfHash : .leftHash)
+        let schemes: [String: WatermarkScheme] = ["selfhash": .selfHash, "gumbel": .default]
+        let s = try Self.setup(scheme: schemes[ProcessInfo.processInfo.environment["GREENMARK_ATTACK_SCHEME"] ?? ""] ?? .leftHash)
         defer { try? FileManager.default.removeItem(atPath: s.home) }
         let results = try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client -> [String: [AttackOutcome]] in
             var results: [String: [AttackOutcome]] = [:]
