@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// Walks a learning-management-system export — a `.zip` or a folder of per-student folders
 /// (Moodle: `Jane Doe_12345_assignsubmission_file_/essay.docx`; Canvas: flat
@@ -34,11 +33,11 @@ public struct SubmissionArchive: Sendable {
         guard entries.count <= limits.maxEntries else {
             throw DocumentError(.tooLarge, "the archive has \(entries.count) entries; at most \(limits.maxEntries) are read")
         }
-        var files: [(path: [String], entry: Entry)] = []
+        var files: [(path: [String], entry: ZipReader.Entry)] = []
         for entry in entries {
             let components = try Self.checkedPath(entry.path)
-            if entry.type == .symlink { throw DocumentError(.unsafeArchive, "\(entry.path) is a symbolic link") }
-            guard entry.type == .file, !Self.isHidden(components) else { continue }
+            if entry.kind == .symlink { throw DocumentError(.unsafeArchive, "\(entry.path) is a symbolic link") }
+            guard entry.kind == .file, !Self.isHidden(components) else { continue }
             guard components.count <= limits.maxDepth else {
                 throw DocumentError(.tooLarge, "\(entry.path) is nested \(components.count) deep; at most \(limits.maxDepth)")
             }

@@ -1,90 +1,142 @@
 import Foundation
 import ZIPFoundation
 
-/// A ZIP archive, read member by member under `DocumentLimits`: members are inflated
-/// through a counting consumer that aborts past the size or compression-ratio limit (whatever the
-/// headers claim), and nothing is ever extracted to disk.
+/// A ZIP archive, read from memory under `DocumentLimits`: the end record (ZIP64 too), the central
+/// directory and every member's local header are parsed here, with every offset and size checked
+/// against the bytes before anything is read; members whose data overlap (the non-recursive "overlapping
+/// files" bomb) are refused. ZIPFoundation only inflates, through a provider that never reads outside
+/// the member's compressed data, into a counting consumer that aborts past the size or
+/// compression-ratio limit (whatever the headers claim). Nothing is written to disk.
 struct ZipReader {
-    /// The archive (ZIPFoundation, over an open file whose private copy is already deleted).
-    let archive: Archive
+    /// One member, as the central directory describes it.
+    struct Entry: Sendable, Equatable {
+        /// What a member is.
+        enum Kind: Sendable, Equatable {
+            case file, directory, symlink
+        }
+
+        /// Its path: UTF-8 when the archive says so (general-purpose flag bit 11), else code page 437.
+        let path: String
+        let kind: Kind
+        /// 0 stored, 8 deflated; others are refused when read.
+        let method: UInt16
+        /// General-purpose flags (bit 0: encrypted).
+        let flags: UInt16
+        let crc32: UInt32
+        let compressedSize: UInt64
+        let uncompressedSize: UInt64
+        /// Where the member's local header starts.
+        let localHeaderOffset: UInt64
+        /// Where its compressed data starts (after the local header's name and extra field).
+        var dataOffset: UInt64 = 0
+    }
+
+    /// The archive's bytes.
+    let bytes: [UInt8]
+    /// Every member, in central-directory order.
+    let entries: [Entry]
     /// The limits reads run under.
     let limits: DocumentLimits
 
-    /// Opens `data` as a ZIP archive, or refuses it with `input.extraction_failed` (truncated, damaged).
+    /// Parses `data` as a ZIP archive, or refuses it with `input.extraction_failed` (truncated,
+    /// damaged, split over disks, members overlapping).
     init(_ data: [UInt8], limits: DocumentLimits) throws(DocumentError) {
-        // Checked first: ZIPFoundation's scan for the record reads the whole file backwards, byte by byte.
-        guard Self.hasEndRecord(data) else {
-            throw DocumentError(.extractionFailed, "the ZIP archive is damaged or truncated (no end-of-central-directory record)")
-        }
-        // A real FILE, not ZIPFoundation's in-memory backend (which traps reading at an offset past the
-        // end of its data): the copy is unlinked as soon as it is open, so nothing stays on disk.
-        let file = try PrivateFile(data, purpose: "zip", name: "input.zip")
-        defer { file.remove() }
-        do {
-            archive = try Archive(url: file.url, accessMode: .read)
-        } catch {
-            throw DocumentError(.extractionFailed, "the ZIP archive is damaged or truncated (no readable central directory)")
-        }
+        bytes = data
         self.limits = limits
+        entries = try Self.directory(of: data)
     }
 
     /// Whether the last end-of-central-directory signature (`PK\u{5}\u{6}`) lies in the last 64 KiB + 22
-    /// bytes with its whole record and comment inside `data`: the record ZIPFoundation's scan (which
-    /// takes the signature nearest the end) then parses.
-    static func hasEndRecord(_ data: [UInt8]) -> Bool {
-        guard data.count >= 22 else { return false }
-        var at = data.count - 22
-        let lowest = max(0, data.count - 22 - 0xFFFF)
-        while at >= lowest {
-            if data[at] == 0x50, data[at + 1] == 0x4B, data[at + 2] == 0x05, data[at + 3] == 0x06 {
-                let comment = Int(data[at + 20]) | Int(data[at + 21]) << 8
-                return at + 22 + comment <= data.count
-            }
-            at -= 1
-        }
-        return false
-    }
+    /// bytes with its whole record and comment inside `data`.
+    static func hasEndRecord(_ data: [UInt8]) -> Bool { endRecordOffset(data) != nil }
 
     /// Whether a member named exactly `path` exists.
-    func contains(_ path: String) -> Bool { archive[path] != nil }
-
-    /// Every member, in central-directory order.
-    var entries: [Entry] { Array(archive) }
+    func contains(_ path: String) -> Bool { entries.contains { $0.path == path } }
 
     /// The inflated bytes of member `path`: at most `limit` bytes (default `maxArchiveEntryBytes`),
     /// within `maxCompressionRatio`; `input.extraction_failed` when it is missing or damaged.
     func read(_ path: String, limit: Int? = nil) throws(DocumentError) -> [UInt8] {
-        guard let entry = archive[path] else { throw DocumentError(.extractionFailed, "the archive has no member \(path)") }
+        guard let entry = entries.first(where: { $0.path == path }) else {
+            throw DocumentError(.extractionFailed, "the archive has no member \(path)")
+        }
         return try read(entry, limit: limit ?? limits.maxArchiveEntryBytes)
     }
 
     /// The inflated bytes of `entry`, counted as they arrive: over `limit` bytes, or over the compression
-    /// ratio limit once past `compressionRatioFloorBytes`, the read stops with `input.too_large`.
+    /// ratio limit once past `compressionRatioFloorBytes`, the read stops with `input.too_large`; a
+    /// checksum that differs from the central directory's is `input.extraction_failed`.
     func read(_ entry: Entry, limit: Int) throws(DocumentError) -> [UInt8] {
         let name = entry.path
-        guard entry.type == .file else { throw DocumentError(.extractionFailed, "\(name) is not a file") }
+        guard entry.kind == .file else { throw DocumentError(.extractionFailed, "\(name) is not a file") }
+        if entry.flags & 1 != 0 { throw DocumentError(.encrypted, "\(name) is encrypted in the archive") }
         if entry.uncompressedSize > UInt64(limit) {
             throw DocumentError(.tooLarge, "\(name) inflates to \(entry.uncompressedSize) bytes; at most \(limit) are read")
         }
-        let compressed = max(entry.compressedSize, 1)
-        var bytes: [UInt8] = []
-        var refusal: DocumentError?
-        do {
-            _ = try archive.extract(entry, bufferSize: 16 * 1024, skipCRC32: false) { chunk in
-                if bytes.count + chunk.count > limit {
-                    refusal = DocumentError(.tooLarge, "\(name) inflates past \(limit) bytes")
-                } else if bytes.count + chunk.count > limits.compressionRatioFloorBytes,
-                    UInt64(bytes.count + chunk.count) / compressed > UInt64(limits.maxCompressionRatio)
-                {
-                    refusal = DocumentError(
-                        .tooLarge, "\(name) inflates more than \(limits.maxCompressionRatio) times its compressed size (a ZIP bomb?)")
-                }
-                if refusal != nil { throw CancellationError() }
-                bytes.append(contentsOf: chunk)
+        let start = Int(entry.dataOffset)
+        let count = Int(entry.compressedSize)
+        let checksum: UInt32
+        var output: [UInt8] = []
+        switch entry.method {
+        case 0:
+            guard entry.compressedSize == entry.uncompressedSize else {
+                throw DocumentError(.extractionFailed, "\(name) is stored with two different sizes (damaged archive)")
             }
-        } catch {
-            throw refusal ?? DocumentError(.extractionFailed, "\(name) cannot be inflated (damaged archive or checksum mismatch)")
+            output = Array(bytes[start..<start + count])
+            checksum = Data(output).crc32(checksum: 0)
+        case 8:
+            checksum = try inflate(name, start: start, count: count, limit: limit, into: &output)
+        default:
+            throw DocumentError(.extractionFailed, "\(name) uses compression method \(entry.method); only stored and deflated members are read")
         }
-        return bytes
+        guard checksum == entry.crc32 else {
+            throw DocumentError(.extractionFailed, "\(name) fails its checksum (damaged archive)")
+        }
+        return output
     }
+
+    /// Inflates the raw deflate stream at `start..<start + count` into `output`; returns its CRC-32.
+    private func inflate(_ name: String, start: Int, count: Int, limit: Int, into output: inout [UInt8]) throws(DocumentError) -> UInt32 {
+        let compressed = UInt64(max(count, 1))
+        var refusal: DocumentError?
+        var inflated: [UInt8] = []
+        let bytes = self.bytes
+        let ratio = UInt64(limits.maxCompressionRatio)
+        let floor = limits.compressionRatioFloorBytes
+        do {
+            let crc = try Data.decompress(
+                size: Int64(count), bufferSize: Self.chunk, skipCRC32: false,
+                provider: { position, size in
+                    // ZIPFoundation hands zlib `size` bytes whatever the chunk holds: always give exactly
+                    // that many, the member's own bytes and zeros past its end, and refuse to go on past it
+                    // (a stream that does not end inside its member is damaged).
+                    guard position >= 0, position < Int64(count) else { throw CancellationError() }
+                    var chunk = Data(count: size)
+                    let from = start + Int(position)
+                    let to = min(start + count, from + size)
+                    chunk.withUnsafeMutableBytes { target in
+                        bytes.withUnsafeBufferPointer { source in
+                            target.baseAddress!.copyMemory(from: source.baseAddress! + from, byteCount: to - from)
+                        }
+                    }
+                    return chunk
+                },
+                consumer: { piece in
+                    let total = inflated.count + piece.count
+                    if total > limit {
+                        refusal = DocumentError(.tooLarge, "\(name) inflates past \(limit) bytes")
+                    } else if total > floor, UInt64(total) / compressed > ratio {
+                        refusal = DocumentError(.tooLarge, "\(name) inflates more than \(ratio) times its compressed size (a ZIP bomb?)")
+                    }
+                    if refusal != nil { throw CancellationError() }
+                    inflated.append(contentsOf: piece)
+                })
+            output = inflated
+            return crc
+        } catch {
+            throw refusal ?? DocumentError(.extractionFailed, "\(name) cannot be inflated (damaged archive)")
+        }
+    }
+
+    /// Bytes handed to zlib at a time.
+    static let chunk = 16 * 1024
 }
