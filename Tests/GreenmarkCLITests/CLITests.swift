@@ -8,14 +8,15 @@ import Testing
 struct CLITests {
     static let humanFixtures = ["gettysburg.txt", "declaration.txt", "two-cities.txt", "ishmael.txt"]
 
-    @Test("detect --json on human prose reports z < 4 and watermarked: false", arguments: humanFixtures)
+    @Test("detect --json on human prose reports watermarked: false, and S, z and p = Q(T, S) consistently", arguments: humanFixtures)
     func humanProse(fixture: String) throws {
         let home = try TemporaryHome()
         let r = try CLIProcess.run(["detect", "--home", home.path, "--json", CLIProcess.fixture(fixture)])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        // No bound on z: gumbel-v1 decides by p, and a fresh key's Gamma(T, 1) score reaches z >= 4
+        // more often (9e-5 at T = 300) than p <= 3.17e-5, the rule's own false-positive rate.
         let z = try #require(json["z_score"] as? Double)
-        #expect(z < 4)
         #expect(json["watermarked"] as? Bool == false)
         #expect(json["verdict"] as? String == "no_watermark")
         let scored = try #require(json["tokens_scored"] as? Int)

@@ -45,10 +45,14 @@ struct SpanSearchTests {
         #expect(searched.spanSearch)
         let found = try #require(searched.span)
         #expect(searched.verdict == .watermarked)
-        // The span lies inside the pasted region (byte offsets tile for the byte tokenizer).
+        // The span is mostly the pasted region (bytes 500..<652; byte offsets tile for the byte
+        // tokenizer). Not "inside it": with a fresh key and random surroundings, about 1 run in 90
+        // the 200-token window wins (the chance tokens around the span hold enough green ones) and
+        // reaches about 30 bytes past each side.
         let start = try #require(found.byteStart)
         let end = try #require(found.byteEnd)
-        #expect(start >= 500 - 20 && end <= 500 + 152 + 20)
+        let overlap = max(0, min(end, 500 + 152) - max(start, 500))
+        #expect(overlap >= 100 && overlap * 2 >= end - start, "span \(start)..<\(end)")
         #expect(found.tokensScored >= 100)
         #expect(found.zScore > searched.zScore)
         // Corrected: the reported p is the window's tail times 2m (one key).

@@ -53,13 +53,17 @@ struct WatermarkSamplerTests {
     }
 
     @Test("rejection sampling draws exactly from the biased softmax (empirical vs exact, 5 sigma)")
-    func rejectionExact() {
+    func rejectionExact() throws {
         var rng = SeededRandom(seed: 21)
         let logits: [Float] = (0..<24).map { Float($0 % 7) * 0.6 - 1 }
-        let context: [UInt32] = [77]
+        // A context with both colours among the 24 candidates (the key is fresh each run: under one
+        // context all 24 are red with probability 0.75^24 = 1e-3).
+        let candidates = (0..<24).map { UInt32($0) }
+        let context: [UInt32] = try #require(
+            (77..<177).map { [UInt32($0)] }.first { Set(prf.greenFlags(context: $0, candidates: candidates)).count == 2 })
         let temperature = 0.9
         let sampler = WatermarkSampler(prf: prf, delta: 2, parameters: SamplingParameters(temperature: temperature, topK: 0, topP: 1, seed: nil))
-        let flags = prf.greenFlags(context: context, candidates: (0..<24).map { UInt32($0) })
+        let flags = prf.greenFlags(context: context, candidates: candidates)
         #expect(flags.contains(true) && flags.contains(false))
         let weights = logits.indices.map { exp((Double(logits[$0]) + (flags[$0] ? 2 : 0)) / temperature) }
         let total = weights.reduce(0, +)

@@ -27,10 +27,18 @@ struct GumbelCertificateRouteTests {
         let key = try ring.primary()
         #expect(key.scheme.prf == .gumbelV1)
         let model = try LlamaModel(path: ModelLocator.resolve())
-        let request = GenerationRequest(
-            prompt: "Write a short essay about why libraries matter.", maxTokens: 180,
-            sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: 31))
-        let generated = try Generator(model: model).generate(request, key: key).record.text
+        // The key is fresh each run, and with it the text: the next seed is tried (at most 10) until
+        // the essay is long enough to show the watermark; an answer that ends before 50 scored tokens
+        // is too short whatever its score.
+        var generated = ""
+        for seed in UInt64(31)...40 {
+            let request = GenerationRequest(
+                prompt: "Write a short essay about why libraries matter.", maxTokens: 180,
+                sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: seed))
+            generated = try Generator(model: model).generate(request, key: key).record.text
+            let r = try Detector(tokenizer: ServerTests.tokenizer).detect(generated, key: key, includeMask: false)
+            if r.verdict == .watermarked && r.tokensScored > 100 { break }
+        }
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-gumbel-essays-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -80,8 +88,10 @@ struct GumbelCertificateRouteTests {
         #expect(stamp[2]["verdict"] as? String == "no_watermark" && stamp[2]["withheld_note"] != nil)
         #expect(inspect[2]["stats"] as? [String] == ["score", "p-value"])
         #expect(inspect[0]["verdict"] as? String == "too_short")
-        // Tokens are highlighted by their score for the inspector.
-        #expect((inspect[1]["green"] as? Int ?? 0) > (inspect[1]["red"] as? Int ?? 0), "\(inspect[1])")
+        // Tokens are highlighted by their score for the inspector: a score of 1 or more is marked,
+        // a share of e^-1 = 0.368 of the tokens without the watermark, more in a watermarked text.
+        let (marked, unmarked) = (inspect[1]["green"] as? Int ?? 0, inspect[1]["red"] as? Int ?? 0)
+        #expect(marked + unmarked > 100 && Double(marked) > 0.368 * Double(marked + unmarked), "\(inspect[1])")
         #expect((inspect[2]["red"] as? Int ?? 0) > 0)
 
         // The certificate the page asked POST /v1/certificates for verifies offline and states the score.
