@@ -16,14 +16,11 @@ import Testing
 /// extracted text, and every refusal has its status and code (docs/daemon.md, "Documents").
 @Suite("greenmarkd reads documents on /v1/detect and /v1/certificates (live server on loopback)", .serialized)
 struct DocumentRouteTests {
-    /// A real watermarked essay from the model under the home's primary key.
+    /// A real watermarked essay from the model under the home's primary key (`ServerTests.watermarkedEssay`:
+    /// the next seed while the fresh key's essay is too short to show the watermark).
     static func generate(home: String) throws -> String {
         let key = try KeyringStore(directory: home).load().primary()
-        let model = try LlamaModel(path: ModelLocator.resolve())
-        let request = GenerationRequest(
-            prompt: "Write a short essay about why libraries matter.", maxTokens: 200,
-            sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: 22))
-        return try Generator(model: model).generate(request, key: key).record.text
+        return try ServerTests.watermarkedEssay(model: try LlamaModel(path: ModelLocator.resolve()), key: key)
     }
 
     static func document(_ name: String, _ bytes: [UInt8]) -> [String: Any] {

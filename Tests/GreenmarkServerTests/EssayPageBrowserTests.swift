@@ -31,18 +31,7 @@ struct EssayPageBrowserTests {
         // A real watermarked essay from the model under the home's primary key.
         let key = try KeyringStore(directory: s.home).load().primary()
         let model = try LlamaModel(path: ModelLocator.resolve())
-        // The key is fresh each run, and with it the text: about 1 run in 40 the model ends its essay
-        // before 100 scored tokens. The next seed is tried until the essay is long enough to show
-        // the watermark and the highlighting (at most 10; the first nearly always is).
-        var generated = ""
-        for seed in UInt64(31)...40 {
-            let request = GenerationRequest(
-                prompt: "Write a short essay about why libraries matter.", maxTokens: 180,
-                sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: seed))
-            generated = try Generator(model: model).generate(request, key: key).record.text
-            let r = try Detector(tokenizer: ServerTests.tokenizer).detect(generated, key: key, includeMask: false)
-            if r.verdict == .watermarked && r.tokensScored > 100 { break }
-        }
+        let generated = try ServerTests.watermarkedEssay(model: model, key: key)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-essays-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -27,18 +27,7 @@ struct GumbelCertificateRouteTests {
         let key = try ring.primary()
         #expect(key.scheme.prf == .gumbelV1)
         let model = try LlamaModel(path: ModelLocator.resolve())
-        // The key is fresh each run, and with it the text: the next seed is tried (at most 10) until
-        // the essay is long enough to show the watermark; an answer that ends before 50 scored tokens
-        // is too short whatever its score.
-        var generated = ""
-        for seed in UInt64(31)...40 {
-            let request = GenerationRequest(
-                prompt: "Write a short essay about why libraries matter.", maxTokens: 180,
-                sampling: SamplingParameters(temperature: 1, topK: 0, topP: 1, seed: seed))
-            generated = try Generator(model: model).generate(request, key: key).record.text
-            let r = try Detector(tokenizer: ServerTests.tokenizer).detect(generated, key: key, includeMask: false)
-            if r.verdict == .watermarked && r.tokensScored > 100 { break }
-        }
+        let generated = try ServerTests.watermarkedEssay(model: model, key: key)
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gm-gumbel-essays-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
