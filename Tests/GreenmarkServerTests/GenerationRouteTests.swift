@@ -62,24 +62,24 @@ struct GenerationRouteTests {
         let key = try KeyringStore(directory: s.home).load().primary()
         #expect(key.scheme == .gumbel)
         try await GreenmarkApplication.make(services: s.services, port: 0).test(.live) { client in
-            try await client.execute(
-                uri: "/v1/chat/completions", method: .post, headers: [.authorization: "Bearer \(s.issuer)", .contentType: "application/json"],
-                body: json([
+            // Through URLSession with a long timeout: 160 tokens take a few seconds on an idle machine
+            // and ran past the test client's fixed 20 s read timeout in a loaded CI run.
+            let port = try #require(client.port)
+            let (status, body) = try await HTTP.request(
+                "POST", "http://127.0.0.1:\(port)/v1/chat/completions", token: s.issuer,
+                json: [
                     "messages": [["role": "user", "content": "Write a short essay about why people keep diaries."]], "max_tokens": 160,
                     "seed": 7, "temperature": 1,
-                ])
-            ) { r in
-                #expect(r.status == .ok)
-                let body = parse(r.body)
-                let text = try #require(((body["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String)
-                let greenmark = try #require(body["greenmark"] as? [String: Any])
-                #expect(greenmark["key_id"] as? String == key.id)
-                let id = try #require(greenmark["receipt_id"] as? String)
-                #expect(try s.services.registry.certificate(id: id)?.kind == "generation_receipt")
-                let report = try Detector(tokenizer: Self.model.tokenizer).detect(text, key: key, includeMask: false)
-                #expect(report.score != nil && report.greenTokens == 0, "a gumbel-v1 report has a score, no green count")
-                #expect(report.verdict == .watermarked || report.tokensScored < 50, "z \(report.zScore) over \(report.tokensScored)")
-            }
+                ], timeout: 600)
+            #expect(status == 200, "\(body)")
+            let text = try #require(((body["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String)
+            let greenmark = try #require(body["greenmark"] as? [String: Any])
+            #expect(greenmark["key_id"] as? String == key.id)
+            let id = try #require(greenmark["receipt_id"] as? String)
+            #expect(try s.services.registry.certificate(id: id)?.kind == "generation_receipt")
+            let report = try Detector(tokenizer: Self.model.tokenizer).detect(text, key: key, includeMask: false)
+            #expect(report.score != nil && report.greenTokens == 0, "a gumbel-v1 report has a score, no green count")
+            #expect(report.verdict == .watermarked || report.tokensScored < 50, "z \(report.zScore) over \(report.tokensScored)")
         }
     }
 
