@@ -1,9 +1,8 @@
 import Foundation
 
 /// A copy of a document in a fresh private directory under the system temporary directory
-/// (directory 0700, file 0600), for the readers that need a file: `pdftotext`, and ZIPFoundation
-/// (its in-memory backend traps on a member offset past the end of the data, so archives are read
-/// through a real `FILE`). `remove()` deletes the directory and everything in it.
+/// (directory 0700, file 0600), for the reader that needs a file: `pdftotext` (ZIP archives are
+/// parsed in memory by `ZipReader`). `remove()` deletes the directory and everything in it.
 struct PrivateFile {
     /// The directory, `greenmark-<purpose>-<UUID>`.
     let directory: URL

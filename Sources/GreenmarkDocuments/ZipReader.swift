@@ -46,10 +46,6 @@ struct ZipReader {
         entries = try Self.directory(of: data)
     }
 
-    /// Whether the last end-of-central-directory signature (`PK\u{5}\u{6}`) lies in the last 64 KiB + 22
-    /// bytes with its whole record and comment inside `data`.
-    static func hasEndRecord(_ data: [UInt8]) -> Bool { endRecordOffset(data) != nil }
-
     /// Whether a member named exactly `path` exists.
     func contains(_ path: String) -> Bool { entries.contains { $0.path == path } }
 
